@@ -1,0 +1,223 @@
+package com.shiftsync.backup.adapter.blob;
+
+import com.azure.core.util.BinaryData;
+import com.azure.storage.blob.BlobContainerClient;
+import com.azure.storage.blob.models.BlobHttpHeaders;
+import com.azure.storage.blob.models.BlobItem;
+import com.azure.storage.blob.models.BlobRequestConditions;
+import com.azure.storage.blob.models.BlobStorageException;
+import com.azure.storage.blob.models.ListBlobsOptions;
+import com.azure.storage.blob.options.BlobInputStreamOptions;
+import com.azure.storage.blob.options.BlobParallelUploadOptions;
+import com.shiftsync.backup.domain.BackupId;
+import com.shiftsync.backup.domain.ErrorCode;
+import com.shiftsync.backup.domain.Json;
+import com.shiftsync.backup.domain.Manifest;
+import com.shiftsync.backup.domain.ShiftSyncException;
+import com.shiftsync.backup.domain.Tier;
+import com.shiftsync.backup.port.ArchiveWriter;
+import com.shiftsync.backup.port.BackupStore;
+import com.shiftsync.backup.port.Lease;
+import com.shiftsync.backup.port.StoredArchive;
+
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.logging.Logger;
+
+/**
+ * Backups in a Blob container ({@code BACKUP_CONTAINER}): {@code <tier>/<id>.dump} and
+ * {@code <tier>/<id>.manifest.json}. Archives are streamed as blocks (see
+ * {@link BlobArchiveWriter}); manifests and archives are written with If-None-Match: *,
+ * so nothing here can replace an existing backup. Single flight is a blob lease on
+ * {@code locks/<tier>.lock}.
+ */
+public final class BlobBackupStore implements BackupStore {
+    private static final Logger LOG = Logger.getLogger(BlobBackupStore.class.getName());
+    private static final Duration TIMEOUT = Duration.ofMinutes(2);
+    private static final String ARCHIVE_SUFFIX = ".dump";
+    private static final String MANIFEST_SUFFIX = ".manifest.json";
+    static final int BLOCK_SIZE = 8 * 1024 * 1024;
+    static final int IN_FLIGHT = 3;
+
+    private final BlobContainerClient container;
+    private final ExecutorService stagers = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "blob-stage");
+        t.setDaemon(true);
+        return t;
+    });
+    private volatile boolean containerChecked;
+
+    public BlobBackupStore(BlobContainerClient container) {
+        this.container = container;
+    }
+
+    @Override
+    public String name() {
+        return "azure";
+    }
+
+    @Override
+    public String describe() {
+        return "Blob container " + container.getBlobContainerName() + " at " + container.getAccountUrl();
+    }
+
+    @Override
+    public Lease lock(Tier tier) {
+        ensureContainer();
+        return BlobLease.acquire(container.getBlobClient("locks/" + tier.folder() + ".lock"), tier, describe());
+    }
+
+    @Override
+    public ArchiveWriter createArchive(Tier tier, BackupId id) {
+        ensureContainer();
+        String name = archivePath(tier, id);
+        return new BlobArchiveWriter(container.getBlobClient(name).getBlockBlobClient(),
+                "blob " + container.getBlobContainerName() + "/" + name, stagers, BLOCK_SIZE, IN_FLIGHT);
+    }
+
+    @Override
+    public InputStream openArchive(Tier tier, BackupId id) {
+        String name = archivePath(tier, id);
+        try {
+            return container.getBlobClient(name).openInputStream(new BlobInputStreamOptions().setBlockSize(BLOCK_SIZE));
+        } catch (BlobStorageException e) {
+            throw new ShiftSyncException(e.getStatusCode() == 404 ? ErrorCode.NOT_FOUND : ErrorCode.JOB_FAILED,
+                    "could not read blob " + container.getBlobContainerName() + "/" + name + ": "
+                            + BlobErrors.describe(e), e);
+        }
+    }
+
+    @Override
+    public void putManifest(Manifest manifest) {
+        ensureContainer();
+        String name = manifestPath(manifest.tier(), manifest.backupId());
+        try {
+            container.getBlobClient(name).uploadWithResponse(
+                    new BlobParallelUploadOptions(BinaryData.fromString(Json.pretty(manifest)))
+                            .setHeaders(new BlobHttpHeaders().setContentType("application/json"))
+                            .setRequestConditions(new BlobRequestConditions().setIfNoneMatch("*")),
+                    TIMEOUT, null);
+        } catch (RuntimeException e) {
+            throw new ShiftSyncException(ErrorCode.JOB_FAILED,
+                    "could not write manifest " + container.getBlobContainerName() + "/" + name + ": "
+                            + BlobErrors.describe(e), e);
+        }
+    }
+
+    @Override
+    public List<Manifest> list() {
+        List<Manifest> manifests = new ArrayList<>();
+        for (BlobItem item : items(MANIFEST_SUFFIX)) {
+            try {
+                byte[] json = container.getBlobClient(item.getName()).downloadContent().toBytes();
+                manifests.add(Json.read(json, Manifest.class));
+            } catch (BlobStorageException e) {
+                if (e.getStatusCode() != 404) {
+                    throw new ShiftSyncException(ErrorCode.JOB_FAILED, "could not read manifest "
+                            + item.getName() + ": " + BlobErrors.describe(e), e);
+                }
+            } catch (UncheckedIOException | IllegalArgumentException e) {
+                LOG.warning("skipping unreadable manifest " + item.getName() + ": " + e.getMessage());
+            }
+        }
+        manifests.sort(Comparator.comparing(Manifest::backupId));
+        return manifests;
+    }
+
+    @Override
+    public List<StoredArchive> listArchives() {
+        List<StoredArchive> archives = new ArrayList<>();
+        for (BlobItem item : items(ARCHIVE_SUFFIX)) {
+            String[] parts = item.getName().split("/", 2);
+            String id = parts[1].substring(0, parts[1].length() - ARCHIVE_SUFFIX.length());
+            if (BackupId.isValid(id)) {
+                archives.add(new StoredArchive(Tier.parse(parts[0]), BackupId.parse(id),
+                        item.getProperties().getContentLength(), item.getProperties().getLastModified().toInstant()));
+            }
+        }
+        archives.sort(Comparator.comparing(StoredArchive::id));
+        return archives;
+    }
+
+    @Override
+    public void deleteManifest(Tier tier, BackupId id) {
+        delete(manifestPath(tier, id));
+    }
+
+    @Override
+    public void deleteArchive(Tier tier, BackupId id) {
+        delete(archivePath(tier, id));
+    }
+
+    /** Committed blobs of every tier whose names end with {@code suffix}. */
+    private List<BlobItem> items(String suffix) {
+        if (!containerExists()) {
+            return List.of();
+        }
+        List<BlobItem> items = new ArrayList<>();
+        try {
+            for (Tier tier : Tier.values()) {
+                for (BlobItem item : container.listBlobs(new ListBlobsOptions().setPrefix(tier.folder() + "/"), TIMEOUT)) {
+                    String rest = item.getName().substring(tier.folder().length() + 1);
+                    if (rest.endsWith(suffix) && !rest.contains("/")) {
+                        items.add(item);
+                    }
+                }
+            }
+        } catch (RuntimeException e) {
+            throw new ShiftSyncException(ErrorCode.JOB_FAILED,
+                    "could not list " + describe() + ": " + BlobErrors.describe(e), e);
+        }
+        return items;
+    }
+
+    private void delete(String name) {
+        try {
+            container.getBlobClient(name).deleteIfExists();
+        } catch (RuntimeException e) {
+            throw new ShiftSyncException(ErrorCode.JOB_FAILED,
+                    "could not delete blob " + container.getBlobContainerName() + "/" + name + ": "
+                            + BlobErrors.describe(e), e);
+        }
+    }
+
+    private boolean containerExists() {
+        if (containerChecked) {
+            return true;
+        }
+        try {
+            return container.exists();
+        } catch (RuntimeException e) {
+            throw new ShiftSyncException(ErrorCode.JOB_FAILED,
+                    "could not reach " + describe() + ": " + BlobErrors.describe(e), e);
+        }
+    }
+
+    private void ensureContainer() {
+        if (!containerChecked) {
+            try {
+                container.createIfNotExists();
+                containerChecked = true;
+            } catch (RuntimeException e) {
+                throw new ShiftSyncException(ErrorCode.JOB_FAILED,
+                        "could not reach " + describe() + ": " + BlobErrors.describe(e), e);
+            }
+        }
+    }
+
+
+    static String archivePath(Tier tier, BackupId id) {
+        return tier.folder() + "/" + id.archiveName();
+    }
+
+    static String manifestPath(Tier tier, BackupId id) {
+        return tier.folder() + "/" + id.manifestName();
+    }
+
+}

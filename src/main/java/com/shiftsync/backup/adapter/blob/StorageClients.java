@@ -1,0 +1,31 @@
+package com.shiftsync.backup.adapter.blob;
+
+import com.azure.core.credential.TokenCredential;
+import com.azure.storage.blob.BlobServiceClient;
+import com.azure.storage.blob.BlobServiceClientBuilder;
+import com.azure.storage.common.policy.RequestRetryOptions;
+import com.azure.storage.common.policy.RetryPolicyType;
+
+import java.time.Duration;
+
+/**
+ * Builds the Blob service client once: by connection string (local runs, Azurite) or by
+ * account URL and a token credential (the managed identity in Azure). Retries are
+ * bounded: 4 tries, 1 to 10 seconds apart, each try at most 2 minutes.
+ */
+public final class StorageClients {
+    static final RequestRetryOptions RETRIES = new RequestRetryOptions(RetryPolicyType.EXPONENTIAL, 4,
+            Duration.ofMinutes(2), Duration.ofSeconds(1), Duration.ofSeconds(10), null);
+
+    private StorageClients() {
+    }
+
+    public static BlobServiceClient byConnectionString(String connectionString) {
+        return new BlobServiceClientBuilder().connectionString(connectionString).retryOptions(RETRIES).buildClient();
+    }
+
+    public static BlobServiceClient byIdentity(String accountUrl, TokenCredential credential) {
+        return new BlobServiceClientBuilder().endpoint(accountUrl).credential(credential).retryOptions(RETRIES)
+                .buildClient();
+    }
+}

@@ -1,0 +1,86 @@
+package com.shiftsync.backup.cli;
+
+import com.shiftsync.backup.config.App;
+import com.shiftsync.backup.config.Settings;
+import com.shiftsync.backup.domain.Redaction;
+import com.shiftsync.backup.domain.ShiftSyncException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+import java.io.PrintWriter;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * {@code shiftsync-backup}: the same jobs as the Functions app, for a VM with cron or a
+ * laptop. Exit 0 = done, 1 = the job failed, 2 = bad usage or input; errors are one
+ * sentence on stderr.
+ */
+@Command(name = "shiftsync-backup", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+        description = "Backups, restores and monitoring of ShiftSync's PostgreSQL database.",
+        subcommands = {BackupCommand.class, ListCommand.class, RestoreCommand.class})
+public final class Main {
+
+    public static void main(String[] args) {
+        System.exit(run(new App(Settings.fromEnvironment(), Clock.systemUTC()), args));
+    }
+
+    /** Runs one command line against {@code app}; returns the exit code. */
+    public static int run(App app, String... args) {
+        quietLogging();
+        CommandLine cli = new CommandLine(new Main(), new AppFactory(app));
+        cli.setParameterExceptionHandler((e, argv) -> {
+            PrintWriter err = e.getCommandLine().getErr();
+            err.println("shiftsync-backup: " + Redaction.redact(e.getMessage()) + " (see "
+                    + e.getCommandLine().getCommandSpec().qualifiedName() + " --help)");
+            return 2;
+        });
+        cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
+            ShiftSyncException error = e instanceof RuntimeException re ? ShiftSyncException.wrap(re)
+                    : new ShiftSyncException(com.shiftsync.backup.domain.ErrorCode.JOB_FAILED, e.toString());
+            cmd.getErr().println("shiftsync-backup: " + error.getMessage());
+            return error.code().exitCode();
+        });
+        return cli.execute(args);
+    }
+
+    /** Held so the JDK cannot collect these loggers and forget their levels. */
+    private static final List<Logger> QUIETED = new ArrayList<>();
+
+    /** SDK chatter stays out of the CLI's stderr; our own warnings stay in. */
+    private static synchronized void quietLogging() {
+        if (!QUIETED.isEmpty()) {
+            return;
+        }
+        System.setProperty("java.util.logging.SimpleFormatter.format", "shiftsync-backup: %4$s: %5$s%6$s%n");
+        Logger.getLogger("").setLevel(Level.WARNING);
+        for (String noisy : List.of("com.azure", "reactor", "io.netty")) {
+            Logger logger = Logger.getLogger(noisy);
+            logger.setLevel(Level.OFF);
+            QUIETED.add(logger);
+        }
+    }
+
+    /** Gives every command the one {@link App}. */
+    private record AppFactory(App app) implements CommandLine.IFactory {
+        @Override
+        public <K> K create(Class<K> type) throws Exception {
+            try {
+                return type.getDeclaredConstructor(App.class).newInstance(app);
+            } catch (NoSuchMethodException e) {
+                return CommandLine.defaultFactory().create(type);
+            }
+        }
+    }
+
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String v = Main.class.getPackage().getImplementationVersion();
+            return new String[] {"shiftsync-backup " + (v == null ? "development build" : v)};
+        }
+    }
+}

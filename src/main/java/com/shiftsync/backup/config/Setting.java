@@ -1,0 +1,70 @@
+package com.shiftsync.backup.config;
+
+/**
+ * Every setting the app reads: environment variables, which are Function App settings
+ * in Azure. Names and defaults are the outside contract (CONTRACT.md); a test checks that
+ * each one appears in local.settings.json.example and in infra/. Nothing else in the code
+ * calls {@code System.getenv}.
+ */
+public enum Setting {
+    DATABASE_URL(null, "postgresql://user:pass@host:port/db of the database to back up; password part optional"),
+    DATABASE_PASSWORD_SECRET(null, "name of the Key Vault secret holding the password (used when the URL has none)"),
+    DATABASE_AUTH("password", "password (from the URL or Key Vault) or entra (a Microsoft Entra token as the password)"),
+    KEY_VAULT_URL(null, "https://<vault>.vault.azure.net/"),
+    BACKUP_DIR("/var/backups/shiftsync", "local backup folder"),
+    AZURE_STORAGE_CONNECTION_STRING(null, "storage by connection string (local runs, Azurite)"),
+    AZURE_STORAGE_ACCOUNT_URL(null, "storage by managed identity: https://<account>.blob.core.windows.net"),
+    BACKUP_CONTAINER("shiftsync-backups", "Blob container for dumps"),
+    UPLOADS_CONTAINER("uploads", "Blob container of ShiftSync's user uploads (deleted after UPLOADS_TTL_HOURS)"),
+    LOCAL_RETENTION_DAYS("7", "days local backups are kept"),
+    AZURE_RETENTION_DAYS("30", "days daily and manual backups are kept in Blob"),
+    WEEKLY_RETENTION_DAYS("30", "days weekly backups are kept"),
+    UPLOADS_TTL_HOURS("24", "age after which user uploads are deleted"),
+    AZURE_SUBSCRIPTION_ID(null, "subscription of the source Flexible Server"),
+    POSTGRES_RESOURCE_GROUP(null, "resource group of the source Flexible Server"),
+    POSTGRES_SERVER_NAME(null, "name of the source Flexible Server"),
+    AZURE_RESOURCE_MANAGER_ENDPOINT("https://management.azure.com/", "Resource Manager base URL"),
+    RPO_TARGET_HOURS("24", "recovery point objective reported by status"),
+    RTO_TARGET_MINUTES("120", "recovery time objective reported by status"),
+    ADMIN_ROLE("Backup.Admin", "app role a caller needs for restores and backup reads"),
+    IDENTITY_ENDPOINT(null, "managed identity endpoint (set by App Service)"),
+    IDENTITY_HEADER(null, "managed identity header (set by App Service)"),
+    AZURE_CLIENT_ID(null, "client id: a user-assigned managed identity, or a service principal with AZURE_CLIENT_SECRET"),
+    AZURE_TENANT_ID(null, "tenant of the service principal"),
+    AZURE_CLIENT_SECRET(null, "service principal secret (local runs only; prefer managed identity)"),
+    PG_BIN_DIR(null, "folder holding pg_dump and pg_restore; default: newest /usr/lib/postgresql/<major>/bin, then PATH"),
+    BACKUP_TIMEOUT_MINUTES("360", "how long pg_dump and pg_restore may run"),
+    PGPASSWORD(null, "password of a restore target whose --target-url has none (command line only)", true),
+    nightlyExport("0 0 2 * * *", "schedule of the nightly export (NCRONTAB, UTC)"),
+    weeklyExport("0 0 3 * * 0", "schedule of the weekly export"),
+    retentionPrune("0 30 * * * *", "schedule of retention pruning"),
+    monthlyVerify("0 0 4 1 * *", "schedule of the monthly restore test"),
+    backupMonitor("0 */15 * * * *", "schedule of the backup monitor");
+
+    private final String defaultValue;
+    private final String meaning;
+    private final boolean commandLineOnly;
+
+    Setting(String defaultValue, String meaning) {
+        this(defaultValue, meaning, false);
+    }
+
+    Setting(String defaultValue, String meaning, boolean commandLineOnly) {
+        this.defaultValue = defaultValue;
+        this.meaning = meaning;
+        this.commandLineOnly = commandLineOnly;
+    }
+
+    /** Read by the CLI only: not a Function App setting. */
+    public boolean commandLineOnly() {
+        return commandLineOnly;
+    }
+
+    public String defaultValue() {
+        return defaultValue;
+    }
+
+    public String meaning() {
+        return meaning;
+    }
+}

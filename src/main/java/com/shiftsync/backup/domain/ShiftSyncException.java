@@ -1,0 +1,57 @@
+package com.shiftsync.backup.domain;
+
+/**
+ * A failure a person can act on: a stable code from {@link ErrorCode} and one sentence
+ * that names the thing that failed. Messages pass through {@link Redaction} when built,
+ * so no secret can ride along in a message from a lower layer.
+ */
+public class ShiftSyncException extends RuntimeException {
+    private final ErrorCode code;
+    private final String upstreamCode;
+
+    public ShiftSyncException(ErrorCode code, String message) {
+        this(code, message, null, null);
+    }
+
+    public ShiftSyncException(ErrorCode code, String message, Throwable cause) {
+        this(code, message, null, cause);
+    }
+
+    public ShiftSyncException(ErrorCode code, String message, String upstreamCode, Throwable cause) {
+        super(Redaction.redact(message), cause);
+        this.code = code;
+        this.upstreamCode = upstreamCode;
+    }
+
+    public ErrorCode code() {
+        return code;
+    }
+
+    /** The code a service we called gave (for example ARM's "InvalidParameterValue"), or null. */
+    public String upstreamCode() {
+        return upstreamCode;
+    }
+
+    public static ShiftSyncException badInput(String message) {
+        return new ShiftSyncException(ErrorCode.BAD_INPUT, message);
+    }
+
+    /**
+     * {@code error} as a ShiftSyncException: itself if it is one, else a JOB_FAILED whose
+     * message is redacted and which does not carry the original (whose message and stack
+     * might hold what redaction cannot see).
+     */
+    public static ShiftSyncException wrap(RuntimeException error) {
+        if (error instanceof ShiftSyncException sse) {
+            return sse;
+        }
+        ShiftSyncException wrapped = new ShiftSyncException(ErrorCode.JOB_FAILED,
+                "unexpected " + error.getClass().getSimpleName() + ": " + error.getMessage());
+        wrapped.setStackTrace(error.getStackTrace());
+        return wrapped;
+    }
+
+    public static ShiftSyncException failed(String message, Throwable cause) {
+        return new ShiftSyncException(ErrorCode.JOB_FAILED, message, cause);
+    }
+}

@@ -1,0 +1,70 @@
+package com.shiftsync.backup.port;
+
+import com.shiftsync.backup.domain.BackupId;
+import com.shiftsync.backup.domain.Manifest;
+import com.shiftsync.backup.domain.Tier;
+
+import java.io.InputStream;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Where backups live: a local folder or a Blob container. Every job talks to this and
+ * nothing else about storage; every implementation passes one contract test.
+ *
+ * <p>Rules every store keeps: an archive becomes visible under its name only when
+ * {@link ArchiveWriter#commit()} succeeds, and never replaces an existing one; a manifest
+ * is written whole or not at all, and never replaces an existing one; a backup exists
+ * when its manifest exists.
+ */
+public interface BackupStore {
+
+    /** "local" or "azure": the name of this store on the command line and in reports. */
+    String name();
+
+    /** Where this store is, for messages: "local folder /var/backups/shiftsync". */
+    String describe();
+
+    /**
+     * Single flight per tier: the returned lease is held until closed.
+     *
+     * @throws com.shiftsync.backup.domain.ShiftSyncException with code IN_PROGRESS when another run holds it
+     */
+    Lease lock(Tier tier);
+
+    /** Starts a new archive; nothing is visible until {@link ArchiveWriter#commit()}. */
+    ArchiveWriter createArchive(Tier tier, BackupId id);
+
+    /** Reads a committed archive (whether or not its manifest exists yet). */
+    InputStream openArchive(Tier tier, BackupId id);
+
+    /** Writes a manifest atomically; refuses to replace an existing one. */
+    void putManifest(Manifest manifest);
+
+    /** Every backup (every manifest), newest first; empty, never null. */
+    List<Manifest> list();
+
+    default Optional<Manifest> find(String id) {
+        return list().stream().filter(m -> m.id().equals(id)).findFirst();
+    }
+
+    /** The newest backup, of any tier. */
+    /** The archive as a local file, where the store keeps one (so a restore need not copy it). */
+    default Optional<Path> archiveFile(Tier tier, BackupId id) {
+        return Optional.empty();
+    }
+
+    default Optional<Manifest> latest() {
+        return list().stream().findFirst();
+    }
+
+    /** Every archive, with or without a manifest (crashed runs leave orphans); empty, never null. */
+    List<StoredArchive> listArchives();
+
+    /** Deletes a manifest: from now on the backup does not exist. Absent is fine. */
+    void deleteManifest(Tier tier, BackupId id);
+
+    /** Deletes an archive. Absent is fine. */
+    void deleteArchive(Tier tier, BackupId id);
+}

@@ -1,0 +1,23 @@
+package com.shiftsync.backup.port;
+
+import com.shiftsync.backup.domain.DatabaseUrl;
+
+import java.util.Map;
+
+/** What the jobs ask PostgreSQL itself (over JDBC), beside what pg_dump does. */
+public interface Database {
+
+    /** Opens a read-only repeatable-read transaction and exports its snapshot for pg_dump. */
+    SnapshotSession openSnapshot(DatabaseUrl url);
+
+    /** Rows of every table ({@code "schema.table" -> n}), counted now. */
+    Map<String, Long> countRows(DatabaseUrl url);
+
+    boolean exists(DatabaseUrl server, String database);
+
+    /** Creates an empty database on the server of {@code server}. */
+    void create(DatabaseUrl server, String database);
+
+    /** Drops a database, closing other sessions first. Absent is fine. */
+    void drop(DatabaseUrl server, String database);
+}

@@ -1,0 +1,168 @@
+package com.shiftsync.backup.store;
+
+import com.shiftsync.backup.domain.BackupId;
+import com.shiftsync.backup.domain.ErrorCode;
+import com.shiftsync.backup.domain.Manifest;
+import com.shiftsync.backup.domain.Sha256;
+import com.shiftsync.backup.domain.ShiftSyncException;
+import com.shiftsync.backup.domain.Tier;
+import com.shiftsync.backup.port.ArchiveWriter;
+import com.shiftsync.backup.port.BackupStore;
+import com.shiftsync.backup.port.Lease;
+import com.shiftsync.backup.port.StoredArchive;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.security.MessageDigest;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The one contract every {@link BackupStore} keeps; each store runs it against its real
+ * medium (a folder, Azurite).
+ */
+abstract class BackupStoreContract {
+    private static final Instant T0 = Instant.parse("2024-01-15T02:00:00Z");
+
+    protected BackupStore store;
+
+    protected abstract BackupStore newStore();
+
+    @BeforeEach
+    void freshStore() {
+        store = newStore();
+    }
+
+    @Test
+    @DisplayName("an empty store lists nothing, not null")
+    void emptyStore() {
+        assertEquals(List.of(), store.list());
+        assertEquals(List.of(), store.listArchives());
+        assertTrue(store.latest().isEmpty());
+    }
+
+    @Test
+    @DisplayName("an archive is invisible until committed, then reads back byte for byte")
+    void commitMakesVisible() throws IOException {
+        BackupId id = BackupId.of("shiftsync", T0);
+        byte[] data = randomBytes(20 * 1024 * 1024 + 123);
+        try (ArchiveWriter w = store.createArchive(Tier.DAILY, id)) {
+            for (int off = 0; off < data.length; off += 1_000_003) {
+                w.write(data, off, Math.min(1_000_003, data.length - off));
+            }
+            assertEquals(List.of(), store.listArchives(), "visible before commit");
+            assertEquals(data.length, w.commit());
+        }
+        List<StoredArchive> archives = store.listArchives();
+        assertEquals(1, archives.size());
+        assertEquals(id, archives.get(0).id());
+        assertEquals(data.length, archives.get(0).sizeBytes());
+        assertEquals(List.of(), store.list(), "an archive without a manifest is not a backup");
+        try (InputStream in = store.openArchive(Tier.DAILY, id)) {
+            assertArrayEquals(data, in.readAllBytes());
+        }
+    }
+
+    @Test
+    @DisplayName("an archive closed without commit leaves nothing behind")
+    void abandonLeavesNothing() {
+        BackupId id = BackupId.of("shiftsync", T0);
+        try (ArchiveWriter w = store.createArchive(Tier.DAILY, id)) {
+            w.write(new byte[9 * 1024 * 1024], 0, 9 * 1024 * 1024);
+        }
+        assertEquals(List.of(), store.listArchives());
+        assertThrows(ShiftSyncException.class, () -> store.openArchive(Tier.DAILY, id).close());
+    }
+
+    @Test
+    @DisplayName("a committed archive is never replaced")
+    void noReplace() throws IOException {
+        BackupId id = BackupId.of("shiftsync", T0);
+        commitArchive(Tier.DAILY, id, "first".getBytes());
+        ShiftSyncException e = assertThrows(ShiftSyncException.class, () -> {
+            try (ArchiveWriter w = store.createArchive(Tier.DAILY, id)) {
+                w.write("second".getBytes(), 0, 6);
+                w.commit();
+            }
+        });
+        assertTrue(e.getMessage().contains("exists"), e.getMessage());
+        try (InputStream in = store.openArchive(Tier.DAILY, id)) {
+            assertArrayEquals("first".getBytes(), in.readAllBytes());
+        }
+    }
+
+    @Test
+    @DisplayName("manifests: listed newest first across tiers, never replaced, deleted first")
+    void manifests() {
+        Manifest older = manifest(Tier.WEEKLY, T0, "a");
+        Manifest newer = manifest(Tier.DAILY, T0.plusSeconds(86_400), "b");
+        store.putManifest(older);
+        store.putManifest(newer);
+        assertEquals(List.of(newer, older), store.list());
+        assertEquals(newer, store.latest().orElseThrow());
+        assertEquals(older, store.find(older.id()).orElseThrow());
+        assertThrows(ShiftSyncException.class, () -> store.putManifest(manifest(Tier.WEEKLY, T0, "c")));
+        assertEquals(older, store.find(older.id()).orElseThrow(), "the first manifest stays");
+        store.deleteManifest(Tier.DAILY, newer.backupId());
+        store.deleteManifest(Tier.DAILY, newer.backupId());
+        assertEquals(List.of(older), store.list());
+    }
+
+    @Test
+    @DisplayName("deleting an archive removes it; deleting a missing one is fine")
+    void deleteArchive() {
+        BackupId id = BackupId.of("shiftsync", T0);
+        commitArchive(Tier.MANUAL, id, "x".repeat(300).getBytes());
+        store.deleteArchive(Tier.MANUAL, id);
+        store.deleteArchive(Tier.MANUAL, id);
+        assertEquals(List.of(), store.listArchives());
+    }
+
+    @Test
+    @DisplayName("one run per tier at a time: a second lock is refused until the first is released")
+    void singleFlight() {
+        try (Lease first = store.lock(Tier.DAILY)) {
+            ShiftSyncException e = assertThrows(ShiftSyncException.class, () -> store.lock(Tier.DAILY));
+            assertEquals(ErrorCode.IN_PROGRESS, e.code());
+            assertTrue(e.getMessage().contains("already running"), e.getMessage());
+            try (Lease otherTier = store.lock(Tier.WEEKLY)) {
+                otherTier.verifyHeld();
+            }
+            first.verifyHeld();
+        }
+        try (Lease again = store.lock(Tier.DAILY)) {
+            again.verifyHeld();
+        }
+    }
+
+    protected void commitArchive(Tier tier, BackupId id, byte[] data) {
+        try (ArchiveWriter w = store.createArchive(tier, id)) {
+            w.write(data, 0, data.length);
+            w.commit();
+        }
+    }
+
+    protected static Manifest manifest(Tier tier, Instant at, String salt) {
+        MessageDigest sha = Sha256.digest();
+        sha.update(salt.getBytes());
+        BackupId id = BackupId.of("shiftsync", at);
+        return new Manifest(id.toString(), "shiftsync", tier, at, at.plusSeconds(5), 1234, Sha256.hex(sha),
+                "15.18", "pg_dump (PostgreSQL) 15.18", Manifest.CUSTOM_FORMAT, Map.of("public.users", 60L));
+    }
+
+    private static byte[] randomBytes(int n) {
+        byte[] b = new byte[n];
+        new Random(42).nextBytes(b);
+        return b;
+    }
+}

@@ -1,0 +1,118 @@
+package com.shiftsync.backup.testing;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Azurite (the Azure Storage emulator, npm package pinned in package.json) on free
+ * loopback ports. {@link #shared()} lives for the test JVM; {@link #startNew()} gives a
+ * test one of its own to stop mid-upload. Missing Azurite fails loudly.
+ */
+public final class Azurite implements AutoCloseable {
+    /** Azurite's well-known development account key: public, documented, only valid against the emulator. */
+    public static final String ACCOUNT_KEY =
+            "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
+    private static Azurite shared;
+
+    private final Process process;
+    private final int blobPort;
+    private final int queuePort;
+    private final Path location;
+
+    private Azurite(Process process, int blobPort, int queuePort, Path location) {
+        this.process = process;
+        this.blobPort = blobPort;
+        this.queuePort = queuePort;
+        this.location = location;
+    }
+
+    public static synchronized Azurite shared() {
+        if (shared == null) {
+            shared = startNew();
+            Azurite azurite = shared;
+            Runtime.getRuntime().addShutdownHook(new Thread(azurite::close));
+        }
+        return shared;
+    }
+
+    public static Azurite startNew() {
+        Path launcher = Path.of("node_modules", "azurite", "dist", "src", "azurite.js").toAbsolutePath();
+        if (!Files.exists(launcher)) {
+            throw new IllegalStateException("Azurite is not installed at " + launcher
+                    + ": run bin/setup (npm ci) before the tests");
+        }
+        try {
+            Path location = Files.createTempDirectory("shiftsync-azurite-");
+            int blob = PostgresCluster.freePort();
+            int queue = PostgresCluster.freePort();
+            int table = PostgresCluster.freePort();
+            Process p = new ProcessBuilder(List.of("node", launcher.toString(), "--silent", "--location",
+                    location.toString(), "--blobHost", "127.0.0.1", "--queueHost", "127.0.0.1", "--tableHost",
+                    "127.0.0.1", "--blobPort", String.valueOf(blob), "--queuePort", String.valueOf(queue),
+                    "--tablePort", String.valueOf(table), "--skipApiVersionCheck", "--loose"))
+                    .redirectErrorStream(true).redirectOutput(location.resolve("azurite.log").toFile()).start();
+            Azurite azurite = new Azurite(p, blob, queue, location);
+            azurite.awaitListening();
+            return azurite;
+        } catch (IOException e) {
+            throw new IllegalStateException("could not start Azurite: " + e, e);
+        }
+    }
+
+    private void awaitListening() {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("Azurite exited at start; see " + location.resolve("azurite.log"));
+            }
+            try (Socket s = new Socket()) {
+                s.connect(new InetSocketAddress("127.0.0.1", blobPort), 500);
+                try (Socket q = new Socket()) {
+                    q.connect(new InetSocketAddress("127.0.0.1", queuePort), 500);
+                    return;
+                }
+            } catch (IOException notYet) {
+                sleep(100);
+            }
+        }
+        throw new IllegalStateException("Azurite did not listen on 127.0.0.1:" + blobPort + " within 60 s");
+    }
+
+    public String connectionString() {
+        return "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=" + ACCOUNT_KEY
+                + ";BlobEndpoint=http://127.0.0.1:" + blobPort + "/devstoreaccount1"
+                + ";QueueEndpoint=http://127.0.0.1:" + queuePort + "/devstoreaccount1;";
+    }
+
+    public int blobPort() {
+        return blobPort;
+    }
+
+    /** Kills the emulator at once, as a network failure would look to the client. */
+    public void kill() {
+        process.destroyForcibly();
+        try {
+            process.waitFor(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public void close() {
+        kill();
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,77 @@
+package com.shiftsync.backup.testing;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The packaged CLI ({@code target/shiftsync-backup.jar}) run as a user runs it: its own
+ * process, an environment of our choosing and nothing inherited that could point at a
+ * real service.
+ *
+ * @param exitCode what the process returned
+ * @param stdout   standard output
+ * @param stderr   standard error
+ */
+public record CliRun(int exitCode, String stdout, String stderr) {
+    public static final Path JAR = Path.of("target", "shiftsync-backup.jar").toAbsolutePath();
+
+    public static CliRun run(Map<String, String> env, String... args) {
+        return await(start(env, args));
+    }
+
+    public static Process start(Map<String, String> env, String... args) {
+        if (!Files.exists(JAR)) {
+            throw new IllegalStateException(JAR + " is missing: the CLI tests run after mvn package (mvn verify)");
+        }
+        List<String> argv = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx160m", "-jar", JAR.toString()));
+        argv.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(argv);
+        pb.environment().clear();
+        pb.environment().put("PATH", System.getenv().getOrDefault("PATH", "/usr/bin:/bin"));
+        pb.environment().put("HOME", System.getProperty("java.io.tmpdir"));
+        pb.environment().put("LANG", "C.UTF-8");
+        pb.environment().putAll(env);
+        try {
+            return pb.start();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public static CliRun await(Process p) {
+        CompletableFuture<String> out = CompletableFuture.supplyAsync(() -> read(p, false));
+        CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> read(p, true));
+        try {
+            if (!p.waitFor(300, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                throw new IllegalStateException("the CLI did not finish within 300 s");
+            }
+            CliRun run = new CliRun(p.exitValue(), out.get(), err.get());
+            CapturedOutput.record(run.stdout() + run.stderr());
+            return run;
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String read(Process p, boolean stderr) {
+        try {
+            return new String((stderr ? p.getErrorStream() : p.getInputStream()).readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    /** The lines of stderr that are not warnings. */
+    public List<String> errorLines() {
+        return stderr.lines().filter(l -> !l.isBlank() && !l.contains("warning:")).toList();
+    }
+}
