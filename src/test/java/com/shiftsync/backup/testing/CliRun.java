@@ -31,7 +31,9 @@ public record CliRun(int exitCode, String stdout, String stderr) {
             throw new IllegalStateException(JAR + " is missing: the CLI tests run after mvn package (mvn verify)");
         }
         List<String> argv = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx160m", "-jar", JAR.toString()));
+                "-Xmx160m"));
+        argv.addAll(HttpsFake.childJvmOptions());
+        argv.addAll(List.of("-jar", JAR.toString()));
         argv.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(argv);
         pb.environment().clear();
