@@ -75,13 +75,36 @@ public final class BackupJob {
                 leases.add(store.lock(tier));
             }
             DatabaseUrl source = login.current();
-            BackupId id = BackupId.of(source.database(), clock.instant());
+            BackupId id = freshId(source.database());
             Manifest manifest = dumpAndStore(tier, id, source, leases);
             return new BackupResult(manifest, Duration.ofNanos(System.nanoTime() - startNanos),
                     stores.stream().map(BackupStore::name).toList());
         } finally {
             leases.forEach(Lease::close);
         }
+    }
+
+    /**
+     * An id no store holds yet, in any tier: ids have one-second resolution, and a daily and
+     * a manual backup may start in the same second. The tier's lease keeps its own tier
+     * from racing us here.
+     */
+    private BackupId freshId(String databaseName) {
+        for (int attempt = 0; attempt < 5; attempt++) {
+            BackupId id = BackupId.of(databaseName, clock.instant());
+            if (stores.stream().noneMatch(s -> s.find(id.toString()).isPresent()
+                    || s.listArchives().stream().anyMatch(a -> a.id().equals(id)))) {
+                return id;
+            }
+            try {
+                Thread.sleep(1000 - clock.instant().getNano() / 1_000_000 + 5);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        throw new ShiftSyncException(ErrorCode.JOB_FAILED,
+                "could not find an unused backup id: backups of " + databaseName + " keep starting in the same second");
     }
 
     private Manifest dumpAndStore(Tier tier, BackupId id, DatabaseUrl source, List<Lease> leases) {

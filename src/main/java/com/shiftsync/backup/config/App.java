@@ -82,7 +82,7 @@ public final class App {
     /** The database to back up, with its password looked up now (every job asks at its start). */
     public DatabaseLogin login() {
         return () -> DatabaseUrl.parse(settings.required(Setting.DATABASE_URL,
-                "give the database to back up as postgresql://user:pass@host:port/db"));
+                "give the database to back up as a URL such as postgresql://shiftsync_admin@db.example.com:5432/shiftsync"));
     }
 
     /**

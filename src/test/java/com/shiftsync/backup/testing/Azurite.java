@@ -19,15 +19,16 @@ public final class Azurite implements AutoCloseable {
             "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
     private static Azurite shared;
 
-    private final Process process;
+    private Process process;
     private final int blobPort;
     private final int queuePort;
+    private final int tablePort;
     private final Path location;
 
-    private Azurite(Process process, int blobPort, int queuePort, Path location) {
-        this.process = process;
+    private Azurite(int blobPort, int queuePort, int tablePort, Path location) {
         this.blobPort = blobPort;
         this.queuePort = queuePort;
+        this.tablePort = tablePort;
         this.location = location;
     }
 
@@ -47,20 +48,31 @@ public final class Azurite implements AutoCloseable {
                     + ": run bin/setup (npm ci) before the tests");
         }
         try {
-            Path location = Files.createTempDirectory("shiftsync-azurite-");
-            int blob = PostgresCluster.freePort();
-            int queue = PostgresCluster.freePort();
-            int table = PostgresCluster.freePort();
-            Process p = new ProcessBuilder(List.of("node", launcher.toString(), "--silent", "--location",
-                    location.toString(), "--blobHost", "127.0.0.1", "--queueHost", "127.0.0.1", "--tableHost",
-                    "127.0.0.1", "--blobPort", String.valueOf(blob), "--queuePort", String.valueOf(queue),
-                    "--tablePort", String.valueOf(table), "--skipApiVersionCheck", "--loose"))
-                    .redirectErrorStream(true).redirectOutput(location.resolve("azurite.log").toFile()).start();
-            Azurite azurite = new Azurite(p, blob, queue, location);
-            azurite.awaitListening();
+            Azurite azurite = new Azurite(PostgresCluster.freePort(), PostgresCluster.freePort(),
+                    PostgresCluster.freePort(), Files.createTempDirectory("shiftsync-azurite-"));
+            azurite.launch(launcher);
             return azurite;
         } catch (IOException e) {
             throw new IllegalStateException("could not start Azurite: " + e, e);
+        }
+    }
+
+    private void launch(Path launcher) throws IOException {
+        process = new ProcessBuilder(List.of("node", launcher.toString(), "--silent", "--location",
+                location.toString(), "--blobHost", "127.0.0.1", "--queueHost", "127.0.0.1", "--tableHost",
+                "127.0.0.1", "--blobPort", String.valueOf(blobPort), "--queuePort", String.valueOf(queuePort),
+                "--tablePort", String.valueOf(tablePort), "--skipApiVersionCheck", "--loose"))
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(location.resolve("azurite.log").toFile())).start();
+        awaitListening();
+    }
+
+    /** Starts the emulator again on the same ports and data, after {@link #kill()}. */
+    public void restart() {
+        try {
+            launch(Path.of("node_modules", "azurite", "dist", "src", "azurite.js").toAbsolutePath());
+        } catch (IOException e) {
+            throw new IllegalStateException("could not restart Azurite: " + e, e);
         }
     }
 
