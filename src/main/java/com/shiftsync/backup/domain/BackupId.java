@@ -73,6 +73,14 @@ public record BackupId(String label, Instant startedAt) implements Comparable<Ba
         return this + ".manifest.json";
     }
 
+    /** A record kept next to the backup, {@code <id>.<kind>.json}; kind is a lowercase word, never "manifest". */
+    public String recordName(String kind) {
+        if (kind == null || !kind.matches("[a-z][a-z0-9-]{0,30}") || kind.equals("manifest")) {
+            throw new IllegalArgumentException("record kind '" + kind + "' must be a lowercase word, not manifest");
+        }
+        return this + "." + kind + ".json";
+    }
+
     @Override
     public String toString() {
         return label + "_backup_" + STAMP.format(LocalDateTime.ofInstant(startedAt, ZoneOffset.UTC));

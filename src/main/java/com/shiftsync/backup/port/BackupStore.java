@@ -67,4 +67,16 @@ public interface BackupStore {
 
     /** Deletes an archive. Absent is fine. */
     void deleteArchive(Tier tier, BackupId id);
+
+    /**
+     * Writes (or replaces) a small JSON record kept next to a backup, {@code <id>.<kind>.json},
+     * e.g. kind "verification" for the result of a restore test.
+     */
+    void putRecord(Tier tier, BackupId id, String kind, String json);
+
+    /** A record of a backup, if written. */
+    Optional<String> getRecord(Tier tier, BackupId id, String kind);
+
+    /** Deletes every record of a backup (not its manifest or archive). */
+    void deleteRecords(Tier tier, BackupId id);
 }

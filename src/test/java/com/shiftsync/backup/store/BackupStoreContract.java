@@ -145,6 +145,23 @@ abstract class BackupStoreContract {
         }
     }
 
+    @Test
+    @DisplayName("records next to a backup are written, replaced, read back and deleted with it, manifest untouched")
+    void records() {
+        Manifest m = manifest(Tier.DAILY, T0, "r");
+        store.putManifest(m);
+        assertTrue(store.getRecord(Tier.DAILY, m.backupId(), "verification").isEmpty());
+        store.putRecord(Tier.DAILY, m.backupId(), "verification", "{\"passed\":false}");
+        store.putRecord(Tier.DAILY, m.backupId(), "verification", "{\"passed\":true}");
+        store.putRecord(Tier.DAILY, m.backupId(), "offsite-check", "{}");
+        assertEquals("{\"passed\":true}", store.getRecord(Tier.DAILY, m.backupId(), "verification").orElseThrow());
+        assertEquals(List.of(m), store.list(), "records are not manifests");
+        store.deleteRecords(Tier.DAILY, m.backupId());
+        assertTrue(store.getRecord(Tier.DAILY, m.backupId(), "verification").isEmpty());
+        assertTrue(store.getRecord(Tier.DAILY, m.backupId(), "offsite-check").isEmpty());
+        assertEquals(List.of(m), store.list(), "the manifest stays");
+    }
+
     protected void commitArchive(Tier tier, BackupId id, byte[] data) {
         try (ArchiveWriter w = store.createArchive(tier, id)) {
             w.write(data, 0, data.length);

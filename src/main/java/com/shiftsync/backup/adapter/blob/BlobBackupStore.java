@@ -26,6 +26,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.logging.Logger;
@@ -154,6 +155,54 @@ public final class BlobBackupStore implements BackupStore {
     public void deleteArchive(Tier tier, BackupId id) {
         delete(archivePath(tier, id));
     }
+
+    @Override
+    public void putRecord(Tier tier, BackupId id, String kind, String json) {
+        ensureContainer();
+        String name = tier.folder() + "/" + id.recordName(kind);
+        try {
+            container.getBlobClient(name).uploadWithResponse(new BlobParallelUploadOptions(BinaryData.fromString(json))
+                    .setHeaders(new BlobHttpHeaders().setContentType("application/json")), TIMEOUT, null);
+        } catch (RuntimeException e) {
+            throw new ShiftSyncException(ErrorCode.JOB_FAILED, "could not write " + container.getBlobContainerName()
+                    + "/" + name + ": " + BlobErrors.describe(e), e);
+        }
+    }
+
+    @Override
+    public Optional<String> getRecord(Tier tier, BackupId id, String kind) {
+        String name = tier.folder() + "/" + id.recordName(kind);
+        try {
+            return Optional.of(container.getBlobClient(name).downloadContent().toString());
+        } catch (BlobStorageException e) {
+            if (e.getStatusCode() == 404) {
+                return Optional.empty();
+            }
+            throw new ShiftSyncException(ErrorCode.JOB_FAILED, "could not read " + container.getBlobContainerName()
+                    + "/" + name + ": " + BlobErrors.describe(e), e);
+        }
+    }
+
+    @Override
+    public void deleteRecords(Tier tier, BackupId id) {
+        if (!containerExists()) {
+            return;
+        }
+        String prefix = tier.folder() + "/" + id + ".";
+        try {
+            for (BlobItem item : container.listBlobs(new ListBlobsOptions().setPrefix(prefix), TIMEOUT)) {
+                if (item.getName().endsWith(".json") && !item.getName().endsWith(MANIFEST_SUFFIX)) {
+                    delete(item.getName());
+                }
+            }
+        } catch (ShiftSyncException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw new ShiftSyncException(ErrorCode.JOB_FAILED, "could not list " + describe() + ": "
+                    + BlobErrors.describe(e), e);
+        }
+    }
+
 
     /** Committed blobs of every tier whose names end with {@code suffix}. */
     private List<BlobItem> items(String suffix) {

@@ -249,6 +249,50 @@ public final class LocalBackupStore implements BackupStore {
         delete(root.resolve(tier.folder()).resolve(id.archiveName()));
     }
 
+    @Override
+    public void putRecord(Tier tier, BackupId id, String kind, String json) {
+        Path target = folder(tier.folder()).resolve(id.recordName(kind));
+        Path temp = target.resolveSibling("." + target.getFileName() + ".tmp");
+        try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
+                StandardOpenOption.WRITE)) {
+            restrict(temp);
+            ch.write(ByteBuffer.wrap(json.getBytes(StandardCharsets.UTF_8)));
+            ch.force(true);
+        } catch (IOException e) {
+            deleteQuietly(temp);
+            throw new ShiftSyncException(ErrorCode.JOB_FAILED, "could not write " + temp + ": " + e.getMessage(), e);
+        }
+        try {
+            Files.move(temp, target, java.nio.file.StandardCopyOption.ATOMIC_MOVE,
+                    java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            deleteQuietly(temp);
+            throw new ShiftSyncException(ErrorCode.JOB_FAILED, "could not store " + target + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public Optional<String> getRecord(Tier tier, BackupId id, String kind) {
+        Path file = root.resolve(tier.folder()).resolve(id.recordName(kind));
+        try {
+            return Files.exists(file) ? Optional.of(Files.readString(file)) : Optional.empty();
+        } catch (IOException e) {
+            throw new ShiftSyncException(ErrorCode.JOB_FAILED, "could not read " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void deleteRecords(Tier tier, BackupId id) {
+        String prefix = id + ".";
+        for (Path file : files(tier, ".json")) {
+            String name = file.getFileName().toString();
+            if (name.startsWith(prefix) && !name.equals(id.manifestName())) {
+                delete(file);
+            }
+        }
+    }
+
+
     private List<Path> files(Tier tier, String suffix) {
         Path dir = root.resolve(tier.folder());
         if (!Files.isDirectory(dir)) {
