@@ -129,11 +129,15 @@ public record DatabaseUrl(String user, String password, String host, int port, S
 
     /** The libpq URI without the password, safe for a command line; sslmode made explicit. */
     public String toLibpqUri() {
+        Map<String, String> all = new LinkedHashMap<>(params);
+        all.put("sslmode", sslMode());
+        return uri(all);
+    }
+
+    private String uri(Map<String, String> all) {
         StringBuilder sb = new StringBuilder("postgresql://").append(encode(user)).append('@');
         sb.append(host.startsWith("/") ? encode(host) : host.contains(":") ? "[" + host + "]" : host);
         sb.append(':').append(port).append('/').append(encode(database));
-        Map<String, String> all = new LinkedHashMap<>(params);
-        all.put("sslmode", sslMode());
         String sep = "?";
         for (Map.Entry<String, String> e : all.entrySet()) {
             sb.append(sep).append(encode(e.getKey())).append('=').append(encode(e.getValue()));
@@ -158,10 +162,10 @@ public record DatabaseUrl(String user, String password, String host, int port, S
         return sb.toString();
     }
 
-    /** postgresql://user:*****@host:port/db — for messages. */
+    /** postgresql://user:*****@host:port/db with the parameters given — for messages. */
     @Override
     public String toString() {
-        String uri = toLibpqUri();
+        String uri = uri(params);
         return password == null ? uri : uri.replaceFirst("@", ":" + Redaction.MASK + "@");
     }
 
