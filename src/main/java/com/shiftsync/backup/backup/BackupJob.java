@@ -92,8 +92,7 @@ public final class BackupJob {
     private BackupId freshId(String databaseName) {
         for (int attempt = 0; attempt < 5; attempt++) {
             BackupId id = BackupId.of(databaseName, clock.instant());
-            if (stores.stream().noneMatch(s -> s.find(id.toString()).isPresent()
-                    || s.listArchives().stream().anyMatch(a -> a.id().equals(id)))) {
+            if (stores.stream().noneMatch(s -> s.contains(id))) {
                 return id;
             }
             try {

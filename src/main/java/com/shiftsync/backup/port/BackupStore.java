@@ -59,6 +59,9 @@ public interface BackupStore {
         return list().stream().findFirst();
     }
 
+    /** Whether a manifest or an archive of {@code id} exists, in any tier. */
+    boolean contains(BackupId id);
+
     /** Every archive, with or without a manifest (crashed runs leave orphans); empty, never null. */
     List<StoredArchive> listArchives();
 

@@ -24,6 +24,7 @@ import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -46,6 +47,7 @@ abstract class BackupStoreContract {
     @Test
     @DisplayName("an empty store lists nothing, not null")
     void emptyStore() {
+        assertFalse(store.contains(BackupId.of("shiftsync", T0)));
         assertEquals(List.of(), store.list());
         assertEquals(List.of(), store.listArchives());
         assertTrue(store.latest().isEmpty());
@@ -63,6 +65,8 @@ abstract class BackupStoreContract {
             assertEquals(List.of(), store.listArchives(), "visible before commit");
             assertEquals(data.length, w.commit());
         }
+        assertTrue(store.contains(id));
+        assertFalse(store.contains(BackupId.of("shiftsync", T0.plusSeconds(1))));
         List<StoredArchive> archives = store.listArchives();
         assertEquals(1, archives.size());
         assertEquals(id, archives.get(0).id());
@@ -108,6 +112,7 @@ abstract class BackupStoreContract {
         Manifest newer = manifest(Tier.DAILY, T0.plusSeconds(86_400), "b");
         store.putManifest(older);
         store.putManifest(newer);
+        assertTrue(store.contains(older.backupId()), "a manifest alone counts too");
         assertEquals(List.of(newer, older), store.list());
         assertEquals(newer, store.latest().orElseThrow());
         assertEquals(older, store.find(older.id()).orElseThrow());

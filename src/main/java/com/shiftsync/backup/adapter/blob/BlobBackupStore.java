@@ -132,6 +132,25 @@ public final class BlobBackupStore implements BackupStore {
     }
 
     @Override
+    public boolean contains(BackupId id) {
+        if (!containerExists()) {
+            return false;
+        }
+        try {
+            for (Tier tier : Tier.values()) {
+                if (container.getBlobClient(archivePath(tier, id)).exists()
+                        || container.getBlobClient(manifestPath(tier, id)).exists()) {
+                    return true;
+                }
+            }
+            return false;
+        } catch (RuntimeException e) {
+            throw new ShiftSyncException(ErrorCode.JOB_FAILED,
+                    "could not reach " + describe() + ": " + BlobErrors.describe(e), e);
+        }
+    }
+
+    @Override
     public List<StoredArchive> listArchives() {
         List<StoredArchive> archives = new ArrayList<>();
         for (BlobItem item : items(ARCHIVE_SUFFIX)) {

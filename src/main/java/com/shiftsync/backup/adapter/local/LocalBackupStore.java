@@ -218,6 +218,17 @@ public final class LocalBackupStore implements BackupStore {
     }
 
     @Override
+    public boolean contains(BackupId id) {
+        for (Tier tier : Tier.values()) {
+            Path dir = root.resolve(tier.folder());
+            if (Files.exists(dir.resolve(id.archiveName())) || Files.exists(dir.resolve(id.manifestName()))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    @Override
     public List<StoredArchive> listArchives() {
         List<StoredArchive> archives = new ArrayList<>();
         for (Tier tier : Tier.values()) {
