@@ -108,7 +108,8 @@ public final class Redaction {
             Throwable original = chain.pop();
             copy = original instanceof ShiftSyncException sse
                     ? new ShiftSyncException(sse.code(), sse.getMessage(), sse.upstreamCode(), below)
-                    : new RedactedThrowable(original.getClass().getName(), redact(original.getMessage()), below);
+                    : new RedactedThrowable(original instanceof RedactedThrowable r ? r.originalClass()
+                            : original.getClass().getName(), redact(original.getMessage()), below);
             copy.setStackTrace(original.getStackTrace());
             done.put(original, copy);
             below = copy;
