@@ -195,7 +195,6 @@ class KeyVaultSecretSourceIT {
         Map<String, String> env = settings(vault.url(), dir);
         env.put("DATABASE_PASSWORD_SECRET", "gone-secret");
         env.put("AZURE_STORAGE_CONNECTION_STRING", Azurite.shared().connectionString());
-        TestSecrets.register(Azurite.ACCOUNT_KEY);
         String container = "kv-missing-" + Long.toHexString(System.nanoTime());
         env.put("BACKUP_CONTAINER", container);
         FakeExecutionContext context = new FakeExecutionContext("nightlyExport");
