@@ -70,11 +70,12 @@ public final class BackupJob {
     public BackupResult run(Tier tier) {
         long startNanos = System.nanoTime();
         List<Lease> leases = new ArrayList<>();
+        // credentials first: a password or token that cannot be had fails the run before any store is touched
+        DatabaseUrl source = login.current();
         try {
             for (BackupStore store : stores) {
                 leases.add(store.lock(tier));
             }
-            DatabaseUrl source = login.current();
             BackupId id = freshId(source.database());
             Manifest manifest = dumpAndStore(tier, id, source, leases);
             return new BackupResult(manifest, Duration.ofNanos(System.nanoTime() - startNanos),

@@ -4,6 +4,7 @@ import com.shiftsync.backup.config.App;
 import com.shiftsync.backup.config.Settings;
 import com.shiftsync.backup.domain.Redaction;
 import com.shiftsync.backup.domain.ShiftSyncException;
+import com.shiftsync.backup.telemetry.LogRedaction;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -31,6 +32,7 @@ public final class Main {
     /** Runs one command line against {@code app}; returns the exit code. */
     public static int run(App app, String... args) {
         quietLogging();
+        LogRedaction.install();
         CommandLine cli = new CommandLine(new Main(), new AppFactory(app));
         cli.setParameterExceptionHandler((e, argv) -> {
             PrintWriter err = e.getCommandLine().getErr();

@@ -3,8 +3,11 @@ package com.shiftsync.backup.config;
 import com.azure.core.credential.TokenCredential;
 import com.azure.storage.blob.BlobServiceClient;
 import com.shiftsync.backup.adapter.azure.AzureCredentials;
+import com.shiftsync.backup.adapter.azure.EntraTokenSource;
+import com.shiftsync.backup.adapter.azure.KeyVaultSecretSource;
 import com.shiftsync.backup.adapter.blob.BlobBackupStore;
 import com.shiftsync.backup.adapter.blob.StorageClients;
+import com.shiftsync.backup.adapter.env.EnvironmentSecretSource;
 import com.shiftsync.backup.adapter.local.LocalBackupStore;
 import com.shiftsync.backup.adapter.pg.JdbcDatabase;
 import com.shiftsync.backup.adapter.pg.PgBinaries;
@@ -12,12 +15,15 @@ import com.shiftsync.backup.adapter.pg.PgDumpTool;
 import com.shiftsync.backup.backup.BackupJob;
 import com.shiftsync.backup.domain.DatabaseUrl;
 import com.shiftsync.backup.domain.ShiftSyncException;
+import com.shiftsync.backup.port.AccessTokenSource;
 import com.shiftsync.backup.port.BackupStore;
 import com.shiftsync.backup.port.Database;
 import com.shiftsync.backup.port.DatabaseLogin;
 import com.shiftsync.backup.port.DumpTool;
+import com.shiftsync.backup.port.SecretSource;
 import com.shiftsync.backup.prune.PruneJob;
 import com.shiftsync.backup.restore.RestoreJob;
+import com.shiftsync.backup.telemetry.LogRedaction;
 
 import java.nio.file.Path;
 import java.time.Clock;
@@ -41,6 +47,9 @@ public final class App {
     private final Supplier<DumpTool> dumpTool;
     private final Supplier<Optional<TokenCredential>> credential;
     private final Supplier<Optional<BlobServiceClient>> blobService;
+    private final Supplier<SecretSource> secretSource;
+    private final Supplier<AccessTokenSource> tokenSource;
+    private final ConfiguredLogin login;
     private final Database database = new JdbcDatabase();
 
     public App(Settings settings, Clock clock) {
@@ -50,10 +59,15 @@ public final class App {
                 PgBinaries.locate(settings.text(Setting.PG_BIN_DIR).orElse(null)), timeout()));
         this.credential = memoize(() -> AzureCredentials.fromSettings(
                 settings.text(Setting.IDENTITY_ENDPOINT).orElse(null),
+                settings.text(Setting.IDENTITY_HEADER).orElse(null),
                 settings.text(Setting.AZURE_CLIENT_ID).orElse(null),
                 settings.text(Setting.AZURE_TENANT_ID).orElse(null),
                 settings.text(Setting.AZURE_CLIENT_SECRET).orElse(null)));
         this.blobService = memoize(this::buildBlobService);
+        this.secretSource = memoize(this::buildSecretSource);
+        this.tokenSource = memoize(() -> new EntraTokenSource(
+                AzureCredentials.require(credential(), "DATABASE_AUTH=entra")));
+        this.login = new ConfiguredLogin(settings, secretSource, tokenSource);
     }
 
     /** The app as configured by this process's environment; built once (Functions keep it across invocations). */
@@ -63,6 +77,7 @@ public final class App {
             synchronized (App.class) {
                 app = shared;
                 if (app == null) {
+                    LogRedaction.install();
                     app = new App(Settings.fromEnvironment(), Clock.systemUTC());
                     shared = app;
                 }
@@ -79,28 +94,39 @@ public final class App {
         return clock;
     }
 
-    /** The database to back up, with its password looked up now (every job asks at its start). */
+    /**
+     * The database to back up; each {@link DatabaseLogin#current()} looks its password up
+     * anew (Key Vault, the environment, or a Microsoft Entra token), and every job asks at
+     * its start.
+     */
     public DatabaseLogin login() {
-        return () -> DatabaseUrl.parse(settings.required(Setting.DATABASE_URL,
-                "give the database to back up as a URL such as postgresql://shiftsync_admin@db.example.com:5432/shiftsync"));
+        return login;
     }
 
     /**
-     * {@code target} with a password: DATABASE_URL's when the target is the same server and
-     * user, else PGPASSWORD's, else none (the server may not need one).
+     * {@code target} with a password: DATABASE_URL's (looked up now) when the target is the
+     * same server and user, else PGPASSWORD's, else none (the server may not need one).
      */
     public DatabaseUrl passwordFor(DatabaseUrl target) {
         if (target.passwordIfAny().isPresent()) {
             return target;
         }
         if (settings.isSet(Setting.DATABASE_URL)) {
-            DatabaseUrl source = login().current();
-            if (source.host().equalsIgnoreCase(target.host()) && source.port() == target.port()
-                    && source.user().equals(target.user()) && source.passwordIfAny().isPresent()) {
-                return target.withPassword(source.password());
+            DatabaseUrl configured = login.configuredUrl();
+            if (configured.host().equalsIgnoreCase(target.host()) && configured.port() == target.port()
+                    && configured.user().equals(target.user())) {
+                Optional<String> password = login.current().passwordIfAny();
+                if (password.isPresent()) {
+                    return target.withPassword(password.get());
+                }
             }
         }
         return settings.text(Setting.PGPASSWORD).map(target::withPassword).orElse(target);
+    }
+
+    /** Where DATABASE_PASSWORD_SECRET is read: Key Vault when KEY_VAULT_URL is set, else the environment. */
+    public SecretSource secretSource() {
+        return secretSource.get();
     }
 
     public Database database() {
@@ -161,6 +187,14 @@ public final class App {
 
     private Duration timeout() {
         return Duration.ofMinutes(settings.integer(Setting.BACKUP_TIMEOUT_MINUTES, 1));
+    }
+
+    private SecretSource buildSecretSource() {
+        if (settings.isSet(Setting.KEY_VAULT_URL)) {
+            return new KeyVaultSecretSource(settings.text(Setting.KEY_VAULT_URL).orElseThrow(),
+                    AzureCredentials.require(credential(), "KEY_VAULT_URL"));
+        }
+        return new EnvironmentSecretSource(settings::environmentVariable);
     }
 
     private Optional<BlobServiceClient> buildBlobService() {

@@ -8,9 +8,10 @@ package com.shiftsync.backup.config;
  */
 public enum Setting {
     DATABASE_URL(null, "postgresql://user:pass@host:port/db of the database to back up; password part optional"),
-    DATABASE_PASSWORD_SECRET(null, "name of the Key Vault secret holding the password (used when the URL has none)"),
+    DATABASE_PASSWORD_SECRET(null, "name of the Key Vault secret holding the password (used when the URL has none; "
+            + "without KEY_VAULT_URL, the environment variable of that name, dashes as underscores)"),
     DATABASE_AUTH("password", "password (from the URL or Key Vault) or entra (a Microsoft Entra token as the password)"),
-    KEY_VAULT_URL(null, "https://<vault>.vault.azure.net/"),
+    KEY_VAULT_URL(null, "https://<vault>.vault.azure.net/: the password is read from it at the start of every job"),
     BACKUP_DIR("/var/backups/shiftsync", "local backup folder"),
     AZURE_STORAGE_CONNECTION_STRING(null, "storage by connection string (local runs, Azurite)"),
     AZURE_STORAGE_ACCOUNT_URL(null, "storage by managed identity: https://<account>.blob.core.windows.net"),
@@ -27,8 +28,8 @@ public enum Setting {
     RPO_TARGET_HOURS("24", "recovery point objective reported by status"),
     RTO_TARGET_MINUTES("120", "recovery time objective reported by status"),
     ADMIN_ROLE("Backup.Admin", "app role a caller needs for restores and backup reads"),
-    IDENTITY_ENDPOINT(null, "managed identity endpoint (set by App Service)"),
-    IDENTITY_HEADER(null, "managed identity header (set by App Service)"),
+    IDENTITY_ENDPOINT(null, "managed identity endpoint (set by App Service; with IDENTITY_HEADER)"),
+    IDENTITY_HEADER(null, "managed identity header (set by App Service; a secret)"),
     AZURE_CLIENT_ID(null, "client id: a user-assigned managed identity, or a service principal with AZURE_CLIENT_SECRET"),
     AZURE_TENANT_ID(null, "tenant of the service principal"),
     AZURE_CLIENT_SECRET(null, "service principal secret (local runs only; prefer managed identity)"),

@@ -39,6 +39,15 @@ public final class Settings {
         return value != null && !value.isBlank();
     }
 
+    /**
+     * An environment variable that is not a {@link Setting} but is named by one (the
+     * variable holding DATABASE_PASSWORD_SECRET's value when there is no Key Vault).
+     */
+    public Optional<String> environmentVariable(String name) {
+        String value = env.get(name);
+        return value == null || value.isEmpty() ? Optional.empty() : Optional.of(value);
+    }
+
     /** A whole number of at least {@code min}. */
     public int integer(Setting setting, int min) {
         String value = text(setting).orElseThrow(() -> ShiftSyncException.badInput(setting.name() + " is not set"));

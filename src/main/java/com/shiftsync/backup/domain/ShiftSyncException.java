@@ -37,16 +37,18 @@ public class ShiftSyncException extends RuntimeException {
     }
 
     /**
-     * {@code error} as a ShiftSyncException: itself if it is one, else a JOB_FAILED whose
-     * message is redacted and which does not carry the original (whose message and stack
-     * might hold what redaction cannot see).
+     * {@code error} as a ShiftSyncException fit to leave the app (a Functions host prints
+     * whole cause chains): a ShiftSyncException keeps its code and message, anything else
+     * becomes a JOB_FAILED with a redacted message; either way the causes are replaced by
+     * copies whose messages are redacted ({@link Redaction#scrub}).
      */
     public static ShiftSyncException wrap(RuntimeException error) {
         if (error instanceof ShiftSyncException sse) {
-            return sse;
+            return sse.getCause() == null ? sse : (ShiftSyncException) Redaction.scrub(sse);
         }
         ShiftSyncException wrapped = new ShiftSyncException(ErrorCode.JOB_FAILED,
-                "unexpected " + error.getClass().getSimpleName() + ": " + error.getMessage());
+                "unexpected " + error.getClass().getSimpleName() + ": " + error.getMessage(),
+                Redaction.scrub(error.getCause()));
         wrapped.setStackTrace(error.getStackTrace());
         return wrapped;
     }

@@ -95,7 +95,9 @@ public final class Azurite implements AutoCloseable {
         throw new IllegalStateException("Azurite did not listen on 127.0.0.1:" + blobPort + " within 60 s");
     }
 
+    /** The connection string; its account key is registered with TestSecrets, as every secret the product gets. */
     public String connectionString() {
+        TestSecrets.register(ACCOUNT_KEY);
         return "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=" + ACCOUNT_KEY
                 + ";BlobEndpoint=http://127.0.0.1:" + blobPort + "/devstoreaccount1"
                 + ";QueueEndpoint=http://127.0.0.1:" + queuePort + "/devstoreaccount1;";

@@ -5,6 +5,7 @@ import com.azure.storage.blob.BlobServiceClient;
 import com.azure.storage.blob.BlobServiceClientBuilder;
 import com.azure.storage.common.policy.RequestRetryOptions;
 import com.azure.storage.common.policy.RetryPolicyType;
+import com.shiftsync.backup.domain.Redaction;
 
 import java.time.Duration;
 
@@ -21,7 +22,21 @@ public final class StorageClients {
     }
 
     public static BlobServiceClient byConnectionString(String connectionString) {
+        registerKeys(connectionString);
         return new BlobServiceClientBuilder().connectionString(connectionString).retryOptions(RETRIES).buildClient();
+    }
+
+    /** The account key and SAS token of a connection string are secrets: masked wherever they might show up. */
+    static void registerKeys(String connectionString) {
+        for (String part : connectionString.split(";")) {
+            int eq = part.indexOf('=');
+            if (eq > 0) {
+                String key = part.substring(0, eq).trim();
+                if (key.equalsIgnoreCase("AccountKey") || key.equalsIgnoreCase("SharedAccessSignature")) {
+                    Redaction.register(part.substring(eq + 1).trim());
+                }
+            }
+        }
     }
 
     public static BlobServiceClient byIdentity(String accountUrl, TokenCredential credential) {
