@@ -39,7 +39,7 @@ public final class ConfiguredLogin implements DatabaseLogin {
     /** DATABASE_URL as written, without looking anything up. */
     public DatabaseUrl configuredUrl() {
         return DatabaseUrl.parse(settings.required(Setting.DATABASE_URL,
-                "give the database to back up as postgresql://user:pass@host:port/db"));
+                "give the database to back up as a URL such as postgresql://shiftsync_admin@db.example.com:5432/shiftsync"));
     }
 
     @Override
