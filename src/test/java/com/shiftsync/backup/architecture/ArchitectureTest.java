@@ -70,6 +70,22 @@ class ArchitectureTest {
         assertEquals(List.of(), offenders);
     }
 
+    @Test
+    @DisplayName("only adapter/azure builds or implements Azure credentials")
+    void credentialsInOnePlace() throws IOException {
+        List<Path> allowed = List.of(Path.of("adapter", "azure", "AzureCredentials.java"),
+                Path.of("adapter", "azure", "AppServiceManagedIdentityCredential.java"));
+        List<String> offenders = new ArrayList<>();
+        for (Path file : sources()) {
+            String code = Files.readString(file);
+            if (!allowed.contains(MAIN.relativize(file)) && (code.contains("import com.azure.identity.")
+                    || code.matches("(?s).*implements[^{]*\\bTokenCredential\\b.*"))) {
+                offenders.add(MAIN.relativize(file).toString());
+            }
+        }
+        assertEquals(List.of(), offenders, "build credentials in adapter/azure/AzureCredentials");
+    }
+
     private static List<Path> sources() throws IOException {
         try (Stream<Path> all = Files.walk(MAIN)) {
             return all.filter(p -> p.toString().endsWith(".java")).toList();
