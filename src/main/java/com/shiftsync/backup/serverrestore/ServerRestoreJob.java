@@ -83,7 +83,7 @@ public final class ServerRestoreJob {
                 && request.restorePointInTime().isBefore(source.earliestRestoreDate())) {
             throw ShiftSyncException.badInput("restorePointInTime " + request.restorePointInTime()
                     + " is before the earliest restore point of server " + source.name() + " ("
-                    + source.earliestRestoreDate().withOffsetSameInstant(ZoneOffset.UTC) + retention(source)
+                    + secondAfter(source.earliestRestoreDate()) + retention(source)
                     + "): choose a moment between then and now");
         }
         if (request.kind() == OperationKind.GEO && !source.geoRedundantBackup()) {
@@ -232,6 +232,13 @@ public final class ServerRestoreJob {
             LOG.warning("could not update operation " + operation.id() + " in " + operations.describe() + ": "
                     + ShiftSyncException.wrap(e).getMessage());
         }
+    }
+
+    /** The earliest point to the second, rounded up so that it is a point that can really be restored. */
+    private static Instant secondAfter(OffsetDateTime t) {
+        Instant i = t.toInstant();
+        Instant whole = i.truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+        return whole.equals(i) ? i : whole.plusSeconds(1);
     }
 
     private static String retention(ServerAdmin.Server source) {
