@@ -76,7 +76,8 @@ public final class ServerRestoreJob {
         Instant now = clock.instant();
         if (request.kind() == OperationKind.POINT_IN_TIME && request.restorePointInTime().toInstant().isAfter(now)) {
             throw ShiftSyncException.badInput("restorePointInTime " + request.restorePointInTime()
-                    + " is in the future (it is now " + now + "): choose a moment in the past");
+                    + " is in the future (it is now " + now.truncatedTo(java.time.temporal.ChronoUnit.SECONDS)
+                    + "): choose a moment in the past");
         }
         ServerAdmin.Server source = admin.source();
         if (request.kind() == OperationKind.POINT_IN_TIME && source.earliestRestoreDate() != null
@@ -173,7 +174,10 @@ public final class ServerRestoreJob {
 
     private Operation follow(Operation op, ServerAdmin.Progress progress) {
         String status = progress.status() == null ? "" : progress.status().toLowerCase(Locale.ROOT);
-        Instant end = progress.endTime() != null ? progress.endTime() : clock.instant();
+        // ARM's own end time is the most exact measure; the time of this check is the fallback
+        // (and guards against an ARM clock that disagrees with ours by more than the restore took).
+        Instant end = progress.endTime() != null && !progress.endTime().isBefore(op.requestedAt())
+                ? progress.endTime() : clock.instant();
         switch (status) {
             case "succeeded":
                 return op.succeeded(end, targetDetails(op.target()));

@@ -441,7 +441,7 @@ class RestoreFunctionsIT {
                     ctx), 502);
             assertEquals("upstream-failed", e.get("code").asText());
             assertEquals("InternalServerError", e.get("upstreamCode").asText());
-            assertTrue(e.get("message").asText().contains("Encountered internal server error."), e.toString());
+            assertTrue(e.get("message").asText().contains("Encountered internal server error; Azure had a problem, try again later"), e.toString());
             assertEquals(1 + SHORT.maxRetries(), arm.puts().size());
             assertTrue(ctx.messages().stream().anyMatch(m -> m.contains("ShiftSync.ServerRestore.Failed")));
             assertEquals(AuditRecord.FAILED, onlyAuditRecord().decision());

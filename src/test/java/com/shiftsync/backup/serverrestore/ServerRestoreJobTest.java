@@ -90,6 +90,19 @@ class ServerRestoreJobTest {
     }
 
     @Test
+    @DisplayName("the duration runs from the request to ARM's end time, or to this check when ARM's clock disagrees")
+    void duration() {
+        Operation op = job.startPointInTime(ANA, "2024-01-15T10:00:00Z", "shiftsync-db-pitr");
+        admin.progress = Optional.of(new ServerAdmin.Progress("Succeeded", null, null, NOW.plusSeconds(2400)));
+        clock.advance(Duration.ofMinutes(50));
+        assertEquals(Duration.ofMinutes(40), job.status(op.id()).operation().duration().orElseThrow());
+        Operation other = job.startPointInTime(ANA, "2024-01-15T10:00:00Z", "shiftsync-db-pitr2");
+        admin.progress = Optional.of(new ServerAdmin.Progress("Succeeded", null, null, NOW.minusSeconds(60)));
+        clock.advance(Duration.ofMinutes(7));
+        assertEquals(Duration.ofMinutes(7), job.status(other.id()).operation().duration().orElseThrow());
+    }
+
+    @Test
     @DisplayName("an unknown or malformed operation id: 404 or 400 with what an id looks like")
     void ids() {
         assertEquals(ErrorCode.NOT_FOUND, assertThrows(ShiftSyncException.class,

@@ -67,6 +67,9 @@ final class ArmErrors {
         };
         String armCode = code == null || code.isBlank() ? "HTTP" + status : code;
         String text = message == null || message.isBlank() ? "(no message)" : firstLine(message);
+        if (!hint.isEmpty() && text.endsWith(".")) {
+            text = text.substring(0, text.length() - 1);
+        }
         return new ShiftSyncException(ours, what + ": Resource Manager answered " + status + " " + armCode + ": "
                 + text + hint, armCode, null);
     }
