@@ -39,7 +39,8 @@ public final class BlobAuditLog implements AuditLog {
     /** The service's own limit of blocks in one append blob. */
     public static final int MAX_BLOCKS = 50_000;
     private static final int MAX_PARTS = 1_000;
-    private static final Duration TIMEOUT = Duration.ofSeconds(30);
+    /** Bounds each call, retries included: an HTTP restore request must answer within 230 s. */
+    private static final Duration TIMEOUT = Duration.ofSeconds(20);
     private static final Pattern PART = Pattern.compile("^\\d{4}/\\d{2}/\\d{2}(?:\\.(\\d+))?\\.jsonl$");
     private static final Logger LOG = Logger.getLogger(BlobAuditLog.class.getName());
 
@@ -112,7 +113,7 @@ public final class BlobAuditLog implements AuditLog {
     public List<AuditRecord> read(LocalDate day) {
         List<AuditRecord> records = new ArrayList<>();
         try {
-            if (!container.exists()) {
+            if (!container.existsWithResponse(TIMEOUT, null).getValue()) {
                 return records;
             }
             List<BlobItem> parts = new ArrayList<>();
@@ -123,7 +124,8 @@ public final class BlobAuditLog implements AuditLog {
             }
             parts.sort(Comparator.comparingInt(item -> partOf(item.getName())));
             for (BlobItem item : parts) {
-                String text = container.getBlobClient(item.getName()).downloadContent().toString();
+                String text = container.getBlobClient(item.getName())
+                        .downloadContentWithResponse(null, null, TIMEOUT, null).getValue().toString();
                 for (String line : text.split("\n")) {
                     if (!line.isBlank()) {
                         try {
@@ -168,7 +170,7 @@ public final class BlobAuditLog implements AuditLog {
     private void ensureContainer() {
         if (!containerChecked) {
             try {
-                container.createIfNotExists();
+                container.createIfNotExistsWithResponse(null, TIMEOUT, null);
                 containerChecked = true;
             } catch (RuntimeException e) {
                 throw new ShiftSyncException(ErrorCode.JOB_FAILED, "could not reach " + describe() + ": "

@@ -23,7 +23,8 @@ import java.util.Optional;
  * A new operation is written with If-None-Match: *, so an id is never reused.
  */
 public final class BlobOperationStore implements OperationStore {
-    private static final Duration TIMEOUT = Duration.ofSeconds(30);
+    /** Bounds each call, retries included: an HTTP restore request must answer within 230 s. */
+    private static final Duration TIMEOUT = Duration.ofSeconds(20);
 
     private final BlobContainerClient container;
     private volatile boolean containerChecked;
@@ -87,7 +88,7 @@ public final class BlobOperationStore implements OperationStore {
     private void ensureContainer() {
         if (!containerChecked) {
             try {
-                container.createIfNotExists();
+                container.createIfNotExistsWithResponse(null, TIMEOUT, null);
                 containerChecked = true;
             } catch (RuntimeException e) {
                 throw new ShiftSyncException(ErrorCode.JOB_FAILED, "could not reach " + describe() + ": "
