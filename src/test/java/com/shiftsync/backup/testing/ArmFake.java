@@ -93,6 +93,14 @@ public final class ArmFake implements AutoCloseable {
                 + "\",\"type\":\"Microsoft.DBforPostgreSQL/flexibleServers\"}")));
     }
 
+    /** checkNameAvailability answers ARM's 403 AuthorizationFailed (an identity with rights on the resource group only). */
+    public void nameCheckForbidden(String name) {
+        server.stubFor(nameCheck(name).willReturn(error(403, "AuthorizationFailed", "The client '00000000-0000-0000-"
+                + "0000-000000000001' with object id '00000000-0000-0000-0000-000000000001' does not have authorization "
+                + "to perform action 'Microsoft.DBforPostgreSQL/checkNameAvailability/action' over scope '/subscriptions/"
+                + SUBSCRIPTION + "' or the scope is invalid.")));
+    }
+
     private MappingBuilder nameCheck(String name) {
         return post(urlPathEqualTo("/subscriptions/" + SUBSCRIPTION + PROVIDER + "/checkNameAvailability"))
                 .withQueryParam("api-version", equalTo(API_VERSION))

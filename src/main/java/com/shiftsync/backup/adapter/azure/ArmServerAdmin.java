@@ -185,11 +185,27 @@ public final class ArmServerAdmin implements ServerAdmin {
         }
     }
 
+    /**
+     * checkNameAvailability is an action at subscription scope. An identity that holds its
+     * role on the resource group only is refused it (403); the name is then left to the
+     * create, which answers 409 for a taken name, rather than blocking every restore.
+     */
     @Override
     public NameCheck checkName(String name) {
-        NameAvailabilityInner answer = call(client.getCheckNameAvailabilities().executeWithResponseAsync(
-                        new CheckNameAvailabilityRequest().withName(name).withType(SERVER_TYPE)).map(Response::getValue),
-                "checking the name " + name);
+        NameAvailabilityInner answer;
+        try {
+            answer = call(client.getCheckNameAvailabilities().executeWithResponseAsync(
+                    new CheckNameAvailabilityRequest().withName(name).withType(SERVER_TYPE)).map(Response::getValue),
+                    "checking the name " + name);
+        } catch (ShiftSyncException e) {
+            if (e.code() == ErrorCode.UPSTREAM_FAILED && "AuthorizationFailed".equalsIgnoreCase(e.upstreamCode())) {
+                LOG.warning("the app's identity may not call checkNameAvailability in subscription " + subscriptionId
+                        + " (grant Microsoft.DBforPostgreSQL/checkNameAvailability/action at subscription scope); "
+                        + "the create itself will refuse a taken name");
+                return new NameCheck(true, null, "not checked: " + e.getMessage());
+            }
+            throw e;
+        }
         return new NameCheck(!Boolean.FALSE.equals(answer.nameAvailable()),
                 answer.reason() == null ? null : answer.reason().toString(), answer.message());
     }

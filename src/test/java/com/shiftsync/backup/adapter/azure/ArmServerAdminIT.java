@@ -102,6 +102,16 @@ class ArmServerAdminIT {
     }
 
     @Test
+    @DisplayName("an identity not allowed checkNameAvailability (403 at subscription scope) leaves the name to the create")
+    void nameCheckForbidden() {
+        arm.nameCheckForbidden("shiftsync-db-pitr");
+        ServerAdmin.NameCheck check = admin.checkName("shiftsync-db-pitr");
+        assertTrue(check.available());
+        assertTrue(check.message().startsWith("not checked"), check.message());
+        assertEquals(1, arm.all().size(), "a 403 is not retried");
+    }
+
+    @Test
     @DisplayName("point-in-time restore: PUT flexibleServers/{target}?api-version=2022-12-01 with exactly location, "
             + "createMode, sourceServerResourceId, pointInTimeUTC; 202 hands back the Azure-AsyncOperation URL")
     void pitrPut() {
