@@ -2,13 +2,20 @@ package com.shiftsync.backup.config;
 
 import com.azure.core.credential.TokenCredential;
 import com.azure.storage.blob.BlobServiceClient;
+import com.shiftsync.backup.access.AdminAccess;
+import com.shiftsync.backup.adapter.azure.ArmServerAdmin;
 import com.shiftsync.backup.adapter.azure.AzureCredentials;
 import com.shiftsync.backup.adapter.azure.EntraTokenSource;
 import com.shiftsync.backup.adapter.azure.KeyVaultSecretSource;
+import com.shiftsync.backup.adapter.blob.BlobAuditLog;
 import com.shiftsync.backup.adapter.blob.BlobBackupStore;
+import com.shiftsync.backup.adapter.blob.BlobOperationStore;
 import com.shiftsync.backup.adapter.blob.StorageClients;
 import com.shiftsync.backup.adapter.env.EnvironmentSecretSource;
+import com.shiftsync.backup.adapter.local.LocalAuditLog;
 import com.shiftsync.backup.adapter.local.LocalBackupStore;
+import com.shiftsync.backup.adapter.local.LocalOperationStore;
+import com.shiftsync.backup.audit.AuditTrail;
 import com.shiftsync.backup.adapter.pg.JdbcDatabase;
 import com.shiftsync.backup.adapter.pg.PgBinaries;
 import com.shiftsync.backup.adapter.pg.PgDumpTool;
@@ -16,6 +23,7 @@ import com.shiftsync.backup.backup.BackupJob;
 import com.shiftsync.backup.domain.DatabaseUrl;
 import com.shiftsync.backup.domain.ShiftSyncException;
 import com.shiftsync.backup.port.AccessTokenSource;
+import com.shiftsync.backup.port.AuditLog;
 import com.shiftsync.backup.port.BackupStore;
 import com.shiftsync.backup.port.Database;
 import com.shiftsync.backup.port.DatabaseLogin;
@@ -24,6 +32,11 @@ import com.shiftsync.backup.port.SecretSource;
 import com.shiftsync.backup.prune.PruneJob;
 import com.shiftsync.backup.restore.RestoreJob;
 import com.shiftsync.backup.telemetry.LogRedaction;
+import com.shiftsync.backup.port.OperationStore;
+import com.shiftsync.backup.port.ServerAdmin;
+import com.shiftsync.backup.prune.PruneJob;
+import com.shiftsync.backup.restore.RestoreJob;
+import com.shiftsync.backup.serverrestore.ServerRestoreJob;
 
 import java.nio.file.Path;
 import java.time.Clock;
@@ -50,14 +63,29 @@ public final class App {
     private final Supplier<SecretSource> secretSource;
     private final Supplier<AccessTokenSource> tokenSource;
     private final ConfiguredLogin login;
+    private final Supplier<ServerAdmin> serverAdmin;
+    private final Supplier<AuditLog> auditLog;
+    private final ArmServerAdmin.Tuning armTuning;
     private final Database database = new JdbcDatabase();
 
     public App(Settings settings, Clock clock) {
+        this(settings, clock, null, ArmServerAdmin.Tuning.DEFAULT);
+    }
+
+    /**
+     * An app with an explicit Azure credential instead of the one the settings describe,
+     * and its own Resource Manager retry and timeout tuning: for tests (a loopback
+     * managed-identity fake, short retries) and embedding.
+     *
+     * @param credential the credential for Storage and Resource Manager, or null for the settings' one
+     */
+    public App(Settings settings, Clock clock, TokenCredential credential, ArmServerAdmin.Tuning armTuning) {
         this.settings = settings;
         this.clock = clock;
+        this.armTuning = armTuning;
         this.dumpTool = memoize(() -> new PgDumpTool(
                 PgBinaries.locate(settings.text(Setting.PG_BIN_DIR).orElse(null)), timeout()));
-        this.credential = memoize(() -> AzureCredentials.fromSettings(
+        this.credential = credential != null ? () -> Optional.of(credential) : memoize(() -> AzureCredentials.fromSettings(
                 settings.text(Setting.IDENTITY_ENDPOINT).orElse(null),
                 settings.text(Setting.IDENTITY_HEADER).orElse(null),
                 settings.text(Setting.AZURE_CLIENT_ID).orElse(null),
@@ -68,6 +96,8 @@ public final class App {
         this.tokenSource = memoize(() -> new EntraTokenSource(
                 AzureCredentials.require(credential(), "DATABASE_AUTH=entra")));
         this.login = new ConfiguredLogin(settings, secretSource, tokenSource);
+        this.serverAdmin = memoize(this::buildServerAdmin);
+        this.auditLog = memoize(this::buildAuditLog);
     }
 
     /** The app as configured by this process's environment; built once (Functions keep it across invocations). */
@@ -146,10 +176,8 @@ public final class App {
     }
 
     public BlobBackupStore azureStore() {
-        BlobServiceClient service = blobService.get().orElseThrow(() -> ShiftSyncException.badInput(
-                "Azure storage is not configured: set AZURE_STORAGE_CONNECTION_STRING, or AZURE_STORAGE_ACCOUNT_URL "
-                        + "with a managed identity"));
-        return new BlobBackupStore(service.getBlobContainerClient(settings.text(Setting.BACKUP_CONTAINER).orElseThrow()));
+        return new BlobBackupStore(blobService().getBlobContainerClient(
+                settings.text(Setting.BACKUP_CONTAINER).orElseThrow()));
     }
 
     /** "local" or "azure". */
@@ -181,6 +209,40 @@ public final class App {
         return new PruneJob(clock);
     }
 
+    /** Point-in-time and geo-restores of the source server (POSTGRES_SERVER_NAME) through Resource Manager. */
+    public ServerRestoreJob serverRestoreJob() {
+        return new ServerRestoreJob(serverAdmin.get(), operationStore(), clock, sourceServerName());
+    }
+
+    /** Resource Manager for the source server: built once, on first use. */
+    public ServerAdmin serverAdmin() {
+        return serverAdmin.get();
+    }
+
+    /** Long-running operations: in Blob (OPERATIONS_CONTAINER) when storage is configured, else BACKUP_DIR/operations. */
+    public OperationStore operationStore() {
+        if (hasAzureStore()) {
+            return new BlobOperationStore(blobService().getBlobContainerClient(
+                    settings.text(Setting.OPERATIONS_CONTAINER).orElseThrow()));
+        }
+        return new LocalOperationStore(Path.of(settings.text(Setting.BACKUP_DIR).orElseThrow(), "operations"));
+    }
+
+    /** The audit log: append blobs in AUDIT_CONTAINER when storage is configured, else BACKUP_DIR/audit. */
+    public AuditLog auditLog() {
+        return auditLog.get();
+    }
+
+    public AuditTrail auditTrail() {
+        return new AuditTrail(auditLog(), clock);
+    }
+
+    /** The admin check of the HTTP endpoints (Easy Auth's principal and ADMIN_ROLE). */
+    public AdminAccess adminAccess() {
+        return new AdminAccess(settings.flag(Setting.WEBSITE_AUTH_ENABLED),
+                settings.flag(Setting.TRUST_CLIENT_PRINCIPAL_HEADER), settings.text(Setting.ADMIN_ROLE).orElseThrow());
+    }
+
     public Optional<TokenCredential> credential() {
         return credential.get();
     }
@@ -195,6 +257,33 @@ public final class App {
                     AzureCredentials.require(credential(), "KEY_VAULT_URL"));
         }
         return new EnvironmentSecretSource(settings::environmentVariable);
+    }
+
+    private String sourceServerName() {
+        return settings.required(Setting.POSTGRES_SERVER_NAME, "restores need the name of the source Flexible Server");
+    }
+
+    private ServerAdmin buildServerAdmin() {
+        return ArmServerAdmin.create(settings.text(Setting.AZURE_RESOURCE_MANAGER_ENDPOINT).orElseThrow(),
+                AzureCredentials.require(credential(), "restores through Resource Manager"),
+                settings.text(Setting.AZURE_TENANT_ID).orElse(null),
+                settings.required(Setting.AZURE_SUBSCRIPTION_ID, "restores need the source server's subscription"),
+                settings.required(Setting.POSTGRES_RESOURCE_GROUP, "restores need the source server's resource group"),
+                sourceServerName(), armTuning);
+    }
+
+    private BlobServiceClient blobService() {
+        return blobService.get().orElseThrow(() -> ShiftSyncException.badInput(
+                "Azure storage is not configured: set AZURE_STORAGE_CONNECTION_STRING, or AZURE_STORAGE_ACCOUNT_URL "
+                        + "with a managed identity"));
+    }
+
+    private AuditLog buildAuditLog() {
+        if (hasAzureStore()) {
+            return new BlobAuditLog(blobService().getBlobContainerClient(
+                    settings.text(Setting.AUDIT_CONTAINER).orElseThrow()));
+        }
+        return new LocalAuditLog(Path.of(settings.text(Setting.BACKUP_DIR).orElseThrow(), "audit"));
     }
 
     private Optional<BlobServiceClient> buildBlobService() {

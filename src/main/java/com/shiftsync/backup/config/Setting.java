@@ -28,6 +28,14 @@ public enum Setting {
     RPO_TARGET_HOURS("24", "recovery point objective reported by status"),
     RTO_TARGET_MINUTES("120", "recovery time objective reported by status"),
     ADMIN_ROLE("Backup.Admin", "app role a caller needs for restores and backup reads"),
+    WEBSITE_AUTH_ENABLED(null, "True when App Service Authentication (Easy Auth) is on; set by App Service, "
+            + "never by hand: only then is X-MS-CLIENT-PRINCIPAL trusted"),
+    TRUST_CLIENT_PRINCIPAL_HEADER("false", "true to trust X-MS-CLIENT-PRINCIPAL without Easy Auth: only behind a "
+            + "proxy that authenticates callers and sets that header itself"),
+    OPERATIONS_CONTAINER("operations", "Blob container of restore operations, one <id>.json each "
+            + "(without Blob storage, the CLI keeps them in BACKUP_DIR/operations)"),
+    AUDIT_CONTAINER("audit", "Blob container of the audit log, append blobs <yyyy>/<MM>/<dd>.jsonl "
+            + "(without Blob storage, the CLI writes BACKUP_DIR/audit/<yyyy>/<MM>/<dd>.jsonl)"),
     IDENTITY_ENDPOINT(null, "managed identity endpoint (set by App Service; with IDENTITY_HEADER)"),
     IDENTITY_HEADER(null, "managed identity header (set by App Service; a secret)"),
     AZURE_CLIENT_ID(null, "client id: a user-assigned managed identity, or a service principal with AZURE_CLIENT_SECRET"),

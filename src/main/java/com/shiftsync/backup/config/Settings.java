@@ -48,6 +48,18 @@ public final class Settings {
         return value == null || value.isEmpty() ? Optional.empty() : Optional.of(value);
     }
 
+    /** true or false (any case; App Service writes True and False); unset means the default. */
+    public boolean flag(Setting setting) {
+        String value = text(setting).orElse("false");
+        if (value.equalsIgnoreCase("true")) {
+            return true;
+        }
+        if (value.equalsIgnoreCase("false")) {
+            return false;
+        }
+        throw ShiftSyncException.badInput(setting.name() + " is '" + value + "'; it must be true or false");
+    }
+
     /** A whole number of at least {@code min}. */
     public int integer(Setting setting, int min) {
         String value = text(setting).orElseThrow(() -> ShiftSyncException.badInput(setting.name() + " is not set"));

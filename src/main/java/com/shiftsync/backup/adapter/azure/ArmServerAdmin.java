@@ -1,0 +1,336 @@
+package com.shiftsync.backup.adapter.azure;
+
+import com.azure.core.credential.TokenCredential;
+import com.azure.core.http.HttpClient;
+import com.azure.core.http.HttpMethod;
+import com.azure.core.http.HttpRequest;
+import com.azure.core.http.HttpResponse;
+import com.azure.core.http.policy.ExponentialBackoffOptions;
+import com.azure.core.http.policy.HttpLogDetailLevel;
+import com.azure.core.http.policy.HttpLogOptions;
+import com.azure.core.http.policy.RetryOptions;
+import com.azure.core.http.rest.Response;
+import com.azure.core.management.AzureEnvironment;
+import com.azure.core.management.profile.AzureProfile;
+import com.azure.core.util.HttpClientOptions;
+import com.azure.resourcemanager.postgresqlflexibleserver.PostgreSqlManager;
+import com.azure.resourcemanager.postgresqlflexibleserver.fluent.PostgreSqlManagementClient;
+import com.azure.resourcemanager.postgresqlflexibleserver.fluent.models.NameAvailabilityInner;
+import com.azure.resourcemanager.postgresqlflexibleserver.fluent.models.ServerInner;
+import com.azure.resourcemanager.postgresqlflexibleserver.models.CheckNameAvailabilityRequest;
+import com.azure.resourcemanager.postgresqlflexibleserver.models.CreateMode;
+import com.azure.resourcemanager.postgresqlflexibleserver.models.GeoRedundantBackupEnum;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.shiftsync.backup.domain.ErrorCode;
+import com.shiftsync.backup.domain.Json;
+import com.shiftsync.backup.domain.OperationKind;
+import com.shiftsync.backup.domain.ShiftSyncException;
+import com.shiftsync.backup.port.ServerAdmin;
+
+import java.net.URI;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.logging.Logger;
+
+/**
+ * {@link ServerAdmin} on the Flexible Server SDK ({@code azure-resourcemanager-postgresqlflexibleserver}
+ * 1.0.0, api-version 2022-12-01), against the Resource Manager of {@code AZURE_RESOURCE_MANAGER_ENDPOINT}.
+ *
+ * <p>Why no SDK poller: a restore runs for minutes to hours, far beyond the 230 seconds an
+ * HTTP function may take, and a status request may come to another instance or after a
+ * restart. So the create is sent with the generated client's {@code createWithResponseAsync}
+ * (the PUT alone, through the manager's pipeline: same serialisation, authentication and
+ * retries as {@code beginCreate}), and the {@code Azure-AsyncOperation} URL of its answer
+ * is handed back to be stored. {@link #progress} later GETs that URL through the same
+ * pipeline, exactly as the SDK's poller would, one poll per status request. The URL is
+ * sent our bearer token, so only URLs on the configured Resource Manager host are used.
+ *
+ * <p>Every call is bounded: each try has a response timeout, retries (429, 408, 5xx,
+ * connection failures) are limited and spaced by {@link Tuning}, which honours
+ * Retry-After, and the whole call has a deadline.
+ */
+public final class ArmServerAdmin implements ServerAdmin {
+    static final String ASYNC_OPERATION_HEADER = "Azure-AsyncOperation";
+    private static final String SERVER_TYPE = "Microsoft.DBforPostgreSQL/flexibleServers";
+    private static final Logger LOG = Logger.getLogger(ArmServerAdmin.class.getName());
+
+    /**
+     * How patient the client is.
+     *
+     * @param maxRetries   retries after the first try (429, 408, 5xx, connection failures)
+     * @param retryDelay   first delay between tries, doubled each time (a Retry-After header wins)
+     * @param maxRetryDelay longest delay between tries
+     * @param tryTimeout   how long one try may wait for an answer
+     * @param callDeadline how long one call may take in all, retries included
+     */
+    public record Tuning(int maxRetries, Duration retryDelay, Duration maxRetryDelay, Duration tryTimeout,
+                         Duration callDeadline) {
+        /**
+         * Production: 3 retries 1 to 8 s apart, 15 s a try, 30 s a call. A restore request
+         * makes four calls (source, target, name, create) and three storage writes of at
+         * most 20 s each, so even at worst it answers within the Functions front end's 230 s.
+         */
+        public static final Tuning DEFAULT = new Tuning(3, Duration.ofSeconds(1), Duration.ofSeconds(8),
+                Duration.ofSeconds(15), Duration.ofSeconds(30));
+    }
+
+    private final PostgreSqlManagementClient client;
+    private final URI endpoint;
+    private final String subscriptionId;
+    private final String resourceGroup;
+    private final String sourceName;
+    private final Tuning tuning;
+
+    private ArmServerAdmin(PostgreSqlManagementClient client, URI endpoint, String subscriptionId,
+                           String resourceGroup, String sourceName, Tuning tuning) {
+        this.client = client;
+        this.endpoint = endpoint;
+        this.subscriptionId = subscriptionId;
+        this.resourceGroup = resourceGroup;
+        this.sourceName = sourceName;
+        this.tuning = tuning;
+    }
+
+    /**
+     * @param endpoint       AZURE_RESOURCE_MANAGER_ENDPOINT (https)
+     * @param credential     the app's credential (managed identity or service principal)
+     * @param tenantId       AZURE_TENANT_ID, or null
+     * @param subscriptionId AZURE_SUBSCRIPTION_ID
+     * @param resourceGroup  POSTGRES_RESOURCE_GROUP: the source's, and the new server's
+     * @param sourceName     POSTGRES_SERVER_NAME
+     */
+    public static ArmServerAdmin create(String endpoint, TokenCredential credential, String tenantId,
+                                        String subscriptionId, String resourceGroup, String sourceName,
+                                        Tuning tuning) {
+        URI base = checkEndpoint(endpoint);
+        HttpClient http = HttpClient.createDefault(new HttpClientOptions()
+                .setConnectTimeout(Duration.ofSeconds(10))
+                .setResponseTimeout(tuning.tryTimeout())
+                .setReadTimeout(tuning.tryTimeout())
+                .setWriteTimeout(tuning.tryTimeout()));
+        PostgreSqlManager manager = PostgreSqlManager.configure()
+                .withHttpClient(http)
+                .withLogOptions(new HttpLogOptions().setLogLevel(HttpLogDetailLevel.NONE))
+                .withRetryOptions(new RetryOptions(new ExponentialBackoffOptions()
+                        .setMaxRetries(tuning.maxRetries())
+                        .setBaseDelay(tuning.retryDelay())
+                        .setMaxDelay(tuning.maxRetryDelay())))
+                .authenticate(credential, new AzureProfile(tenantId, subscriptionId, environment(base)));
+        return new ArmServerAdmin(manager.serviceClient(), base, subscriptionId, resourceGroup, sourceName, tuning);
+    }
+
+    /** The known cloud whose Resource Manager this is, else one made for it (tests, private clouds). */
+    static AzureEnvironment environment(URI base) {
+        for (AzureEnvironment known : AzureEnvironment.knownEnvironments()) {
+            if (sameUrl(known.getResourceManagerEndpoint(), base)) {
+                return known;
+            }
+        }
+        Map<String, String> endpoints = new HashMap<>(AzureEnvironment.AZURE.getEndpoints());
+        endpoints.put("resourceManagerEndpointUrl", base.toString());
+        endpoints.put("managementEndpointUrl", base.toString());
+        return new AzureEnvironment(endpoints);
+    }
+
+    private static URI checkEndpoint(String endpoint) {
+        try {
+            URI uri = URI.create(endpoint.trim().endsWith("/") ? endpoint.trim() : endpoint.trim() + "/");
+            if (!"https".equalsIgnoreCase(uri.getScheme()) || uri.getHost() == null) {
+                throw new IllegalArgumentException("not https");
+            }
+            return uri;
+        } catch (IllegalArgumentException e) {
+            throw ShiftSyncException.badInput("AZURE_RESOURCE_MANAGER_ENDPOINT '" + endpoint
+                    + "' is not an https URL: use https://management.azure.com/ (or your cloud's)");
+        }
+    }
+
+    @Override
+    public String describe() {
+        return "Resource Manager at " + endpoint;
+    }
+
+    @Override
+    public Server source() {
+        try {
+            return server(call(client.getServers().getByResourceGroupWithResponseAsync(resourceGroup, sourceName)
+                    .map(Response::getValue), "reading source server " + sourceName));
+        } catch (ShiftSyncException e) {
+            if (e.code() == ErrorCode.NOT_FOUND) {
+                throw new ShiftSyncException(ErrorCode.UPSTREAM_FAILED, "the source server " + sourceName
+                        + " was not found in resource group " + resourceGroup + " of subscription " + subscriptionId
+                        + " (" + e.getMessage() + "); check POSTGRES_SERVER_NAME, POSTGRES_RESOURCE_GROUP and "
+                        + "AZURE_SUBSCRIPTION_ID", e.upstreamCode(), null);
+            }
+            throw e;
+        }
+    }
+
+    @Override
+    public Optional<Server> find(String name) {
+        try {
+            return Optional.of(server(call(client.getServers().getByResourceGroupWithResponseAsync(resourceGroup, name)
+                    .map(Response::getValue), "looking for server " + name)));
+        } catch (ShiftSyncException e) {
+            if (e.code() == ErrorCode.NOT_FOUND && !"ResourceGroupNotFound".equalsIgnoreCase(e.upstreamCode())) {
+                return Optional.empty();
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * checkNameAvailability is an action at subscription scope. An identity that holds its
+     * role on the resource group only is refused it (403); the name is then left to the
+     * create, which answers 409 for a taken name, rather than blocking every restore.
+     */
+    @Override
+    public NameCheck checkName(String name) {
+        NameAvailabilityInner answer;
+        try {
+            answer = call(client.getCheckNameAvailabilities().executeWithResponseAsync(
+                    new CheckNameAvailabilityRequest().withName(name).withType(SERVER_TYPE)).map(Response::getValue),
+                    "checking the name " + name);
+        } catch (ShiftSyncException e) {
+            if (e.code() == ErrorCode.UPSTREAM_FAILED && "AuthorizationFailed".equalsIgnoreCase(e.upstreamCode())) {
+                LOG.warning("the app's identity may not call checkNameAvailability in subscription " + subscriptionId
+                        + " (grant Microsoft.DBforPostgreSQL/checkNameAvailability/action at subscription scope); "
+                        + "the create itself will refuse a taken name");
+                return new NameCheck(true, null, "not checked: " + e.getMessage());
+            }
+            throw e;
+        }
+        return new NameCheck(!Boolean.FALSE.equals(answer.nameAvailable()),
+                answer.reason() == null ? null : answer.reason().toString(), answer.message());
+    }
+
+    @Override
+    public StartedCreate startCreate(CreateRequest request) {
+        ServerInner body = new ServerInner()
+                .withLocation(request.location())
+                .withCreateMode(request.kind() == OperationKind.GEO ? CreateMode.GEO_RESTORE
+                        : CreateMode.POINT_IN_TIME_RESTORE)
+                .withSourceServerResourceId(request.sourceServerId())
+                .withPointInTimeUtc(request.pointInTime());
+        String what = (request.kind() == OperationKind.GEO ? "starting the geo-restore of " : "starting the "
+                + "point-in-time restore of ") + sourceName + " into " + request.target();
+        // The answer's body (empty for 202) is drained so the connection goes back to the pool.
+        Response<?> answer = call(client.getServers().createWithResponseAsync(resourceGroup, request.target(), body)
+                .flatMap(r -> r.getValue().then(reactor.core.publisher.Mono.just(r))), what);
+        String tracking = answer.getHeaders().getValue(ASYNC_OPERATION_HEADER);
+        if (tracking != null && !onEndpoint(tracking)) {
+            LOG.warning("Resource Manager gave an " + ASYNC_OPERATION_HEADER + " URL on another host than "
+                    + endpoint + "; the restore of " + request.target() + " is followed by the server's state");
+            tracking = null;
+        }
+        return new StartedCreate(tracking, answer.getStatusCode());
+    }
+
+    @Override
+    public Optional<Progress> progress(String trackingUrl) {
+        if (!onEndpoint(trackingUrl)) {
+            throw new ShiftSyncException(ErrorCode.JOB_FAILED, "the stored operation URL is not on " + endpoint
+                    + "; refusing to send it a token");
+        }
+        String what = "reading the state of the create";
+        return call(client.getHttpPipeline().send(new HttpRequest(HttpMethod.GET, trackingUrl)
+                        .setHeader(com.azure.core.http.HttpHeaderName.ACCEPT, "application/json"))
+                .flatMap(response -> response.getBodyAsString().defaultIfEmpty("")
+                        .map(body -> {
+                            int status = response.getStatusCode();
+                            response.close();
+                            return parseProgress(status, body, what);
+                        })), what);
+    }
+
+    private Optional<Progress> parseProgress(int status, String body, String what) {
+        if (status == 404) {
+            return Optional.empty();
+        }
+        JsonNode json;
+        try {
+            json = body.isBlank() ? Json.MAPPER.createObjectNode() : Json.MAPPER.readTree(body);
+        } catch (java.io.IOException e) {
+            throw new ShiftSyncException(ErrorCode.UPSTREAM_FAILED, what + ": Resource Manager answered " + status
+                    + " with a body that is not JSON");
+        }
+        JsonNode error = json.path("error");
+        if (status >= 400) {
+            throw ArmErrors.fromStatus(what, status, text(error, "code"), text(error, "message"));
+        }
+        return Optional.of(new Progress(text(json, "status"), text(error, "code"), text(error, "message"),
+                instant(text(json, "endTime"))));
+    }
+
+    /** Runs one call against its deadline and turns every failure into one sentence with ARM's code. */
+    private <T> T call(reactor.core.publisher.Mono<T> mono, String what) {
+        try {
+            T value = mono.block(tuning.callDeadline());
+            if (value == null) {
+                throw new ShiftSyncException(ErrorCode.UPSTREAM_FAILED, what + ": Resource Manager gave no answer");
+            }
+            return value;
+        } catch (RuntimeException e) {
+            throw ArmErrors.describe(what, endpoint, tuning.callDeadline(), e);
+        }
+    }
+
+    private Server server(ServerInner inner) {
+        var backup = inner.backup();
+        return new Server(inner.id(), inner.name(), normalLocation(inner.location()),
+                inner.state() == null ? null : inner.state().toString(), inner.fullyQualifiedDomainName(),
+                backup == null ? null : backup.earliestRestoreDate(),
+                backup != null && GeoRedundantBackupEnum.ENABLED.equals(backup.geoRedundantBackup()),
+                backup == null ? null : backup.backupRetentionDays());
+    }
+
+    /** GET bodies may name a region for display ("Canada Central"); a create wants "canadacentral". */
+    static String normalLocation(String location) {
+        return location == null ? null : location.replace(" ", "").toLowerCase(Locale.ROOT);
+    }
+
+    private boolean onEndpoint(String url) {
+        try {
+            URI uri = URI.create(url);
+            return "https".equalsIgnoreCase(uri.getScheme()) && endpoint.getHost().equalsIgnoreCase(uri.getHost())
+                    && port(uri) == port(endpoint);
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+
+    private static int port(URI uri) {
+        return uri.getPort() == -1 ? 443 : uri.getPort();
+    }
+
+    private static boolean sameUrl(String a, URI b) {
+        try {
+            URI ua = URI.create(a.endsWith("/") ? a : a + "/");
+            return ua.getHost().equalsIgnoreCase(b.getHost()) && port(ua) == port(b) && ua.getPath().equals(b.getPath());
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
+    private static String text(JsonNode node, String field) {
+        JsonNode v = node == null ? null : node.get(field);
+        return v == null || v.isNull() ? null : v.asText();
+    }
+
+    private static Instant instant(String text) {
+        if (text == null) {
+            return null;
+        }
+        try {
+            return OffsetDateTime.parse(text).toInstant();
+        } catch (DateTimeParseException e) {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,103 @@
+package com.shiftsync.backup.adapter.blob;
+
+import com.azure.core.util.BinaryData;
+import com.azure.storage.blob.BlobClient;
+import com.azure.storage.blob.BlobContainerClient;
+import com.azure.storage.blob.models.BlobHttpHeaders;
+import com.azure.storage.blob.models.BlobRequestConditions;
+import com.azure.storage.blob.models.BlobStorageException;
+import com.azure.storage.blob.options.BlobParallelUploadOptions;
+import com.shiftsync.backup.domain.ErrorCode;
+import com.shiftsync.backup.domain.Json;
+import com.shiftsync.backup.domain.Operation;
+import com.shiftsync.backup.domain.ShiftSyncException;
+import com.shiftsync.backup.port.OperationStore;
+
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * Operations as JSON blobs {@code <id>.json} in one container ({@code OPERATIONS_CONTAINER}):
+ * every instance of the Function App, and the app after a restart, sees the same ones.
+ * A new operation is written with If-None-Match: *, so an id is never reused.
+ */
+public final class BlobOperationStore implements OperationStore {
+    /** Bounds each call, retries included: an HTTP restore request must answer within 230 s. */
+    private static final Duration TIMEOUT = Duration.ofSeconds(20);
+
+    private final BlobContainerClient container;
+    private volatile boolean containerChecked;
+
+    public BlobOperationStore(BlobContainerClient container) {
+        this.container = container;
+    }
+
+    @Override
+    public void create(Operation operation) {
+        write(operation, new BlobRequestConditions().setIfNoneMatch("*"));
+    }
+
+    @Override
+    public void save(Operation operation) {
+        write(operation, null);
+    }
+
+    @Override
+    public Optional<Operation> find(String id) {
+        BlobClient blob = container.getBlobClient(name(id));
+        try {
+            byte[] json = blob.downloadContentWithResponse(null, null, TIMEOUT, null).getValue().toBytes();
+            return Optional.of(Json.read(json, Operation.class));
+        } catch (BlobStorageException e) {
+            if (e.getStatusCode() == 404) {
+                return Optional.empty();
+            }
+            throw failure("could not read", id, e);
+        } catch (UncheckedIOException e) {
+            throw new ShiftSyncException(ErrorCode.JOB_FAILED, "operation " + id + " in " + describe()
+                    + " is not readable: " + e.getMessage());
+        } catch (RuntimeException e) {
+            throw failure("could not read", id, e);
+        }
+    }
+
+    @Override
+    public String describe() {
+        return "Blob container " + container.getBlobContainerName() + " at " + container.getAccountUrl();
+    }
+
+    private void write(Operation operation, BlobRequestConditions conditions) {
+        ensureContainer();
+        try {
+            container.getBlobClient(name(operation.id())).uploadWithResponse(
+                    new BlobParallelUploadOptions(BinaryData.fromString(Json.pretty(operation)))
+                            .setHeaders(new BlobHttpHeaders().setContentType("application/json"))
+                            .setRequestConditions(conditions),
+                    TIMEOUT, null);
+        } catch (RuntimeException e) {
+            throw failure("could not store", operation.id(), e);
+        }
+    }
+
+    private ShiftSyncException failure(String what, String id, RuntimeException e) {
+        return new ShiftSyncException(ErrorCode.JOB_FAILED, what + " operation " + id + " in " + describe() + ": "
+                + BlobErrors.describe(e), e);
+    }
+
+    private void ensureContainer() {
+        if (!containerChecked) {
+            try {
+                container.createIfNotExistsWithResponse(null, TIMEOUT, null);
+                containerChecked = true;
+            } catch (RuntimeException e) {
+                throw new ShiftSyncException(ErrorCode.JOB_FAILED, "could not reach " + describe() + ": "
+                        + BlobErrors.describe(e), e);
+            }
+        }
+    }
+
+    private static String name(String id) {
+        return id + ".json";
+    }
+}

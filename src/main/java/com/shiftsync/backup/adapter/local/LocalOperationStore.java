@@ -1,0 +1,90 @@
+package com.shiftsync.backup.adapter.local;
+
+import com.shiftsync.backup.domain.ErrorCode;
+import com.shiftsync.backup.domain.Json;
+import com.shiftsync.backup.domain.Operation;
+import com.shiftsync.backup.domain.ShiftSyncException;
+import com.shiftsync.backup.port.OperationStore;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Optional;
+
+/**
+ * Operations as {@code <dir>/<id>.json} files, for CLI runs without Blob Storage
+ * ({@code BACKUP_DIR/operations}). Each write goes to a temporary file first and is then
+ * moved into place, so a reader never sees half a document.
+ */
+public final class LocalOperationStore implements OperationStore {
+    private final Path dir;
+
+    public LocalOperationStore(Path dir) {
+        this.dir = dir.toAbsolutePath().normalize();
+    }
+
+    @Override
+    public void create(Operation operation) {
+        Path file = file(operation.id());
+        if (Files.exists(file)) {
+            throw new ShiftSyncException(ErrorCode.JOB_FAILED, "operation " + operation.id() + " exists already in "
+                    + describe());
+        }
+        write(operation, file);
+    }
+
+    @Override
+    public void save(Operation operation) {
+        write(operation, file(operation.id()));
+    }
+
+    @Override
+    public Optional<Operation> find(String id) {
+        try {
+            return Optional.of(Json.read(Files.readAllBytes(file(id)), Operation.class));
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
+        } catch (IOException | UncheckedIOException e) {
+            throw new ShiftSyncException(ErrorCode.JOB_FAILED, "could not read operation " + id + " in " + describe()
+                    + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public String describe() {
+        return "local folder " + dir;
+    }
+
+    private void write(Operation operation, Path file) {
+        try {
+            Files.createDirectories(dir);
+            Path temp = Files.createTempFile(dir, "." + operation.id(), ".tmp");
+            try {
+                Files.writeString(temp, Json.pretty(operation), StandardCharsets.UTF_8);
+                try {
+                    Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                } catch (AtomicMoveNotSupportedException e) {
+                    Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING);
+                }
+            } finally {
+                Files.deleteIfExists(temp);
+            }
+        } catch (FileAlreadyExistsException e) {
+            throw new ShiftSyncException(ErrorCode.JOB_FAILED, "operation " + operation.id() + " exists already in "
+                    + describe(), e);
+        } catch (IOException e) {
+            throw new ShiftSyncException(ErrorCode.JOB_FAILED, "could not store operation " + operation.id() + " in "
+                    + describe() + ": " + e.getMessage(), e);
+        }
+    }
+
+    private Path file(String id) {
+        return dir.resolve(Operation.checkId(id) + ".json");
+    }
+}

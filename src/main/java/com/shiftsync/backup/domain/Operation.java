@@ -1,0 +1,166 @@
+package com.shiftsync.backup.domain;
+
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonInclude;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.UUID;
+import java.util.regex.Pattern;
+
+/**
+ * A long-running restore as the app keeps track of it: kept in storage (one JSON
+ * document per operation) so its status survives a restart and any instance can answer
+ * for it. Shared by every kind of restore (point-in-time, geo, from a backup); the
+ * fields that differ by kind live in {@code parameters} (as asked), {@code details} (as
+ * found) and {@code tracking} (internal handles such as Resource Manager's operation URL,
+ * never shown to callers).
+ *
+ * @param id          the operation id callers use (a UUID)
+ * @param kind        what is being restored
+ * @param status      InProgress, Succeeded or Failed
+ * @param target      the server or database being created
+ * @param requestedBy the caller's name (see the audit log for the full record)
+ * @param requestedAt when the request was accepted
+ * @param startedAt   when the work began (Resource Manager accepted the create, a worker took it), or null
+ * @param updatedAt   last change of this record
+ * @param finishedAt  when the operation ended, or null
+ * @param parameters  the request's parameters
+ * @param details     what the app found or learnt (source server, location, target's host name, ...)
+ * @param error       why it failed, or null
+ * @param tracking    internal handles to follow the operation; not part of any answer
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record Operation(String id, OperationKind kind, OperationStatus status, String target, String requestedBy,
+                        Instant requestedAt, Instant startedAt, Instant updatedAt, Instant finishedAt,
+                        Map<String, String> parameters, Map<String, String> details, Failure error,
+                        Map<String, String> tracking) {
+    private static final Pattern ID = Pattern.compile("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$");
+
+    /**
+     * Why an operation failed, in the words of the service that failed it.
+     *
+     * @param code    the service's code, e.g. Resource Manager's {@code ServerRestoreFailed}
+     * @param message the service's message
+     */
+    public record Failure(String code, String message) {
+        public Failure {
+            code = code == null || code.isBlank() ? "Unknown" : code;
+            message = Redaction.redact(message == null ? "" : message);
+        }
+    }
+
+    public Operation {
+        Objects.requireNonNull(id, "id");
+        Objects.requireNonNull(kind, "kind");
+        Objects.requireNonNull(status, "status");
+        Objects.requireNonNull(requestedAt, "requestedAt");
+        parameters = sorted(parameters);
+        details = sorted(details);
+        tracking = sorted(tracking);
+    }
+
+    /** A new operation, in progress, with a fresh id. */
+    public static Operation start(OperationKind kind, String target, Caller caller, Instant now,
+                                  Map<String, String> parameters, Map<String, String> details) {
+        return new Operation(UUID.randomUUID().toString(), kind, OperationStatus.InProgress, target, caller.name(),
+                now, null, now, null, parameters, details, null, Map.of());
+    }
+
+    /**
+     * {@code text} as an operation id, or a refusal that says what one looks like.
+     */
+    public static String checkId(String text) {
+        String id = text == null ? "" : text.trim().toLowerCase(java.util.Locale.ROOT);
+        if (!ID.matcher(id).matches()) {
+            throw ShiftSyncException.badInput("'" + (text == null ? "" : text.trim())
+                    + "' is not an operation id: ids look like 0f8fad5b-d9cb-469f-a165-70867728950e, "
+                    + "as returned when the restore was started");
+        }
+        return id;
+    }
+
+    /** Work has begun; {@code tracking} tells how to follow it. */
+    public Operation started(Instant at, Map<String, String> moreTracking, Map<String, String> moreDetails) {
+        return new Operation(id, kind, status, target, requestedBy, requestedAt, at, at, finishedAt, parameters,
+                merge(details, moreDetails), error, merge(tracking, moreTracking));
+    }
+
+    public Operation succeeded(Instant at, Map<String, String> moreDetails) {
+        return new Operation(id, kind, OperationStatus.Succeeded, target, requestedBy, requestedAt, startedAt,
+                at, at, parameters, merge(details, moreDetails), null, tracking);
+    }
+
+    public Operation failed(Instant at, Failure why) {
+        return new Operation(id, kind, OperationStatus.Failed, target, requestedBy, requestedAt, startedAt, at, at,
+                parameters, details, why, tracking);
+    }
+
+    /** From request to end: the restore's measured recovery time. Empty while in progress. */
+    @JsonIgnore
+    public java.util.Optional<Duration> duration() {
+        if (finishedAt == null) {
+            return java.util.Optional.empty();
+        }
+        Duration d = Duration.between(requestedAt, finishedAt);
+        return java.util.Optional.of(d.isNegative() ? Duration.ZERO : d);
+    }
+
+    /** How long it has been running at {@code now}, or its duration once finished. */
+    public Duration elapsed(Instant now) {
+        return duration().orElseGet(() -> {
+            Duration d = Duration.between(requestedAt, now);
+            return d.isNegative() ? Duration.ZERO : d;
+        });
+    }
+
+    /**
+     * What callers are shown: everything but the internal tracking handles, with the
+     * duration (finished) or time elapsed so far (in progress) in seconds.
+     */
+    public Map<String, Object> view(Instant now) {
+        Map<String, Object> v = new LinkedHashMap<>();
+        v.put("operationId", id);
+        v.put("kind", kind.id());
+        v.put("status", status.name());
+        v.put("target", target);
+        v.put("requestedBy", requestedBy);
+        v.put("requestedAt", requestedAt.toString());
+        if (startedAt != null) {
+            v.put("startedAt", startedAt.toString());
+        }
+        if (finishedAt != null) {
+            v.put("finishedAt", finishedAt.toString());
+            v.put("durationSeconds", duration().orElseThrow().toSeconds());
+        } else {
+            v.put("elapsedSeconds", elapsed(now).toSeconds());
+        }
+        if (error != null) {
+            v.put("error", Map.of("code", error.code(), "message", error.message()));
+        }
+        v.put("parameters", parameters);
+        v.put("details", details);
+        return v;
+    }
+
+    /** Keys in order, so stored documents and answers read the same every time. */
+    private static Map<String, String> sorted(Map<String, String> m) {
+        return m == null ? Map.of() : java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(m));
+    }
+
+    private static Map<String, String> merge(Map<String, String> a, Map<String, String> b) {
+        if (b == null || b.isEmpty()) {
+            return a;
+        }
+        Map<String, String> all = new LinkedHashMap<>(a);
+        b.forEach((k, v) -> {
+            if (v != null) {
+                all.put(k, v);
+            }
+        });
+        return all;
+    }
+}

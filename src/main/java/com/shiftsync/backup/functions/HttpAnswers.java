@@ -1,0 +1,96 @@
+package com.shiftsync.backup.functions;
+
+import com.microsoft.azure.functions.ExecutionContext;
+import com.microsoft.azure.functions.HttpRequestMessage;
+import com.microsoft.azure.functions.HttpResponseMessage;
+import com.microsoft.azure.functions.HttpStatusType;
+import com.shiftsync.backup.domain.ErrorCode;
+import com.shiftsync.backup.domain.Json;
+import com.shiftsync.backup.domain.Redaction;
+import com.shiftsync.backup.domain.ShiftSyncException;
+import com.shiftsync.backup.telemetry.JobEvent;
+
+import java.net.URI;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/**
+ * How HTTP functions answer: JSON in every case, errors as
+ * {@code {"error": {"code", "message"}}} (plus {@code upstreamCode}, the code Resource
+ * Manager or another service gave) with the status the {@link ErrorCode} fixes. A caller
+ * never sees a stack trace; an unexpected failure is a 500 that names the invocation, and
+ * its detail goes to the log only.
+ */
+final class HttpAnswers {
+    private HttpAnswers() {
+    }
+
+    /** 200 with {@code work}'s result as JSON, or the error. */
+    static HttpResponseMessage ok(HttpRequestMessage<?> request, ExecutionContext context, String refusedEvent,
+                                  String failedEvent, Map<String, Object> logContext, Supplier<Object> work) {
+        try {
+            return json(request, 200, work.get());
+        } catch (RuntimeException e) {
+            return error(request, context, refusedEvent, failedEvent, logContext, e);
+        }
+    }
+
+    /** 202 with the operation id and where to follow it (also in Location). */
+    static HttpResponseMessage accepted(HttpRequestMessage<?> request, String operationId, Map<String, Object> body) {
+        String statusUrl = statusUrl(request.getUri(), operationId);
+        Map<String, Object> all = new LinkedHashMap<>();
+        all.put("operationId", operationId);
+        all.put("statusUrl", statusUrl);
+        all.putAll(body);
+        return request.createResponseBuilder(status(202))
+                .header("Content-Type", "application/json")
+                .header("Location", statusUrl)
+                .header("Retry-After", "60")
+                .body(Redaction.redact(Json.write(all)))
+                .build();
+    }
+
+    static HttpResponseMessage error(HttpRequestMessage<?> request, ExecutionContext context, String refusedEvent,
+                                     String failedEvent, Map<String, Object> logContext, RuntimeException e) {
+        ShiftSyncException error;
+        if (e instanceof ShiftSyncException sse) {
+            error = sse;
+        } else {
+            context.getLogger().severe(JobEvent.failed(failedEvent, logContext, e).toJson());
+            error = new ShiftSyncException(ErrorCode.JOB_FAILED, "internal error in " + context.getFunctionName()
+                    + " (invocation " + context.getInvocationId() + "); the function's log has the detail");
+        }
+        int status = error.code().httpStatus();
+        if (status < 500) {
+            context.getLogger().warning(JobEvent.failed(refusedEvent, logContext, error).toJson());
+        } else if (e instanceof ShiftSyncException) {
+            context.getLogger().severe(JobEvent.failed(failedEvent, logContext, error).toJson());
+        }
+        Map<String, Object> detail = new LinkedHashMap<>();
+        detail.put("code", error.code().id());
+        detail.put("message", error.getMessage());
+        if (error.upstreamCode() != null) {
+            detail.put("upstreamCode", error.upstreamCode());
+        }
+        return json(request, status, Map.of("error", detail));
+    }
+
+    static HttpResponseMessage json(HttpRequestMessage<?> request, int status, Object body) {
+        return request.createResponseBuilder(status(status))
+                .header("Content-Type", "application/json")
+                .body(Redaction.redact(Json.write(body)))
+                .build();
+    }
+
+    /** {@code https://<host>/api/restores/<id>}: the same host the caller reached. */
+    static String statusUrl(URI requestUri, String operationId) {
+        String base = requestUri == null || requestUri.getScheme() == null || requestUri.getRawAuthority() == null
+                ? "" : requestUri.getScheme() + "://" + requestUri.getRawAuthority();
+        return base + "/api/restores/" + operationId;
+    }
+
+    private static HttpStatusType status(int code) {
+        return HttpStatusType.custom(code);
+    }
+}

@@ -1,0 +1,186 @@
+package com.shiftsync.backup.serverrestore;
+
+import com.shiftsync.backup.domain.Caller;
+import com.shiftsync.backup.domain.ErrorCode;
+import com.shiftsync.backup.domain.Operation;
+import com.shiftsync.backup.domain.OperationStatus;
+import com.shiftsync.backup.domain.ShiftSyncException;
+import com.shiftsync.backup.port.OperationStore;
+import com.shiftsync.backup.port.ServerAdmin;
+import com.shiftsync.backup.testing.MutableClock;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The job's decisions with a scripted ServerAdmin (the wire protocol is ArmServerAdminIT's
+ * and RestoreFunctionsIT's business): the fall-backs of status when Resource Manager no
+ * longer reports the operation, and what is stored when a create is refused.
+ */
+class ServerRestoreJobTest {
+    static final Instant NOW = Instant.parse("2024-01-15T12:00:00Z");
+    static final Caller ANA = new Caller("oid-1", "ana", Caller.EASY_AUTH, Set.of("Backup.Admin"));
+
+    final MutableClock clock = new MutableClock(NOW);
+    final ScriptedAdmin admin = new ScriptedAdmin();
+    final MemoryStore store = new MemoryStore();
+    final ServerRestoreJob job = new ServerRestoreJob(admin, store, clock, "shiftsync-db");
+
+    @Test
+    @DisplayName("a create Resource Manager refuses leaves a Failed operation with its code, and the refusal")
+    void refusedCreate() {
+        admin.createFailure = new ShiftSyncException(ErrorCode.BAD_INPUT, "Resource Manager answered 400 "
+                + "InvalidParameterValue: bad", "InvalidParameterValue", null);
+        ShiftSyncException e = assertThrows(ShiftSyncException.class,
+                () -> job.startPointInTime(ANA, "2024-01-15T10:00:00Z", "shiftsync-db-pitr"));
+        assertEquals("InvalidParameterValue", e.upstreamCode());
+        Operation stored = store.ops.values().iterator().next();
+        assertEquals(OperationStatus.Failed, stored.status());
+        assertEquals("InvalidParameterValue", stored.error().code());
+    }
+
+    @Test
+    @DisplayName("without an operation URL the target's state decides: Ready is Succeeded, else still running")
+    void noTracking() {
+        admin.trackingUrl = null;
+        Operation op = job.startPointInTime(ANA, "2024-01-15T10:00:00Z", "shiftsync-db-pitr");
+        admin.servers.put("shiftsync-db-pitr", server("shiftsync-db-pitr", "Updating"));
+        assertEquals(OperationStatus.InProgress, job.status(op.id()).operation().status());
+        admin.servers.put("shiftsync-db-pitr", server("shiftsync-db-pitr", "Ready"));
+        clock.advance(Duration.ofMinutes(30));
+        ServerRestoreJob.StatusCheck check = job.status(op.id());
+        assertTrue(check.justFinished());
+        assertEquals(OperationStatus.Succeeded, check.operation().status());
+        assertEquals(Duration.ofMinutes(30), check.operation().duration().orElseThrow());
+        assertEquals("shiftsync-db-pitr.postgres.database.azure.com",
+                check.operation().details().get("fullyQualifiedDomainName"));
+        assertFalse(job.status(op.id()).justFinished(), "a finished operation is reported, not polled again");
+    }
+
+    @Test
+    @DisplayName("an operation Resource Manager forgot, with no server either, is Failed: the restore did not complete")
+    void forgotten() {
+        Operation op = job.startPointInTime(ANA, "2024-01-15T10:00:00Z", "shiftsync-db-pitr");
+        admin.progress = Optional.empty();
+        Operation now = job.status(op.id()).operation();
+        assertEquals(OperationStatus.Failed, now.status());
+        assertEquals("TargetServerMissing", now.error().code());
+    }
+
+    @Test
+    @DisplayName("a cancelled create is Failed with code Canceled")
+    void canceled() {
+        Operation op = job.startGeo(ANA, "shiftsync-db-geo", "canadaeast");
+        admin.progress = Optional.of(new ServerAdmin.Progress("Canceled", null, null, null));
+        Operation now = job.status(op.id()).operation();
+        assertEquals(OperationStatus.Failed, now.status());
+        assertEquals("Canceled", now.error().code());
+    }
+
+    @Test
+    @DisplayName("the duration runs from the request to ARM's end time, or to this check when ARM's clock disagrees")
+    void duration() {
+        Operation op = job.startPointInTime(ANA, "2024-01-15T10:00:00Z", "shiftsync-db-pitr");
+        admin.progress = Optional.of(new ServerAdmin.Progress("Succeeded", null, null, NOW.plusSeconds(2400)));
+        clock.advance(Duration.ofMinutes(50));
+        assertEquals(Duration.ofMinutes(40), job.status(op.id()).operation().duration().orElseThrow());
+        Operation other = job.startPointInTime(ANA, "2024-01-15T10:00:00Z", "shiftsync-db-pitr2");
+        admin.progress = Optional.of(new ServerAdmin.Progress("Succeeded", null, null, NOW.minusSeconds(60)));
+        clock.advance(Duration.ofMinutes(7));
+        assertEquals(Duration.ofMinutes(7), job.status(other.id()).operation().duration().orElseThrow());
+    }
+
+    @Test
+    @DisplayName("an unknown or malformed operation id: 404 or 400 with what an id looks like")
+    void ids() {
+        assertEquals(ErrorCode.NOT_FOUND, assertThrows(ShiftSyncException.class,
+                () -> job.status("0f8fad5b-d9cb-469f-a165-70867728950e")).code());
+        ShiftSyncException bad = assertThrows(ShiftSyncException.class, () -> job.status("../../etc/passwd"));
+        assertEquals(ErrorCode.BAD_INPUT, bad.code());
+        assertTrue(bad.getMessage().contains("is not an operation id"));
+    }
+
+    static ServerAdmin.Server server(String name, String state) {
+        return new ServerAdmin.Server("/subscriptions/s/resourceGroups/rg/providers/Microsoft.DBforPostgreSQL/"
+                + "flexibleServers/" + name, name, "canadacentral", state, name + ".postgres.database.azure.com",
+                OffsetDateTime.parse("2024-01-08T00:00:00Z"), true, 7);
+    }
+
+    static final class ScriptedAdmin implements ServerAdmin {
+        final Map<String, Server> servers = new HashMap<>(Map.of("shiftsync-db", server("shiftsync-db", "Ready")));
+        String trackingUrl = "https://management.azure.com/op?api-version=2022-12-01";
+        RuntimeException createFailure;
+        Optional<Progress> progress = Optional.of(new Progress("InProgress", null, null, null));
+
+        @Override
+        public Server source() {
+            return servers.get("shiftsync-db");
+        }
+
+        @Override
+        public Optional<Server> find(String name) {
+            return Optional.ofNullable(servers.get(name));
+        }
+
+        @Override
+        public NameCheck checkName(String name) {
+            return new NameCheck(true, null, null);
+        }
+
+        @Override
+        public StartedCreate startCreate(CreateRequest request) {
+            if (createFailure != null) {
+                throw createFailure;
+            }
+            return new StartedCreate(trackingUrl, 202);
+        }
+
+        @Override
+        public Optional<Progress> progress(String url) {
+            return progress;
+        }
+
+        @Override
+        public String describe() {
+            return "scripted";
+        }
+    }
+
+    static final class MemoryStore implements OperationStore {
+        final Map<String, Operation> ops = new HashMap<>();
+
+        @Override
+        public void create(Operation operation) {
+            if (ops.putIfAbsent(operation.id(), operation) != null) {
+                throw new IllegalStateException("exists");
+            }
+        }
+
+        @Override
+        public void save(Operation operation) {
+            ops.put(operation.id(), operation);
+        }
+
+        @Override
+        public Optional<Operation> find(String id) {
+            return Optional.ofNullable(ops.get(id));
+        }
+
+        @Override
+        public String describe() {
+            return "memory";
+        }
+    }
+}
