@@ -6,7 +6,6 @@ import com.azure.core.credential.TokenRequestContext;
 import com.azure.core.http.HttpClient;
 import com.azure.core.util.HttpClientOptions;
 import com.azure.identity.ClientSecretCredentialBuilder;
-import com.azure.identity.ManagedIdentityCredentialBuilder;
 import com.shiftsync.backup.domain.Redaction;
 import com.shiftsync.backup.domain.ShiftSyncException;
 import reactor.core.publisher.Mono;
@@ -68,25 +67,6 @@ public final class AzureCredentials {
         return Optional.empty();
     }
 
-    /**
-     * The earlier form, without IDENTITY_HEADER: the managed identity is then azure-identity's
-     * own, which finds IDENTITY_ENDPOINT and IDENTITY_HEADER in the process environment
-     * rather than in the values given here.
-     *
-     * @deprecated give IDENTITY_HEADER too: {@link #fromSettings(String, String, String, String, String)}
-     */
-    @Deprecated
-    public static Optional<TokenCredential> fromSettings(String identityEndpoint, String clientId, String tenantId,
-                                                         String clientSecret) {
-        if (clientSecret == null && identityEndpoint != null) {
-            ManagedIdentityCredentialBuilder builder = new ManagedIdentityCredentialBuilder();
-            if (clientId != null) {
-                builder.clientId(clientId);
-            }
-            return Optional.of(new Described(builder.build(), "the managed identity"));
-        }
-        return fromSettings(identityEndpoint, null, clientId, tenantId, clientSecret);
-    }
 
     /** The credential, or a refusal that says how to configure one. */
     public static TokenCredential require(Optional<TokenCredential> credential, String forWhat) {
