@@ -219,7 +219,7 @@ public final class MonitorJob {
         return sizes.length % 2 == 1 ? sizes[mid] : (sizes[mid - 1] + sizes[mid]) / 2;
     }
 
-    /** "50 h", "3 days 2 h", "12 min" */
+    /** "12 min", "2 h 30 min", "50 h", "3 days 2 h" */
     static String describe(Duration d) {
         if (d.isNegative()) {
             return "0 min";
@@ -230,7 +230,7 @@ public final class MonitorJob {
         }
         long hours = d.toHours();
         if (hours < 72) {
-            return hours + " h";
+            return hours + " h" + (hours < 10 && minutes % 60 != 0 ? " " + minutes % 60 + " min" : "");
         }
         long days = d.toDays();
         long rest = hours - days * 24;
