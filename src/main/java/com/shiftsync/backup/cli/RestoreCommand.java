@@ -2,6 +2,7 @@ package com.shiftsync.backup.cli;
 
 import com.shiftsync.backup.config.App;
 import com.shiftsync.backup.domain.DatabaseUrl;
+import com.shiftsync.backup.domain.Json;
 import com.shiftsync.backup.port.BackupStore;
 import com.shiftsync.backup.restore.RestoreResult;
 import picocli.CommandLine.Command;
@@ -12,10 +13,15 @@ import picocli.CommandLine.Spec;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 
-/** The guide's "Restore from local backup" / "Restore from Azure Blob", with the checksum checked first. */
+/**
+ * The guide's "Restore from local backup" / "Restore from Azure Blob", with the checksum
+ * checked first and its "verify data integrity" step at the end.
+ */
 @Command(name = "restore", description = {
         "Check a backup's SHA-256 against its manifest, then pg_restore --clean --if-exists into the target",
         "in one transaction (a failed restore changes nothing). A missing target database is created.",
+        "Then compare every table's row count with the manifest and record the result next to the backup;",
+        "exit 1 when a table differs.",
         "Give the target's password in PGPASSWORD, not in the URL: a URL on the command line is visible to ps.",
         "A target on the DATABASE_URL server with the same user uses DATABASE_URL's password."})
 final class RestoreCommand implements Callable<Integer> {
@@ -35,6 +41,9 @@ final class RestoreCommand implements Callable<Integer> {
             description = "Where the backup is (default: ${DEFAULT-VALUE}).")
     String source;
 
+    @Option(names = "--json", description = "Print the restore's integrity check as JSON.")
+    boolean json;
+
     RestoreCommand(App app) {
         this.app = app;
     }
@@ -51,10 +60,26 @@ final class RestoreCommand implements Callable<Integer> {
         }
         BackupStore store = app.store(source);
         RestoreResult result = app.restoreJob().run(store, backup, target);
+        app.metrics().restored(result);
         PrintWriter out = spec.commandLine().getOut();
-        out.printf("restored %s into %s%s in %s%n", result.manifest().id(), result.target(),
-                result.createdDatabase() ? " (database created)" : "", Format.duration(result.duration()));
+        if (json) {
+            out.println(Json.pretty(result.check()));
+        } else {
+            out.printf("restored %s into %s%s in %s; %s%n", result.manifest().id(), result.target(),
+                    result.createdDatabase() ? " (database created)" : "", Format.duration(result.duration()),
+                    result.passed() ? "all " + result.check().tablesCompared() + " tables match the manifest's row counts"
+                            : "ROW COUNTS DIFFER");
+        }
         out.flush();
-        return 0;
+        if (result.recordError() != null) {
+            err.println("shiftsync-backup: warning: the integrity check was not recorded next to the backup: "
+                    + result.recordError());
+        }
+        if (!result.passed()) {
+            err.println("shiftsync-backup: the restore of " + result.manifest().id() + " into " + result.target()
+                    + " ran, but " + result.check().summary());
+        }
+        err.flush();
+        return result.passed() ? 0 : 1;
     }
 }

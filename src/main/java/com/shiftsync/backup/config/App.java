@@ -24,6 +24,8 @@ import com.shiftsync.backup.domain.DatabaseUrl;
 import com.shiftsync.backup.domain.ShiftSyncException;
 import com.shiftsync.backup.port.AccessTokenSource;
 import com.shiftsync.backup.port.AuditLog;
+import com.shiftsync.backup.monitor.MonitorJob;
+import com.shiftsync.backup.monitor.MonitorPolicy;
 import com.shiftsync.backup.port.BackupStore;
 import com.shiftsync.backup.port.Database;
 import com.shiftsync.backup.port.DatabaseLogin;
@@ -34,9 +36,12 @@ import com.shiftsync.backup.restore.RestoreJob;
 import com.shiftsync.backup.telemetry.LogRedaction;
 import com.shiftsync.backup.port.OperationStore;
 import com.shiftsync.backup.port.ServerAdmin;
-import com.shiftsync.backup.prune.PruneJob;
-import com.shiftsync.backup.restore.RestoreJob;
 import com.shiftsync.backup.serverrestore.ServerRestoreJob;
+import com.shiftsync.backup.telemetry.Metrics;
+import com.shiftsync.backup.verify.OffsiteCheckJob;
+import com.shiftsync.backup.verify.VerifyJob;
+import io.opentelemetry.api.GlobalOpenTelemetry;
+import io.opentelemetry.api.OpenTelemetry;
 
 import java.nio.file.Path;
 import java.time.Clock;
@@ -67,9 +72,10 @@ public final class App {
     private final Supplier<AuditLog> auditLog;
     private final ArmServerAdmin.Tuning armTuning;
     private final Database database = new JdbcDatabase();
+    private final Supplier<Metrics> metrics;
 
     public App(Settings settings, Clock clock) {
-        this(settings, clock, null, ArmServerAdmin.Tuning.DEFAULT);
+        this(settings, clock, null, ArmServerAdmin.Tuning.DEFAULT, GlobalOpenTelemetry::get);
     }
 
     /**
@@ -80,9 +86,20 @@ public final class App {
      * @param credential the credential for Storage and Resource Manager, or null for the settings' one
      */
     public App(Settings settings, Clock clock, TokenCredential credential, ArmServerAdmin.Tuning armTuning) {
+        this(settings, clock, credential, armTuning, GlobalOpenTelemetry::get);
+    }
+
+    /** With the OpenTelemetry to record metrics in; by default the global one (the Application Insights agent's, or a no-op). */
+    public App(Settings settings, Clock clock, Supplier<OpenTelemetry> openTelemetry) {
+        this(settings, clock, null, ArmServerAdmin.Tuning.DEFAULT, openTelemetry);
+    }
+
+    private App(Settings settings, Clock clock, TokenCredential credential, ArmServerAdmin.Tuning armTuning,
+                Supplier<OpenTelemetry> openTelemetry) {
         this.settings = settings;
         this.clock = clock;
         this.armTuning = armTuning;
+        this.metrics = memoize(() -> new Metrics(openTelemetry.get(), clock));
         this.dumpTool = memoize(() -> new PgDumpTool(
                 PgBinaries.locate(settings.text(Setting.PG_BIN_DIR).orElse(null)), timeout()));
         this.credential = credential != null ? () -> Optional.of(credential) : memoize(() -> AzureCredentials.fromSettings(
@@ -202,7 +219,42 @@ public final class App {
     }
 
     public RestoreJob restoreJob() {
-        return new RestoreJob(database, dumpTool(), Path.of(System.getProperty("java.io.tmpdir"), "shiftsync-restore"));
+        return new RestoreJob(database, dumpTool(), Path.of(System.getProperty("java.io.tmpdir"), "shiftsync-restore"),
+                clock);
+    }
+
+    /** The restore test, into a scratch database on DATABASE_URL's server. */
+    public VerifyJob verifyJob() {
+        return new VerifyJob(login(), database, dumpTool(), restoreJob(), clock, VerifyJob.jobsFor(
+                settings.text(Setting.VERIFY_RESTORE_JOBS).orElse("auto"), Runtime.getRuntime().availableProcessors()));
+    }
+
+    public OffsiteCheckJob offsiteCheckJob() {
+        return new OffsiteCheckJob(clock);
+    }
+
+    public MonitorJob monitorJob() {
+        return new MonitorJob(clock, new MonitorPolicy(settings.integer(Setting.RPO_TARGET_HOURS, 1),
+                settings.integer(Setting.RTO_TARGET_MINUTES, 1), settings.integer(Setting.MISSING_BACKUP_HOURS, 1),
+                percent(Setting.SIZE_ANOMALY_PERCENT), settings.integer(Setting.VERIFY_MAX_AGE_DAYS, 1)));
+    }
+
+    /** The store {@code status} looks at when none is named: Blob when configured (where the timers back up), else the folder. */
+    public BackupStore monitoredStore() {
+        return hasAzureStore() ? azureStore() : localStore();
+    }
+
+    /** One per app: its gauges are registered once. */
+    public Metrics metrics() {
+        return metrics.get();
+    }
+
+    private int percent(Setting setting) {
+        int n = settings.integer(setting, 1);
+        if (n > 99) {
+            throw ShiftSyncException.badInput(setting.name() + " is " + n + "; it must be from 1 to 99");
+        }
+        return n;
     }
 
     public PruneJob pruneJob() {

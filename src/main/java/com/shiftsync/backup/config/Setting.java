@@ -43,12 +43,19 @@ public enum Setting {
     AZURE_CLIENT_SECRET(null, "service principal secret (local runs only; prefer managed identity)"),
     PG_BIN_DIR(null, "folder holding pg_dump and pg_restore; default: newest /usr/lib/postgresql/<major>/bin, then PATH"),
     BACKUP_TIMEOUT_MINUTES("360", "how long pg_dump and pg_restore may run"),
+    VERIFY_RESTORE_JOBS("auto", "pg_restore jobs of the restore test: auto (1 below 64 MiB, else up to 4, one per core) "
+            + "or a whole number from 1 to 32"),
+    MISSING_BACKUP_HOURS("26", "status alerts when no daily backup is newer than this many hours"),
+    SIZE_ANOMALY_PERCENT("50", "status alerts when the newest backup of a tier is this many percent smaller or larger "
+            + "than the median of the 7 good backups before it"),
+    VERIFY_MAX_AGE_DAYS("35", "status alerts when no backup passed a restore test within this many days"),
     PGPASSWORD(null, "password of a restore target whose --target-url has none (command line only)", true),
     nightlyExport("0 0 2 * * *", "schedule of the nightly export (NCRONTAB, UTC)"),
     weeklyExport("0 0 3 * * 0", "schedule of the weekly export"),
     retentionPrune("0 30 * * * *", "schedule of retention pruning"),
     monthlyVerify("0 0 4 1 * *", "schedule of the monthly restore test"),
-    backupMonitor("0 */15 * * * *", "schedule of the backup monitor");
+    backupMonitor("0 */15 * * * *", "schedule of the backup monitor"),
+    offsiteCheck("0 0 5 * * 0", "schedule of the weekly offsite verification (newest Azure copy of each tier read back)");
 
     private final String defaultValue;
     private final String meaning;

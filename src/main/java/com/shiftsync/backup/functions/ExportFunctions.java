@@ -9,6 +9,7 @@ import com.shiftsync.backup.domain.ShiftSyncException;
 import com.shiftsync.backup.domain.Tier;
 import com.shiftsync.backup.telemetry.JobEvent;
 
+import java.time.Duration;
 import java.util.Map;
 
 /**
@@ -41,10 +42,13 @@ public class ExportFunctions {
     }
 
     private void export(Tier tier, ExecutionContext context) {
+        long start = System.nanoTime();
         try {
             BackupResult result = app.backupJob(false, true).run(tier);
+            app.metrics().backupSucceeded(result);
             context.getLogger().info(JobEvent.backupSucceeded(result).toJson());
         } catch (RuntimeException e) {
+            app.metrics().backupFailed(tier, Duration.ofNanos(System.nanoTime() - start));
             context.getLogger().severe(JobEvent.failed(JobEvent.BACKUP_FAILED, Map.of("tier", tier.folder()), e).toJson());
             throw ShiftSyncException.wrap(e);
         }

@@ -18,7 +18,9 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
+import java.time.Clock;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -26,17 +28,26 @@ import java.util.Optional;
  * (downloaded from Blob, or the local file itself), check its size and SHA-256 against the
  * manifest before anything is restored, create the target database if it does not exist,
  * then {@code pg_restore --clean --if-exists} in a single transaction, so a restore that
- * fails leaves the target as it was.
+ * fails leaves the target as it was. Every restore ends with the guide's "verify data
+ * integrity": the restored tables' row counts are compared with the manifest's, and the
+ * result and the restore's duration are recorded next to the backup
+ * ({@link RestoreCheck}, kind {@value RestoreCheck#KIND}).
  */
 public final class RestoreJob {
     private final Database database;
     private final DumpTool dumpTool;
     private final Path scratchFolder;
+    private final Clock clock;
 
-    public RestoreJob(Database database, DumpTool dumpTool, Path scratchFolder) {
+    public RestoreJob(Database database, DumpTool dumpTool, Path scratchFolder, Clock clock) {
         this.database = database;
         this.dumpTool = dumpTool;
         this.scratchFolder = scratchFolder;
+        this.clock = clock;
+    }
+
+    public RestoreJob(Database database, DumpTool dumpTool, Path scratchFolder) {
+        this(database, dumpTool, scratchFolder, Clock.systemUTC());
     }
 
     /** The manifest of {@code backup} ("latest" or an id) in {@code store}. */
@@ -53,19 +64,40 @@ public final class RestoreJob {
                 "backup " + id + " does not exist in " + store.describe()));
     }
 
+    /**
+     * Restores {@code backup} into {@code target}, then compares the target's row counts with
+     * the manifest and records the result next to the backup. A difference does not throw:
+     * the result says {@link RestoreResult#passed()} false and names the tables.
+     */
     public RestoreResult run(BackupStore store, String backup, DatabaseUrl target) {
         long start = System.nanoTime();
         Manifest manifest = find(store, backup);
+        boolean created = false;
+        long restoreNanos;
         try (CheckedArchive archive = fetchAndCheck(store, manifest)) {
-            boolean created = false;
             if (!database.exists(target, target.database())) {
                 database.create(target, target.database());
                 created = true;
             }
+            long restoreStart = System.nanoTime();
             dumpTool.restore(archive.file(), target, 1);
-            return new RestoreResult(manifest, target.withoutPassword().toString(), created,
-                    Duration.ofNanos(System.nanoTime() - start));
+            restoreNanos = System.nanoTime() - restoreStart;
         }
+        Map<String, Long> restored = database.countRows(target);
+        IntegrityCheck integrity = IntegrityCheck.compare(manifest.rowCounts(), restored);
+        Duration total = Duration.ofNanos(System.nanoTime() - start);
+        RestoreCheck check = new RestoreCheck(manifest.id(), manifest.tier(), store.name(),
+                target.host() + ":" + target.port(), target.database(), created, clock.instant(), integrity.passed(),
+                integrity.tablesCompared(), integrity.differences(), integrity.extraTables(),
+                Duration.ofNanos(restoreNanos).toMillis(), total.toMillis());
+        String recordError = null;
+        try {
+            store.putRecord(manifest.tier(), manifest.backupId(), RestoreCheck.KIND, check.toJson());
+        } catch (RuntimeException e) {
+            // the restore itself is done; the caller reports that its record is missing
+            recordError = ShiftSyncException.wrap(e).getMessage();
+        }
+        return new RestoreResult(manifest, target.withoutPassword().toString(), created, total, check, recordError);
     }
 
     /**

@@ -1,14 +1,23 @@
 package com.shiftsync.backup.telemetry;
 
 import com.shiftsync.backup.backup.BackupResult;
+import com.shiftsync.backup.domain.Alert;
 import com.shiftsync.backup.domain.Json;
 import com.shiftsync.backup.domain.Manifest;
 import com.shiftsync.backup.domain.Operation;
 import com.shiftsync.backup.domain.OperationStatus;
 import com.shiftsync.backup.domain.Redaction;
 import com.shiftsync.backup.domain.ShiftSyncException;
+import com.shiftsync.backup.monitor.StatusReport;
+import com.shiftsync.backup.restore.RestoreResult;
+import com.shiftsync.backup.restore.TableDifference;
+import com.shiftsync.backup.verify.OffsiteCopy;
+import com.shiftsync.backup.verify.OffsiteReport;
+import com.shiftsync.backup.verify.Verification;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -30,6 +39,17 @@ public record JobEvent(String name, Map<String, Object> fields) {
     public static final String SERVER_RESTORE_SUCCEEDED = "ShiftSync.ServerRestore.Succeeded";
     /** A restore could not be started, or a started one failed in Azure. */
     public static final String SERVER_RESTORE_FAILED = "ShiftSync.ServerRestore.Failed";
+    public static final String VERIFY_PASSED = "ShiftSync.Verify.Passed";
+    public static final String VERIFY_FAILED = "ShiftSync.Verify.Failed";
+    public static final String OFFSITE_PASSED = "ShiftSync.Offsite.Passed";
+    public static final String OFFSITE_FAILED = "ShiftSync.Offsite.Failed";
+    public static final String MONITOR_HEALTHY = "ShiftSync.Monitor.Healthy";
+    public static final String MONITOR_ALERTING = "ShiftSync.Monitor.Alerting";
+    public static final String MONITOR_FAILED = "ShiftSync.Monitor.Failed";
+    public static final String RESTORE_SUCCEEDED = "ShiftSync.Restore.Succeeded";
+    public static final String RESTORE_FAILED = "ShiftSync.Restore.Failed";
+    /** One per alert, whatever raised it: {@code code}, {@code tier}, {@code reason}, {@code source}. */
+    public static final String ALERT = "ShiftSync.Alert";
 
     public static JobEvent backupSucceeded(BackupResult result) {
         Manifest m = result.manifest();
@@ -71,6 +91,85 @@ public record JobEvent(String name, Map<String, Object> fields) {
         }
         return new JobEvent(operation.status() == OperationStatus.Succeeded ? SERVER_RESTORE_SUCCEEDED
                 : SERVER_RESTORE_FAILED, f);
+    }
+
+    /** A finished restore test, passed or failed (differences, or the archive refused, or pg_restore failed). */
+    public static JobEvent verified(Verification v) {
+        Map<String, Object> f = new LinkedHashMap<>();
+        f.put("id", v.backupId());
+        f.put("tier", v.tier().folder());
+        f.put("store", v.store());
+        f.put("passed", v.passed());
+        f.put("stage", v.stage());
+        if (v.reason() != null) {
+            f.put("reason", v.reason());
+        }
+        f.put("tables", v.tablesCompared());
+        f.put("differingTables", v.differences().stream().map(TableDifference::table).toList());
+        f.put("durationMs", v.durationMs());
+        f.put("restoreMs", v.restoreMs());
+        f.put("jobs", v.jobs());
+        f.put("scratchDatabase", v.scratchDatabase());
+        f.put("scratchDropped", v.scratchDropped());
+        return new JobEvent(v.passed() ? VERIFY_PASSED : VERIFY_FAILED, f);
+    }
+
+    /** The weekly offsite check: every tier's copy, passed or not. */
+    public static JobEvent offsite(OffsiteReport report) {
+        Map<String, Object> f = new LinkedHashMap<>();
+        f.put("store", report.store());
+        List<Map<String, Object>> copies = new ArrayList<>();
+        for (OffsiteCopy c : report.copies()) {
+            Map<String, Object> copy = new LinkedHashMap<>();
+            copy.put("tier", c.tier().folder());
+            copy.put("id", c.backupId());
+            copy.put("passed", c.passed());
+            copy.put("sizeBytes", c.sizeBytes());
+            if (c.reason() != null) {
+                copy.put("reason", c.reason());
+            }
+            copies.add(copy);
+        }
+        f.put("copies", copies);
+        f.put("alerts", report.alerts().size());
+        return new JobEvent(report.passed() ? OFFSITE_PASSED : OFFSITE_FAILED, f);
+    }
+
+    /** A monitor run: healthy, or alerting with every alert's code. */
+    public static JobEvent monitored(StatusReport report) {
+        Map<String, Object> f = new LinkedHashMap<>();
+        f.put("store", report.store());
+        f.put("alerts", report.alerts().size());
+        f.put("codes", report.alerts().stream().map(a -> a.code().id()).distinct().toList());
+        f.put("rpoMet", report.rpo().met());
+        f.put("newestBackupId", report.rpo().newestBackupId());
+        f.put("newestAgeHours", report.rpo().ageHours());
+        return new JobEvent(report.healthy() ? MONITOR_HEALTHY : MONITOR_ALERTING, f);
+    }
+
+    /** One alert: {"event":"ShiftSync.Alert","code":"backup-missing","tier":"daily","reason":...}. */
+    public static JobEvent alert(Alert alert, String source) {
+        Map<String, Object> f = new LinkedHashMap<>();
+        f.put("code", alert.code().id());
+        f.put("tier", alert.tier() == null ? null : alert.tier().folder());
+        f.put("reason", alert.reason());
+        f.put("source", source);
+        return new JobEvent(ALERT, f);
+    }
+
+    /** A finished restore into a named database, with its integrity check. */
+    public static JobEvent restored(RestoreResult result) {
+        Map<String, Object> f = new LinkedHashMap<>();
+        f.put("id", result.manifest().id());
+        f.put("tier", result.manifest().tier().folder());
+        f.put("target", result.target());
+        f.put("createdDatabase", result.createdDatabase());
+        f.put("passed", result.passed());
+        f.put("tables", result.check().tablesCompared());
+        f.put("differingTables", result.check().differences().stream().map(TableDifference::table).toList());
+        f.put("durationMs", result.duration().toMillis());
+        f.put("restoreMs", result.check().restoreMs());
+        return new JobEvent(result.passed() ? RESTORE_SUCCEEDED : RESTORE_FAILED, f);
     }
 
     /** A failed job: its code and one-sentence reason, plus whatever identifies the run. */

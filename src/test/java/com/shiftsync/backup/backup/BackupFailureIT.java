@@ -93,6 +93,9 @@ class BackupFailureIT {
             BlobBackupStore blob = new BlobBackupStore(StorageClients.byConnectionString(own.connectionString())
                     .getBlobContainerClient("dying"));
             Manifest good = job(blob, BackupRoundTripIT.dumpTool()).run(Tier.DAILY).manifest();
+            // let Azurite save the good backup: the kill below must not be what loses it
+            own.stop();
+            own.restart();
             sleepPastTheSecond();
 
             DumpTool cutting = afterBytes(BackupRoundTripIT.dumpTool(), 17 * 1024 * 1024, own::kill);

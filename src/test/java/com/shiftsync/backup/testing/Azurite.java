@@ -107,6 +107,22 @@ public final class Azurite implements AutoCloseable {
         return blobPort;
     }
 
+    /**
+     * Stops the emulator gracefully (SIGTERM), so it saves what it holds: Azurite keeps its
+     * metadata in memory and saves it every few seconds, and {@link #kill()} may lose the
+     * last writes.
+     */
+    public void stop() {
+        process.destroy();
+        try {
+            if (!process.waitFor(30, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     /** Kills the emulator at once, as a network failure would look to the client. */
     public void kill() {
         process.destroyForcibly();

@@ -1,0 +1,84 @@
+package com.shiftsync.backup.cli;
+
+import com.shiftsync.backup.config.App;
+import com.shiftsync.backup.domain.Alert;
+import com.shiftsync.backup.domain.Json;
+import com.shiftsync.backup.monitor.StatusReport;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+/** Are the backups healthy? The same evaluation as the backupMonitor timer and GET /api/status. */
+@Command(name = "status", description = {
+        "Newest good backup per tier and its age against RPO_TARGET_HOURS, the restore tests, measured restore",
+        "times against RTO_TARGET_MINUTES, and alerts (missing backup, size anomaly, emptied table, stale or",
+        "failed restore test). Exit 0 whether or not there are alerts; --json has \"healthy\" for scripts."})
+final class StatusCommand implements Callable<Integer> {
+    private final App app;
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--source", paramLabel = "local|azure",
+            description = "The store to look at (default: Blob when configured, else the local folder).")
+    String source;
+
+    @Option(names = "--json", description = "Print the report as JSON (what GET /api/status answers).")
+    boolean json;
+
+    StatusCommand(App app) {
+        this.app = app;
+    }
+
+    @Override
+    public Integer call() {
+        StatusReport report = app.monitorJob().run(source == null ? app.monitoredStore() : app.store(source));
+        PrintWriter out = spec.commandLine().getOut();
+        if (json) {
+            out.println(Json.pretty(report));
+            out.flush();
+            return 0;
+        }
+        String format = "%-7s %-45s %9s %10s %10s%n";
+        out.printf(format, "TIER", "NEWEST GOOD BACKUP", "AGE", "SIZE", "MEDIAN");
+        for (StatusReport.TierStatus t : report.tiers()) {
+            out.printf(format, t.tier(), t.newestBackupId() == null ? "-" : t.newestBackupId(),
+                    t.ageHours() == null ? "-" : String.format(Locale.ROOT, "%.1f h", t.ageHours()),
+                    t.sizeBytes() == null ? "-" : Format.bytes(t.sizeBytes()),
+                    t.medianSizeBytes() == null ? "-" : Format.bytes(t.medianSizeBytes()));
+        }
+        StatusReport.Rpo rpo = report.rpo();
+        out.printf("RPO target %d h: %s%n", rpo.targetHours(), rpo.newestBackupId() == null ? "MISSED, no good backup"
+                : (rpo.met() ? "met" : "MISSED") + String.format(Locale.ROOT, " (newest good backup %.1f h old)",
+                rpo.ageHours()));
+        StatusReport.VerificationStatus v = report.verification();
+        out.printf("restore test: %s%n", v.lastBackupId() == null ? "none on record"
+                : (Boolean.TRUE.equals(v.lastPassed()) ? "passed" : "FAILED") + " " + Format.when(v.lastVerifiedAt())
+                + " (" + v.lastBackupId() + ")");
+        if (report.restoreTimes().measured().isEmpty()) {
+            out.printf("RTO target %d min: no restore measured yet%n", report.restoreTimes().targetMinutes());
+        }
+        for (StatusReport.RestoreTime t : report.restoreTimes().measured()) {
+            out.printf("RTO target %d min: %s of %s took %s on %s%s%n", report.restoreTimes().targetMinutes(),
+                    t.kind().equals("verify") ? "restore test" : "restore", t.backupId(),
+                    Format.duration(Duration.ofMillis(t.durationMs())), Format.when(t.at()),
+                    t.withinRto() ? "" : " (OVER TARGET)");
+        }
+        if (report.healthy()) {
+            out.println("no alerts");
+        } else {
+            out.println("alerts:");
+            for (Alert a : report.alerts()) {
+                out.println("  " + a);
+            }
+        }
+        out.flush();
+        return 0;
+    }
+}

@@ -1,0 +1,24 @@
+package com.shiftsync.backup.domain;
+
+import java.util.Objects;
+
+/**
+ * Something an operator must look at: a stable code, the tier it concerns (null when it
+ * concerns all of them) and one sentence a person can act on.
+ *
+ * @param code   what kind of problem
+ * @param tier   the tier, or null
+ * @param reason what is wrong, with the ids, sizes and dates that show it
+ */
+public record Alert(AlertCode code, Tier tier, String reason) {
+    public Alert {
+        Objects.requireNonNull(code, "code");
+        Objects.requireNonNull(reason, "reason");
+        reason = Redaction.redact(reason);
+    }
+
+    @Override
+    public String toString() {
+        return code + (tier == null ? "" : " [" + tier + "]") + ": " + reason;
+    }
+}

@@ -1,0 +1,42 @@
+package com.shiftsync.backup.domain;
+
+import com.fasterxml.jackson.annotation.JsonValue;
+
+/**
+ * The stable codes of every alert the product raises. Alert rules and dashboards match on
+ * these ids, so they never change meaning; a new condition gets a new code.
+ */
+public enum AlertCode {
+    /** No backup of a tier newer than its limit (daily: MISSING_BACKUP_HOURS, weekly: 8 days). */
+    BACKUP_MISSING("backup-missing"),
+    /** The newest backup's size is outside SIZE_ANOMALY_PERCENT of the median of the tier's 7 before it. */
+    SIZE_ANOMALY("size-anomaly"),
+    /** A table that had rows in the tier's previous backup has none in the newest. */
+    TABLE_EMPTIED("table-emptied"),
+    /** No backup passed a restore test within VERIFY_MAX_AGE_DAYS. */
+    VERIFICATION_STALE("verification-stale"),
+    /** The newest restore test failed. */
+    VERIFICATION_FAILED("verification-failed"),
+    /** The newest measured restore took longer than RTO_TARGET_MINUTES. */
+    RTO_EXCEEDED("rto-exceeded"),
+    /** The offsite check found no Azure copy of a tier's newest backup. */
+    OFFSITE_COPY_MISSING("offsite-copy-missing"),
+    /** The offsite check read an Azure copy whose size or SHA-256 differs from its manifest. */
+    OFFSITE_COPY_MISMATCH("offsite-copy-mismatch");
+
+    private final String id;
+
+    AlertCode(String id) {
+        this.id = id;
+    }
+
+    @JsonValue
+    public String id() {
+        return id;
+    }
+
+    @Override
+    public String toString() {
+        return id;
+    }
+}

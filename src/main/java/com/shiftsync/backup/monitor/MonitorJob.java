@@ -1,0 +1,253 @@
+package com.shiftsync.backup.monitor;
+
+import com.shiftsync.backup.domain.Alert;
+import com.shiftsync.backup.domain.AlertCode;
+import com.shiftsync.backup.domain.Manifest;
+import com.shiftsync.backup.domain.Tier;
+import com.shiftsync.backup.port.BackupStore;
+import com.shiftsync.backup.restore.RestoreCheck;
+import com.shiftsync.backup.verify.Verification;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.logging.Logger;
+
+/**
+ * Watches the backups so that one that silently stopped, shrank, or never restores is
+ * noticed: reads every manifest of a store with the verification and restore-check records
+ * next to it, and sets them against the {@link MonitorPolicy}. Each condition raises one
+ * alert with a stable {@link AlertCode} and a reason naming the backup, sizes and dates.
+ * Ages are measured from manifests' {@code startedAt} on the injected clock, never from
+ * file or blob times.
+ */
+public final class MonitorJob {
+    private static final Logger LOG = Logger.getLogger(MonitorJob.class.getName());
+    private static final DateTimeFormatter WHEN = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm'Z'")
+            .withZone(ZoneOffset.UTC);
+
+    private final Clock clock;
+    private final MonitorPolicy policy;
+
+    public MonitorJob(Clock clock, MonitorPolicy policy) {
+        this.clock = clock;
+        this.policy = policy;
+    }
+
+    public MonitorPolicy policy() {
+        return policy;
+    }
+
+    /** Reads {@code store} and evaluates it now. */
+    public StatusReport run(BackupStore store) {
+        List<BackupHistory> history = new ArrayList<>();
+        for (Manifest m : store.list()) {
+            history.add(new BackupHistory(m,
+                    read(store, m, Verification.KIND).map(Verification::read).orElse(null),
+                    read(store, m, RestoreCheck.KIND).map(RestoreCheck::read).orElse(null)));
+        }
+        return evaluate(store.name(), history);
+    }
+
+    private static Optional<String> read(BackupStore store, Manifest m, String kind) {
+        try {
+            return store.getRecord(m.tier(), m.backupId(), kind);
+        } catch (RuntimeException e) {
+            // one unreadable record must not blind the monitor to everything else
+            LOG.warning("could not read the " + kind + " record of " + m.id() + ": " + e.getMessage());
+            return Optional.empty();
+        }
+    }
+
+    /** The rules, on backups already read (newest first or in any order). */
+    public StatusReport evaluate(String storeName, List<BackupHistory> history) {
+        Instant now = clock.instant();
+        List<BackupHistory> sorted = history.stream()
+                .sorted(Comparator.comparing((BackupHistory h) -> h.manifest().backupId())).toList();
+        List<Alert> alerts = new ArrayList<>();
+        List<StatusReport.TierStatus> tiers = new ArrayList<>();
+        for (Tier tier : Tier.values()) {
+            List<BackupHistory> ofTier = sorted.stream().filter(h -> h.manifest().tier() == tier).toList();
+            List<Manifest> good = ofTier.stream().filter(BackupHistory::good).map(BackupHistory::manifest).toList();
+            Manifest newest = good.isEmpty() ? null : good.get(0);
+            List<Manifest> before = good.size() <= 1 ? List.of()
+                    : good.subList(1, Math.min(good.size(), 1 + MonitorPolicy.SIZE_HISTORY));
+            Long median = before.size() >= MonitorPolicy.MIN_SIZE_HISTORY ? median(before) : null;
+            tiers.add(new StatusReport.TierStatus(tier, ofTier.size(), newest == null ? null : newest.id(),
+                    newest == null ? null : newest.startedAt(), newest == null ? null : hours(age(newest, now)),
+                    newest == null ? null : newest.sizeBytes(), median,
+                    newest == null ? null : newest.rowCounts().size(), newest == null ? null : newest.totalRows()));
+            missing(tier, ofTier, newest, now).ifPresent(alerts::add);
+            if (newest != null && tier != Tier.MANUAL) {
+                sizeAnomaly(tier, newest, before, median).ifPresent(alerts::add);
+                if (!before.isEmpty()) {
+                    tablesEmptied(tier, newest, before.get(0)).ifPresent(alerts::add);
+                }
+            }
+        }
+        Optional<Manifest> newestGood = sorted.stream().filter(BackupHistory::good).map(BackupHistory::manifest)
+                .findFirst();
+        Double rpoAge = newestGood.map(m -> hours(age(m, now))).orElse(null);
+        StatusReport.Rpo rpo = new StatusReport.Rpo(policy.rpoTargetHours(), newestGood.map(Manifest::id).orElse(null),
+                rpoAge, newestGood.isPresent()
+                && age(newestGood.get(), now).compareTo(Duration.ofHours(policy.rpoTargetHours())) <= 0);
+
+        StatusReport.VerificationStatus verification = verification(sorted, now, alerts);
+        StatusReport.RestoreTimes restoreTimes = restoreTimes(sorted, alerts);
+        return new StatusReport(now, storeName, alerts.isEmpty(), rpo, tiers, verification, restoreTimes, alerts);
+    }
+
+    private Optional<Alert> missing(Tier tier, List<BackupHistory> ofTier, Manifest newest, Instant now) {
+        Duration limit;
+        if (tier == Tier.DAILY) {
+            limit = Duration.ofHours(policy.missingBackupHours());
+        } else if (tier == Tier.WEEKLY && !ofTier.isEmpty()) {
+            // the weekly tier is watched once it is in use: the guide's cron lines make daily backups only
+            limit = MonitorPolicy.WEEKLY_LIMIT;
+        } else {
+            return Optional.empty();
+        }
+        if (newest == null) {
+            return Optional.of(new Alert(AlertCode.BACKUP_MISSING, tier, ofTier.isEmpty()
+                    ? "there is no " + tier + " backup at all"
+                    : "there is no good " + tier + " backup: every one failed its restore test"));
+        }
+        Duration age = age(newest, now);
+        if (age.compareTo(limit) > 0) {
+            return Optional.of(new Alert(AlertCode.BACKUP_MISSING, tier, "no " + tier + " backup in the last "
+                    + describe(limit) + ": the newest, " + newest.id() + ", started " + WHEN.format(newest.startedAt())
+                    + ", " + describe(age) + " ago"));
+        }
+        return Optional.empty();
+    }
+
+    private Optional<Alert> sizeAnomaly(Tier tier, Manifest newest, List<Manifest> before, Long median) {
+        if (median == null || median == 0) {
+            return Optional.empty();
+        }
+        double band = policy.sizeBandPercent() / 100.0;
+        long size = newest.sizeBytes();
+        if (size >= median * (1 - band) && size <= median * (1 + band)) {
+            return Optional.empty();
+        }
+        long percent = Math.round(Math.abs(size - median) * 100.0 / median);
+        return Optional.of(new Alert(AlertCode.SIZE_ANOMALY, tier, tier + " backup " + newest.id() + " is "
+                + bytes(size) + ", " + percent + " % " + (size < median ? "smaller" : "larger") + " than the median "
+                + bytes(median) + " of the " + before.size() + " good " + tier + " backups before it (allowed: ±"
+                + policy.sizeBandPercent() + " %)"));
+    }
+
+    private static Optional<Alert> tablesEmptied(Tier tier, Manifest newest, Manifest previous) {
+        List<String> emptied = new ArrayList<>();
+        for (Map.Entry<String, Long> e : newest.rowCounts().entrySet()) {
+            Long had = previous.rowCounts().get(e.getKey());
+            if (e.getValue() == 0 && had != null && had > 0) {
+                emptied.add(e.getKey() + " (" + String.format(Locale.ROOT, "%,d", had) + " rows before)");
+            }
+        }
+        if (emptied.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(new Alert(AlertCode.TABLE_EMPTIED, tier, (emptied.size() == 1 ? "a table" : emptied.size()
+                + " tables") + " lost all rows between " + tier + " backups " + previous.id() + " and " + newest.id()
+                + ": " + String.join(", ", emptied)));
+    }
+
+    private StatusReport.VerificationStatus verification(List<BackupHistory> sorted, Instant now, List<Alert> alerts) {
+        List<Verification> tests = sorted.stream().map(BackupHistory::verification).filter(v -> v != null)
+                .sorted(Comparator.comparing(Verification::verifiedAt).reversed()).toList();
+        Optional<Verification> last = tests.stream().findFirst();
+        Optional<Verification> lastPassed = tests.stream().filter(Verification::passed).findFirst();
+        Duration maxAge = Duration.ofDays(policy.verifyMaxAgeDays());
+        String passedText = lastPassed.map(v -> "the last test that passed was of " + v.backupId() + ", "
+                + WHEN.format(v.verifiedAt()) + ", " + describe(Duration.between(v.verifiedAt(), now)) + " ago")
+                .orElse("no backup has ever passed one");
+        if (last.isPresent() && !last.get().passed()) {
+            Verification v = last.get();
+            alerts.add(new Alert(AlertCode.VERIFICATION_FAILED, null, "the restore test of " + v.backupId() + " on "
+                    + WHEN.format(v.verifiedAt()) + " failed: " + v.reason() + " (" + passedText + ")"));
+        } else if (lastPassed.isEmpty() || Duration.between(lastPassed.get().verifiedAt(), now).compareTo(maxAge) > 0) {
+            alerts.add(new Alert(AlertCode.VERIFICATION_STALE, null, "no backup passed a restore test in the last "
+                    + policy.verifyMaxAgeDays() + " days: " + passedText));
+        }
+        return new StatusReport.VerificationStatus(policy.verifyMaxAgeDays(),
+                last.map(Verification::backupId).orElse(null), last.map(Verification::tier).orElse(null),
+                last.map(Verification::verifiedAt).orElse(null), last.map(Verification::passed).orElse(null),
+                last.map(Verification::reason).orElse(null), lastPassed.map(Verification::verifiedAt).orElse(null));
+    }
+
+    private StatusReport.RestoreTimes restoreTimes(List<BackupHistory> sorted, List<Alert> alerts) {
+        Duration target = Duration.ofMinutes(policy.rtoTargetMinutes());
+        List<StatusReport.RestoreTime> measured = new ArrayList<>();
+        sorted.stream().map(BackupHistory::verification).filter(v -> v != null && v.passed())
+                .max(Comparator.comparing(Verification::verifiedAt))
+                .ifPresent(v -> measured.add(new StatusReport.RestoreTime("verify", v.backupId(), v.verifiedAt(),
+                        v.durationMs(), v.restoreMs(), v.durationMs() <= target.toMillis())));
+        sorted.stream().map(BackupHistory::restoreCheck).filter(c -> c != null)
+                .max(Comparator.comparing(RestoreCheck::checkedAt))
+                .ifPresent(c -> measured.add(new StatusReport.RestoreTime("restore", c.backupId(), c.checkedAt(),
+                        c.durationMs(), c.restoreMs(), c.durationMs() <= target.toMillis())));
+        List<StatusReport.RestoreTime> slow = measured.stream().filter(t -> !t.withinRto()).toList();
+        if (!slow.isEmpty()) {
+            alerts.add(new Alert(AlertCode.RTO_EXCEEDED, null, "restores take longer than the RTO target of "
+                    + policy.rtoTargetMinutes() + " min: " + String.join("; ", slow.stream().map(t -> "the "
+                    + (t.kind().equals("verify") ? "restore test" : "restore") + " of " + t.backupId() + " on "
+                    + WHEN.format(t.at()) + " took " + describe(Duration.ofMillis(t.durationMs()))).toList())));
+        }
+        return new StatusReport.RestoreTimes(policy.rtoTargetMinutes(), measured);
+    }
+
+    private static Duration age(Manifest m, Instant now) {
+        return Duration.between(m.startedAt(), now);
+    }
+
+    private static double hours(Duration d) {
+        return Math.round(d.toMinutes() / 6.0) / 10.0;
+    }
+
+    static long median(List<Manifest> manifests) {
+        long[] sizes = manifests.stream().mapToLong(Manifest::sizeBytes).sorted().toArray();
+        int mid = sizes.length / 2;
+        return sizes.length % 2 == 1 ? sizes[mid] : (sizes[mid - 1] + sizes[mid]) / 2;
+    }
+
+    /** "12 min", "2 h 30 min", "50 h", "3 days 2 h" */
+    static String describe(Duration d) {
+        if (d.isNegative()) {
+            return "0 min";
+        }
+        long minutes = d.toMinutes();
+        if (minutes < 120) {
+            return minutes + " min";
+        }
+        long hours = d.toHours();
+        if (hours < 72) {
+            return hours + " h" + (hours < 10 && minutes % 60 != 0 ? " " + minutes % 60 + " min" : "");
+        }
+        long days = d.toDays();
+        long rest = hours - days * 24;
+        return days + " days" + (rest == 0 ? "" : " " + rest + " h");
+    }
+
+    static String bytes(long n) {
+        if (n < 1024) {
+            return n + " B";
+        }
+        String[] units = {"KiB", "MiB", "GiB", "TiB"};
+        double v = n;
+        int u = -1;
+        while (v >= 1024 && u < units.length - 1) {
+            v /= 1024;
+            u++;
+        }
+        return String.format(Locale.ROOT, "%.1f %s", v, units[u]);
+    }
+}

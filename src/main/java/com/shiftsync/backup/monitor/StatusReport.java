@@ -1,0 +1,89 @@
+package com.shiftsync.backup.monitor;
+
+import com.shiftsync.backup.domain.Alert;
+import com.shiftsync.backup.domain.Tier;
+
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * What {@code status --json} prints and {@code GET /api/status} answers: per tier the newest
+ * good backup and its age, the RPO and RTO targets against what was measured, the restore
+ * tests, and the alerts.
+ *
+ * @param checkedAt      when the report was made
+ * @param store          the store looked at ("local" or "azure")
+ * @param healthy        true when there is no alert
+ * @param rpo            the newest good backup of any tier against RPO_TARGET_HOURS
+ * @param tiers          one entry per tier
+ * @param verification   the restore tests on record
+ * @param restoreTimes   the newest measured restore of each kind ("verify", "restore") against RTO_TARGET_MINUTES
+ * @param alerts         what needs attention; empty when healthy
+ */
+public record StatusReport(Instant checkedAt, String store, boolean healthy, Rpo rpo, List<TierStatus> tiers,
+                           VerificationStatus verification, RestoreTimes restoreTimes, List<Alert> alerts) {
+
+    public StatusReport {
+        tiers = List.copyOf(tiers);
+        alerts = List.copyOf(alerts);
+    }
+
+    /**
+     * @param targetHours    RPO_TARGET_HOURS
+     * @param newestBackupId the newest good backup of any tier, or null
+     * @param ageHours       its age, or null
+     * @param met            whether the age is within the target
+     */
+    public record Rpo(int targetHours, String newestBackupId, Double ageHours, boolean met) {
+    }
+
+    /**
+     * @param tier            the tier
+     * @param backups         how many backups of it the store holds
+     * @param newestBackupId  its newest good backup, or null
+     * @param newestStartedAt when that started
+     * @param ageHours        its age in hours (one decimal)
+     * @param sizeBytes       its size
+     * @param medianSizeBytes the median size of the good backups before it (at most 7), or null with fewer than 3
+     * @param tables          tables in its manifest
+     * @param rowTotal        rows in its manifest
+     */
+    public record TierStatus(Tier tier, int backups, String newestBackupId, Instant newestStartedAt, Double ageHours,
+                             Long sizeBytes, Long medianSizeBytes, Integer tables, Long rowTotal) {
+    }
+
+    /**
+     * @param maxAgeDays     VERIFY_MAX_AGE_DAYS
+     * @param lastBackupId   the backup of the newest restore test, or null when none is on record
+     * @param lastTier       its tier
+     * @param lastVerifiedAt when it ran
+     * @param lastPassed     whether it passed
+     * @param lastReason     why it failed, or null
+     * @param lastPassedAt   the newest passed test, or null
+     */
+    public record VerificationStatus(int maxAgeDays, String lastBackupId, Tier lastTier, Instant lastVerifiedAt,
+                                     Boolean lastPassed, String lastReason, Instant lastPassedAt) {
+    }
+
+    /**
+     * @param targetMinutes RTO_TARGET_MINUTES
+     * @param measured      the newest measurement of each kind; empty when no restore was ever measured
+     */
+    public record RestoreTimes(int targetMinutes, List<RestoreTime> measured) {
+        public RestoreTimes {
+            measured = List.copyOf(measured);
+        }
+    }
+
+    /**
+     * @param kind       "verify" (the restore test) or "restore" (a restore into a named database)
+     * @param backupId   the backup restored
+     * @param at         when it ended
+     * @param durationMs the whole restore: download, checksum, pg_restore, count
+     * @param restoreMs  pg_restore alone
+     * @param withinRto  whether durationMs is within the target
+     */
+    public record RestoreTime(String kind, String backupId, Instant at, long durationMs, long restoreMs,
+                              boolean withinRto) {
+    }
+}
