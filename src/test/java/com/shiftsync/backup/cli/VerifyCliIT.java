@@ -155,7 +155,7 @@ class VerifyCliIT {
                 "--target-url", "postgresql://postgres@127.0.0.1:" + pg.port() + "/" + target);
         assertEquals(1, differs.exitCode(), differs.stderr());
         assertEquals(List.of("shiftsync-backup: the restore of " + id + " into postgresql://postgres@127.0.0.1:"
-                + pg.port() + "/" + target + "?sslmode=prefer ran, but 1 of 5 tables differ from the manifest: "
+                + pg.port() + "/" + target + " ran, but 1 of 5 tables differ from the manifest: "
                 + "public.shifts: 2,000 rows restored, the manifest counted 1,999"), differs.errorLines());
         JsonNode json = Json.MAPPER.readTree(differs.stdout());
         assertFalse(json.get("passed").asBoolean());
