@@ -21,7 +21,7 @@ import java.util.logging.Logger;
  */
 @Command(name = "shiftsync-backup", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Backups, restores and monitoring of ShiftSync's PostgreSQL database.",
-        subcommands = {BackupCommand.class, ListCommand.class, RestoreCommand.class})
+        subcommands = {BackupCommand.class, ListCommand.class, PruneCommand.class, RestoreCommand.class})
 public final class Main {
 
     public static void main(String[] args) {
