@@ -207,12 +207,13 @@ public final class PruneJob {
             if (manifested.contains(key(a.tier(), a.id().toString())) || !target.tiers().contains(a.tier())) {
                 continue;
             }
-            Instant youngest = a.lastModified().isAfter(a.id().startedAt()) ? a.lastModified() : a.id().startedAt();
-            Duration age = Duration.between(youngest, now);
+            boolean writtenLater = a.lastModified().isAfter(a.id().startedAt());
+            Duration age = Duration.between(writtenLater ? a.lastModified() : a.id().startedAt(), now);
             boolean expired = age.compareTo(orphanGrace) > 0;
             orphans.add(new OrphanArchive(a.tier(), a.id().toString(), a.sizeBytes(), a.lastModified(),
                     expired ? Action.DELETE : Action.KEEP,
-                    "archive without a manifest, " + hours(age) + " old; " + (expired
+                    "archive without a manifest, " + (writtenLater ? "last written " : "started ") + hours(age)
+                            + " ago; " + (expired
                             ? "past the " + hours(orphanGrace) + " grace period"
                             : "within the " + hours(orphanGrace) + " grace period (a backup may still be writing it)")));
         }

@@ -218,7 +218,7 @@ class PruneJobIT {
         OrphanArchive kept = report.stores().get(0).orphans().stream().filter(o -> o.id().equals(young.toString()))
                 .findFirst().orElseThrow();
         assertEquals(Action.KEEP, kept.action());
-        assertEquals("archive without a manifest, 20 h old; within the 24 h grace period (a backup may still be "
+        assertEquals("archive without a manifest, started 20 h ago; within the 24 h grace period (a backup may still be "
                 + "writing it)", kept.reason());
         assertEquals(new TreeSet<>(Set.of(newest.id(), young.toString(), atGrace.toString())), archiveIds(store),
                 "exactly 24 h old is still within the grace period");
