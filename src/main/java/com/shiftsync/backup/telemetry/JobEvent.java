@@ -113,7 +113,7 @@ public record JobEvent(String name, Map<String, Object> fields) {
             f.put("uploads", up);
         }
         if (report.failed()) {
-            f.put("code", refused > 0 && report.errors().isEmpty() ? "refused" : ErrorCode.JOB_FAILED.id());
+            f.put("code", ErrorCode.JOB_FAILED.id());
             f.put("reason", Redaction.redact(String.join("; ", report.problems())));
             return new JobEvent(PRUNE_FAILED, f);
         }
