@@ -22,9 +22,9 @@ import java.util.logging.Logger;
  */
 @Command(name = "shiftsync-backup", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Backups, restores and monitoring of ShiftSync's PostgreSQL database.",
-        subcommands = {BackupCommand.class, ListCommand.class, RestoreCommand.class, VerifyCommand.class,
-                StatusCommand.class, OffsiteCheckCommand.class, PitrCommand.class, GeoRestoreCommand.class,
-                RestoreStatusCommand.class})
+        subcommands = {BackupCommand.class, ListCommand.class, PruneCommand.class, RestoreCommand.class,
+                VerifyCommand.class, StatusCommand.class, OffsiteCheckCommand.class, PitrCommand.class,
+                GeoRestoreCommand.class, RestoreStatusCommand.class})
 public final class Main {
 
     public static void main(String[] args) {

@@ -10,33 +10,36 @@ import com.shiftsync.backup.adapter.azure.KeyVaultSecretSource;
 import com.shiftsync.backup.adapter.blob.BlobAuditLog;
 import com.shiftsync.backup.adapter.blob.BlobBackupStore;
 import com.shiftsync.backup.adapter.blob.BlobOperationStore;
+import com.shiftsync.backup.adapter.blob.BlobUploadStore;
 import com.shiftsync.backup.adapter.blob.StorageClients;
 import com.shiftsync.backup.adapter.env.EnvironmentSecretSource;
 import com.shiftsync.backup.adapter.local.LocalAuditLog;
 import com.shiftsync.backup.adapter.local.LocalBackupStore;
 import com.shiftsync.backup.adapter.local.LocalOperationStore;
-import com.shiftsync.backup.audit.AuditTrail;
 import com.shiftsync.backup.adapter.pg.JdbcDatabase;
 import com.shiftsync.backup.adapter.pg.PgBinaries;
 import com.shiftsync.backup.adapter.pg.PgDumpTool;
+import com.shiftsync.backup.audit.AuditTrail;
 import com.shiftsync.backup.backup.BackupJob;
 import com.shiftsync.backup.domain.DatabaseUrl;
+import com.shiftsync.backup.domain.RetentionPolicy;
 import com.shiftsync.backup.domain.ShiftSyncException;
-import com.shiftsync.backup.port.AccessTokenSource;
-import com.shiftsync.backup.port.AuditLog;
+import com.shiftsync.backup.domain.Tier;
 import com.shiftsync.backup.monitor.MonitorJob;
 import com.shiftsync.backup.monitor.MonitorPolicy;
+import com.shiftsync.backup.port.AccessTokenSource;
+import com.shiftsync.backup.port.AuditLog;
 import com.shiftsync.backup.port.BackupStore;
 import com.shiftsync.backup.port.Database;
 import com.shiftsync.backup.port.DatabaseLogin;
 import com.shiftsync.backup.port.DumpTool;
+import com.shiftsync.backup.port.OperationStore;
 import com.shiftsync.backup.port.SecretSource;
+import com.shiftsync.backup.port.ServerAdmin;
 import com.shiftsync.backup.prune.PruneJob;
 import com.shiftsync.backup.restore.RestoreJob;
-import com.shiftsync.backup.telemetry.LogRedaction;
-import com.shiftsync.backup.port.OperationStore;
-import com.shiftsync.backup.port.ServerAdmin;
 import com.shiftsync.backup.serverrestore.ServerRestoreJob;
+import com.shiftsync.backup.telemetry.LogRedaction;
 import com.shiftsync.backup.telemetry.Metrics;
 import com.shiftsync.backup.verify.OffsiteCheckJob;
 import com.shiftsync.backup.verify.VerifyJob;
@@ -49,6 +52,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Supplier;
 
 /**
@@ -257,8 +261,83 @@ public final class App {
         return n;
     }
 
+    /**
+     * Every retention rule: the local folder, Blob when storage is configured, and the uploads
+     * sweep with it. All retention settings are checked here, before anything is read or
+     * deleted; a bad one is refused with its name.
+     */
     public PruneJob pruneJob() {
-        return new PruneJob(clock);
+        RetentionPolicy local = retentionPolicy("local");
+        RetentionPolicy azure = retentionPolicy("azure");
+        Duration grace = orphanGrace();
+        Duration ttl = uploadsTtl();
+        List<PruneJob.Target> targets = new ArrayList<>();
+        targets.add(new PruneJob.Target(localStore(), local));
+        PruneJob.UploadsTtl uploads = null;
+        if (hasAzureStore()) {
+            targets.add(new PruneJob.Target(azureStore(), azure));
+            uploads = new PruneJob.UploadsTtl(uploadStore(), ttl);
+        }
+        return new PruneJob(targets, uploads, grace, clock);
+    }
+
+    /**
+     * What {@code backup [--keep-days N]} prunes after its backup: the local folder's backups of
+     * {@code tier} under the local policy, kept {@code keepDays} instead when given.
+     */
+    public PruneJob localPruneJob(Tier tier, Integer keepDays) {
+        RetentionPolicy policy = retentionPolicy("local");
+        if (keepDays != null) {
+            if (keepDays < 1) {
+                throw ShiftSyncException.badInput("--keep-days must be at least 1, not " + keepDays);
+            }
+            policy = policy.withMaxAge(tier, Duration.ofDays(keepDays));
+        }
+        return new PruneJob(List.of(new PruneJob.Target(localStore(), policy, Set.of(tier))), null, orphanGrace(),
+                clock);
+    }
+
+    /**
+     * The rules of the "local" or "azure" store. Daily and manual backups: LOCAL_ or
+     * AZURE_RETENTION_DAYS; weekly backups: WEEKLY_RETENTION_DAYS in both stores, as the guide's
+     * weekly cron line keeps them 30 days ({@code --keep-days 30}) wherever they are.
+     */
+    public RetentionPolicy retentionPolicy(String store) {
+        int days = settings.integer("local".equals(store) ? Setting.LOCAL_RETENTION_DAYS : Setting.AZURE_RETENTION_DAYS, 1);
+        return RetentionPolicy.of(days, settings.integer(Setting.WEEKLY_RETENTION_DAYS, 1),
+                settings.integer(Setting.RETENTION_FLOOR, 1), settings.integer(Setting.KEEP_LAST_DAILY, 0),
+                settings.integer(Setting.KEEP_LAST_WEEKLY, 0), settings.integer(Setting.KEEP_LAST_MONTHLY, 0));
+    }
+
+    /** At least the backup timeout: a backup's archive may wait that long for its manifest. */
+    public Duration orphanGrace() {
+        int hours = settings.integer(Setting.ORPHAN_GRACE_HOURS, 1);
+        long timeoutHours = (timeout().toMinutes() + 59) / 60;
+        if (hours < timeoutHours) {
+            throw ShiftSyncException.badInput("ORPHAN_GRACE_HOURS is " + hours + "; it must be at least " + timeoutHours
+                    + ", the backup timeout (BACKUP_TIMEOUT_MINUTES): a backup's archive may wait that long for its "
+                    + "manifest and must not be taken for an orphan");
+        }
+        return Duration.ofHours(hours);
+    }
+
+    public Duration uploadsTtl() {
+        return Duration.ofHours(settings.integer(Setting.UPLOADS_TTL_HOURS, 1));
+    }
+
+    /** ShiftSync's uploads container; never the backup container, which the sweep would empty. */
+    public BlobUploadStore uploadStore() {
+        String uploads = settings.text(Setting.UPLOADS_CONTAINER).orElseThrow();
+        String backups = settings.text(Setting.BACKUP_CONTAINER).orElseThrow();
+        if (uploads.equals(backups)) {
+            throw ShiftSyncException.badInput("UPLOADS_CONTAINER is '" + uploads + "', the same as BACKUP_CONTAINER: "
+                    + "the uploads sweep deletes everything in it older than UPLOADS_TTL_HOURS, so it must never be "
+                    + "the backup container");
+        }
+        BlobServiceClient service = blobService.get().orElseThrow(() -> ShiftSyncException.badInput(
+                "Azure storage is not configured: set AZURE_STORAGE_CONNECTION_STRING, or AZURE_STORAGE_ACCOUNT_URL "
+                        + "with a managed identity"));
+        return new BlobUploadStore(service.getBlobContainerClient(uploads));
     }
 
     /** Point-in-time and geo-restores of the source server (POSTGRES_SERVER_NAME) through Resource Manager. */

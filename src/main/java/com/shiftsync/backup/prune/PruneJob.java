@@ -1,44 +1,269 @@
 package com.shiftsync.backup.prune;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.shiftsync.backup.domain.Json;
 import com.shiftsync.backup.domain.Manifest;
+import com.shiftsync.backup.domain.RetentionPlan;
+import com.shiftsync.backup.domain.RetentionPlan.Action;
+import com.shiftsync.backup.domain.RetentionPlan.Decision;
+import com.shiftsync.backup.domain.RetentionPolicy;
+import com.shiftsync.backup.domain.ShiftSyncException;
 import com.shiftsync.backup.domain.Tier;
 import com.shiftsync.backup.port.BackupStore;
+import com.shiftsync.backup.port.StoredArchive;
+import com.shiftsync.backup.port.SweepResult;
+import com.shiftsync.backup.port.UploadStore;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.logging.Logger;
 
 /**
- * Deletes backups past their retention. A backup's age is its manifest's {@code startedAt};
- * the newest backup of a tier is never deleted, whatever its age, so a run of failed
- * backups can never prune away the last good one. The manifest goes first, then the
- * archive: an interrupted prune leaves at worst an archive without a manifest, which is
- * not a backup and is removed later.
+ * Retention, planned first and then executed: every backup of every store gets a
+ * {@link RetentionPlan} decision with its reason, orphan archives past the grace period are
+ * added, and only then is anything deleted. A dry run stops after the plan, so it shows
+ * exactly what a real run at the same moment deletes.
+ *
+ * <p>A backup is deleted manifest first (from then on it does not exist), then its records,
+ * then its archive, as pgBackRest's expire does: a prune interrupted anywhere leaves at worst
+ * an archive without a manifest, which is no backup and which the next prune removes as an
+ * orphan. No listed backup ever lacks its archive because of a prune.
+ *
+ * <p>Orphan archives are deleted only once both their id's time and their last write are
+ * older than the grace period, so an archive whose backup is still being checked, before
+ * its manifest is written, is never touched (uncommitted uploads are not listed at all).
  */
 public final class PruneJob {
-    private final Clock clock;
+    static final String VERIFICATION = "verification";
+    private static final Logger LOG = Logger.getLogger(PruneJob.class.getName());
 
-    public PruneJob(Clock clock) {
-        this.clock = clock;
+    /**
+     * One store and its policy.
+     *
+     * @param store  the store
+     * @param policy its rules
+     * @param tiers  the tiers this job prunes (all, or the one {@code backup --keep-days} just wrote)
+     */
+    public record Target(BackupStore store, RetentionPolicy policy, Set<Tier> tiers) {
+        public Target {
+            Objects.requireNonNull(store, "store");
+            Objects.requireNonNull(policy, "policy");
+            tiers = Set.copyOf(tiers);
+        }
+
+        public Target(BackupStore store, RetentionPolicy policy) {
+            this(store, policy, Set.of(Tier.values()));
+        }
     }
 
-    /** Deletes backups of {@code tier} in {@code store} older than {@code keepDays}; returns what went. */
-    public List<Manifest> pruneOlderThan(BackupStore store, Tier tier, int keepDays) {
-        if (keepDays < 1) {
-            throw new IllegalArgumentException("keepDays must be at least 1");
+    /**
+     * The uploads sweep.
+     *
+     * @param store where the uploads are
+     * @param ttl   uploads this old or older go
+     */
+    public record UploadsTtl(UploadStore store, Duration ttl) {
+    }
+
+    private final List<Target> targets;
+    private final UploadsTtl uploads;
+    private final Duration orphanGrace;
+    private final Clock clock;
+
+    /**
+     * @param targets     the backup stores to prune
+     * @param uploads     the uploads sweep, or null for none
+     * @param orphanGrace how old an archive without a manifest must be before it is deleted
+     * @param clock       now
+     */
+    public PruneJob(List<Target> targets, UploadsTtl uploads, Duration orphanGrace, Clock clock) {
+        this.targets = List.copyOf(targets);
+        this.uploads = uploads;
+        this.orphanGrace = Objects.requireNonNull(orphanGrace, "orphanGrace");
+        this.clock = clock;
+        if (orphanGrace.isNegative() || orphanGrace.isZero()) {
+            throw new IllegalArgumentException("the orphan grace period must be positive");
         }
-        Instant cutoff = clock.instant().minus(Duration.ofDays(keepDays));
-        List<Manifest> ofTier = store.list().stream().filter(m -> m.tier() == tier).toList();
-        List<Manifest> deleted = new ArrayList<>();
-        for (Manifest m : ofTier.subList(Math.min(1, ofTier.size()), ofTier.size())) {
-            if (m.startedAt().isBefore(cutoff)) {
-                store.deleteManifest(tier, m.backupId());
-                store.deleteArchive(tier, m.backupId());
-                deleted.add(m);
+    }
+
+    public List<Target> targets() {
+        return targets;
+    }
+
+    /** Plans, and unless {@code dryRun} executes the plans; failures are in the report, never half-hidden. */
+    public PruneReport run(boolean dryRun) {
+        Instant now = clock.instant();
+        List<String> errors = new ArrayList<>();
+        List<Listing> listings = new ArrayList<>();
+        List<String> listingErrors = new ArrayList<>();
+        Set<String> verified = new HashSet<>();
+        for (Target target : targets) {
+            try {
+                Listing listing = list(target);
+                listings.add(listing);
+                listingErrors.add(null);
+                verified.addAll(listing.verified());
+            } catch (RuntimeException e) {
+                listings.add(null);
+                listingErrors.add("could not plan the prune of " + target.store().describe() + ": " + message(e));
             }
         }
-        return deleted;
+        List<StoreOutcome> outcomes = new ArrayList<>();
+        for (int i = 0; i < targets.size(); i++) {
+            Target target = targets.get(i);
+            Listing listing = listings.get(i);
+            if (listing == null) {
+                errors.add(listingErrors.get(i));
+                outcomes.add(new StoreOutcome(target.store().name(), target.store().describe(), null, List.of(),
+                        List.of(), List.of(), listingErrors.get(i)));
+                continue;
+            }
+            StoreOutcome outcome = plan(target, listing, verified, now);
+            if (!dryRun) {
+                outcome = execute(target.store(), outcome);
+            }
+            if (outcome.error() != null) {
+                errors.add(outcome.error());
+            }
+            outcomes.add(outcome);
+        }
+        Instant cutoff = null;
+        SweepResult swept = null;
+        if (uploads != null) {
+            cutoff = now.minus(uploads.ttl());
+            try {
+                swept = uploads.store().deleteModifiedUpTo(cutoff, dryRun);
+                if (swept.failed() > 0) {
+                    errors.add(swept.failed() + " upload(s) could not be deleted from " + swept.location() + ": "
+                            + String.join("; ", swept.failures()));
+                }
+            } catch (RuntimeException e) {
+                errors.add("the uploads sweep failed: " + message(e));
+            }
+        }
+        return new PruneReport(dryRun, now, outcomes, cutoff, swept, errors);
+    }
+
+    /** What a store holds, read once: manifests, archives, and which backups passed verification. */
+    private record Listing(List<Manifest> manifests, List<StoredArchive> archives, Set<String> verified) {
+    }
+
+    private Listing list(Target target) {
+        BackupStore store = target.store();
+        List<Manifest> manifests = store.list();
+        List<StoredArchive> archives = store.listArchives();
+        Set<String> verified = new HashSet<>();
+        for (Manifest m : manifests) {
+            if (passedVerification(store, m)) {
+                verified.add(m.id());
+            }
+        }
+        return new Listing(manifests, archives, verified);
+    }
+
+    /**
+     * Whether the backup's verification record says it passed. No record (or none yet: the
+     * restore tests may not exist in this version) means no; an unreadable one is logged and
+     * means no, which only ever keeps more.
+     */
+    private static boolean passedVerification(BackupStore store, Manifest m) {
+        return store.getRecord(m.tier(), m.backupId(), VERIFICATION).map(json -> {
+            try {
+                JsonNode passed = Json.MAPPER.readTree(json.getBytes(StandardCharsets.UTF_8)).get("passed");
+                return passed != null && passed.isBoolean() && passed.booleanValue();
+            } catch (IOException e) {
+                LOG.warning("ignoring unreadable verification record of " + m.id() + " in " + store.describe()
+                        + ": " + e.getMessage());
+                return false;
+            }
+        }).orElse(false);
+    }
+
+    private StoreOutcome plan(Target target, Listing listing, Set<String> verified, Instant now) {
+        Set<String> archived = new HashSet<>();
+        for (StoredArchive a : listing.archives()) {
+            archived.add(key(a.tier(), a.id().toString()));
+        }
+        Set<String> complete = new HashSet<>();
+        Set<String> manifested = new HashSet<>();
+        for (Manifest m : listing.manifests()) {
+            manifested.add(key(m.tier(), m.id()));
+            if (archived.contains(key(m.tier(), m.id()))) {
+                complete.add(m.id());
+            }
+        }
+        RetentionPlan plan = target.policy().select(target.store().name(), listing.manifests(), complete, verified, now)
+                .only(target.tiers());
+        List<OrphanArchive> orphans = new ArrayList<>();
+        for (StoredArchive a : listing.archives()) {
+            if (manifested.contains(key(a.tier(), a.id().toString())) || !target.tiers().contains(a.tier())) {
+                continue;
+            }
+            boolean writtenLater = a.lastModified().isAfter(a.id().startedAt());
+            Duration age = Duration.between(writtenLater ? a.lastModified() : a.id().startedAt(), now);
+            boolean expired = age.compareTo(orphanGrace) > 0;
+            orphans.add(new OrphanArchive(a.tier(), a.id().toString(), a.sizeBytes(), a.lastModified(),
+                    expired ? Action.DELETE : Action.KEEP,
+                    "archive without a manifest, " + (writtenLater ? "last written " : "started ") + hours(age)
+                            + " ago; " + (expired
+                            ? "past the " + hours(orphanGrace) + " grace period"
+                            : "within the " + hours(orphanGrace) + " grace period (a backup may still be writing it)")));
+        }
+        return new StoreOutcome(target.store().name(), target.store().describe(), plan, orphans, List.of(), List.of(),
+                null);
+    }
+
+    private static StoreOutcome execute(BackupStore store, StoreOutcome planned) {
+        List<String> deleted = new ArrayList<>();
+        List<String> orphansDeleted = new ArrayList<>();
+        String error = null;
+        String current = null;
+        try {
+            for (Decision d : planned.plan().toDelete()) {
+                current = "backup " + d.id();
+                // manifest first: from here on the backup does not exist, and whatever is left is an orphan
+                store.deleteManifest(d.tier(), d.backupId());
+                store.deleteRecords(d.tier(), d.backupId());
+                store.deleteArchive(d.tier(), d.backupId());
+                deleted.add(d.id());
+            }
+            for (OrphanArchive o : planned.orphans()) {
+                if (o.deleted()) {
+                    current = "orphan archive " + o.id();
+                    store.deleteRecords(o.tier(), o.backupId());
+                    store.deleteArchive(o.tier(), o.backupId());
+                    orphansDeleted.add(o.id());
+                }
+            }
+        } catch (RuntimeException e) {
+            error = "the prune of " + store.describe() + " stopped at " + current + ": " + message(e)
+                    + " (the next prune finishes it)";
+        }
+        return new StoreOutcome(planned.store(), planned.location(), planned.plan(), planned.orphans(), deleted,
+                orphansDeleted, error);
+    }
+
+    private static String key(Tier tier, String id) {
+        return tier.folder() + "/" + id;
+    }
+
+    private static String hours(Duration d) {
+        if (d.isNegative()) {
+            return "0 h";
+        }
+        long h = d.toHours();
+        return h >= 48 && h % 24 == 0 ? h / 24 + " days" : h >= 48 ? h / 24 + " days " + h % 24 + " h" : h + " h";
+    }
+
+    private static String message(RuntimeException e) {
+        return ShiftSyncException.wrap(e).getMessage();
     }
 }

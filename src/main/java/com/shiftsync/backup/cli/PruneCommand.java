@@ -1,0 +1,109 @@
+package com.shiftsync.backup.cli;
+
+import com.shiftsync.backup.config.App;
+import com.shiftsync.backup.domain.ErrorCode;
+import com.shiftsync.backup.domain.Json;
+import com.shiftsync.backup.domain.RetentionPlan.Decision;
+import com.shiftsync.backup.domain.ShiftSyncException;
+import com.shiftsync.backup.port.SweepResult;
+import com.shiftsync.backup.prune.OrphanArchive;
+import com.shiftsync.backup.prune.PruneJob;
+import com.shiftsync.backup.prune.PruneReport;
+import com.shiftsync.backup.prune.StoreOutcome;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+
+/** Every retention rule at once, as the retentionPrune timer runs it; with --dry-run, only the plan. */
+@Command(name = "prune", description = {
+        "Apply every retention rule: local backups, Blob backups and the uploads sweep (when storage is configured).",
+        "Prints every backup with keep or delete and the reason. The newest complete backup of each tier and the",
+        "newest verified backup are never deleted. --dry-run deletes nothing and prints the plan a real run executes."})
+final class PruneCommand implements Callable<Integer> {
+    private final App app;
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--dry-run", description = "Delete nothing; print what a real run would delete.")
+    boolean dryRun;
+
+    @Option(names = "--json", description = "Print the plan and its outcome as JSON.")
+    boolean json;
+
+    PruneCommand(App app) {
+        this.app = app;
+    }
+
+    @Override
+    public Integer call() {
+        PruneJob job = app.pruneJob();
+        PruneReport report = job.run(dryRun);
+        PrintWriter out = spec.commandLine().getOut();
+        if (json) {
+            out.println(Json.pretty(report));
+        } else {
+            print(report, out);
+        }
+        out.flush();
+        if (report.failed()) {
+            PrintWriter err = spec.commandLine().getErr();
+            for (int i = 0; i < report.problems().size() - 1; i++) {
+                err.println("shiftsync-backup: " + report.problems().get(i));
+            }
+            err.flush();
+            throw new ShiftSyncException(ErrorCode.JOB_FAILED, report.problems().get(report.problems().size() - 1));
+        }
+        return 0;
+    }
+
+    static void print(PruneReport report, PrintWriter out) {
+        if (report.dryRun()) {
+            out.println("dry run: nothing was deleted; a real run now deletes exactly what is marked delete");
+        }
+        long deleted = 0;
+        long bytes = 0;
+        long kept = 0;
+        long orphans = 0;
+        for (StoreOutcome s : report.stores()) {
+            if (s.plan() == null) {
+                out.printf("%s: not pruned%n", s.location());
+                continue;
+            }
+            out.printf("%s (%s):%n", s.location(), s.plan().rules());
+            if (s.plan().decisions().isEmpty() && s.orphans().isEmpty()) {
+                out.println("  no backups");
+            }
+            for (Decision d : s.plan().decisions()) {
+                out.printf("  %-6s  %-6s  %s  %s%n", d.action().word(), d.tier(), d.id(), d.reason());
+                if (d.deleted()) {
+                    deleted++;
+                    bytes += d.sizeBytes();
+                } else {
+                    kept++;
+                }
+            }
+            for (OrphanArchive o : s.orphans()) {
+                out.printf("  %-6s  %-6s  %s  %s%n", o.action().word(), o.tier(), o.id() + ".dump", o.reason());
+                orphans += o.deleted() ? 1 : 0;
+            }
+        }
+        SweepResult u = report.uploads();
+        if (u != null) {
+            if (u.missing()) {
+                out.printf("uploads: %s does not exist; nothing to sweep%n", u.location());
+            } else {
+                out.printf("uploads in %s: %s %s (%s) last modified at or before %s; %s newer kept%s%n", u.location(),
+                        report.dryRun() ? "would delete" : "deleted", Format.count(u.deleted()),
+                        Format.bytes(u.deletedBytes()), Format.when(report.uploadsCutoff()), Format.count(u.kept()),
+                        u.skipped() > 0 ? "; " + Format.count(u.skipped()) + " changed since listed, left alone" : "");
+            }
+        }
+        out.printf("%s %d backup(s) (%s) and %d orphan archive(s); kept %d%n",
+                report.dryRun() ? "would delete" : "deleted", deleted, Format.bytes(bytes), orphans, kept);
+    }
+}
