@@ -382,6 +382,11 @@ class PruneJobIT {
         }
 
         @Override
+        public boolean contains(BackupId id) {
+            return store.contains(id);
+        }
+
+        @Override
         public void putRecord(Tier tier, BackupId id, String kind, String json) {
             store.putRecord(tier, id, kind, json);
         }
