@@ -520,6 +520,23 @@ class FromBackupRestoreIT {
     }
 
     @Test
+    @DisplayName("a queue that cannot be reached: 502 naming the queue, the operation Failed (NotQueued), the "
+            + "request audited as failed")
+    void queueUnreachable() {
+        env.put("AZURE_STORAGE_CONNECTION_STRING", Azurite.shared().connectionString()
+                .replaceAll("QueueEndpoint=http://127.0.0.1:\\d+/", "QueueEndpoint=http://127.0.0.1:9/"));
+        FakeExecutionContext http = new FakeExecutionContext("restoreFromBackup");
+        JsonNode e = error(post(body(backup.id(), newName()), ADMIN, http), 502);
+        assertEquals("upstream-failed", e.get("code").asText());
+        assertTrue(e.get("message").asText().startsWith("could not reach queue restore-requests at "
+                + "http://127.0.0.1:9/"), e.toString());
+        AuditRecord record = audit().get(0);
+        assertEquals(AuditRecord.FAILED, record.decision());
+        assertTrue(http.messages().stream().anyMatch(m -> m.contains("ShiftSync.Restore.Failed")), http.messages()
+                .toString());
+    }
+
+    @Test
     @DisplayName("a message that does not match its operation restores nothing and fails the invocation")
     void forgedMessage() {
         String target = newName();
