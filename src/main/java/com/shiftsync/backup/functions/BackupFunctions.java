@@ -97,7 +97,7 @@ public class BackupFunctions {
      * fails the invocation after its operation is marked Failed; the host's redelivery then
      * finds it finished and does nothing.
      */
-    @FunctionName(WORKER)
+    @FunctionName("onDemandBackupWorker")
     public void worker(@QueueTrigger(name = "message", queueName = WorkQueue.BACKUP_REQUESTS,
             connection = QueueConnection.NAME) String message, ExecutionContext context) {
         OnDemandBackupJob.Outcome outcome;

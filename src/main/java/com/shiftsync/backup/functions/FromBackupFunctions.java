@@ -81,7 +81,7 @@ public class FromBackupFunctions {
      * Runs one queued restore. A failed restore fails the invocation after its operation
      * is marked Failed; the host's redelivery then finds it finished and does nothing.
      */
-    @FunctionName(WORKER)
+    @FunctionName("restoreFromBackupWorker")
     public void worker(@QueueTrigger(name = "message", queueName = WorkQueue.RESTORE_REQUESTS,
             connection = QueueConnection.NAME) String message, ExecutionContext context) {
         FromBackupRestoreJob.Outcome outcome;
