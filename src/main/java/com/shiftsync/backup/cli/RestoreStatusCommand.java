@@ -27,7 +27,8 @@ final class RestoreStatusCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "OPERATION_ID", description = "The id pitr or geo-restore printed, or an HTTP request answered.")
+    @Parameters(index = "0", paramLabel = "OPERATION_ID",
+            description = "The id pitr or geo-restore printed, or an HTTP request answered.")
     String operationId;
 
     @Option(names = "--json", description = "Print the operation as JSON.")

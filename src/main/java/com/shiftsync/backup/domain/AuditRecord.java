@@ -33,7 +33,7 @@ public record AuditRecord(Instant time, AuditCaller caller, String action, Map<S
     public static final String REFUSED = "refused";
     public static final String DENIED = "denied";
     public static final String FAILED = "failed";
-    /** Queued work (a restore from a backup, an on-demand backup) that an accepted request started has finished well. */
+    /** Queued work that an accepted request started (a restore from a backup, a backup) has finished well. */
     public static final String SUCCEEDED = "succeeded";
     static final int MAX_VALUE = 300;
     private static final int MAX_PARAMETERS = 20;

@@ -5,10 +5,14 @@ import com.shiftsync.backup.domain.Json;
 import com.shiftsync.backup.domain.ShiftSyncException;
 
 import java.io.IOException;
+import java.util.Collection;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * The fields of a JSON request body, read leniently so that even a refused request has
@@ -20,29 +24,29 @@ import java.util.Optional;
  * @param problem  why the body is not acceptable, or null
  * @param example  a body that would be, for the message
  */
-record RequestFields(Map<String, String> values, java.util.Set<String> booleans, String problem, String example) {
+record RequestFields(Map<String, String> values, Set<String> booleans, String problem, String example) {
     private static final int MAX_BODY_CHARS = 16 * 1024;
 
     static RequestFields parse(Optional<String> body, String example) {
         String text = body == null ? "" : body.orElse("");
         if (text.isBlank()) {
-            return new RequestFields(Map.of(), java.util.Set.of(), "the request body is empty", example);
+            return new RequestFields(Map.of(), Set.of(), "the request body is empty", example);
         }
         if (text.length() > MAX_BODY_CHARS) {
-            return new RequestFields(Map.of(), java.util.Set.of(), "the request body is longer than " + MAX_BODY_CHARS + " characters",
-                    example);
+            return new RequestFields(Map.of(), Set.of(), "the request body is longer than " + MAX_BODY_CHARS
+                    + " characters", example);
         }
         JsonNode json;
         try {
             json = Json.MAPPER.readTree(text);
         } catch (IOException e) {
-            return new RequestFields(Map.of(), java.util.Set.of(), "the request body is not JSON", example);
+            return new RequestFields(Map.of(), Set.of(), "the request body is not JSON", example);
         }
         if (json == null || !json.isObject()) {
-            return new RequestFields(Map.of(), java.util.Set.of(), "the request body is not a JSON object", example);
+            return new RequestFields(Map.of(), Set.of(), "the request body is not a JSON object", example);
         }
         Map<String, String> values = new LinkedHashMap<>();
-        java.util.Set<String> booleans = new java.util.LinkedHashSet<>();
+        Set<String> booleans = new LinkedHashSet<>();
         String problem = null;
         for (Iterator<Map.Entry<String, JsonNode>> it = json.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> field = it.next();
@@ -56,14 +60,14 @@ record RequestFields(Map<String, String> values, java.util.Set<String> booleans,
                 values.put(field.getKey(), field.getValue().toString());
             }
         }
-        return new RequestFields(values, java.util.Set.copyOf(booleans), problem, example);
+        return new RequestFields(values, Set.copyOf(booleans), problem, example);
     }
 
     /** No body at all is fine (nothing to say); anything else is read as {@link #parse} reads it. */
     static RequestFields parseOptional(Optional<String> body, String example) {
         String text = body == null ? "" : body.orElse("");
         if (text.isBlank()) {
-            return new RequestFields(Map.of(), java.util.Set.of(), null, example);
+            return new RequestFields(Map.of(), Set.of(), null, example);
         }
         return parse(body, example);
     }
@@ -80,12 +84,12 @@ record RequestFields(Map<String, String> values, java.util.Set<String> booleans,
      * Refuses a field this request does not know, so that a misspelt confirmation is an
      * error rather than silently ignored.
      */
-    RequestFields allowOnly(java.util.Collection<String> known) {
+    RequestFields allowOnly(Collection<String> known) {
         check();
         for (String name : values.keySet()) {
             if (!known.contains(name)) {
                 throw ShiftSyncException.badInput("unknown field " + name + ": this request takes "
-                        + String.join(", ", new java.util.TreeSet<>(known)) + "; send JSON like " + example);
+                        + String.join(", ", new TreeSet<>(known)) + "; send JSON like " + example);
             }
         }
         return this;

@@ -17,6 +17,7 @@ import com.shiftsync.backup.port.WorkQueue;
 import com.shiftsync.backup.restore.RestoreCheck;
 import com.shiftsync.backup.restore.RestoreJob;
 import com.shiftsync.backup.restore.RestoreResult;
+import com.shiftsync.backup.restore.TableDifference;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -274,7 +275,7 @@ public final class FromBackupRestoreJob {
         d.put("tablesCompared", String.valueOf(check.tablesCompared()));
         if (!check.differences().isEmpty()) {
             d.put("differingTables", String.join(", ", check.differences().stream()
-                    .map(com.shiftsync.backup.restore.TableDifference::table).toList()));
+                    .map(TableDifference::table).toList()));
         }
         d.put("createdDatabase", String.valueOf(result.createdDatabase()));
         d.put("restoreMs", String.valueOf(check.restoreMs()));

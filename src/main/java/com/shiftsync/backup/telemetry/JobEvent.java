@@ -5,6 +5,7 @@ import com.shiftsync.backup.domain.Alert;
 import com.shiftsync.backup.domain.Json;
 import com.shiftsync.backup.domain.Manifest;
 import com.shiftsync.backup.domain.Operation;
+import com.shiftsync.backup.domain.OperationKind;
 import com.shiftsync.backup.domain.OperationStatus;
 import com.shiftsync.backup.domain.Redaction;
 import com.shiftsync.backup.domain.ShiftSyncException;
@@ -113,7 +114,7 @@ public record JobEvent(String name, Map<String, Object> fields) {
         f.put("target", operation.target());
         f.put("requestedBy", operation.requestedBy());
         f.putAll(operation.details());
-        return new JobEvent(operation.kind() == com.shiftsync.backup.domain.OperationKind.BACKUP ? BACKUP_QUEUED
+        return new JobEvent(operation.kind() == OperationKind.BACKUP ? BACKUP_QUEUED
                 : RESTORE_QUEUED, f);
     }
 
@@ -140,7 +141,7 @@ public record JobEvent(String name, Map<String, Object> fields) {
             f.put("code", operation.error().code());
             f.put("reason", operation.error().message());
         }
-        return new JobEvent(operation.kind() == com.shiftsync.backup.domain.OperationKind.BACKUP ? BACKUP_FAILED
+        return new JobEvent(operation.kind() == OperationKind.BACKUP ? BACKUP_FAILED
                 : RESTORE_FAILED, f);
     }
 

@@ -45,7 +45,7 @@ public final class QueueClients {
                 .retryOptions(RETRIES).buildClient();
     }
 
-    /** The queue service of the account whose Blob endpoint is {@code blobAccountUrl}, reached with {@code credential}. */
+    /** The queue service of the account whose Blob endpoint is {@code blobAccountUrl}, with {@code credential}. */
     public static QueueServiceClient byIdentity(String blobAccountUrl, TokenCredential credential) {
         return new QueueServiceClientBuilder().endpoint(queueServiceUrl(blobAccountUrl)).credential(credential)
                 .messageEncoding(ENCODING).retryOptions(RETRIES).buildClient();
