@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.shiftsync.backup.adapter.queue.QueueClients;
 import com.shiftsync.backup.domain.Json;
 import com.shiftsync.backup.port.WorkQueue;
+import com.shiftsync.backup.queued.QueuedWork;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -78,6 +79,10 @@ class QueueFunctionJsonIT {
         assertEquals(QueueMessageEncoding.BASE64, QueueClients.ENCODING);
         assertEquals(3, queues.get("maxDequeueCount").asInt());
         assertEquals(1, queues.get("batchSize").asInt(), "one restore or backup at a time per instance");
+        String timeout = Json.MAPPER.readTree(Path.of("host.json").toFile()).get("functionTimeout").asText();
+        assertEquals(QueuedWork.FUNCTION_TIMEOUT, java.time.Duration.parse("PT" + timeout.replaceFirst(
+                "^(\\d+):(\\d+):(\\d+)$", "$1H$2M$3S")), "a status read calls a worker lost only after the host "
+                + "would have stopped it");
     }
 
     @Test
