@@ -17,7 +17,8 @@ import java.util.logging.Logger;
  * Runs a request that must leave exactly one audit record, whatever becomes of it:
  * accepted (with the operation it started), refused for bad input or a conflict, denied
  * because the caller is not signed in or not an admin, or failed. Both doors (HTTP and
- * CLI) go through here, so their records read the same.
+ * CLI) go through here, so their records read the same. Work that an accepted request
+ * queued adds one more record when it ends ({@link #outcome}).
  *
  * <p>The record is written after the decision, because only then is the outcome known. A
  * failure to write it does not undo a restore Resource Manager has already accepted; the
@@ -74,6 +75,24 @@ public final class AuditTrail {
             write(refusal(action, parameters, claimed, e));
             throw e;
         }
+    }
+
+    /**
+     * Records how queued work that an accepted request started has ended, so the audit
+     * log shows both the request (accepted, by whom) and its result.
+     *
+     * @param action      what was done, e.g. {@code restore.from-backup.run}
+     * @param parameters  what was done to what (backup id, target)
+     * @param worker      the function that did it, for whom ({@link Caller#worker})
+     * @param operationId the operation the request started
+     * @param succeeded   whether the work succeeded
+     * @param outcome     one sentence: what happened
+     * @param code        the failure's code, or null
+     */
+    public void outcome(String action, Map<String, String> parameters, Caller worker, String operationId,
+                        boolean succeeded, String outcome, String code) {
+        write(new AuditRecord(clock.instant(), AuditCaller.of(worker), action, parameters,
+                succeeded ? AuditRecord.SUCCEEDED : AuditRecord.FAILED, operationId, outcome, code, null));
     }
 
     /** Where the records go, for messages. */

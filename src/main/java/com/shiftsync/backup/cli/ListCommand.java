@@ -4,6 +4,7 @@ import com.shiftsync.backup.config.App;
 import com.shiftsync.backup.domain.Json;
 import com.shiftsync.backup.domain.Manifest;
 import com.shiftsync.backup.port.BackupStore;
+import com.shiftsync.backup.verify.BackupListing;
 import com.shiftsync.backup.verify.Verification;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -12,10 +13,7 @@ import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
 import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 
 /** Backups, newest first, from the local folder, Blob, or both, each with its restore test's result. */
@@ -49,36 +47,16 @@ final class ListCommand implements Callable<Integer> {
                 stores.add(app.azureStore());
             }
         }
-        List<Listed> rows = new ArrayList<>();
-        for (BackupStore store : stores) {
-            store.list().forEach(m -> rows.add(new Listed(store.name(), m, verification(store, m))));
-        }
-        rows.sort(Comparator.comparing((Listed l) -> l.manifest().backupId()).thenComparing(Listed::store));
+        List<BackupListing.Row> rows = BackupListing.of(stores);
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
-            List<Map<String, Object>> items = new ArrayList<>();
-            for (Listed row : rows) {
-                Map<String, Object> item = new LinkedHashMap<>();
-                item.put("store", row.store());
-                item.putAll(Json.MAPPER.convertValue(row.manifest(), Map.class));
-                Verification v = row.verification();
-                Map<String, Object> verified = null;
-                if (v != null) {
-                    verified = new LinkedHashMap<>();
-                    verified.put("passed", v.passed());
-                    verified.put("verifiedAt", v.verifiedAt().toString());
-                    verified.put("reason", v.reason());
-                }
-                item.put("verification", verified);
-                items.add(item);
-            }
-            out.println(Json.pretty(items));
+            out.println(Json.pretty(BackupListing.toJson(rows)));
         } else if (rows.isEmpty()) {
             out.println("no backups in " + String.join(" or ", stores.stream().map(BackupStore::describe).toList()));
         } else {
             String format = "%-45s %-7s %-6s %-20s %10s %12s  %s%n";
             out.printf(format, "ID", "TIER", "STORE", "STARTED (UTC)", "SIZE", "ROWS", "VERIFIED");
-            for (Listed row : rows) {
+            for (BackupListing.Row row : rows) {
                 Manifest m = row.manifest();
                 Verification v = row.verification();
                 out.printf(format, m.id(), m.tier(), row.store(), Format.when(m.startedAt()),
@@ -88,17 +66,5 @@ final class ListCommand implements Callable<Integer> {
         }
         out.flush();
         return 0;
-    }
-
-    /** The backup's restore test, or null when it has none (or its record cannot be read). */
-    private static Verification verification(BackupStore store, Manifest m) {
-        try {
-            return store.getRecord(m.tier(), m.backupId(), Verification.KIND).map(Verification::read).orElse(null);
-        } catch (RuntimeException e) {
-            return null;
-        }
-    }
-
-    private record Listed(String store, Manifest manifest, Verification verification) {
     }
 }

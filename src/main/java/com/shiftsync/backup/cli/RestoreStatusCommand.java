@@ -10,18 +10,25 @@ import picocli.CommandLine.Spec;
 
 import java.util.concurrent.Callable;
 
-/** Where a started point-in-time or geo-restore stands, as Resource Manager reports it now. */
+/**
+ * Where a started operation stands: a point-in-time or geo-restore as Resource Manager
+ * reports it now; a restore from a backup or an on-demand backup (started over HTTP) as
+ * its queue worker recorded it.
+ */
 @Command(name = "restore-status", description = {
         "Show the progress of a restore started with pitr or geo-restore (or over HTTP): InProgress,",
         "Succeeded (with the new server's host name) or Failed (with Resource Manager's error), and how",
-        "long it took. Exit 0 while in progress or succeeded, 1 when it failed."})
+        "long it took. Also a restore from a backup (POST /api/restores/from-backup: with its integrity",
+        "check) or an on-demand backup (POST /api/backups: with the new backup's id).",
+        "Exit 0 while in progress or succeeded, 1 when it failed."})
 final class RestoreStatusCommand implements Callable<Integer> {
     private final App app;
 
     @Spec
     CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "OPERATION_ID", description = "The id pitr or geo-restore printed.")
+    @Parameters(index = "0", paramLabel = "OPERATION_ID",
+            description = "The id pitr or geo-restore printed, or an HTTP request answered.")
     String operationId;
 
     @Option(names = "--json", description = "Print the operation as JSON.")

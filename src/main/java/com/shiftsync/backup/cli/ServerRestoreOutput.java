@@ -51,7 +51,8 @@ final class ServerRestoreOutput {
             out.println(Json.pretty(op.view(now)));
         } else {
             StringBuilder line = new StringBuilder();
-            line.append("operation ").append(op.id()).append(" (").append(kind(op.kind())).append(" into ")
+            line.append("operation ").append(op.id()).append(" (").append(kind(op.kind()))
+                    .append(op.kind() == OperationKind.BACKUP ? " of tier " : " into ")
                     .append(op.target()).append("): ").append(op.status().name());
             switch (op.status()) {
                 case InProgress -> line.append(", ").append(Format.duration(op.elapsed(now))).append(" so far");
@@ -60,6 +61,14 @@ final class ServerRestoreOutput {
                     String host = op.details().get("fullyQualifiedDomainName");
                     if (host != null) {
                         line.append("; connect to ").append(host);
+                    }
+                    String integrity = op.details().get("integrity");
+                    if (integrity != null) {
+                        line.append("; ").append(integrity);
+                    }
+                    String backupId = op.details().get("backupId");
+                    if (op.kind() == OperationKind.BACKUP && backupId != null) {
+                        line.append("; backup ").append(backupId);
                     }
                 }
                 case Failed -> line.append(" after ").append(Format.duration(op.elapsed(now))).append(": ")
@@ -85,6 +94,7 @@ final class ServerRestoreOutput {
             case POINT_IN_TIME -> "point-in-time restore";
             case GEO -> "geo-restore";
             case FROM_BACKUP -> "restore from a backup";
+            case BACKUP -> "on-demand backup";
         };
     }
 }

@@ -2,6 +2,7 @@ package com.shiftsync.backup.config;
 
 import com.azure.core.credential.TokenCredential;
 import com.azure.storage.blob.BlobServiceClient;
+import com.azure.storage.queue.QueueServiceClient;
 import com.shiftsync.backup.access.AdminAccess;
 import com.shiftsync.backup.adapter.azure.ArmServerAdmin;
 import com.shiftsync.backup.adapter.azure.AzureCredentials;
@@ -19,6 +20,8 @@ import com.shiftsync.backup.adapter.local.LocalOperationStore;
 import com.shiftsync.backup.adapter.pg.JdbcDatabase;
 import com.shiftsync.backup.adapter.pg.PgBinaries;
 import com.shiftsync.backup.adapter.pg.PgDumpTool;
+import com.shiftsync.backup.adapter.queue.QueueClients;
+import com.shiftsync.backup.adapter.queue.StorageQueue;
 import com.shiftsync.backup.audit.AuditTrail;
 import com.shiftsync.backup.backup.BackupJob;
 import com.shiftsync.backup.domain.DatabaseUrl;
@@ -36,7 +39,10 @@ import com.shiftsync.backup.port.DumpTool;
 import com.shiftsync.backup.port.OperationStore;
 import com.shiftsync.backup.port.SecretSource;
 import com.shiftsync.backup.port.ServerAdmin;
+import com.shiftsync.backup.port.WorkQueue;
 import com.shiftsync.backup.prune.PruneJob;
+import com.shiftsync.backup.queued.FromBackupRestoreJob;
+import com.shiftsync.backup.queued.OnDemandBackupJob;
 import com.shiftsync.backup.restore.RestoreJob;
 import com.shiftsync.backup.serverrestore.ServerRestoreJob;
 import com.shiftsync.backup.telemetry.LogRedaction;
@@ -69,6 +75,7 @@ public final class App {
     private final Supplier<DumpTool> dumpTool;
     private final Supplier<Optional<TokenCredential>> credential;
     private final Supplier<Optional<BlobServiceClient>> blobService;
+    private final Supplier<Optional<QueueServiceClient>> queueService;
     private final Supplier<SecretSource> secretSource;
     private final Supplier<AccessTokenSource> tokenSource;
     private final ConfiguredLogin login;
@@ -113,6 +120,7 @@ public final class App {
                 settings.text(Setting.AZURE_TENANT_ID).orElse(null),
                 settings.text(Setting.AZURE_CLIENT_SECRET).orElse(null)));
         this.blobService = memoize(this::buildBlobService);
+        this.queueService = memoize(this::buildQueueService);
         this.secretSource = memoize(this::buildSecretSource);
         this.tokenSource = memoize(() -> new EntraTokenSource(
                 AzureCredentials.require(credential(), "DATABASE_AUTH=entra")));
@@ -340,9 +348,35 @@ public final class App {
         return new BlobUploadStore(service.getBlobContainerClient(uploads));
     }
 
-    /** Point-in-time and geo-restores of the source server (POSTGRES_SERVER_NAME) through Resource Manager. */
+    /**
+     * Point-in-time and geo-restores of the source server (POSTGRES_SERVER_NAME) through
+     * Resource Manager, and the status of every operation. Resource Manager is built when
+     * first needed, so reading the status of a restore from a backup needs no ARM settings.
+     */
     public ServerRestoreJob serverRestoreJob() {
-        return new ServerRestoreJob(serverAdmin.get(), operationStore(), clock, sourceServerName());
+        return new ServerRestoreJob(serverAdmin, operationStore(), clock,
+                settings.text(Setting.POSTGRES_SERVER_NAME).orElse(null));
+    }
+
+    /**
+     * A queue of the storage account the backups are in (the connection string's
+     * QueueEndpoint, or AZURE_STORAGE_ACCOUNT_URL's account with the app's identity):
+     * {@link WorkQueue#RESTORE_REQUESTS} or {@link WorkQueue#BACKUP_REQUESTS}.
+     */
+    public WorkQueue workQueue(String name) {
+        return new StorageQueue(queueService().getQueueClient(name));
+    }
+
+    /** Restores from a backup in Blob into a database on DATABASE_URL's server, through restore-requests. */
+    public FromBackupRestoreJob fromBackupRestoreJob() {
+        return new FromBackupRestoreJob(this::azureStore, login(), database, this::restoreJob, operationStore(),
+                () -> workQueue(WorkQueue.RESTORE_REQUESTS), clock);
+    }
+
+    /** On-demand backups of tier manual to Blob, through backup-requests. */
+    public OnDemandBackupJob onDemandBackupJob() {
+        return new OnDemandBackupJob(() -> login.configuredUrl().database(), () -> backupJob(false, true),
+                operationStore(), () -> workQueue(WorkQueue.BACKUP_REQUESTS), clock);
     }
 
     /** Resource Manager for the source server: built once, on first use. */
@@ -407,6 +441,24 @@ public final class App {
         return blobService.get().orElseThrow(() -> ShiftSyncException.badInput(
                 "Azure storage is not configured: set AZURE_STORAGE_CONNECTION_STRING, or AZURE_STORAGE_ACCOUNT_URL "
                         + "with a managed identity"));
+    }
+
+    private QueueServiceClient queueService() {
+        return queueService.get().orElseThrow(() -> ShiftSyncException.badInput(
+                "Azure storage is not configured, so there is no queue to hand the work to: set "
+                        + "AZURE_STORAGE_CONNECTION_STRING, or AZURE_STORAGE_ACCOUNT_URL with a managed identity"));
+    }
+
+    private Optional<QueueServiceClient> buildQueueService() {
+        if (settings.isSet(Setting.AZURE_STORAGE_CONNECTION_STRING)) {
+            return Optional.of(QueueClients.byConnectionString(
+                    settings.text(Setting.AZURE_STORAGE_CONNECTION_STRING).orElseThrow()));
+        }
+        if (settings.isSet(Setting.AZURE_STORAGE_ACCOUNT_URL)) {
+            return Optional.of(QueueClients.byIdentity(settings.text(Setting.AZURE_STORAGE_ACCOUNT_URL).orElseThrow(),
+                    AzureCredentials.require(credential(), "AZURE_STORAGE_ACCOUNT_URL")));
+        }
+        return Optional.empty();
     }
 
     private AuditLog buildAuditLog() {

@@ -18,7 +18,8 @@ import java.util.Objects;
  * @param caller      who asked
  * @param action      what was asked, e.g. {@code restore.point-in-time}
  * @param parameters  the request's parameters as given
- * @param decision    accepted, refused (bad input, conflict), denied (not signed in, not allowed) or failed
+ * @param decision    accepted, refused (bad input, conflict), denied (not signed in, not allowed) or failed;
+ *                    for the outcome of queued work: succeeded or failed
  * @param operationId the operation started, or null
  * @param outcome     one sentence: what happened
  * @param code        our error code of a refusal or failure ({@code bad-input}, {@code forbidden}, ...), or null
@@ -32,6 +33,8 @@ public record AuditRecord(Instant time, AuditCaller caller, String action, Map<S
     public static final String REFUSED = "refused";
     public static final String DENIED = "denied";
     public static final String FAILED = "failed";
+    /** Queued work that an accepted request started (a restore from a backup, a backup) has finished well. */
+    public static final String SUCCEEDED = "succeeded";
     static final int MAX_VALUE = 300;
     private static final int MAX_PARAMETERS = 20;
 
@@ -40,7 +43,7 @@ public record AuditRecord(Instant time, AuditCaller caller, String action, Map<S
      *
      * @param id   stable id (object id, app id, OS user)
      * @param name name a person recognises
-     * @param via  easy-auth, os-user, or none (no identity was given)
+     * @param via  easy-auth, os-user, queue (work run for an earlier request), or none (no identity was given)
      */
     public record AuditCaller(String id, String name, String via) {
         public static AuditCaller of(Caller caller) {

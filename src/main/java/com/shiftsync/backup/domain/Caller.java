@@ -8,12 +8,14 @@ import java.util.Set;
  *
  * @param id    a stable id: the Entra object id (or app id) of a signed-in caller, the OS user name for the CLI
  * @param name  what a person recognises: user principal name, display name or {@code user@host}
- * @param via   how the caller was identified: {@code easy-auth} or {@code os-user}
+ * @param via   how the caller was identified: {@code easy-auth}, {@code os-user}, or {@code queue} (a
+ *              queue-triggered function doing what an accepted request asked)
  * @param roles the app roles the caller holds (empty for the CLI, which has no roles)
  */
 public record Caller(String id, String name, String via, Set<String> roles) {
     public static final String EASY_AUTH = "easy-auth";
     public static final String OS_USER = "os-user";
+    public static final String QUEUE = "queue";
 
     public Caller {
         id = id == null || id.isBlank() ? "unknown" : id;
@@ -25,6 +27,18 @@ public record Caller(String id, String name, String via, Set<String> roles) {
     public static Caller osUser(String user, String host) {
         String who = user == null || user.isBlank() ? "unknown" : user;
         return new Caller(who, host == null || host.isBlank() ? who : who + "@" + host, OS_USER, Set.of());
+    }
+
+    /**
+     * A queue-triggered function of this app, doing the work an accepted request asked for:
+     * named so the audit log shows on whose behalf.
+     *
+     * @param function    the function's name, e.g. restoreFromBackupWorker
+     * @param requestedBy the name of the caller whose request it carries out
+     */
+    public static Caller worker(String function, String requestedBy) {
+        return new Caller(function, function + " for " + (requestedBy == null ? "unknown" : requestedBy), QUEUE,
+                Set.of());
     }
 
     public boolean hasRole(String role) {

@@ -12,9 +12,10 @@ import java.util.UUID;
 import java.util.regex.Pattern;
 
 /**
- * A long-running restore as the app keeps track of it: kept in storage (one JSON
- * document per operation) so its status survives a restart and any instance can answer
- * for it. Shared by every kind of restore (point-in-time, geo, from a backup); the
+ * A long-running restore (or on-demand backup) as the app keeps track of it: kept in
+ * storage (one JSON document per operation) so its status survives a restart and any
+ * instance can answer for it. Shared by every kind (point-in-time, geo, from a backup,
+ * on-demand backup); the
  * fields that differ by kind live in {@code parameters} (as asked), {@code details} (as
  * found) and {@code tracking} (internal handles such as Resource Manager's operation URL,
  * never shown to callers).
@@ -22,7 +23,7 @@ import java.util.regex.Pattern;
  * @param id          the operation id callers use (a UUID)
  * @param kind        what is being restored
  * @param status      InProgress, Succeeded or Failed
- * @param target      the server or database being created
+ * @param target      the server or database being created (for a backup: the tier it goes to)
  * @param requestedBy the caller's name (see the audit log for the full record)
  * @param requestedAt when the request was accepted
  * @param startedAt   when the work began (Resource Manager accepted the create, a worker took it), or null
@@ -95,8 +96,13 @@ public record Operation(String id, OperationKind kind, OperationStatus status, S
     }
 
     public Operation failed(Instant at, Failure why) {
+        return failed(at, why, Map.of());
+    }
+
+    /** Failed, with what was learnt before it failed (a restore whose row counts differ, ...). */
+    public Operation failed(Instant at, Failure why, Map<String, String> moreDetails) {
         return new Operation(id, kind, OperationStatus.Failed, target, requestedBy, requestedAt, startedAt, at, at,
-                parameters, details, why, tracking);
+                parameters, merge(details, moreDetails), why, tracking);
     }
 
     /** From request to end: the restore's measured recovery time. Empty while in progress. */

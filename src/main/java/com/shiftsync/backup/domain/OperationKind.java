@@ -3,16 +3,26 @@ package com.shiftsync.backup.domain;
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
 
-/** What a long-running restore creates: a server restored to a point in time, a geo-restored server, or a database from a dump. */
+/**
+ * What a long-running operation does: create a server restored to a point in time, a
+ * geo-restored server, or a database restored from a dump; or make an on-demand backup.
+ * The last two run from a queue in this app ({@link #queued()}), the first two in Azure.
+ */
 public enum OperationKind {
     POINT_IN_TIME("point-in-time"),
     GEO("geo"),
-    FROM_BACKUP("from-backup");
+    FROM_BACKUP("from-backup"),
+    BACKUP("backup");
 
     private final String id;
 
     OperationKind(String id) {
         this.id = id;
+    }
+
+    /** Run by a queue-triggered function of this app, not by Resource Manager. */
+    public boolean queued() {
+        return this == FROM_BACKUP || this == BACKUP;
     }
 
     @JsonValue

@@ -19,7 +19,9 @@ import java.util.Optional;
 /**
  * Point-in-time restore, geo-restore and their status over HTTP: the same
  * {@link ServerRestoreJob} as the CLI's {@code pitr}, {@code geo-restore} and
- * {@code restore-status}. Behind the function key, every call needs the admin app role
+ * {@code restore-status}. The status endpoint answers for every operation, restores from
+ * a backup and on-demand backups ({@link FromBackupFunctions}, {@link BackupFunctions})
+ * included. Behind the function key, every call needs the admin app role
  * from Easy Auth; every restore request leaves one audit record. Starting answers 202 as
  * soon as Resource Manager has accepted the create (a restore takes far longer than the
  * 230 s an HTTP call may), with the operation id and the URL to follow it.
@@ -74,7 +76,9 @@ public class RestoreFunctions {
                     app.auditTrail().identify(STATUS, Map.of("operationId", String.valueOf(operationId)),
                             app.adminAccess().check(request.getHeaders(), "read the status of a restore"));
                     ServerRestoreJob.StatusCheck check = app.serverRestoreJob().status(operationId);
-                    if (check.justFinished()) {
+                    if (check.justFinished() && check.operation().kind().queued()) {
+                        context.getLogger().severe(JobEvent.queuedWorkFailed(check.operation()).toJson());
+                    } else if (check.justFinished()) {
                         context.getLogger().info(JobEvent.serverRestoreFinished(check.operation()).toJson());
                     }
                     return check.operation().view(app.clock().instant());

@@ -8,6 +8,7 @@ import com.shiftsync.backup.domain.ServerRestoreRequest;
 import com.shiftsync.backup.domain.ShiftSyncException;
 import com.shiftsync.backup.port.OperationStore;
 import com.shiftsync.backup.port.ServerAdmin;
+import com.shiftsync.backup.queued.QueuedWork;
 
 import java.time.Clock;
 import java.time.Instant;
@@ -17,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 import java.util.logging.Logger;
 
 /**
@@ -33,7 +35,7 @@ public final class ServerRestoreJob {
     public static final String ASYNC_OPERATION = "asyncOperationUrl";
     private static final Logger LOG = Logger.getLogger(ServerRestoreJob.class.getName());
 
-    private final ServerAdmin admin;
+    private final Supplier<ServerAdmin> admin;
     private final OperationStore operations;
     private final Clock clock;
     private final String sourceName;
@@ -42,6 +44,17 @@ public final class ServerRestoreJob {
      * @param sourceName POSTGRES_SERVER_NAME, known before Resource Manager is asked
      */
     public ServerRestoreJob(ServerAdmin admin, OperationStore operations, Clock clock, String sourceName) {
+        this(() -> admin, operations, clock, sourceName);
+    }
+
+    /**
+     * With Resource Manager built on first use: a status read of a restore from a backup
+     * or an on-demand backup (kept in the operation store alone) needs no Resource Manager
+     * settings.
+     *
+     * @param sourceName POSTGRES_SERVER_NAME, or null when it is not set (a start then fails building {@code admin})
+     */
+    public ServerRestoreJob(Supplier<ServerAdmin> admin, OperationStore operations, Clock clock, String sourceName) {
         this.admin = admin;
         this.operations = operations;
         this.clock = clock;
@@ -79,6 +92,7 @@ public final class ServerRestoreJob {
                     + " is in the future (it is now " + now.truncatedTo(java.time.temporal.ChronoUnit.SECONDS)
                     + "): choose a moment in the past");
         }
+        ServerAdmin admin = this.admin.get();
         ServerAdmin.Server source = admin.source();
         if (request.kind() == OperationKind.POINT_IN_TIME && source.earliestRestoreDate() != null
                 && request.restorePointInTime().isBefore(source.earliestRestoreDate())) {
@@ -147,16 +161,27 @@ public final class ServerRestoreJob {
      * The operation as it stands: a finished one as stored; a running one as Resource
      * Manager reports it now (the Azure-AsyncOperation URL; when Resource Manager no
      * longer knows the operation, the target server's own state), stored again when it
-     * has finished.
+     * has finished. Work run from a queue (a restore from a backup, an on-demand backup)
+     * is answered from the store alone, without Resource Manager; past its time limits it
+     * is reported Failed ({@link QueuedWork#abandoned}).
      */
     public StatusCheck status(String operationId) {
         String id = Operation.checkId(operationId);
         Operation op = operations.find(id).orElseThrow(() -> new ShiftSyncException(ErrorCode.NOT_FOUND,
                 "there is no restore operation " + id + " in " + operations.describe()
                         + ": check the id that starting the restore returned"));
-        if (op.status().finished() || !(op.kind() == OperationKind.POINT_IN_TIME || op.kind() == OperationKind.GEO)) {
+        if (op.status().finished()) {
             return new StatusCheck(op, false);
         }
+        if (op.kind().queued()) {
+            Optional<Operation> abandoned = QueuedWork.abandoned(op, clock.instant());
+            if (abandoned.isEmpty()) {
+                return new StatusCheck(op, false);
+            }
+            operations.save(abandoned.get());
+            return new StatusCheck(abandoned.get(), true);
+        }
+        ServerAdmin admin = this.admin.get();
         String url = op.tracking().get(ASYNC_OPERATION);
         Optional<ServerAdmin.Progress> progress = url == null ? Optional.empty() : admin.progress(url);
         Operation now;
@@ -194,7 +219,7 @@ public final class ServerRestoreJob {
     }
 
     private Operation fromTargetState(Operation op) {
-        Optional<ServerAdmin.Server> server = admin.find(op.target());
+        Optional<ServerAdmin.Server> server = admin.get().find(op.target());
         if (server.isEmpty()) {
             return op.failed(clock.instant(), new Operation.Failure("TargetServerMissing",
                     "Resource Manager no longer reports the create of " + op.target()
@@ -209,7 +234,7 @@ public final class ServerRestoreJob {
     /** The final GET of the new server: its host name and state, for the caller's next step. */
     private Map<String, String> targetDetails(String target) {
         try {
-            return admin.find(target).map(ServerRestoreJob::details).orElse(Map.of());
+            return admin.get().find(target).map(ServerRestoreJob::details).orElse(Map.of());
         } catch (RuntimeException e) {
             LOG.warning("restore of " + target + " succeeded but reading the new server failed: "
                     + ShiftSyncException.wrap(e).getMessage());

@@ -6,6 +6,7 @@ import com.shiftsync.backup.domain.ErrorCode;
 import com.shiftsync.backup.domain.Json;
 import com.shiftsync.backup.domain.Manifest;
 import com.shiftsync.backup.domain.Operation;
+import com.shiftsync.backup.domain.OperationKind;
 import com.shiftsync.backup.domain.OperationStatus;
 import com.shiftsync.backup.domain.Redaction;
 import com.shiftsync.backup.domain.RetentionPlan.Decision;
@@ -56,6 +57,18 @@ public record JobEvent(String name, Map<String, Object> fields) {
     public static final String MONITOR_FAILED = "ShiftSync.Monitor.Failed";
     public static final String RESTORE_SUCCEEDED = "ShiftSync.Restore.Succeeded";
     public static final String RESTORE_FAILED = "ShiftSync.Restore.Failed";
+    /** A restore from a backup was accepted over HTTP and put on queue restore-requests. */
+    public static final String RESTORE_QUEUED = "ShiftSync.Restore.Queued";
+    /** A restore from a backup was refused: bad input, no such backup, an existing target, a caller without access. */
+    public static final String RESTORE_REFUSED = "ShiftSync.Restore.Refused";
+    /** An on-demand backup was accepted over HTTP and put on queue backup-requests. */
+    public static final String BACKUP_QUEUED = "ShiftSync.Backup.Queued";
+    /** A backup request or a backup list read was refused: bad input or a caller without access. */
+    public static final String BACKUP_REFUSED = "ShiftSync.Backup.Refused";
+    /** GET /api/backups could not read the backups. */
+    public static final String BACKUP_LIST_FAILED = "ShiftSync.Backup.ListFailed";
+    /** A queue message whose operation had already finished: nothing was done again. */
+    public static final String QUEUE_DUPLICATE = "ShiftSync.Queue.Duplicate";
     /** One per alert, whatever raised it: {@code code}, {@code tier}, {@code reason}, {@code source}. */
     public static final String ALERT = "ShiftSync.Alert";
     public static final String PRUNE_COMPLETED = "ShiftSync.Prune.Completed";
@@ -188,6 +201,52 @@ public record JobEvent(String name, Map<String, Object> fields) {
         }
         return new JobEvent(operation.status() == OperationStatus.Succeeded ? SERVER_RESTORE_SUCCEEDED
                 : SERVER_RESTORE_FAILED, f);
+    }
+
+    /** Work accepted over HTTP and queued: a restore from a backup or an on-demand backup. */
+    public static JobEvent queued(Operation operation) {
+        Map<String, Object> f = new LinkedHashMap<>();
+        f.put("operationId", operation.id());
+        f.put("kind", operation.kind().id());
+        f.put("target", operation.target());
+        f.put("requestedBy", operation.requestedBy());
+        f.putAll(operation.details());
+        return new JobEvent(operation.kind() == OperationKind.BACKUP ? BACKUP_QUEUED
+                : RESTORE_QUEUED, f);
+    }
+
+    /** A delivery of a message whose operation had finished: what it was, and that nothing ran. */
+    public static JobEvent duplicate(Operation operation, String queue) {
+        Map<String, Object> f = new LinkedHashMap<>();
+        f.put("operationId", operation.id());
+        f.put("kind", operation.kind().id());
+        f.put("queue", queue);
+        f.put("status", operation.status().name());
+        return new JobEvent(QUEUE_DUPLICATE, f);
+    }
+
+    /** Queued work that failed, or that a status read found abandoned: the operation's code and reason. */
+    public static JobEvent queuedWorkFailed(Operation operation) {
+        Map<String, Object> f = new LinkedHashMap<>();
+        f.put("operationId", operation.id());
+        f.put("kind", operation.kind().id());
+        f.put("target", operation.target());
+        if (operation.details().containsKey("backupId")) {
+            f.put("backupId", operation.details().get("backupId"));
+        }
+        if (operation.error() != null) {
+            f.put("code", operation.error().code());
+            f.put("reason", operation.error().message());
+        }
+        return new JobEvent(operation.kind() == OperationKind.BACKUP ? BACKUP_FAILED
+                : RESTORE_FAILED, f);
+    }
+
+    /** This event with one more field (e.g. the operationId of a restore run from a queue). */
+    public JobEvent with(String field, Object value) {
+        Map<String, Object> f = new LinkedHashMap<>(fields);
+        f.put(field, value);
+        return new JobEvent(name, f);
     }
 
     /** A finished restore test, passed or failed (differences, or the archive refused, or pg_restore failed). */

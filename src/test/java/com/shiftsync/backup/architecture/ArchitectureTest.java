@@ -21,7 +21,7 @@ class ArchitectureTest {
     private static final Path MAIN = Path.of("src", "main", "java", "com", "shiftsync", "backup");
     /** Packages that hold domain types, ports and jobs: no technology in them. */
     private static final List<String> CORE = List.of("domain", "port", "backup", "restore", "prune", "verify",
-            "monitor", "serverrestore", "telemetry");
+            "monitor", "serverrestore", "telemetry", "queued");
 
     @Test
     @DisplayName("domain, ports and jobs import no com.azure and start no process")

@@ -1,0 +1,75 @@
+package com.shiftsync.backup.adapter.queue;
+
+import com.azure.core.util.Context;
+import com.azure.storage.queue.QueueClient;
+import com.azure.storage.queue.models.QueueStorageException;
+import com.shiftsync.backup.domain.ErrorCode;
+import com.shiftsync.backup.domain.ShiftSyncException;
+import com.shiftsync.backup.port.WorkQueue;
+
+import java.time.Duration;
+
+/**
+ * A {@link WorkQueue} in Azure Queue Storage. The queue is created on first use, so a
+ * fresh storage account (or Azurite) needs no set-up; the Functions host reads the same
+ * queue through its {@code ShiftSyncStorage} connection.
+ */
+public final class StorageQueue implements WorkQueue {
+    /** Bounds each call, retries included: an HTTP request that enqueues must answer within 230 s. */
+    private static final Duration TIMEOUT = Duration.ofSeconds(30);
+
+    private final QueueClient queue;
+    private volatile boolean queueChecked;
+
+    public StorageQueue(QueueClient queue) {
+        this.queue = queue;
+    }
+
+    @Override
+    public void send(String text, Duration timeToLive) {
+        ensureQueue();
+        try {
+            queue.sendMessageWithResponse(text, null, timeToLive, TIMEOUT, Context.NONE);
+        } catch (RuntimeException e) {
+            throw new ShiftSyncException(ErrorCode.UPSTREAM_FAILED, "could not put the request on " + describe()
+                    + ": " + describe(e), e);
+        }
+    }
+
+    @Override
+    public String name() {
+        return queue.getQueueName();
+    }
+
+    @Override
+    public String describe() {
+        return "queue " + queue.getQueueName() + " at " + queue.getQueueUrl();
+    }
+
+    private void ensureQueue() {
+        if (!queueChecked) {
+            try {
+                queue.createIfNotExistsWithResponse(null, TIMEOUT, Context.NONE);
+                queueChecked = true;
+            } catch (RuntimeException e) {
+                throw new ShiftSyncException(ErrorCode.UPSTREAM_FAILED, "could not reach " + describe() + ": "
+                        + describe(e), e);
+            }
+        }
+    }
+
+    /** One sentence from a Storage failure, without the SDK's multi-line dumps. */
+    private static String describe(Throwable t) {
+        Throwable root = t;
+        while (root.getCause() != null && root.getCause() != root && !(root instanceof QueueStorageException)) {
+            root = root.getCause();
+        }
+        if (root instanceof QueueStorageException e) {
+            String code = e.getErrorCode() == null ? "" : e.getErrorCode().toString();
+            return "Storage answered " + e.getStatusCode() + (code.isEmpty() ? "" : " " + code);
+        }
+        String msg = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
+        int nl = msg.indexOf('\n');
+        return nl < 0 ? msg : msg.substring(0, nl);
+    }
+}

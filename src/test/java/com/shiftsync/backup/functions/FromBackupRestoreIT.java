@@ -1,0 +1,552 @@
+package com.shiftsync.backup.functions;
+
+import com.azure.core.util.BinaryData;
+import com.azure.storage.blob.BlobContainerClient;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.microsoft.azure.functions.HttpResponseMessage;
+import com.shiftsync.backup.adapter.blob.BlobAuditLog;
+import com.shiftsync.backup.adapter.blob.StorageClients;
+import com.shiftsync.backup.config.App;
+import com.shiftsync.backup.config.Settings;
+import com.shiftsync.backup.domain.AuditRecord;
+import com.shiftsync.backup.domain.Json;
+import com.shiftsync.backup.domain.Manifest;
+import com.shiftsync.backup.domain.ShiftSyncException;
+import com.shiftsync.backup.domain.Tier;
+import com.shiftsync.backup.port.WorkQueue;
+import com.shiftsync.backup.restore.RestoreCheck;
+import com.shiftsync.backup.telemetry.Metrics;
+import com.shiftsync.backup.testing.Azurite;
+import com.shiftsync.backup.testing.CliRun;
+import com.shiftsync.backup.testing.FakeExecutionContext;
+import com.shiftsync.backup.testing.FakeHttpRequest;
+import com.shiftsync.backup.testing.MutableClock;
+import com.shiftsync.backup.testing.PostgresCluster;
+import com.shiftsync.backup.testing.QueueHost;
+import io.opentelemetry.sdk.OpenTelemetrySdk;
+import io.opentelemetry.sdk.metrics.SdkMeterProvider;
+import io.opentelemetry.sdk.metrics.data.MetricData;
+import io.opentelemetry.sdk.testing.exporter.InMemoryMetricReader;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import static com.shiftsync.backup.functions.RestoreFunctionsIT.error;
+import static com.shiftsync.backup.functions.RestoreFunctionsIT.json;
+import static com.shiftsync.backup.functions.RestoreFunctionsIT.principal;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * POST /api/restores/from-backup end to end, as the Functions host runs it: the HTTP
+ * function checks and queues (the message is read from Azurite's real queue, decoded as
+ * host.json says, and handed to the queue function), the worker restores with the CLI's
+ * RestoreJob into real PostgreSQL, and GET /api/restores/{id} (and the CLI's
+ * restore-status) reads the outcome from the operation store. No Resource Manager
+ * settings at all: none is needed for this kind.
+ */
+class FromBackupRestoreIT {
+    static final String URL = "https://shiftsync-backup.azurewebsites.net/api/restores/from-backup?code=k";
+    static final String ADMIN = principal("oid-ana", "ana@shiftsync.test", "Backup.Admin");
+
+    static PostgresCluster pg;
+    static String production;
+    static String container;
+    static Manifest backup;
+
+    MutableClock clock;
+    Map<String, String> env;
+    String auditContainer;
+    InMemoryMetricReader metrics;
+    OpenTelemetrySdk telemetry;
+    QueueHost host;
+
+    @BeforeAll
+    static void backupOfProduction() {
+        pg = PostgresCluster.shared();
+        production = pg.createDatabase("prod");
+        pg.executeResource(production, "/seed/shiftsync.sql");
+        container = "frombackup-" + Long.toHexString(System.nanoTime());
+        App app = new App(new Settings(Map.of("DATABASE_URL", pg.urlText(production),
+                "AZURE_STORAGE_CONNECTION_STRING", Azurite.shared().connectionString(),
+                "BACKUP_CONTAINER", container)), Clock.systemUTC());
+        backup = app.backupJob(false, true).run(Tier.DAILY).manifest();
+    }
+
+    @BeforeEach
+    void fresh() throws IOException {
+        clock = new MutableClock(Instant.now().truncatedTo(ChronoUnit.SECONDS));
+        auditContainer = "audit-" + Long.toHexString(System.nanoTime());
+        env = new HashMap<>();
+        env.put("DATABASE_URL", pg.urlText(production));
+        env.put("AZURE_STORAGE_CONNECTION_STRING", Azurite.shared().connectionString());
+        env.put("BACKUP_CONTAINER", container);
+        env.put("AUDIT_CONTAINER", auditContainer);
+        env.put("OPERATIONS_CONTAINER", "ops-" + Long.toHexString(System.nanoTime()));
+        env.put("WEBSITE_AUTH_ENABLED", "True");
+        env.put("BACKUP_DIR", Files.createTempDirectory("shiftsync-frombackup-it").toString());
+        metrics = InMemoryMetricReader.create();
+        telemetry = OpenTelemetrySdk.builder()
+                .setMeterProvider(SdkMeterProvider.builder().registerMetricReader(metrics).build()).build();
+        host = new QueueHost(WorkQueue.RESTORE_REQUESTS);
+        host.clear();
+    }
+
+    /** A fresh app over the same storage, as each Functions instance builds one. */
+    App app() {
+        return new App(new Settings(env), clock, () -> telemetry);
+    }
+
+    HttpResponseMessage post(String body, String principal) {
+        return post(body, principal, new FakeExecutionContext("restoreFromBackup"));
+    }
+
+    HttpResponseMessage post(String body, String principal, FakeExecutionContext context) {
+        FakeHttpRequest request = FakeHttpRequest.post(URL, body);
+        if (principal != null) {
+            request.header("X-MS-CLIENT-PRINCIPAL", principal);
+        }
+        return new FromBackupFunctions(app()).request(request, context);
+    }
+
+    JsonNode status(String operationId) {
+        HttpResponseMessage r = new RestoreFunctions(app()).status(FakeHttpRequest.get(
+                "https://shiftsync-backup.azurewebsites.net/api/restores/" + operationId + "?code=k")
+                .header("X-MS-CLIENT-PRINCIPAL", ADMIN), operationId, new FakeExecutionContext("restoreStatus"));
+        assertEquals(200, r.getStatusCode(), String.valueOf(r.getBody()));
+        return json(r);
+    }
+
+    /** The queue function, as the host calls it with the message's text. */
+    QueueHost.Delivery work(FakeExecutionContext context) {
+        return host.deliver(text -> new FromBackupFunctions(app()).worker(text, context));
+    }
+
+    List<AuditRecord> audit() {
+        return new BlobAuditLog(blobs(auditContainer)).read(LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC));
+    }
+
+    static BlobContainerClient blobs(String name) {
+        return StorageClients.byConnectionString(Azurite.shared().connectionString()).getBlobContainerClient(name);
+    }
+
+    static String body(String backupId, String target, String... more) {
+        StringBuilder b = new StringBuilder("{\"backupId\":\"" + backupId + "\"");
+        if (target != null) {
+            b.append(",\"targetDatabase\":\"").append(target).append('"');
+        }
+        for (String m : more) {
+            b.append(',').append(m);
+        }
+        return b.append('}').toString();
+    }
+
+    static String newName() {
+        return "restored_" + Long.toHexString(System.nanoTime());
+    }
+
+    static boolean exists(String database) {
+        try (Connection c = pg.connect("postgres"); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT 1 FROM pg_database WHERE datname = '" + database + "'")) {
+            return rs.next();
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static long count(String database, String sql) {
+        try (Connection c = pg.connect(database); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static JsonNode event(FakeExecutionContext context, String name) throws IOException {
+        for (String line : context.messages()) {
+            JsonNode node = Json.MAPPER.readTree(line);
+            if (name.equals(node.path("event").asText())) {
+                return node;
+            }
+        }
+        throw new AssertionError("no " + name + " event in " + context.messages());
+    }
+
+    @Test
+    @DisplayName("202, one base64 message on restore-requests, the worker restores into a new database with the "
+            + "manifest's row counts, status Succeeded over HTTP and in the CLI, audited twice; a redelivered "
+            + "message restores nothing again")
+    void restoresIntoNewDatabase() throws IOException {
+        String target = newName();
+        FakeExecutionContext http = new FakeExecutionContext("restoreFromBackup");
+        HttpResponseMessage r = post(body(backup.id(), target), ADMIN, http);
+        assertEquals(202, r.getStatusCode(), String.valueOf(r.getBody()));
+        JsonNode accepted = json(r);
+        String id = accepted.get("operationId").asText();
+        assertEquals("https://shiftsync-backup.azurewebsites.net/api/restores/" + id, accepted.get("statusUrl").asText());
+        assertEquals(accepted.get("statusUrl").asText(), r.getHeader("Location"));
+        assertEquals("InProgress", accepted.get("status").asText());
+        assertEquals("from-backup", accepted.get("kind").asText());
+        assertEquals(target, accepted.get("target").asText());
+        assertEquals(backup.id(), accepted.get("backupId").asText());
+        assertEquals("true", accepted.get("newDatabase").asText());
+        assertEquals("false", accepted.get("productionOverwrite").asText());
+        assertEquals(id, event(http, "ShiftSync.Restore.Queued").get("operationId").asText());
+        assertFalse(exists(target), "nothing is restored inside the HTTP call");
+        assertEquals("InProgress", status(id).get("status").asText());
+
+        List<String> raw = host.peekRaw();
+        assertEquals(1, raw.size(), "exactly one message");
+        assertFalse(raw.get(0).startsWith("{"), "stored base64-encoded, as the Functions trigger expects: " + raw.get(0));
+        JsonNode message = Json.MAPPER.readTree(QueueHost.decode(raw.get(0)));
+        assertEquals(Json.MAPPER.readTree("{\"operationId\":\"" + id + "\",\"backupId\":\"" + backup.id()
+                + "\",\"targetDatabase\":\"" + target + "\"}"), message);
+
+        clock.advance(Duration.ofSeconds(30));
+        FakeExecutionContext worker = new FakeExecutionContext("restoreFromBackupWorker");
+        QueueHost.Delivery delivery = work(worker);
+        assertNull(delivery.error(), () -> String.valueOf(delivery.error()));
+        assertEquals(List.of(), host.peekRaw(), "the message is gone once the function returned");
+        assertTrue(exists(target));
+        assertEquals(backup.rowCounts(), app().database().countRows(pg.url(target)), "the manifest's row counts");
+        JsonNode restored = event(worker, "ShiftSync.Restore.Succeeded");
+        assertEquals(id, restored.get("operationId").asText());
+        assertEquals(5, restored.get("tables").asInt());
+        assertTrue(metrics.collectAllMetrics().stream().map(MetricData::getName).anyMatch(Metrics.RESTORE_DURATION::equals));
+
+        JsonNode done = status(id);
+        assertEquals("Succeeded", done.get("status").asText());
+        assertEquals("true", done.get("details").get("integrityPassed").asText());
+        assertEquals("5", done.get("details").get("tablesCompared").asText());
+        assertEquals("all 5 tables match the manifest's row counts", done.get("details").get("integrity").asText());
+        assertEquals("true", done.get("details").get("createdDatabase").asText());
+        assertTrue(done.get("details").has("restoreMs") && done.get("details").has("durationMs"));
+        assertEquals(30, done.get("durationSeconds").asLong(), "from the request to the end");
+        RestoreCheck check = RestoreCheck.read(app().azureStore().getRecord(Tier.DAILY, backup.backupId(),
+                RestoreCheck.KIND).orElseThrow());
+        assertEquals(target, check.targetDatabase());
+        assertTrue(check.passed());
+
+        List<AuditRecord> records = audit();
+        assertEquals(List.of("restore.from-backup accepted", "restore.from-backup.run succeeded"),
+                records.stream().map(a -> a.action() + " " + a.decision()).toList());
+        assertEquals("oid-ana", records.get(0).caller().id());
+        assertEquals(id, records.get(0).operationId());
+        assertEquals(id, records.get(1).operationId());
+        assertEquals("queue", records.get(1).caller().via());
+        assertEquals("restoreFromBackupWorker for ana@shiftsync.test", records.get(1).caller().name());
+
+        CliRun cli = CliRun.run(env, "restore-status", id);
+        assertEquals(0, cli.exitCode(), cli.stderr());
+        assertTrue(cli.stdout().contains("(restore from a backup into " + target + "): Succeeded"), cli.stdout());
+        assertTrue(cli.stdout().contains("all 5 tables match the manifest's row counts"), cli.stdout());
+
+        // a second delivery of the same message (the host died after the function returned,
+        // before it deleted the message): nothing is restored again
+        pg.execute(target, "INSERT INTO organisations (name) VALUES ('written after the restore')");
+        app().workQueue(WorkQueue.RESTORE_REQUESTS).send(QueueHost.decode(raw.get(0)), Duration.ofMinutes(5));
+        FakeExecutionContext again = new FakeExecutionContext("restoreFromBackupWorker");
+        assertNull(work(again).error());
+        assertEquals("Succeeded", event(again, "ShiftSync.Queue.Duplicate").get("status").asText());
+        assertEquals(1, count(target, "SELECT count(*) FROM organisations WHERE name = 'written after the restore'"),
+                "a second pg_restore --clean would have dropped this row");
+        assertEquals(done, status(id));
+        assertEquals(2, audit().size());
+    }
+
+    @Test
+    @DisplayName("latest is resolved when the request is accepted; without targetDatabase the target is a new "
+            + "database named after the backup")
+    void latestAndDefaultTarget() {
+        JsonNode accepted = json(post("{\"backupId\":\"latest\"}", ADMIN));
+        Manifest newest = app().azureStore().latest().orElseThrow();
+        assertEquals(newest.id(), accepted.get("backupId").asText());
+        String target = accepted.get("target").asText();
+        assertTrue(target.matches(production + "_restored_\\d{8}_\\d{6}"), target);
+        assertEquals("true", accepted.get("newDatabase").asText());
+        JsonNode message = readMessage();
+        assertEquals(newest.id(), message.get("backupId").asText(), "the message names the id, never latest");
+        assertEquals(target, message.get("targetDatabase").asText());
+    }
+
+    JsonNode readMessage() {
+        List<String> raw = host.peekRaw();
+        assertEquals(1, raw.size());
+        try {
+            return Json.MAPPER.readTree(QueueHost.decode(raw.get(0)));
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    @Nested
+    @DisplayName("the production database (DATABASE_URL's) as target")
+    class Production {
+        @Test
+        @DisplayName("without confirmProductionOverwrite: 400 with the reason and the field to send; nothing queued")
+        void refused() {
+            JsonNode e = error(post(body(backup.id(), production), ADMIN), 400);
+            assertEquals("bad-input", e.get("code").asText());
+            String message = e.get("message").asText();
+            assertTrue(message.contains("targetDatabase '" + production + "' is the production database"), message);
+            assertTrue(message.contains("send \"confirmProductionOverwrite\": true"), message);
+            assertEquals(List.of(), host.peekRaw());
+            AuditRecord record = audit().get(0);
+            assertEquals(AuditRecord.REFUSED, record.decision());
+            assertEquals(production, record.parameters().get("targetDatabase"));
+        }
+
+        @Test
+        @DisplayName("\"confirmProductionOverwrite\": \"true\" (a string) is no confirmation: 400")
+        void stringIsNoConfirmation() {
+            JsonNode e = error(post(body(backup.id(), production, "\"confirmProductionOverwrite\":\"true\""), ADMIN),
+                    400);
+            assertTrue(e.get("message").asText().contains("must be true or false (a JSON boolean"), e.toString());
+            assertEquals(List.of(), host.peekRaw());
+        }
+
+        @Test
+        @DisplayName("with \"confirmProductionOverwrite\": true: accepted, and the worker puts production back to "
+                + "the backup's rows")
+        void confirmed() {
+            pg.execute(production, "INSERT INTO organisations (name) VALUES ('added after the backup')");
+            try {
+                JsonNode accepted = json(post(body(backup.id(), production, "\"confirmProductionOverwrite\":true"),
+                        ADMIN));
+                assertEquals("true", accepted.get("productionOverwrite").asText());
+                assertEquals("false", accepted.get("newDatabase").asText());
+                assertNull(work(new FakeExecutionContext("restoreFromBackupWorker")).error());
+                assertEquals("Succeeded", status(accepted.get("operationId").asText()).get("status").asText());
+            } finally {
+                assertEquals(backup.rowCounts(), app().database().countRows(pg.url(production)));
+            }
+        }
+
+        @Test
+        @DisplayName("confirmProductionOverwrite for a database that is not production: 400")
+        void confirmationForAnotherDatabase() {
+            JsonNode e = error(post(body(backup.id(), newName(), "\"confirmProductionOverwrite\":true"), ADMIN), 400);
+            assertTrue(e.get("message").asText().contains("is not the production database (" + production + ")"),
+                    e.toString());
+        }
+    }
+
+    @Nested
+    @DisplayName("validation: status, reason, nothing queued, one audit record")
+    class Validation {
+        @ParameterizedTest(name = "{0} -> {1}")
+        @CsvSource(delimiter = '|', value = {
+                "{\"targetDatabase\":\"abc\"}                                          |400|backupId is missing",
+                "{\"backupId\":\"yesterday\"}                                          |400|'yesterday' is not a backup id",
+                "{\"backupId\":\"shiftsync_backup_19990101_000000\"}                   |404|backup shiftsync_backup_19990101_000000 does not exist in Blob container",
+                "{\"backupId\":\"latest\",\"targetDatabase\":\"Shift-Sync\"}           |400|'Shift-Sync' is not a database name this app creates: use lowercase letters",
+                "{\"backupId\":\"latest\",\"targetDatabase\":\"ShiftSync_Copy\"}       |400|(use 'shiftsync_copy')",
+                "{\"backupId\":\"latest\",\"targetDatabase\":\"1copy\"}                |400|starting with a letter or underscore",
+                "{\"backupId\":\"latest\",\"targetDatabase\":\"a;drop database x\"}    |400|is not a database name this app creates",
+                "{\"backupId\":\"latest\",\"targetDatabase\":\"template1\"}            |400|is a system database of the server",
+                "{\"backupId\":\"latest\",\"targetDatabase\":\"postgres\"}             |400|is a system database of the server",
+                "{\"backupId\":\"latest\",\"targetDatabase\":\"a234567890123456789012345678901234567890123456789012345678901234\"}|400|is 64 characters long; PostgreSQL database names have at most 63",
+                "{\"backupId\":\"latest\",\"target\":\"copy\"}                         |400|unknown field target: this request takes backupId, confirmProductionOverwrite, overwriteExisting, targetDatabase",
+                "{\"backupId\":\"latest\",\"overwriteExisting\":1}                     |400|field overwriteExisting must be a string",
+                "[1,2]                                                                |400|the request body is not a JSON object",
+        })
+        void refused(String body, int status, String reason) {
+            JsonNode e = error(post(body.trim(), ADMIN), status);
+            assertTrue(e.get("message").asText().contains(reason), e.get("message").asText());
+            assertEquals(List.of(), host.peekRaw(), "nothing queued");
+            List<AuditRecord> records = audit();
+            assertEquals(1, records.size());
+            assertEquals(AuditRecord.REFUSED, records.get(0).decision());
+        }
+
+        @Test
+        @DisplayName("an existing database: 409 unless overwriteExisting is true")
+        void existing() {
+            String existing = pg.createDatabase("existing");
+            JsonNode e = error(post(body(backup.id(), existing), ADMIN), 409);
+            assertEquals("conflict", e.get("code").asText());
+            assertTrue(e.get("message").asText().contains("database " + existing + " already exists"), e.toString());
+            assertTrue(e.get("message").asText().contains("send \"overwriteExisting\": true"), e.toString());
+            assertEquals(List.of(), host.peekRaw());
+
+            JsonNode accepted = json(post(body(backup.id(), existing, "\"overwriteExisting\":true"), ADMIN));
+            assertEquals("false", accepted.get("newDatabase").asText());
+            assertEquals(1, host.peekRaw().size());
+        }
+    }
+
+    @Nested
+    @DisplayName("access: admin role, every denial audited, nothing queued")
+    class Access {
+        @Test
+        @DisplayName("no principal: 401")
+        void anonymous() {
+            JsonNode e = error(post(body(backup.id(), newName()), null), 401);
+            assertEquals("unauthenticated", e.get("code").asText());
+            assertEquals(List.of(), host.peekRaw());
+            AuditRecord record = audit().get(0);
+            assertEquals(AuditRecord.DENIED, record.decision());
+            assertEquals("restore.from-backup", record.action());
+            assertEquals("anonymous", record.caller().id());
+        }
+
+        @Test
+        @DisplayName("signed in without the admin role: 403 naming the role")
+        void notAdmin() {
+            JsonNode e = error(post(body(backup.id(), newName()), principal("oid-cy", "cy@shiftsync.test",
+                    "Backup.Reader")), 403);
+            assertTrue(e.get("message").asText().contains("lacks the app role Backup.Admin needed to restore a backup"),
+                    e.toString());
+            assertEquals(List.of(), host.peekRaw());
+            AuditRecord record = audit().get(0);
+            assertEquals(AuditRecord.DENIED, record.decision());
+            assertEquals("oid-cy", record.caller().id());
+        }
+    }
+
+    @Test
+    @DisplayName("a tampered archive: the invocation fails, the operation is Failed with the reason (readable "
+            + "over HTTP), nothing is restored; the host's redelivery does nothing")
+    void tamperedArchive() throws IOException {
+        App maker = new App(new Settings(env), Clock.systemUTC());
+        Manifest manual = maker.backupJob(false, true).run(Tier.MANUAL).manifest();
+        BlobContainerClient blobs = blobs(container);
+        String name = "manual/" + manual.backupId().archiveName();
+        byte[] bytes = blobs.getBlobClient(name).downloadContent().toBytes();
+        bytes[bytes.length / 2] ^= 0x01;
+        blobs.getBlobClient(name).upload(BinaryData.fromBytes(bytes), true);
+
+        String target = newName();
+        String id = json(post(body(manual.id(), target), ADMIN)).get("operationId").asText();
+        FakeExecutionContext worker = new FakeExecutionContext("restoreFromBackupWorker");
+        QueueHost.Delivery first = work(worker);
+        assertNotNull(first.error(), "the invocation fails");
+        assertTrue(first.error() instanceof ShiftSyncException);
+        assertTrue(first.error().getMessage().contains("does not match its manifest"), first.error().getMessage());
+        JsonNode failedEvent = event(worker, "ShiftSync.Restore.Failed");
+        assertEquals(id, failedEvent.get("operationId").asText());
+
+        JsonNode s = status(id);
+        assertEquals("Failed", s.get("status").asText());
+        assertEquals("job-failed", s.get("error").get("code").asText());
+        assertTrue(s.get("error").get("message").asText().contains("does not match its manifest"), s.toString());
+        assertTrue(s.get("error").get("message").asText().contains("nothing was restored"), s.toString());
+        assertFalse(exists(target));
+
+        FakeExecutionContext redelivered = new FakeExecutionContext("restoreFromBackupWorker");
+        QueueHost.Delivery second = work(redelivered);
+        assertEquals(2, second.dequeueCount(), "the host delivered it again after the failure");
+        assertNull(second.error(), "and this time the function returns: the operation has finished");
+        event(redelivered, "ShiftSync.Queue.Duplicate");
+        assertEquals(List.of(), host.peekRaw());
+        assertEquals(s, status(id));
+
+        List<AuditRecord> records = audit();
+        assertEquals(List.of("restore.from-backup accepted", "restore.from-backup.run failed"),
+                records.stream().map(a -> a.action() + " " + a.decision()).toList());
+        assertEquals("job-failed", records.get(1).code());
+
+        CliRun cli = CliRun.run(env, "restore-status", id, "--json");
+        assertEquals(1, cli.exitCode(), "restore-status exits 1 for a failed restore: " + cli.stderr());
+        assertEquals("Failed", Json.MAPPER.readTree(cli.stdout()).get("status").asText());
+    }
+
+    @Test
+    @DisplayName("a request no worker ever took up is reported Failed once its message has expired, and a late "
+            + "message then restores nothing")
+    void neverStarted() throws IOException {
+        String target = newName();
+        String id = json(post(body(backup.id(), target), ADMIN)).get("operationId").asText();
+        clock.advance(Duration.ofHours(24).plusMinutes(20));
+        assertEquals("InProgress", status(id).get("status").asText(), "the message may still be delivered");
+        clock.advance(Duration.ofMinutes(15));
+        JsonNode s = status(id);
+        assertEquals("Failed", s.get("status").asText());
+        assertEquals("NeverStarted", s.get("error").get("code").asText());
+
+        FakeExecutionContext late = new FakeExecutionContext("restoreFromBackupWorker");
+        assertNull(work(late).error());
+        event(late, "ShiftSync.Queue.Duplicate");
+        assertFalse(exists(target));
+    }
+
+    @Test
+    @DisplayName("a delivery after one that restored but died before recording the outcome takes the restore's "
+            + "integrity record instead of restoring again")
+    void interruptedDelivery() {
+        String target = newName();
+        String id = json(post(body(backup.id(), target), ADMIN)).get("operationId").asText();
+        // what the first delivery did before the host lost it: marked the operation started,
+        // restored (which records the integrity check next to the backup), and nothing more
+        App first = app();
+        com.shiftsync.backup.domain.Operation op = first.operationStore().find(id).orElseThrow();
+        first.operationStore().save(op.started(clock.instant(), Map.of("attempts", "1"), Map.of()));
+        first.restoreJob().run(first.azureStore(), backup.id(), pg.url(target));
+        pg.execute(target, "INSERT INTO organisations (name) VALUES ('written after the restore')");
+
+        clock.advance(Duration.ofMinutes(10));
+        FakeExecutionContext worker = new FakeExecutionContext("restoreFromBackupWorker");
+        assertNull(work(worker).error());
+        assertEquals(1, count(target, "SELECT count(*) FROM organisations WHERE name = 'written after the restore'"),
+                "not restored a second time");
+        JsonNode s = status(id);
+        assertEquals("Succeeded", s.get("status").asText());
+        assertEquals("2", app().operationStore().find(id).orElseThrow().tracking().get("attempts"));
+        assertEquals("all 5 tables match the manifest's row counts", s.get("details").get("integrity").asText());
+    }
+
+    @Test
+    @DisplayName("a queue that cannot be reached: 502 naming the queue, the operation Failed (NotQueued), the "
+            + "request audited as failed")
+    void queueUnreachable() {
+        env.put("AZURE_STORAGE_CONNECTION_STRING", Azurite.shared().connectionString()
+                .replaceAll("QueueEndpoint=http://127.0.0.1:\\d+/", "QueueEndpoint=http://127.0.0.1:9/"));
+        FakeExecutionContext http = new FakeExecutionContext("restoreFromBackup");
+        JsonNode e = error(post(body(backup.id(), newName()), ADMIN, http), 502);
+        assertEquals("upstream-failed", e.get("code").asText());
+        assertTrue(e.get("message").asText().startsWith("could not reach queue restore-requests at "
+                + "http://127.0.0.1:9/"), e.toString());
+        AuditRecord record = audit().get(0);
+        assertEquals(AuditRecord.FAILED, record.decision());
+        assertTrue(http.messages().stream().anyMatch(m -> m.contains("ShiftSync.Restore.Failed")), http.messages()
+                .toString());
+    }
+
+    @Test
+    @DisplayName("a message that does not match its operation restores nothing and fails the invocation")
+    void forgedMessage() {
+        String target = newName();
+        String id = json(post(body(backup.id(), target), ADMIN)).get("operationId").asText();
+        host.clear();
+        app().workQueue(WorkQueue.RESTORE_REQUESTS).send("{\"operationId\":\"" + id + "\",\"backupId\":\""
+                + backup.id() + "\",\"targetDatabase\":\"" + production + "\"}", Duration.ofMinutes(5));
+        QueueHost.Delivery d = work(new FakeExecutionContext("restoreFromBackupWorker"));
+        assertNotNull(d.error());
+        assertTrue(d.error().getMessage().contains("does not match operation " + id), d.error().getMessage());
+        assertEquals("InProgress", status(id).get("status").asText());
+    }
+}
