@@ -1,0 +1,478 @@
+// ShiftSync Backup on Azure, in one deployment (azd up, or az deployment sub create): the
+// Function App as a container on an Elastic Premium Linux plan (the image carries pg_dump and
+// pg_restore of the server's major version), its storage, Key Vault, the roles it needs and
+// nothing more, Application Insights with alert rules and a workbook, and optionally the
+// Flexible Server itself.
+//
+// Kept plain on purpose: no registry modules, one API version per resource type.
+// src/test/java/com/shiftsync/backup/infra reads these files: the Function App's settings
+// must name every setting the code reads, the storage account every container and queue the
+// code uses, and the failure alert every function that `mvn package` generates.
+targetScope = 'subscription'
+
+// ---------------------------------------------------------------------------------------
+// Environment
+// ---------------------------------------------------------------------------------------
+
+@minLength(1)
+@maxLength(64)
+@description('Name of the environment (azd: AZURE_ENV_NAME). Names the resource group rg-<name> and tags everything.')
+param environmentName string
+
+@minLength(1)
+@description('Region of the app, its storage, vault and monitoring (azd: AZURE_LOCATION).')
+param location string
+
+@description('Object id of the person deploying (azd: AZURE_PRINCIPAL_ID). Gets Key Vault Secrets Officer on the vault, to rotate the database password. Empty: nobody.')
+param principalId string = ''
+
+@allowed([
+  'User'
+  'Group'
+  'ServicePrincipal'
+])
+@description('Kind of principalId.')
+param principalType string = 'User'
+
+// ---------------------------------------------------------------------------------------
+// The PostgreSQL Flexible Server to back up
+// ---------------------------------------------------------------------------------------
+
+@description('true: create a new Flexible Server (geo-redundant backup, 35 days of backups) in the app\'s resource group. false: back up the existing server postgresServerName in postgresResourceGroupName.')
+param createPostgresServer bool = false
+
+@description('Name of the server. For a new server, empty means psql-shiftsync-<token>.')
+param postgresServerName string = ''
+
+@description('Resource group of an existing server (ignored when createPostgresServer is true: a new server goes into the app\'s resource group).')
+param postgresResourceGroupName string = ''
+
+@allowed([
+  '11'
+  '12'
+  '13'
+  '14'
+  '15'
+  '16'
+  '17'
+])
+@description('PostgreSQL major version of a new server. For an existing server the server\'s own version is read and used instead. The image installs postgresql-client-<this> (pg_dump must be at least the server\'s major version); output POSTGRES_VERSION passes it to the image build.')
+param postgresVersion string = '16'
+
+@description('SKU of a new server.')
+param postgresSkuName string = 'Standard_B2s'
+
+@allowed([
+  'Burstable'
+  'GeneralPurpose'
+  'MemoryOptimized'
+])
+@description('Tier of postgresSkuName.')
+param postgresSkuTier string = 'Burstable'
+
+@description('Database that is backed up.')
+param databaseName string = 'shiftsync'
+
+@description('PostgreSQL login the app backs up with (a new server\'s administrator). With databaseAuth entra: the Microsoft Entra principal name mapped to the app\'s identity.')
+param databaseUser string = 'shiftsync_admin'
+
+@allowed([
+  'password'
+  'entra'
+])
+@description('password: read from Key Vault at the start of every job. entra: a token of the app\'s managed identity is the password (no secret at all).')
+param databaseAuth string = 'password'
+
+@secure()
+@description('Password of databaseUser (azd: DATABASE_PASSWORD). Written to Key Vault only; never an app setting. Empty: the secret is left as it is (set it once, then rotate in Key Vault).')
+param databasePassword string = ''
+
+@description('Name of the Key Vault secret that holds the password (app setting DATABASE_PASSWORD_SECRET).')
+param databasePasswordSecretName string = 'shiftsync-db-password'
+
+// ---------------------------------------------------------------------------------------
+// Names the app uses: containers (settings *_CONTAINER) and queues
+// ---------------------------------------------------------------------------------------
+
+@description('Container of the dumps (BACKUP_CONTAINER).')
+param backupContainer string = 'shiftsync-backups'
+
+@description('Container of ShiftSync\'s user uploads, swept after UPLOADS_TTL_HOURS (UPLOADS_CONTAINER).')
+param uploadsContainer string = 'uploads'
+
+@description('Container of the audit log, append blobs under a time-based immutability policy (AUDIT_CONTAINER).')
+param auditContainer string = 'audit'
+
+@description('Container of restore operations and their status (OPERATIONS_CONTAINER).')
+param operationsContainer string = 'operations'
+
+// Every container the storage account has. The app settings below name the same parameters.
+var blobContainers = [
+  backupContainer
+  uploadsContainer
+  auditContainer
+  operationsContainer
+]
+
+// Every queue, in this one place: restores from a backup (POST /api/restores/from-backup) and
+// on-demand backups (POST /api/backups) run from these, never inside an HTTP call. The code
+// names them in port.WorkQueue; the Functions host reaches them through the connection
+// ShiftSyncStorage (app settings ShiftSyncStorage__*).
+var workQueues = [
+  'restore-requests'
+  'backup-requests'
+]
+
+// ---------------------------------------------------------------------------------------
+// Retention (the app's own rules stay the primary mechanism; lifecycle rules derive from them)
+// ---------------------------------------------------------------------------------------
+
+@minValue(1)
+param localRetentionDays int = 7
+
+@minValue(1)
+@description('Days daily and manual backups are kept in Blob (AZURE_RETENTION_DAYS).')
+param azureRetentionDays int = 30
+
+@minValue(1)
+@description('Days weekly backups are kept (WEEKLY_RETENTION_DAYS).')
+param weeklyRetentionDays int = 30
+
+@minValue(1)
+@description('Hours after which uploads are deleted by the app (UPLOADS_TTL_HOURS).')
+param uploadsTtlHours int = 24
+
+@minValue(30)
+@description('Lifecycle rules delete a backup blob this many days after the app\'s own retention would have: long enough that an app that stopped pruning (or never deletes the last good backup) is noticed and fixed first.')
+param lifecycleGraceDays int = 60
+
+@minValue(1)
+@description('Backup blobs move to the cool tier after this many days.')
+param backupCoolAfterDays int = 7
+
+@minValue(1)
+@maxValue(365)
+@description('Days a deleted blob or container can be undeleted.')
+param softDeleteDays int = 14
+
+@minValue(1)
+@description('Days each audit blob is immutable (time-based retention policy of the audit container; created unlocked, see README to lock it).')
+param auditImmutabilityDays int = 365
+
+// ---------------------------------------------------------------------------------------
+// Monitoring, access, targets
+// ---------------------------------------------------------------------------------------
+
+@minLength(3)
+@description('E-mail address of the action group that receives every alert (azd: ALERT_EMAIL).')
+param alertEmail string
+
+@description('App role a caller needs for restores and backup reads (ADMIN_ROLE).')
+param adminRole string = 'Backup.Admin'
+
+@description('Client id of the Microsoft Entra app registration that protects the HTTP API (App Service Authentication). Empty: no Easy Auth, and then the app refuses every admin call.')
+param authClientId string = ''
+
+@description('Timer schedules that differ from the contract\'s, e.g. {"nightlyExport": "0 30 1 * * *"} (NCRONTAB, UTC).')
+param scheduleOverrides object = {}
+
+@minValue(1)
+param rpoTargetHours int = 24
+
+@minValue(1)
+param rtoTargetMinutes int = 120
+
+@minValue(1)
+@description('How long pg_dump / pg_restore may run (BACKUP_TIMEOUT_MINUTES); host.json allows a function 6 hours.')
+param backupTimeoutMinutes int = 360
+
+@minValue(1)
+@description('Hours without a successful daily backup before the "no nightly backup" alert fires (MISSING_BACKUP_HOURS).')
+param missingBackupHours int = 26
+
+@minValue(1)
+@description('Percent by which the newest backup may differ from the median of the 7 before it (SIZE_ANOMALY_PERCENT).')
+param sizeAnomalyPercent int = 50
+
+@minValue(1)
+@description('Days without a passed restore test before the verification is stale (VERIFY_MAX_AGE_DAYS).')
+param verifyMaxAgeDays int = 35
+
+@description('Image to run, <registry>/<repository>:<tag>. Empty: the Functions base image until the first deploy (azd deploy sets the built image).')
+param containerImage string = ''
+
+@allowed([
+  'EP1'
+  'EP2'
+  'EP3'
+])
+@description('Elastic Premium size. EP1 (1 vCPU, 3.5 GB) runs pg_dump of a small database comfortably.')
+param planSku string = 'EP1'
+
+// ---------------------------------------------------------------------------------------
+// Names
+// ---------------------------------------------------------------------------------------
+
+var token = toLower(uniqueString(subscription().id, environmentName, location))
+var tags = {
+  'azd-env-name': environmentName
+  application: 'shiftsync-backup'
+}
+var resourceGroupName = 'rg-${environmentName}'
+var pgServerName = !empty(postgresServerName) ? postgresServerName : 'psql-shiftsync-${token}'
+var pgResourceGroupName = createPostgresServer ? resourceGroupName : postgresResourceGroupName
+
+resource rg 'Microsoft.Resources/resourceGroups@2024-03-01' = {
+  name: resourceGroupName
+  location: location
+  tags: tags
+}
+
+// ---------------------------------------------------------------------------------------
+// Resources
+// ---------------------------------------------------------------------------------------
+
+module monitoring 'modules/monitoring.bicep' = {
+  name: 'monitoring'
+  scope: rg
+  params: {
+    location: location
+    tags: tags
+    logAnalyticsName: 'log-${token}'
+    appInsightsName: 'appi-${token}'
+  }
+}
+
+module storage 'modules/storage.bicep' = {
+  name: 'storage'
+  scope: rg
+  params: {
+    location: location
+    tags: tags
+    name: 'stbk${token}'
+    containerNames: blobContainers
+    queueNames: workQueues
+    backupContainer: backupContainer
+    uploadsContainer: uploadsContainer
+    auditContainer: auditContainer
+    backupCoolAfterDays: backupCoolAfterDays
+    backupDeleteAfterDays: max(azureRetentionDays, weeklyRetentionDays) + lifecycleGraceDays
+    uploadsDeleteAfterDays: 1
+    softDeleteDays: softDeleteDays
+    auditImmutabilityDays: auditImmutabilityDays
+  }
+}
+
+module hostStorage 'modules/host-storage.bicep' = {
+  name: 'host-storage'
+  scope: rg
+  params: {
+    location: location
+    tags: tags
+    name: 'stfn${token}'
+  }
+}
+
+module vault 'modules/keyvault.bicep' = {
+  name: 'keyvault'
+  scope: rg
+  params: {
+    location: location
+    tags: tags
+    name: 'kv-${token}'
+    secretName: databasePasswordSecretName
+    secretValue: databasePassword
+  }
+}
+
+module registry 'modules/registry.bicep' = {
+  name: 'registry'
+  scope: rg
+  params: {
+    location: location
+    tags: tags
+    name: 'cr${token}'
+  }
+}
+
+module postgres 'modules/postgres.bicep' = {
+  name: 'postgres'
+  scope: resourceGroup(pgResourceGroupName)
+  dependsOn: [
+    rg
+  ]
+  params: {
+    create: createPostgresServer
+    location: location
+    tags: tags
+    name: pgServerName
+    version: postgresVersion
+    skuName: postgresSkuName
+    skuTier: postgresSkuTier
+    databaseName: databaseName
+    administratorLogin: databaseUser
+    administratorPassword: databasePassword
+  }
+}
+
+// The major version the image must carry: a new server's, or what the existing server runs.
+var serverVersion = postgres.outputs.version
+
+// Every Function App setting. The keys after the Functions host's own are exactly the
+// settings of config.Setting (the Function App's ones), except IDENTITY_ENDPOINT and
+// IDENTITY_HEADER (and WEBSITE_AUTH_ENABLED), which App Service sets in the running app and
+// nobody else may, and AZURE_TENANT_ID / AZURE_CLIENT_SECRET, which are for a service
+// principal on a developer's machine: in Azure the app uses its managed identity.
+// No value here is a secret: storage and Resource Manager are reached with the managed
+// identity, the database password is read from Key Vault when a job starts.
+var appSettings = {
+  // Functions host
+  FUNCTIONS_EXTENSION_VERSION: '~4'
+  FUNCTIONS_WORKER_RUNTIME: 'java'
+  AzureWebJobsStorage__blobServiceUri: hostStorage.outputs.blobEndpoint
+  AzureWebJobsStorage__queueServiceUri: hostStorage.outputs.queueEndpoint
+  AzureWebJobsStorage__tableServiceUri: hostStorage.outputs.tableEndpoint
+  AzureWebJobsStorage__credential: 'managedidentity'
+  ShiftSyncStorage__queueServiceUri: storage.outputs.queueEndpoint
+  ShiftSyncStorage__credential: 'managedidentity'
+  APPLICATIONINSIGHTS_CONNECTION_STRING: monitoring.outputs.appInsightsConnectionString
+  APPLICATIONINSIGHTS_ENABLE_AGENT: 'true'
+  WEBSITES_ENABLE_APP_SERVICE_STORAGE: 'false'
+  DOCKER_REGISTRY_SERVER_URL: 'https://${registry.outputs.loginServer}'
+  // The database (no password in the URL: it comes from Key Vault, or is an Entra token)
+  DATABASE_URL: 'postgresql://${databaseUser}@${postgres.outputs.fqdn}:5432/${databaseName}'
+  DATABASE_PASSWORD_SECRET: databasePasswordSecretName
+  DATABASE_AUTH: databaseAuth
+  KEY_VAULT_URL: vault.outputs.uri
+  // Storage, by managed identity only
+  BACKUP_DIR: '/var/backups/shiftsync'
+  AZURE_STORAGE_CONNECTION_STRING: ''
+  AZURE_STORAGE_ACCOUNT_URL: storage.outputs.blobEndpoint
+  BACKUP_CONTAINER: backupContainer
+  UPLOADS_CONTAINER: uploadsContainer
+  AUDIT_CONTAINER: auditContainer
+  OPERATIONS_CONTAINER: operationsContainer
+  // Retention
+  LOCAL_RETENTION_DAYS: string(localRetentionDays)
+  AZURE_RETENTION_DAYS: string(azureRetentionDays)
+  WEEKLY_RETENTION_DAYS: string(weeklyRetentionDays)
+  RETENTION_FLOOR: '1'
+  KEEP_LAST_DAILY: '0'
+  KEEP_LAST_WEEKLY: '0'
+  KEEP_LAST_MONTHLY: '0'
+  ORPHAN_GRACE_HOURS: '24'
+  UPLOADS_TTL_HOURS: string(uploadsTtlHours)
+  // The source server, for point-in-time and geo-restores through Resource Manager
+  AZURE_SUBSCRIPTION_ID: subscription().subscriptionId
+  POSTGRES_RESOURCE_GROUP: pgResourceGroupName
+  POSTGRES_SERVER_NAME: pgServerName
+  AZURE_RESOURCE_MANAGER_ENDPOINT: environment().resourceManager
+  // Targets, monitoring thresholds, access
+  RPO_TARGET_HOURS: string(rpoTargetHours)
+  RTO_TARGET_MINUTES: string(rtoTargetMinutes)
+  MISSING_BACKUP_HOURS: string(missingBackupHours)
+  SIZE_ANOMALY_PERCENT: string(sizeAnomalyPercent)
+  VERIFY_MAX_AGE_DAYS: string(verifyMaxAgeDays)
+  VERIFY_RESTORE_JOBS: 'auto'
+  ADMIN_ROLE: adminRole
+  TRUST_CLIENT_PRINCIPAL_HEADER: 'false'
+  // Azure credentials: the system-assigned identity (a user-assigned one would put its client id here)
+  AZURE_CLIENT_ID: ''
+  // pg_dump / pg_restore: the image's client, of the server's major version
+  PG_BIN_DIR: '/usr/lib/postgresql/${serverVersion}/bin'
+  BACKUP_TIMEOUT_MINUTES: string(backupTimeoutMinutes)
+  // Timer schedules (NCRONTAB, UTC), named like the functions
+  nightlyExport: scheduleOverrides.?nightlyExport ?? '0 0 2 * * *'
+  weeklyExport: scheduleOverrides.?weeklyExport ?? '0 0 3 * * 0'
+  retentionPrune: scheduleOverrides.?retentionPrune ?? '0 30 * * * *'
+  monthlyVerify: scheduleOverrides.?monthlyVerify ?? '0 0 4 1 * *'
+  backupMonitor: scheduleOverrides.?backupMonitor ?? '0 */15 * * * *'
+  offsiteCheck: scheduleOverrides.?offsiteCheck ?? '0 0 5 * * 0'
+}
+
+module functionApp 'modules/functionapp.bicep' = {
+  name: 'functionapp'
+  scope: rg
+  params: {
+    location: location
+    tags: tags
+    name: 'func-backup-${token}'
+    planName: 'plan-backup-${token}'
+    planSku: planSku
+    image: !empty(containerImage) ? containerImage : 'mcr.microsoft.com/azure-functions/java:4-java17'
+    appSettings: appSettings
+    authClientId: authClientId
+    appInsightsId: monitoring.outputs.appInsightsId
+  }
+}
+
+// Least privilege for the app's identity on what this deployment created: data roles on the
+// backup account only, the Functions host's roles on its own account, Key Vault Secrets User,
+// AcrPull.
+module appRoles 'modules/app-roles.bicep' = {
+  name: 'app-roles'
+  scope: rg
+  params: {
+    principalId: functionApp.outputs.principalId
+    backupStorageName: storage.outputs.name
+    hostStorageName: hostStorage.outputs.name
+    vaultName: vault.outputs.name
+    registryName: registry.outputs.name
+    operatorPrincipalId: principalId
+    operatorPrincipalType: principalType
+  }
+}
+
+// Restores: custom roles with exactly the Resource Manager actions the app calls.
+module restoreRoles 'modules/restore-roles.bicep' = {
+  name: 'restore-roles'
+  dependsOn: [
+    rg
+  ]
+  params: {
+    principalId: functionApp.outputs.principalId
+    postgresResourceGroupName: pgResourceGroupName
+    roleSuffix: '${environmentName}-${token}'
+  }
+}
+
+module restoreAssignment 'modules/restore-assignment.bicep' = {
+  name: 'restore-assignment'
+  scope: resourceGroup(pgResourceGroupName)
+  params: {
+    principalId: functionApp.outputs.principalId
+    roleDefinitionId: restoreRoles.outputs.serverRestorerRoleId
+  }
+}
+
+module alerts 'modules/alerts.bicep' = {
+  name: 'alerts'
+  scope: rg
+  params: {
+    location: location
+    tags: tags
+    appInsightsId: monitoring.outputs.appInsightsId
+    actionGroupName: 'ag-backup-${token}'
+    alertEmail: alertEmail
+    missingBackupHours: missingBackupHours
+  }
+}
+
+// ---------------------------------------------------------------------------------------
+// Outputs (azd stores them in the environment: the image build reads POSTGRES_VERSION)
+// ---------------------------------------------------------------------------------------
+
+output AZURE_LOCATION string = location
+output AZURE_TENANT_ID string = tenant().tenantId
+output AZURE_RESOURCE_GROUP string = rg.name
+output AZURE_CONTAINER_REGISTRY_ENDPOINT string = registry.outputs.loginServer
+output AZURE_CONTAINER_REGISTRY_NAME string = registry.outputs.name
+output FUNCTION_APP_NAME string = functionApp.outputs.name
+output FUNCTION_APP_URL string = 'https://${functionApp.outputs.defaultHostName}'
+output POSTGRES_VERSION string = serverVersion
+output POSTGRES_SERVER_NAME string = pgServerName
+output POSTGRES_RESOURCE_GROUP string = pgResourceGroupName
+output POSTGRES_GEO_REDUNDANT_BACKUP string = postgres.outputs.geoRedundantBackup
+output BACKUP_STORAGE_ACCOUNT string = storage.outputs.name
+output KEY_VAULT_NAME string = vault.outputs.name
+output APPLICATION_INSIGHTS_NAME string = monitoring.outputs.appInsightsName

@@ -1,0 +1,112 @@
+package com.shiftsync.backup.infra;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.shiftsync.backup.domain.Json;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The image can run pg_dump against the server: the Dockerfile installs the PostgreSQL client
+ * of build argument PG_MAJOR, whose default is the same major as infra's postgresVersion
+ * parameter (main.bicep and main.parameters.json), and azd builds it with the server's actual
+ * version (infra output POSTGRES_VERSION). PG_BIN_DIR points at that client.
+ */
+class InfraDockerTest {
+    private static final Path DOCKERFILE = Path.of("Dockerfile");
+
+    private static String dockerfile() throws IOException {
+        // join continued lines, drop comments
+        return Files.readString(DOCKERFILE).replaceAll("(?m)^\\s*#.*\\n", "").replace("\\\n", " ");
+    }
+
+    private static String argDefault(String dockerfile) {
+        Matcher m = Pattern.compile("(?m)^ARG PG_MAJOR=(\\S+)$").matcher(dockerfile);
+        assertTrue(m.find(), "the Dockerfile declares ARG PG_MAJOR=<default> before its first FROM");
+        return m.group(1);
+    }
+
+    @Test
+    @DisplayName("the client the Dockerfile installs is postgresql-client-${PG_MAJOR}, of the same major as infra's parameter")
+    void clientMatchesParameter() throws IOException {
+        String dockerfile = dockerfile();
+        String major = argDefault(dockerfile);
+        assertEquals(Bicep.main().defaultOf("postgresVersion"), major, "Dockerfile vs main.bicep postgresVersion");
+
+        JsonNode parameters = Json.MAPPER.readTree(Bicep.INFRA.resolve("main.parameters.json").toFile()).get("parameters");
+        String value = parameters.get("postgresVersion").get("value").asText();
+        Matcher env = Pattern.compile("\\$\\{(\\w+)=(\\w+)}").matcher(value);
+        assertTrue(env.matches(), "postgresVersion in main.parameters.json: " + value);
+        assertEquals(major, env.group(2), "Dockerfile vs main.parameters.json postgresVersion");
+
+        assertTrue(dockerfile.contains("apt-get install -y --no-install-recommends \"postgresql-client-${PG_MAJOR}\""),
+                "installs postgresql-client-${PG_MAJOR}");
+        assertTrue(dockerfile.contains("https://apt.postgresql.org/pub/repos/apt ${VERSION_CODENAME}-pgdg main"),
+                "from the PGDG repository, which has every supported major");
+        assertTrue(dockerfile.contains("\"/usr/lib/postgresql/${PG_MAJOR}/bin/pg_dump\" --version | grep -q \"PostgreSQL) ${PG_MAJOR}\\.\""),
+                "the build fails if pg_dump is not of that major");
+        assertTrue(dockerfile.contains("ENV PG_BIN_DIR=/usr/lib/postgresql/${PG_MAJOR}/bin"));
+        int from = dockerfile.indexOf("FROM mcr.microsoft.com/azure-functions/java:4-java17");
+        assertTrue(from > 0, "runs on the Functions Java 17 base image");
+        assertTrue(dockerfile.indexOf("ARG PG_MAJOR\n", from) > from, "PG_MAJOR is declared again in the final stage");
+    }
+
+    @Test
+    @DisplayName("every version infra allows is a Flexible Server major the client exists for")
+    void allowedVersions() {
+        Bicep.Param version = Bicep.main().params().get("postgresVersion");
+        String allowed = version.decorators().stream().filter(d -> d.startsWith("@allowed(")).findFirst().orElseThrow();
+        Matcher m = Pattern.compile("'(\\d+)'").matcher(allowed);
+        int n = 0;
+        while (m.find()) {
+            int major = Integer.parseInt(m.group(1));
+            assertTrue(major >= 11 && major <= 17, "Flexible Server offers 11 to 17, not " + major);
+            n++;
+        }
+        assertTrue(n >= 5, allowed);
+    }
+
+    @Test
+    @DisplayName("azd builds the image with PG_MAJOR = infra output POSTGRES_VERSION, the server's own version")
+    void azdPassesTheServerVersion() throws IOException {
+        String azure = Files.readString(Path.of("azure.yaml"));
+        assertTrue(azure.contains("- PG_MAJOR=${POSTGRES_VERSION}"), "azure.yaml docker.buildArgs");
+        assertTrue(azure.contains("path: ./Dockerfile") && azure.contains("host: function"), azure);
+        assertTrue(azure.contains("path: infra") && azure.contains("module: main"), azure);
+        String main = Bicep.main().code();
+        assertTrue(main.contains("output POSTGRES_VERSION string = serverVersion"));
+        assertTrue(main.contains("var serverVersion = postgres.outputs.version"));
+        String postgres = Bicep.read(Bicep.INFRA.resolve("modules/postgres.bicep")).code();
+        assertTrue(postgres.contains("output version string = create ? created.properties.version : existingServer.properties.version"),
+                "a new server's version, or the existing server's own");
+        assertTrue(main.contains("version: postgresVersion"));
+    }
+
+    @Test
+    @DisplayName("the image carries the app as mvn package lays it out, built without tests")
+    void imageContents() throws IOException {
+        String dockerfile = dockerfile();
+        String pom = Files.readString(Path.of("pom.xml"));
+        Matcher name = Pattern.compile("<functionAppName>([^<]+)</functionAppName>").matcher(pom);
+        assertTrue(name.find());
+        assertTrue(dockerfile.contains("COPY --from=build /src/target/azure-functions/" + name.group(1) + " /home/site/wwwroot"),
+                "copies target/azure-functions/" + name.group(1));
+        assertTrue(dockerfile.contains("mvn -B -q -Dmaven.test.skip=true package"));
+        for (String needed : List.of("COPY pom.xml host.json ./", "COPY src/main ./src/main")) {
+            assertTrue(dockerfile.contains(needed), needed);
+        }
+        String ignore = Files.readString(Path.of(".dockerignore"));
+        for (String kept : List.of("pom.xml", "host.json", "src/main")) {
+            assertTrue(!ignore.lines().map(String::strip).toList().contains(kept), ".dockerignore drops " + kept);
+        }
+    }
+}

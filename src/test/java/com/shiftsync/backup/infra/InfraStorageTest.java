@@ -1,0 +1,157 @@
+package com.shiftsync.backup.infra;
+
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The backup storage account has every container and queue the code uses (derived from the
+ * code by {@link CodeFacts}), and the protections the issue asks for: HTTPS and TLS 1.2 only,
+ * no public blobs, no shared keys, soft delete, lifecycle rules that stay behind the app's own
+ * retention, and a time-based immutability policy on the audit log.
+ */
+class InfraStorageTest {
+    private static final Bicep MAIN = Bicep.main();
+    private static final Bicep STORAGE = Bicep.read(Bicep.INFRA.resolve("modules/storage.bicep"));
+    private static final Bicep HOST_STORAGE = Bicep.read(Bicep.INFRA.resolve("modules/host-storage.bicep"));
+
+    /** The containers infra creates: var blobContainers, each a parameter resolved to its default. */
+    static Set<String> infraContainers() {
+        Set<String> names = new TreeSet<>();
+        for (String item : MAIN.arrayVariable("blobContainers")) {
+            names.add(MAIN.resolve(item).orElseThrow(() -> new AssertionError("container " + item + " is not plain")));
+        }
+        return names;
+    }
+
+    /** The queues infra creates: var workQueues, the one place they are named. */
+    static Set<String> infraQueues() {
+        Set<String> names = new TreeSet<>();
+        for (String item : MAIN.arrayVariable("workQueues")) {
+            names.add(MAIN.resolve(item).orElseThrow(() -> new AssertionError("queue " + item + " is not a literal")));
+        }
+        return names;
+    }
+
+    @Test
+    @DisplayName("every container the code uses is created, and the app settings name the same containers")
+    void containers() {
+        Set<String> missing = new TreeSet<>(CodeFacts.containers());
+        missing.removeAll(infraContainers());
+        assertEquals(Set.of(), missing, "add these to var blobContainers in infra/main.bicep");
+        assertTrue(infraContainers().containsAll(Set.of("shiftsync-backups", "uploads", "audit")), "the issue's three");
+        Map<String, String> settings = MAIN.objectVariable("appSettings");
+        for (Map.Entry<String, String> e : CodeFacts.containerSettings().entrySet()) {
+            String expression = settings.get(e.getKey());
+            assertTrue(expression != null, e.getKey() + " is not an app setting");
+            assertTrue(MAIN.arrayVariable("blobContainers").contains(expression),
+                    e.getKey() + " = " + expression + " is not one of the created containers");
+        }
+    }
+
+    @Test
+    @DisplayName("every queue the code uses is created, from the one list var workQueues")
+    void queues() {
+        Set<String> missing = new TreeSet<>(CodeFacts.queues());
+        missing.removeAll(infraQueues());
+        assertEquals(Set.of(), missing, "add these to var workQueues in infra/main.bicep");
+        assertTrue(infraQueues().containsAll(Set.of("restore-requests", "backup-requests")));
+        assertTrue(MAIN.code().contains("queueNames: workQueues"), "the storage module gets var workQueues");
+        assertTrue(MAIN.code().contains("containerNames: blobContainers"), "the storage module gets var blobContainers");
+        assertTrue(STORAGE.code().contains("for queueName in queueNames:"));
+        assertTrue(STORAGE.code().contains("for containerName in containerNames:"));
+        for (String queue : infraQueues()) {
+            assertTrue(queue.matches("[a-z0-9](?:[a-z0-9]|-(?=[a-z0-9])){2,62}"), "not a valid queue name: " + queue);
+        }
+    }
+
+    @Test
+    @DisplayName("binding connections are identity-based settings of the backup account")
+    void bindingConnections() {
+        Map<String, String> settings = MAIN.objectVariable("appSettings");
+        for (String connection : CodeFacts.bindingConnections()) {
+            assertTrue(settings.containsKey(connection + "__queueServiceUri") || settings.containsKey(connection + "__blobServiceUri"),
+                    "connection " + connection + " needs " + connection + "__queueServiceUri (identity-based)");
+            assertEquals("'managedidentity'", settings.get(connection + "__credential"), connection);
+            assertTrue(!settings.containsKey(connection), connection + " must not be a connection string");
+        }
+    }
+
+    @Test
+    @DisplayName("both accounts: HTTPS only, TLS 1.2, no public blob access, no shared keys")
+    void accountsAreLockedDown() {
+        for (Bicep account : List.of(STORAGE, HOST_STORAGE)) {
+            String body = account.resourceBody("account");
+            for (String property : List.of("supportsHttpsTrafficOnly: true", "minimumTlsVersion: 'TLS1_2'",
+                    "allowBlobPublicAccess: false", "allowSharedKeyAccess: false", "defaultToOAuthAuthentication: true")) {
+                assertTrue(body.contains(property), account.file() + " lacks " + property);
+            }
+        }
+        assertTrue(STORAGE.resourceBody("containers").contains("publicAccess: 'None'"));
+    }
+
+    @Test
+    @DisplayName("soft delete for blobs and containers")
+    void softDelete() {
+        String body = Bicep.flat(STORAGE.resourceBody("blobService"));
+        assertTrue(body.contains(" deleteRetentionPolicy: { enabled: true days: softDeleteDays }"), body);
+        assertTrue(body.contains("containerDeleteRetentionPolicy: { enabled: true days: softDeleteDays }"), body);
+        assertTrue(Integer.parseInt(MAIN.defaultOf("softDeleteDays")) >= 7);
+    }
+
+    @Test
+    @DisplayName("lifecycle: uploads deleted after 1 day; every tier's backups cooled, then deleted well after the app's retention")
+    void lifecycle() {
+        assertTrue(MAIN.code().contains("uploadsDeleteAfterDays: 1\n"));
+        assertTrue(MAIN.code().contains(
+                "backupDeleteAfterDays: max(azureRetentionDays, weeklyRetentionDays) + lifecycleGraceDays"));
+        assertTrue(Integer.parseInt(MAIN.defaultOf("lifecycleGraceDays")) >= 30, "grace of at least a month");
+        assertTrue(MAIN.params().get("lifecycleGraceDays").decorators().contains("@minValue(30)"));
+
+        String rules = Bicep.flat(STORAGE.resourceBody("lifecycle"));
+        assertTrue(rules.contains("'${uploadsContainer}/'") && rules.contains("daysAfterModificationGreaterThan: uploadsDeleteAfterDays"));
+        assertTrue(rules.contains("prefixMatch: backupTierPrefixes"));
+        assertTrue(rules.contains("tierToCool: { daysAfterModificationGreaterThan: backupCoolAfterDays }"));
+        assertTrue(rules.contains("delete: { daysAfterModificationGreaterThan: backupDeleteAfterDays }"));
+        List<String> prefixes = STORAGE.arrayVariable("backupTierPrefixes");
+        for (String tier : CodeFacts.tierFolders()) {
+            assertTrue(prefixes.contains("'${backupContainer}/" + tier + "/'"), "lifecycle rules miss tier " + tier);
+        }
+        assertEquals(CodeFacts.tierFolders().size(), prefixes.size(), "only tier folders (never locks/): " + prefixes);
+    }
+
+    @Test
+    @DisplayName("the audit container has a time-based immutability policy that still allows appends")
+    void auditImmutability() {
+        String policy = STORAGE.resourceBody("auditImmutability");
+        assertTrue(policy.contains("immutabilityPeriodSinceCreationInDays: auditImmutabilityDays"));
+        assertTrue(policy.contains("allowProtectedAppendWrites: true"), "the audit log appends to append blobs");
+        assertTrue(STORAGE.resourceBody("audit").contains("name: auditContainer"));
+        assertTrue(MAIN.code().contains("auditContainer: auditContainer"));
+        assertEquals("audit", MAIN.defaultOf("auditContainer"));
+        assertTrue(Integer.parseInt(MAIN.defaultOf("auditImmutabilityDays")) >= 30);
+    }
+
+    @Test
+    @DisplayName("lifecycle deletion comes long after the app's retention defaults")
+    void lifecycleAfterRetention() {
+        Pattern days = Pattern.compile("param (\\w+RetentionDays) int = (\\d+)");
+        Matcher m = days.matcher(MAIN.code());
+        int longest = 0;
+        while (m.find()) {
+            longest = Math.max(longest, Integer.parseInt(m.group(2)));
+        }
+        int deleteAfter = Math.max(Integer.parseInt(MAIN.defaultOf("azureRetentionDays")),
+                Integer.parseInt(MAIN.defaultOf("weeklyRetentionDays"))) + Integer.parseInt(MAIN.defaultOf("lifecycleGraceDays"));
+        assertTrue(deleteAfter >= longest + 30, deleteAfter + " days is too close to retention " + longest);
+    }
+}

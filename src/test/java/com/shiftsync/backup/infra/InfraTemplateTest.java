@@ -1,0 +1,179 @@
+package com.shiftsync.backup.infra;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.shiftsync.backup.domain.Json;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * What a Bicep build would catch first, checked by reading since none can run here: every
+ * module main.bicep names exists, every parameter a module is given is declared by it and
+ * every one it requires is given, main.parameters.json names only main's parameters and gives
+ * every required one, and each resource type uses one API version everywhere.
+ */
+class InfraTemplateTest {
+    private static final Pattern MODULE = Pattern.compile(
+            "(?m)^module (\\w+) '([^']+)' = (?:if \\([^)]*\\) )?\\{$");
+
+    @Test
+    @DisplayName("every module exists, gets only parameters it declares, and every parameter it requires")
+    void modules() {
+        Bicep main = Bicep.main();
+        Matcher m = MODULE.matcher(main.code());
+        List<String> problems = new ArrayList<>();
+        int modules = 0;
+        while (m.find()) {
+            modules++;
+            Path file = Bicep.INFRA.resolve(m.group(2));
+            if (!Files.isRegularFile(file)) {
+                problems.add(m.group(1) + ": no file " + file);
+                continue;
+            }
+            Map<String, Bicep.Param> declared = Bicep.read(file).params();
+            Set<String> given = givenParams(main.code(), m.end());
+            for (String p : given) {
+                if (!declared.containsKey(p)) {
+                    problems.add(m.group(1) + " is given " + p + ", which " + file + " does not declare");
+                }
+            }
+            for (Bicep.Param p : declared.values()) {
+                if (p.defaultValue() == null && !given.contains(p.name())) {
+                    problems.add(m.group(1) + " is not given " + p.name() + ", which " + file + " requires");
+                }
+            }
+        }
+        assertEquals(List.of(), problems);
+        assertTrue(modules >= 10, "found " + modules + " modules");
+    }
+
+    @Test
+    @DisplayName("main.parameters.json gives only parameters of main.bicep, and every one main requires")
+    void parametersFile() throws IOException {
+        JsonNode parameters = Json.MAPPER.readTree(Bicep.INFRA.resolve("main.parameters.json").toFile()).get("parameters");
+        Map<String, Bicep.Param> declared = Bicep.main().params();
+        Set<String> given = new TreeSet<>();
+        for (Iterator<String> it = parameters.fieldNames(); it.hasNext(); ) {
+            given.add(it.next());
+        }
+        Set<String> unknown = new TreeSet<>(given);
+        unknown.removeAll(declared.keySet());
+        assertEquals(Set.of(), unknown);
+        Set<String> required = new TreeSet<>();
+        for (Bicep.Param p : declared.values()) {
+            if (p.defaultValue() == null) {
+                required.add(p.name());
+            }
+        }
+        required.removeAll(given);
+        assertEquals(Set.of(), required, "required by main.bicep, missing from main.parameters.json");
+    }
+
+    @Test
+    @DisplayName("each resource type has one API version across infra/")
+    void oneApiVersionPerType() {
+        Map<String, Set<String>> versions = new TreeMap<>();
+        for (Path file : Bicep.files()) {
+            for (Bicep.Resource r : Bicep.read(file).resources()) {
+                versions.computeIfAbsent(parent(r.type()), k -> new TreeSet<>()).add(r.apiVersion());
+            }
+        }
+        List<String> mixed = new ArrayList<>();
+        versions.forEach((type, v) -> {
+            if (v.size() > 1) {
+                mixed.add(type + " " + v);
+            }
+        });
+        assertEquals(List.of(), mixed);
+        for (Set<String> v : versions.values()) {
+            for (String version : v) {
+                assertTrue(version.matches("\\d{4}-\\d{2}-\\d{2}"), "a preview API version: " + version);
+            }
+        }
+        assertTrue(versions.keySet().containsAll(List.of("Microsoft.Web", "Microsoft.Storage", "Microsoft.KeyVault",
+                "Microsoft.Insights/scheduledQueryRules", "Microsoft.DBforPostgreSQL")), versions.keySet().toString());
+    }
+
+    @Test
+    @DisplayName("an Elastic Premium Linux plan (host.json's 6-hour functionTimeout needs Premium) running the container with its managed identity")
+    void hosting() throws IOException {
+        Bicep app = Bicep.read(Bicep.INFRA.resolve("modules/functionapp.bicep"));
+        String plan = Bicep.flat(app.resourceBody("plan"));
+        assertTrue(plan.contains("tier: 'ElasticPremium'") && plan.contains("reserved: true"), plan);
+        String allowed = Bicep.main().params().get("planSku").decorators().get(0);
+        Matcher sku = Pattern.compile("'([^']*)'").matcher(allowed);
+        int skus = 0;
+        while (sku.find()) {
+            skus++;
+            assertTrue(sku.group(1).matches("EP[1-3]"), "not an Elastic Premium size: " + sku.group(1));
+        }
+        assertTrue(allowed.startsWith("@allowed(") && skus == 3, allowed);
+        String site = Bicep.flat(app.resourceBody("site"));
+        for (String expected : List.of("kind: 'functionapp,linux,container'", "type: 'SystemAssigned'", "httpsOnly: true",
+                "linuxFxVersion: 'DOCKER|${image}'", "acrUseManagedIdentityCreds: true", "minimumElasticInstanceCount: 1",
+                "ftpsState: 'Disabled'", "minTlsVersion: '1.2'", "for setting in items(appSettings):")) {
+            assertTrue(site.contains(expected), "site lacks " + expected);
+        }
+        JsonNode host = Json.MAPPER.readTree(Path.of("host.json").toFile());
+        assertEquals("06:00:00", host.get("functionTimeout").asText());
+    }
+
+    @Test
+    @DisplayName("Easy Auth, when configured, requires a token for everything but GET /api/status")
+    void easyAuth() {
+        String auth = Bicep.flat(Bicep.read(Bicep.INFRA.resolve("modules/functionapp.bicep")).resourceBody("auth"));
+        assertTrue(auth.contains("requireAuthentication: true"));
+        assertTrue(auth.contains("unauthenticatedClientAction: 'Return401'"));
+        assertTrue(auth.contains("excludedPaths: [ '/api/status' ]"), auth);
+    }
+
+    /** The parameter names in the params: { ... } block of the module declared before {@code from}. */
+    private static Set<String> givenParams(String code, int from) {
+        int params = code.indexOf("\n  params: {", from);
+        int next = code.indexOf("\nmodule ", from);
+        Set<String> names = new TreeSet<>();
+        if (params < 0 || next >= 0 && params > next) {
+            return names;
+        }
+        int depth = 0;
+        for (String line : code.substring(params + 1).split("\n")) {
+            String trimmed = line.strip();
+            if (depth == 1 && trimmed.matches("\\w+:.*")) {
+                names.add(trimmed.substring(0, trimmed.indexOf(':')));
+            }
+            depth += count(trimmed, '{') + count(trimmed, '[') - count(trimmed, '}') - count(trimmed, ']');
+            if (depth <= 0) {
+                break;
+            }
+        }
+        return names;
+    }
+
+    private static int count(String s, char c) {
+        return (int) s.chars().filter(ch -> ch == c).count();
+    }
+
+    /** Child types share their provider's version family: Microsoft.Storage/... all one version. */
+    private static String parent(String type) {
+        String[] parts = type.split("/");
+        return switch (parts[0]) {
+            case "Microsoft.Insights", "Microsoft.Authorization", "Microsoft.Resources" -> parts[0] + "/" + parts[1];
+            default -> parts[0];
+        };
+    }
+}
