@@ -1,6 +1,7 @@
 package com.shiftsync.backup.infra;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.shiftsync.backup.domain.AlertCode;
 import com.shiftsync.backup.domain.Json;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -12,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -29,18 +31,6 @@ class InfraMonitoringTest {
     static final Path ALERTS = Bicep.INFRA.resolve("alerts");
     static final Path WORKBOOK = Bicep.INFRA.resolve("workbooks/shiftsync-backup.workbook.json");
     private static final Bicep ALERTS_MODULE = Bicep.read(Bicep.INFRA.resolve("modules/alerts.bicep"));
-
-    /**
-     * Events named by CONTRACT.md and the issues that add them (3, 4, 5), not defined on every
-     * branch yet: allowed here so infra can be complete before the merge. An event neither in
-     * JobEvent nor here is a typo.
-     */
-    static final Map<String, String> EVENTS_OF_OTHER_ISSUES = Map.of(
-            "ShiftSync.Alert", "issue 5: backupMonitor's alerts (code size-anomaly, verification-stale, ...)",
-            "ShiftSync.Verify.Passed", "issue 5: monthlyVerify",
-            "ShiftSync.Verify.Failed", "issue 5: monthlyVerify",
-            "ShiftSync.ServerRestore.Started", "issue 4: point-in-time / geo-restore accepted",
-            "ShiftSync.Restore.Queued", "issue 5: POST /api/restores/from-backup");
 
     /** Prefixes (ShiftSync.X.) the queries use to match a family of events. */
     private static final Set<String> KNOWN_FAMILIES = Set.of("ShiftSync.Backup.", "ShiftSync.Verify.",
@@ -93,7 +83,7 @@ class InfraMonitoringTest {
     void severities() {
         String rules = Bicep.flat(ALERTS_MODULE.code());
         Matcher m = Pattern.compile("name: '([a-z-]+)' displayName: '[^']*' description: '[^']*' severity: (\\d)").matcher(rules);
-        Map<String, Integer> severity = new java.util.TreeMap<>();
+        Map<String, Integer> severity = new TreeMap<>();
         while (m.find()) {
             severity.put(m.group(1), Integer.parseInt(m.group(2)));
         }
@@ -103,10 +93,28 @@ class InfraMonitoringTest {
     }
 
     @Test
+    @DisplayName("the alert codes the queries match are the monitor's, and the size alert covers emptied tables")
+    void alertCodesExist() throws IOException {
+        Set<String> codes = new TreeSet<>();
+        for (AlertCode code : AlertCode.values()) {
+            codes.add(code.id());
+        }
+        Set<String> named = new TreeSet<>();
+        for (Path q : queries()) {
+            Matcher m = Pattern.compile("\"([a-z]+(?:-[a-z]+)+)\"").matcher(Files.readString(q));
+            while (m.find()) {
+                named.add(m.group(1));
+            }
+        }
+        assertTrue(codes.containsAll(named), "not alert codes: " + named.stream().filter(c -> !codes.contains(c)).toList());
+        assertTrue(named.containsAll(Set.of("size-anomaly", "table-emptied", "verification-failed", "verification-stale")),
+                named.toString());
+    }
+
+    @Test
     @DisplayName("every ShiftSync.* event the alert queries and the workbook name is one the app emits")
     void eventsExist() throws IOException {
-        Set<String> known = new TreeSet<>(CodeFacts.events());
-        known.addAll(EVENTS_OF_OTHER_ISSUES.keySet());
+        Set<String> known = CodeFacts.events();
         List<String> texts = new ArrayList<>();
         for (Path q : queries()) {
             texts.add(Files.readString(q));
@@ -135,7 +143,7 @@ class InfraMonitoringTest {
     void workbook() throws IOException {
         JsonNode workbook = Json.MAPPER.readTree(WORKBOOK.toFile());
         assertEquals("Notebook/1.0", workbook.get("version").asText());
-        Map<String, String> queries = new java.util.TreeMap<>();
+        Map<String, String> queries = new TreeMap<>();
         for (JsonNode item : workbook.get("items")) {
             if (item.get("type").asInt() == 3) {
                 queries.put(item.get("name").asText(), item.get("content").get("query").asText());
