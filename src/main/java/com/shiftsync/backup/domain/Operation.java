@@ -52,6 +52,12 @@ public record Operation(String id, OperationKind kind, OperationStatus status, S
             code = code == null || code.isBlank() ? "Unknown" : code;
             message = Redaction.redact(message == null ? "" : message);
         }
+
+        /** Why the work failed: the upstream service's code where it gave one, else ours. */
+        public static Failure of(ShiftSyncException error) {
+            return new Failure(error.upstreamCode() != null ? error.upstreamCode() : error.code().id(),
+                    error.getMessage());
+        }
     }
 
     public Operation {

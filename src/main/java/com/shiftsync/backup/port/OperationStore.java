@@ -1,8 +1,10 @@
 package com.shiftsync.backup.port;
 
 import com.shiftsync.backup.domain.Operation;
+import com.shiftsync.backup.domain.ShiftSyncException;
 
 import java.util.Optional;
+import java.util.logging.Logger;
 
 /**
  * Where long-running operations are kept (a Blob container, or a local folder for the
@@ -21,4 +23,18 @@ public interface OperationStore {
 
     /** Where the operations are, for messages: "Blob container operations at ...". */
     String describe();
+
+    /**
+     * Saves an update whose loss a later status read survives (it falls back to the work's
+     * own state, or to the queued-work time limits): a store that cannot be written is
+     * logged, not thrown, so it never hides the outcome of the work itself.
+     */
+    default void trySave(Operation operation) {
+        try {
+            save(operation);
+        } catch (RuntimeException e) {
+            Logger.getLogger(OperationStore.class.getName()).warning("could not update operation " + operation.id()
+                    + " in " + describe() + ": " + ShiftSyncException.wrap(e).getMessage());
+        }
+    }
 }

@@ -177,15 +177,8 @@ public final class FromBackupRestoreJob {
         details.put("newDatabase", String.valueOf(!exists));
         details.put("productionOverwrite", String.valueOf(isProduction));
         Operation operation = Operation.start(OperationKind.FROM_BACKUP, target, caller, now, parameters, details);
-        operations.create(operation);
-        try {
-            requests.send(new RestoreMessage(operation.id(), manifest.id(), target).toJson(), QueuedWork.MESSAGE_TTL);
-        } catch (RuntimeException e) {
-            ShiftSyncException error = ShiftSyncException.wrap(e);
-            trySave(operation.failed(clock.instant(), new Operation.Failure("NotQueued", error.getMessage())));
-            throw e;
-        }
-        return operation;
+        return QueuedWork.enqueue(operations, requests, operation,
+                new RestoreMessage(operation.id(), manifest.id(), target).toJson(), clock);
     }
 
     /**
@@ -200,10 +193,7 @@ public final class FromBackupRestoreJob {
      */
     public Outcome run(String text) {
         RestoreMessage message = RestoreMessage.parse(text);
-        Operation op = operations.find(message.operationId()).orElseThrow(() -> new ShiftSyncException(
-                ErrorCode.JOB_FAILED, "there is no operation " + message.operationId() + " in "
-                + operations.describe() + ": the request that queued this message was never recorded; "
-                + "nothing was restored"));
+        Operation op = QueuedWork.recorded(operations, message.operationId(), "nothing was restored");
         if (op.kind() != OperationKind.FROM_BACKUP || !message.targetDatabase().equals(op.target())
                 || !message.backupId().equals(op.details().get("backupId"))) {
             throw ShiftSyncException.badInput("the message (backup " + message.backupId() + " into "
@@ -232,22 +222,21 @@ public final class FromBackupRestoreJob {
             }
         } catch (RuntimeException e) {
             ShiftSyncException error = ShiftSyncException.wrap(e);
-            Operation failed = running.failed(clock.instant(), new Operation.Failure(
-                    error.upstreamCode() != null ? error.upstreamCode() : error.code().id(), error.getMessage()));
-            trySave(failed);
+            Operation failed = running.failed(clock.instant(), Operation.Failure.of(error));
+            operations.trySave(failed);
             return new Outcome(failed, null, error, false);
         }
         Map<String, String> details = details(result);
         if (result.passed()) {
             Operation done = running.succeeded(clock.instant(), details);
-            trySave(done);
+            operations.trySave(done);
             return new Outcome(done, result, null, false);
         }
         ShiftSyncException error = new ShiftSyncException(ErrorCode.JOB_FAILED, "the restore of "
                 + result.manifest().id() + " into " + op.target() + " ran, but " + result.check().summary());
         Operation failed = running.failed(clock.instant(), new Operation.Failure("IntegrityCheckFailed",
                 error.getMessage()), details);
-        trySave(failed);
+        operations.trySave(failed);
         return new Outcome(failed, result, error, false);
     }
 
@@ -321,14 +310,5 @@ public final class FromBackupRestoreJob {
             label = label.substring(0, MAX_NAME - suffix.length());
         }
         return label + suffix;
-    }
-
-    private void trySave(Operation operation) {
-        try {
-            operations.save(operation);
-        } catch (RuntimeException e) {
-            LOG.warning("could not update operation " + operation.id() + " in " + operations.describe() + ": "
-                    + ShiftSyncException.wrap(e).getMessage());
-        }
     }
 }

@@ -3,7 +3,6 @@ package com.shiftsync.backup.queued;
 import com.shiftsync.backup.backup.BackupJob;
 import com.shiftsync.backup.backup.BackupResult;
 import com.shiftsync.backup.domain.Caller;
-import com.shiftsync.backup.domain.ErrorCode;
 import com.shiftsync.backup.domain.Manifest;
 import com.shiftsync.backup.domain.Operation;
 import com.shiftsync.backup.domain.OperationKind;
@@ -19,7 +18,6 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Supplier;
-import java.util.logging.Logger;
 
 /**
  * A backup of tier manual asked for over HTTP ({@code POST /api/backups}): {@link #start}
@@ -28,8 +26,6 @@ import java.util.logging.Logger;
  * records the outcome, with the new backup's id, in the operation.
  */
 public final class OnDemandBackupJob {
-    private static final Logger LOG = Logger.getLogger(OnDemandBackupJob.class.getName());
-
     private final Supplier<String> databaseName;
     private final Supplier<BackupJob> backupJob;
     private final OperationStore operations;
@@ -73,24 +69,14 @@ public final class OnDemandBackupJob {
         WorkQueue requests = queue.get();
         Operation operation = Operation.start(OperationKind.BACKUP, Tier.MANUAL.folder(), caller, now, parameters,
                 Map.of("database", database));
-        operations.create(operation);
-        try {
-            requests.send(new BackupMessage(operation.id(), Tier.MANUAL).toJson(), QueuedWork.MESSAGE_TTL);
-        } catch (RuntimeException e) {
-            ShiftSyncException error = ShiftSyncException.wrap(e);
-            trySave(operation.failed(clock.instant(), new Operation.Failure("NotQueued", error.getMessage())));
-            throw e;
-        }
-        return operation;
+        return QueuedWork.enqueue(operations, requests, operation,
+                new BackupMessage(operation.id(), Tier.MANUAL).toJson(), clock);
     }
 
     /** The worker: makes the backup a message asks for, once; a finished operation does nothing. */
     public Outcome run(String text) {
         BackupMessage message = BackupMessage.parse(text);
-        Operation op = operations.find(message.operationId()).orElseThrow(() -> new ShiftSyncException(
-                ErrorCode.JOB_FAILED, "there is no operation " + message.operationId() + " in "
-                + operations.describe() + ": the request that queued this message was never recorded; "
-                + "no backup was made"));
+        Operation op = QueuedWork.recorded(operations, message.operationId(), "no backup was made");
         if (op.kind() != OperationKind.BACKUP) {
             throw ShiftSyncException.badInput("the message asks for a backup, but operation " + op.id() + " is a "
                     + op.kind() + "; no backup was made");
@@ -115,23 +101,13 @@ public final class OnDemandBackupJob {
             details.put("durationMs", String.valueOf(result.duration().toMillis()));
             details.put("stores", String.join(", ", result.stores()));
             Operation done = running.succeeded(clock.instant(), details);
-            trySave(done);
+            operations.trySave(done);
             return new Outcome(done, result, null, false, result.duration());
         } catch (RuntimeException e) {
             ShiftSyncException error = ShiftSyncException.wrap(e);
-            Operation failed = running.failed(clock.instant(), new Operation.Failure(
-                    error.upstreamCode() != null ? error.upstreamCode() : error.code().id(), error.getMessage()));
-            trySave(failed);
+            Operation failed = running.failed(clock.instant(), Operation.Failure.of(error));
+            operations.trySave(failed);
             return new Outcome(failed, null, error, false, Duration.ofNanos(System.nanoTime() - start));
-        }
-    }
-
-    private void trySave(Operation operation) {
-        try {
-            operations.save(operation);
-        } catch (RuntimeException e) {
-            LOG.warning("could not update operation " + operation.id() + " in " + operations.describe() + ": "
-                    + ShiftSyncException.wrap(e).getMessage());
         }
     }
 }

@@ -1,7 +1,12 @@
 package com.shiftsync.backup.queued;
 
+import com.shiftsync.backup.domain.ErrorCode;
 import com.shiftsync.backup.domain.Operation;
+import com.shiftsync.backup.domain.ShiftSyncException;
+import com.shiftsync.backup.port.OperationStore;
+import com.shiftsync.backup.port.WorkQueue;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
@@ -23,6 +28,35 @@ public final class QueuedWork {
     static final Duration GRACE = Duration.ofMinutes(30);
 
     private QueuedWork() {
+    }
+
+    /**
+     * Records a new operation, then queues its message. A message that cannot be sent marks
+     * the operation Failed (NotQueued), so its status never waits for a worker that will not
+     * come, and the error is thrown on.
+     */
+    static Operation enqueue(OperationStore operations, WorkQueue queue, Operation operation, String message,
+                             Clock clock) {
+        operations.create(operation);
+        try {
+            queue.send(message, MESSAGE_TTL);
+        } catch (RuntimeException e) {
+            operations.trySave(operation.failed(clock.instant(),
+                    new Operation.Failure("NotQueued", ShiftSyncException.wrap(e).getMessage())));
+            throw e;
+        }
+        return operation;
+    }
+
+    /**
+     * The operation a queue message names.
+     *
+     * @param nothingDone how the message ends the sentence when there is none ("no backup was made")
+     */
+    static Operation recorded(OperationStore operations, String operationId, String nothingDone) {
+        return operations.find(operationId).orElseThrow(() -> new ShiftSyncException(ErrorCode.JOB_FAILED,
+                "there is no operation " + operationId + " in " + operations.describe()
+                        + ": the request that queued this message was never recorded; " + nothingDone));
     }
 
     /** {@code op} as Failed when no worker can still be running or start it at {@code now}; else empty. */

@@ -143,8 +143,7 @@ public final class ServerRestoreJob {
                     pointInTime));
         } catch (RuntimeException e) {
             ShiftSyncException error = ShiftSyncException.wrap(e);
-            trySave(operation.failed(clock.instant(), new Operation.Failure(
-                    error.upstreamCode() != null ? error.upstreamCode() : error.code().id(), error.getMessage())));
+            operations.trySave(operation.failed(clock.instant(), Operation.Failure.of(error)));
             throw e;
         }
         Map<String, String> tracking = new LinkedHashMap<>();
@@ -153,7 +152,7 @@ public final class ServerRestoreJob {
         }
         Operation running = operation.started(clock.instant(), tracking,
                 Map.of("resourceManagerAnswer", String.valueOf(started.httpStatus())));
-        trySave(running);
+        operations.trySave(running);
         return running;
     }
 
@@ -252,16 +251,6 @@ public final class ServerRestoreJob {
         return d;
     }
 
-    private void trySave(Operation operation) {
-        try {
-            operations.save(operation);
-        } catch (RuntimeException e) {
-            // The create is running (or has failed) in Azure regardless; a later status
-            // check falls back to the target server's own state.
-            LOG.warning("could not update operation " + operation.id() + " in " + operations.describe() + ": "
-                    + ShiftSyncException.wrap(e).getMessage());
-        }
-    }
 
     /** The earliest point to the second, rounded up so that it is a point that can really be restored. */
     private static Instant secondAfter(OffsetDateTime t) {

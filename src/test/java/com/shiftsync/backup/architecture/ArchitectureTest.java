@@ -56,7 +56,7 @@ class ArchitectureTest {
     }
 
     @Test
-    @DisplayName("nothing builds the SDK's default credential chain (it probes 169.254.169.254)")
+    @DisplayName("nothing builds the SDK's default credential chain (it probes the instance metadata service, IMDS)")
     void noDefaultCredentialChain() throws IOException {
         String chain = "Default" + "AzureCredentialBuilder";
         List<String> offenders = new ArrayList<>();

@@ -27,7 +27,7 @@ public final class StorageClients {
     }
 
     /** The account key and SAS token of a connection string are secrets: masked wherever they might show up. */
-    static void registerKeys(String connectionString) {
+    public static void registerKeys(String connectionString) {
         for (String part : connectionString.split(";")) {
             int eq = part.indexOf('=');
             if (eq > 0) {

@@ -6,10 +6,11 @@ import com.azure.storage.common.policy.RetryPolicyType;
 import com.azure.storage.queue.QueueMessageEncoding;
 import com.azure.storage.queue.QueueServiceClient;
 import com.azure.storage.queue.QueueServiceClientBuilder;
-import com.shiftsync.backup.domain.Redaction;
+import com.shiftsync.backup.adapter.blob.StorageClients;
 import com.shiftsync.backup.domain.ShiftSyncException;
 
 import java.net.URI;
+import java.time.Duration;
 import java.util.Locale;
 
 /**
@@ -26,21 +27,13 @@ import java.util.Locale;
 public final class QueueClients {
     public static final QueueMessageEncoding ENCODING = QueueMessageEncoding.BASE64;
     static final RequestRetryOptions RETRIES = new RequestRetryOptions(RetryPolicyType.EXPONENTIAL, 3,
-            java.time.Duration.ofSeconds(20), java.time.Duration.ofSeconds(1), java.time.Duration.ofSeconds(5), null);
+            Duration.ofSeconds(20), Duration.ofSeconds(1), Duration.ofSeconds(5), null);
 
     private QueueClients() {
     }
 
     public static QueueServiceClient byConnectionString(String connectionString) {
-        for (String part : connectionString.split(";")) {
-            int eq = part.indexOf('=');
-            if (eq > 0) {
-                String key = part.substring(0, eq).trim();
-                if (key.equalsIgnoreCase("AccountKey") || key.equalsIgnoreCase("SharedAccessSignature")) {
-                    Redaction.register(part.substring(eq + 1).trim());
-                }
-            }
-        }
+        StorageClients.registerKeys(connectionString);
         return new QueueServiceClientBuilder().connectionString(connectionString).messageEncoding(ENCODING)
                 .retryOptions(RETRIES).buildClient();
     }
