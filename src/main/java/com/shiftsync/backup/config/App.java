@@ -451,8 +451,8 @@ public final class App {
 
     private Optional<QueueServiceClient> buildQueueService() {
         if (settings.isSet(Setting.AZURE_STORAGE_CONNECTION_STRING)) {
-            return Optional.of(QueueClients.byConnectionString(
-                    settings.text(Setting.AZURE_STORAGE_CONNECTION_STRING).orElseThrow()));
+            return Optional.of(fromConnectionString(() -> QueueClients.byConnectionString(
+                    settings.text(Setting.AZURE_STORAGE_CONNECTION_STRING).orElseThrow())));
         }
         if (settings.isSet(Setting.AZURE_STORAGE_ACCOUNT_URL)) {
             return Optional.of(QueueClients.byIdentity(settings.text(Setting.AZURE_STORAGE_ACCOUNT_URL).orElseThrow(),
@@ -473,13 +473,24 @@ public final class App {
         Optional<String> connectionString = settings.isSet(Setting.AZURE_STORAGE_CONNECTION_STRING)
                 ? settings.text(Setting.AZURE_STORAGE_CONNECTION_STRING) : Optional.empty();
         if (connectionString.isPresent()) {
-            return Optional.of(StorageClients.byConnectionString(connectionString.get()));
+            return Optional.of(fromConnectionString(() -> StorageClients.byConnectionString(connectionString.get())));
         }
         if (settings.isSet(Setting.AZURE_STORAGE_ACCOUNT_URL)) {
             return Optional.of(StorageClients.byIdentity(settings.text(Setting.AZURE_STORAGE_ACCOUNT_URL).orElseThrow(),
                     AzureCredentials.require(credential(), "AZURE_STORAGE_ACCOUNT_URL")));
         }
         return Optional.empty();
+    }
+
+    /** A connection string the SDK refuses is bad configuration: named, never shown (it holds the account key). */
+    private static <T> T fromConnectionString(Supplier<T> build) {
+        try {
+            return build.get();
+        } catch (IllegalArgumentException e) {
+            throw ShiftSyncException.badInput("AZURE_STORAGE_CONNECTION_STRING is not a storage connection string: "
+                    + "give the account's own (with DefaultEndpointsProtocol, AccountName, AccountKey and "
+                    + "EndpointSuffix, from the portal's Access keys), or UseDevelopmentStorage=true for Azurite");
+        }
     }
 
     private static <T> Supplier<T> memoize(Supplier<T> supplier) {

@@ -159,6 +159,14 @@ class BackupCliIT {
         assertEquals(2, run.exitCode());
         assertEquals("shiftsync-backup: DATABASE_URL is not set: give the database to back up as a URL such as "
                 + "postgresql://shiftsync_admin@db.example.com:5432/shiftsync", run.stderr().strip());
+
+        Map<String, String> garbled = new HashMap<>(env);
+        garbled.put("AZURE_STORAGE_CONNECTION_STRING", "DefaultEndpointsProtocol=http");
+        CliRun upload = CliRun.run(garbled, "backup", "--upload");
+        assertEquals(2, upload.exitCode(), upload.stderr());
+        assertEquals(1, upload.errorLines().size(), "one sentence: " + upload.stderr());
+        assertTrue(upload.stderr().contains("AZURE_STORAGE_CONNECTION_STRING is not a storage connection string"),
+                upload.stderr());
     }
 
     @Test
