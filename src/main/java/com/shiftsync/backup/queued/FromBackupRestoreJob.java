@@ -217,8 +217,15 @@ public final class FromBackupRestoreJob {
                         + "taking its integrity check instead of restoring again");
                 result = earlier.get();
             } else {
-                DatabaseUrl target = login.current().withDatabase(op.target());
-                result = restoreJob.get().run(backups, message.backupId(), target);
+                DatabaseUrl server = login.current();
+                if (attempt == 1 && Boolean.parseBoolean(op.details().get("newDatabase"))
+                        && database.exists(server, op.target())) {
+                    throw new ShiftSyncException(ErrorCode.CONFLICT, "database " + op.target() + " was created on "
+                            + op.details().get("targetServer") + " after this request was accepted (by another "
+                            + "restore?), and the request asked for a new database; nothing was restored into it. "
+                            + "Send the request again with a new name, or with \"" + OVERWRITE_EXISTING + "\": true");
+                }
+                result = restoreJob.get().run(backups, message.backupId(), server.withDatabase(op.target()));
             }
         } catch (RuntimeException e) {
             ShiftSyncException error = ShiftSyncException.wrap(e);

@@ -429,6 +429,31 @@ class FromBackupRestoreIT {
     }
 
     @Test
+    @DisplayName("two requests for the same new database: the first restores, the second's worker finds the "
+            + "database taken and restores nothing into it")
+    void sameNewDatabaseTwice() throws IOException {
+        String target = newName();
+        String first = json(post(body(backup.id(), target), ADMIN)).get("operationId").asText();
+        String second = json(post(body(backup.id(), target), ADMIN)).get("operationId").asText();
+        assertNull(work(new FakeExecutionContext("restoreFromBackupWorker")).error());
+        assertEquals("Succeeded", status(first).get("status").asText());
+        long rows = count(target, "SELECT count(*) FROM shifts");
+        try (Connection c = pg.connect(target); Statement st = c.createStatement()) {
+            st.execute("DELETE FROM shifts WHERE id IN (SELECT id FROM shifts LIMIT 1)");
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+
+        QueueHost.Delivery late = work(new FakeExecutionContext("restoreFromBackupWorker"));
+        assertNotNull(late.error(), "the invocation fails");
+        JsonNode s = status(second);
+        assertEquals("Failed", s.get("status").asText());
+        assertEquals("conflict", s.get("error").get("code").asText());
+        assertTrue(s.get("error").get("message").asText().contains("was created on"), s.toString());
+        assertEquals(rows - 1, count(target, "SELECT count(*) FROM shifts"), "nothing was restored over it");
+    }
+
+    @Test
     @DisplayName("a tampered archive: the invocation fails, the operation is Failed with the reason (readable "
             + "over HTTP), nothing is restored; the host's redelivery does nothing")
     void tamperedArchive() throws IOException {
