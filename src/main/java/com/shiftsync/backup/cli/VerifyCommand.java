@@ -50,7 +50,15 @@ final class VerifyCommand implements Callable<Integer> {
                     Format.duration(java.time.Duration.ofMillis(result.restoreMs())), result.jobs(),
                     result.jobs() == 1 ? "" : "s", result.scratchDatabase());
         }
+        if (!json && !result.leftoversDropped().isEmpty()) {
+            out.printf("dropped %d scratch database%s left by earlier, interrupted restore tests: %s%n",
+                    result.leftoversDropped().size(), result.leftoversDropped().size() == 1 ? "" : "s",
+                    String.join(", ", result.leftoversDropped()));
+        }
         out.flush();
+        if (!json && result.leftoversProblem() != null) {
+            err.println("shiftsync-backup: warning: " + result.leftoversProblem());
+        }
         if (!result.passed()) {
             err.println("shiftsync-backup: " + result.summary());
             err.flush();

@@ -2,6 +2,7 @@ package com.shiftsync.backup.port;
 
 import com.shiftsync.backup.domain.DatabaseUrl;
 
+import java.util.List;
 import java.util.Map;
 
 /** What the jobs ask PostgreSQL itself (over JDBC), beside what pg_dump does. */
@@ -20,4 +21,13 @@ public interface Database {
 
     /** Drops a database, closing other sessions first. Absent is fine. */
     void drop(DatabaseUrl server, String database);
+
+    /** Names of the server's databases that start with {@code prefix}, sorted. */
+    List<String> namesStartingWith(DatabaseUrl server, String prefix);
+
+    /**
+     * Drops a database only if nobody is connected to it. Returns false, dropping nothing,
+     * when a session uses it; absent counts as dropped.
+     */
+    boolean dropIfIdle(DatabaseUrl server, String database);
 }

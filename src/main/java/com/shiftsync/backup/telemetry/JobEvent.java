@@ -267,6 +267,12 @@ public record JobEvent(String name, Map<String, Object> fields) {
         f.put("jobs", v.jobs());
         f.put("scratchDatabase", v.scratchDatabase());
         f.put("scratchDropped", v.scratchDropped());
+        if (!v.leftoversDropped().isEmpty()) {
+            f.put("leftoversDropped", v.leftoversDropped());
+        }
+        if (v.leftoversProblem() != null) {
+            f.put("leftoversProblem", v.leftoversProblem());
+        }
         return new JobEvent(v.passed() ? VERIFY_PASSED : VERIFY_FAILED, f);
     }
 

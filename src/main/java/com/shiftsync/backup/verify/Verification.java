@@ -30,16 +30,20 @@ import java.util.List;
  * @param fetchMs         download (or read) and SHA-256 check of the archive
  * @param restoreMs       pg_restore's wall time; 0 when it did not run
  * @param durationMs      the whole test
+ * @param leftoversDropped scratch databases of earlier, interrupted tests that this one dropped
+ * @param leftoversProblem why some of those could not be dropped; null when none were left
  */
 public record Verification(String backupId, Tier tier, String store, boolean passed, Instant verifiedAt,
                            String stage, String reason, int tablesCompared, List<TableDifference> differences,
                            List<String> extraTables, String scratchDatabase, boolean scratchDropped, int jobs,
-                           long fetchMs, long restoreMs, long durationMs) {
+                           long fetchMs, long restoreMs, long durationMs, List<String> leftoversDropped,
+                           String leftoversProblem) {
     public static final String KIND = "verification";
 
     public Verification {
         differences = differences == null ? List.of() : List.copyOf(differences);
         extraTables = extraTables == null ? List.of() : List.copyOf(extraTables);
+        leftoversDropped = leftoversDropped == null ? List.of() : List.copyOf(leftoversDropped);
     }
 
     public static Verification read(String json) {

@@ -13,13 +13,18 @@ import com.shiftsync.backup.restore.RestoreJob;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.function.IntUnaryOperator;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The guide's monthly backup test, automated: get the archive and check its size and
@@ -27,13 +32,20 @@ import java.util.function.IntUnaryOperator;
  * restored), restore it into a freshly created scratch database on DATABASE_URL's server,
  * compare every table's row count with the manifest (the dump's own snapshot, not
  * production, which has moved on), record the result next to the backup
- * ({@link Verification}), and drop the scratch database whatever happened. Only a database
- * this run created is ever dropped.
+ * ({@link Verification}), and drop the scratch database whatever happened.
+ *
+ * <p>A test that is killed (the Functions host's timeout, a crash, SIGKILL) cannot drop its
+ * scratch database, a full copy of production left on the server. So each test first drops
+ * the scratch databases, named as this class names them, that are older than
+ * {@link #LEFTOVER_AGE} and that nobody is connected to; it never touches another name.
  */
 public final class VerifyJob {
     /** Scratch databases are named {@code shiftsync_verify_<yyyyMMddHHmmss>_<random>}. */
     public static final String SCRATCH_PREFIX = "shiftsync_verify_";
+    /** Four times the Functions host's timeout (host.json): no test still running is this old. */
+    public static final Duration LEFTOVER_AGE = Duration.ofHours(24);
     private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMddHHmmss");
+    private static final Pattern SCRATCH_NAME = Pattern.compile(SCRATCH_PREFIX + "(\\d{14})_[0-9a-f]{6}");
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final DatabaseLogin login;
@@ -88,6 +100,7 @@ public final class VerifyJob {
         long start = System.nanoTime();
         DatabaseUrl server = login.current();
         String scratch = scratchName();
+        Leftovers leftovers = dropLeftovers(server);
         int jobs = jobsForSize.applyAsInt((int) Math.min(Integer.MAX_VALUE, manifest.sizeBytes() / (1024 * 1024)));
         String stage = "archive";
         String reason = null;
@@ -137,7 +150,7 @@ public final class VerifyJob {
                 integrity == null ? List.of() : integrity.differences(),
                 integrity == null ? List.of() : integrity.extraTables(), scratch, dropped, jobs,
                 Duration.ofNanos(fetchNanos).toMillis(), Duration.ofNanos(restoreNanos).toMillis(),
-                Duration.ofNanos(System.nanoTime() - start).toMillis());
+                Duration.ofNanos(System.nanoTime() - start).toMillis(), leftovers.dropped(), leftovers.problem());
         try {
             store.putRecord(manifest.tier(), manifest.backupId(), Verification.KIND, result.toJson());
         } catch (RuntimeException e) {
@@ -151,6 +164,46 @@ public final class VerifyJob {
                     + "' could not be dropped (" + dropError + "); drop it by hand", null);
         }
         return result;
+    }
+
+    private record Leftovers(List<String> dropped, String problem) {
+    }
+
+    /**
+     * Drops idle scratch databases older than {@link #LEFTOVER_AGE}. Never fails the test:
+     * what it could not do is recorded, and the next test tries again.
+     */
+    private Leftovers dropLeftovers(DatabaseUrl server) {
+        List<String> dropped = new ArrayList<>();
+        List<String> inUse = new ArrayList<>();
+        Instant cutoff = clock.instant().minus(LEFTOVER_AGE);
+        try {
+            for (String name : database.namesStartingWith(server, SCRATCH_PREFIX)) {
+                Matcher m = SCRATCH_NAME.matcher(name);
+                if (!m.matches() || !createdAt(m.group(1)).isBefore(cutoff)) {
+                    continue;
+                }
+                if (database.dropIfIdle(server, name)) {
+                    dropped.add(name);
+                } else {
+                    inUse.add(name);
+                }
+            }
+        } catch (RuntimeException e) {
+            return new Leftovers(dropped, "could not drop the scratch databases of earlier, interrupted tests: "
+                    + ShiftSyncException.wrap(e).getMessage());
+        }
+        return new Leftovers(dropped, inUse.isEmpty() ? null : "scratch databases older than "
+                + LEFTOVER_AGE.toHours() + " h left in place because sessions are connected to them: "
+                + String.join(", ", inUse));
+    }
+
+    private static Instant createdAt(String stamp) {
+        try {
+            return LocalDateTime.parse(stamp, STAMP).toInstant(ZoneOffset.UTC);
+        } catch (DateTimeParseException e) {
+            return Instant.MAX;
+        }
     }
 
     private String scratchName() {

@@ -88,6 +88,22 @@ class VerifyCliIT {
     }
 
     @Test
+    @DisplayName("verify drops the scratch database a killed test left two days ago and says so in a second line")
+    void verifyDropsLeftover() {
+        String id = backup();
+        String leftover = "shiftsync_verify_20260101020000_0f0f0f";
+        pg.execute("postgres", "CREATE DATABASE " + leftover);
+        CliRun verify = CliRun.run(env, "verify");
+        assertEquals(0, verify.exitCode(), verify.stderr());
+        List<String> lines = verify.stdout().lines().toList();
+        assertEquals(2, lines.size(), verify.stdout());
+        assertTrue(lines.get(0).startsWith("verified " + id + ": "), verify.stdout());
+        assertEquals("dropped 1 scratch database left by earlier, interrupted restore tests: " + leftover, lines.get(1));
+        assertEquals("", verify.stderr());
+        assertEquals(List.of(), ScratchDatabases.on(pg));
+    }
+
+    @Test
     @DisplayName("verify of a changed archive and of a manifest whose count differs exit 1 with one sentence naming the problem")
     void verifyFails() throws IOException {
         String id = backup();

@@ -98,7 +98,7 @@ class MonitorJobIT {
         return new Verification(p.id().toString(), p.tier(), "azure", passed, at, passed ? "compare" : "compare",
                 passed ? null : "1 of 5 tables differ from the manifest: public.shifts: 1,999 rows restored, "
                         + "the manifest counted 2,000", 5, List.of(), List.of(), "shiftsync_verify_x", true, 1, 2_000,
-                40_000, 60_000);
+                40_000, 60_000, List.of(), null);
     }
 
     static RestoreCheck restoreCheck(Planted p, Instant at, Duration took) {

@@ -87,7 +87,7 @@ class MetricsTest {
         metrics.backupSucceeded(new BackupResult(m, Duration.ofSeconds(80), List.of("azure")));
         metrics.backupFailed(Tier.WEEKLY, Duration.ofMillis(2500));
         metrics.verified(new Verification(m.id(), Tier.DAILY, "azure", false, clock.instant(), "compare", "differs", 1,
-                List.of(), List.of(), "shiftsync_verify_x", true, 1, 1000, 30_000, 45_000));
+                List.of(), List.of(), "shiftsync_verify_x", true, 1, 1000, 30_000, 45_000, List.of(), null));
 
         Collection<MetricData> first = reader.collectAllMetrics();
         HistogramPointData size = metric(first, Metrics.BACKUP_SIZE).getHistogramData().getPoints().iterator().next();

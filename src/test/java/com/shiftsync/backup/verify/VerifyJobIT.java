@@ -228,6 +228,37 @@ class VerifyJobIT {
     }
 
     @Test
+    @DisplayName("scratch databases of killed tests, a day old and idle, are dropped by the next test; "
+            + "a younger one, one in use and other names stay")
+    void leftoversOfKilledTests() throws Exception {
+        LocalBackupStore local = new LocalBackupStore(dir.resolve("backups"));
+        Manifest m = backup(local, Tier.DAILY);
+        String killed = VerifyJob.SCRATCH_PREFIX + "20260101020000_0a1b2c";
+        String inUse = VerifyJob.SCRATCH_PREFIX + "20260101020000_3d4e5f";
+        String running = VerifyJob.SCRATCH_PREFIX + java.time.format.DateTimeFormatter.ofPattern("yyyyMMddHHmmss")
+                .format(java.time.LocalDateTime.now(java.time.ZoneOffset.UTC).minusHours(5)) + "_abcdef";
+        String notOurs = VerifyJob.SCRATCH_PREFIX + "notes";
+        for (String name : List.of(killed, inUse, running, notOurs)) {
+            pg.execute("postgres", "CREATE DATABASE \"" + name + "\"");
+        }
+        try (java.sql.Connection session = pg.connect(inUse)) {
+            Verification v = job(1).run(local, m.id());
+            CapturedOutput.record(v.toJson());
+
+            assertTrue(v.passed(), v.toString());
+            assertEquals(List.of(killed), v.leftoversDropped());
+            assertEquals("scratch databases older than 24 h left in place because sessions are connected to them: "
+                    + inUse, v.leftoversProblem());
+            assertEquals(List.of(inUse, running, notOurs), ScratchDatabases.on(pg));
+            assertEquals(v, Verification.read(local.getRecord(Tier.DAILY, m.backupId(), "verification").orElseThrow()));
+        } finally {
+            for (String name : List.of(inUse, running, notOurs)) {
+                pg.dropDatabase(name);
+            }
+        }
+    }
+
+    @Test
     @DisplayName("no such backup: NOT_FOUND, nothing created; a bad id: BAD_INPUT")
     void nothingToTest() {
         LocalBackupStore local = new LocalBackupStore(dir.resolve("empty"));
@@ -297,6 +328,16 @@ class VerifyJobIT {
             @Override
             public void drop(DatabaseUrl server, String database) {
                 real.drop(server, database);
+            }
+
+            @Override
+            public List<String> namesStartingWith(DatabaseUrl server, String prefix) {
+                return real.namesStartingWith(server, prefix);
+            }
+
+            @Override
+            public boolean dropIfIdle(DatabaseUrl server, String database) {
+                return real.dropIfIdle(server, database);
             }
         };
     }

@@ -20,6 +20,8 @@ import java.util.Properties;
 
 /** {@link Database} over the PostgreSQL JDBC driver. */
 public final class JdbcDatabase implements Database {
+    /** SQLSTATE of DROP DATABASE while other sessions use the database. */
+    private static final String OBJECT_IN_USE = "55006";
 
     /** Ordinary tables and partitions, outside system schemas, not owned by an extension: what pg_dump dumps data of. */
     private static final String TABLES = """
@@ -133,6 +135,40 @@ public final class JdbcDatabase implements Database {
                 st.execute("DROP DATABASE IF EXISTS " + quote(database));
             }
         } catch (SQLException e) {
+            throw new ShiftSyncException(ErrorCode.JOB_FAILED,
+                    "could not drop database '" + database + "' on " + server + ": " + firstLine(e), e);
+        }
+    }
+
+    @Override
+    public List<String> namesStartingWith(DatabaseUrl server, String prefix) {
+        try (Connection conn = connectToServer(server);
+             PreparedStatement ps = conn.prepareStatement(
+                     "SELECT datname FROM pg_database WHERE left(datname, length(?)) = ? ORDER BY 1")) {
+            ps.setString(1, prefix);
+            ps.setString(2, prefix);
+            List<String> names = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    names.add(rs.getString(1));
+                }
+            }
+            return names;
+        } catch (SQLException e) {
+            throw new ShiftSyncException(ErrorCode.JOB_FAILED,
+                    "could not list the databases on " + server + ": " + firstLine(e), e);
+        }
+    }
+
+    @Override
+    public boolean dropIfIdle(DatabaseUrl server, String database) {
+        try (Connection conn = connectToServer(server); Statement st = conn.createStatement()) {
+            st.execute("DROP DATABASE IF EXISTS " + quote(database));
+            return true;
+        } catch (SQLException e) {
+            if (OBJECT_IN_USE.equals(e.getSQLState())) {
+                return false;
+            }
             throw new ShiftSyncException(ErrorCode.JOB_FAILED,
                     "could not drop database '" + database + "' on " + server + ": " + firstLine(e), e);
         }
