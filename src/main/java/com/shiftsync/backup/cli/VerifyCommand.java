@@ -61,9 +61,8 @@ final class VerifyCommand implements Callable<Integer> {
         }
         if (!result.passed()) {
             err.println("shiftsync-backup: " + result.summary());
-            err.flush();
-            return 1;
         }
-        return 0;
+        err.flush();
+        return result.passed() ? 0 : 1;
     }
 }
