@@ -88,7 +88,7 @@ class VerifyCliIT {
     }
 
     @Test
-    @DisplayName("verify drops the scratch database a killed test left two days ago and says so in a second line")
+    @DisplayName("verify drops the scratch database a killed test left months ago and says so in a second line")
     void verifyDropsLeftover() {
         String id = backup();
         String leftover = "shiftsync_verify_20260101020000_0f0f0f";

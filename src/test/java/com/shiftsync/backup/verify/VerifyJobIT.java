@@ -228,7 +228,7 @@ class VerifyJobIT {
     }
 
     @Test
-    @DisplayName("scratch databases of killed tests, a day old and idle, are dropped by the next test; "
+    @DisplayName("scratch databases of killed tests, over a day old and idle, are dropped by the next test; "
             + "a younger one, one in use and other names stay")
     void leftoversOfKilledTests() throws Exception {
         LocalBackupStore local = new LocalBackupStore(dir.resolve("backups"));
