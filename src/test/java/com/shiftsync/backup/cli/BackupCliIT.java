@@ -9,6 +9,7 @@ import com.shiftsync.backup.domain.Tier;
 import com.shiftsync.backup.testing.Azurite;
 import com.shiftsync.backup.testing.CliRun;
 import com.shiftsync.backup.testing.Fingerprint;
+import com.shiftsync.backup.testing.PgWrappers;
 import com.shiftsync.backup.testing.PostgresCluster;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -17,18 +18,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -181,16 +178,20 @@ class BackupCliIT {
 
     @Test
     @DisplayName("two concurrent backups of the same tier: exactly one backup results, the other says why")
-    void singleFlight() throws IOException {
-        env.put("PG_BIN_DIR", wrappers("sleep 3").toString());
+    void singleFlight() throws Exception {
+        Path gate = dir.resolve("gate");
+        Path bin = wrappers("while [ ! -e '" + gate + "' ]; do sleep 0.05; done");
         Process first = CliRun.start(env, "backup", "--upload");
-        Process second = CliRun.start(env, "backup", "--upload");
-        CliRun a = CliRun.await(first);
-        CliRun b = CliRun.await(second);
-        List<CliRun> runs = List.of(a, b);
-        assertEquals(1, runs.stream().filter(r -> r.exitCode() == 0).count(), a.stderr() + "\n" + b.stderr());
-        CliRun loser = runs.stream().filter(r -> r.exitCode() != 0).findFirst().orElseThrow();
-        assertEquals(1, loser.exitCode());
+        // the first run holds the tier's lock from before pg_dump starts until it ends: wait for its pg_dump
+        while (PgWrappers.commandLines(bin).stream().noneMatch(c -> c.contains("--snapshot="))) {
+            assertTrue(first.isAlive(), "the first backup ended before its pg_dump started");
+            Thread.sleep(20);
+        }
+        CliRun loser = CliRun.run(env, "backup", "--upload");
+        Files.createFile(gate);
+        CliRun winner = CliRun.await(first);
+        assertEquals(0, winner.exitCode(), winner.stderr());
+        assertEquals(1, loser.exitCode(), loser.stderr());
         assertTrue(loser.stderr().contains("a daily backup is already running"), loser.stderr());
         assertTrue(loser.stderr().contains("this run made no backup"), loser.stderr());
         assertEquals(1, new LocalBackupStore(dir.resolve("backups")).list().size());
@@ -200,24 +201,12 @@ class BackupCliIT {
     }
 
     @Test
-    @DisplayName("the password is in no child process's argv (read from /proc while pg_dump runs) and in no output")
+    @DisplayName("the password is in no child process's argv (each pg_dump and pg_restore records its /proc cmdline) and in no output")
     void passwordNeverInArgv() throws Exception {
-        env.put("PG_BIN_DIR", wrappers("sleep 1.5").toString());
-        Process cli = CliRun.start(env, "backup", "--upload");
-        Set<String> cmdlines = ConcurrentHashMap.newKeySet();
-        while (cli.isAlive()) {
-            cli.toHandle().descendants().forEach(p -> {
-                try {
-                    byte[] raw = Files.readAllBytes(Path.of("/proc", String.valueOf(p.pid()), "cmdline"));
-                    cmdlines.add(new String(raw, StandardCharsets.UTF_8).replace('\0', ' ').strip());
-                } catch (IOException processEnded) {
-                    // it ended between listing and reading
-                }
-            });
-            Thread.sleep(20);
-        }
-        CliRun run = CliRun.await(cli);
+        Path bin = wrappers("");
+        CliRun run = CliRun.run(env, "backup", "--upload");
         assertEquals(0, run.exitCode(), run.stderr());
+        List<String> cmdlines = PgWrappers.commandLines(bin);
         assertTrue(cmdlines.stream().anyMatch(c -> c.contains("pg_dump --format=custom")), cmdlines.toString());
         assertTrue(cmdlines.stream().anyMatch(c -> c.contains("pg_restore --list")), cmdlines.toString());
         for (String c : cmdlines) {
@@ -269,14 +258,9 @@ class BackupCliIT {
     }
 
     /** A PG_BIN_DIR whose pg_dump runs {@code before} and then becomes the real pg_dump (same pid, its argv). */
-    private Path wrappers(String before) throws IOException {
-        Path bin = Files.createDirectories(dir.resolve("bin"));
-        Path real = pg.binaries();
-        Files.writeString(bin.resolve("pg_dump"), "#!/bin/sh\n" + before + "\nexec " + real.resolve("pg_dump") + " \"$@\"\n");
-        Files.writeString(bin.resolve("pg_restore"), "#!/bin/sh\nexec " + real.resolve("pg_restore") + " \"$@\"\n");
-        for (String tool : List.of("pg_dump", "pg_restore")) {
-            Files.setPosixFilePermissions(bin.resolve(tool), PosixFilePermissions.fromString("rwxr-xr-x"));
-        }
+    private Path wrappers(String beforeDump) throws IOException {
+        Path bin = PgWrappers.create(Files.createDirectories(dir.resolve("bin")), beforeDump, "");
+        env.put("PG_BIN_DIR", bin.toString());
         return bin;
     }
 

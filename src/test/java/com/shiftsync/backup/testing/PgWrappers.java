@@ -5,29 +5,60 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
 
 /**
- * A PG_BIN_DIR of wrapper scripts: pg_dump and pg_restore that wait a moment, then exec
- * the machine's real binaries with the same arguments and environment. The pause lets a
- * test read the child's /proc entries while it runs.
+ * A PG_BIN_DIR of wrapper scripts: pg_dump and pg_restore that record what {@code ps} shows
+ * of them (their own {@code /proc/<pid>/cmdline}, read by the process itself while it runs),
+ * optionally run a shell snippet first (a pause, a lock), then exec the machine's real
+ * binaries with the same arguments and environment. Because each wrapper records itself, a
+ * test sees every invocation however short-lived it is: nothing depends on catching a
+ * process in the act.
  */
 public final class PgWrappers {
+    private static final String LOG = "invocations";
+
     private PgWrappers() {
     }
 
-    /** Creates the wrappers in {@code folder} (which must exist); returns it, for PG_BIN_DIR. */
+    /** Wrappers in {@code folder} (which must exist) that pause {@code pauseSeconds} first; returns the folder. */
     public static Path create(Path folder, double pauseSeconds) {
+        return create(folder, "sleep " + pauseSeconds, "sleep " + pauseSeconds);
+    }
+
+    /** Wrappers that run {@code beforeDump} / {@code beforeRestore} (shell, may be empty) before the real tool. */
+    public static Path create(Path folder, String beforeDump, String beforeRestore) {
         Path real = PostgresCluster.serverBinaries();
         try {
-            for (String tool : new String[] {"pg_dump", "pg_restore"}) {
-                Path script = folder.resolve(tool);
-                Files.writeString(script, "#!/bin/sh\nsleep " + pauseSeconds + "\nexec " + real.resolve(tool)
-                        + " \"$@\"\n");
-                Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));
-            }
+            Path log = Files.createDirectories(folder.resolve(LOG));
+            write(folder.resolve("pg_dump"), log, beforeDump, real.resolve("pg_dump"));
+            write(folder.resolve("pg_restore"), log, beforeRestore, real.resolve("pg_restore"));
             return folder;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    private static void write(Path script, Path log, String before, Path real) throws IOException {
+        Files.writeString(script, "#!/bin/sh\n"
+                + "cat /proc/$$/cmdline > '" + log + "'/$$.cmdline\n"
+                + (before.isBlank() ? "" : before + "\n")
+                + "exec " + real + " \"$@\"\n");
+        Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));
+    }
+
+    /** The command line of every wrapper run so far (argv joined by spaces), as /proc showed it. */
+    public static List<String> commandLines(Path folder) {
+        List<String> lines = new ArrayList<>();
+        try (Stream<Path> files = Files.list(folder.resolve(LOG))) {
+            for (Path f : files.sorted().toList()) {
+                lines.add(Files.readString(f).replace('\0', ' ').strip());
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return lines;
     }
 }
