@@ -112,6 +112,14 @@ public final class AuditTrail {
                 error.code().id(), error.upstreamCode());
     }
 
+    /**
+     * Appends {@code record}; one that cannot be written goes to the log whole, as
+     * {@value #WRITE_FAILED}, so it is never lost silently.
+     */
+    public void record(AuditRecord record) {
+        write(record);
+    }
+
     private void write(AuditRecord record) {
         try {
             log.append(record);

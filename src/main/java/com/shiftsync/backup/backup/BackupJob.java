@@ -14,6 +14,7 @@ import com.shiftsync.backup.port.DatabaseLogin;
 import com.shiftsync.backup.port.DumpProcess;
 import com.shiftsync.backup.port.DumpTool;
 import com.shiftsync.backup.port.Lease;
+import com.shiftsync.backup.port.Reporter;
 import com.shiftsync.backup.port.SnapshotSession;
 
 import java.io.IOException;
@@ -67,8 +68,20 @@ public final class BackupJob {
         return stores;
     }
 
-    public BackupResult run(Tier tier) {
+    /** Makes one backup of {@code tier} and reports it (event and metrics), succeeded or failed. */
+    public BackupResult run(Tier tier, Reporter reporter) {
         long startNanos = System.nanoTime();
+        try {
+            BackupResult result = backUp(tier, startNanos);
+            BackupEvents.succeeded(result, reporter);
+            return result;
+        } catch (RuntimeException e) {
+            BackupEvents.failed(tier, Duration.ofNanos(System.nanoTime() - startNanos), e, reporter);
+            throw e;
+        }
+    }
+
+    private BackupResult backUp(Tier tier, long startNanos) {
         List<Lease> leases = new ArrayList<>();
         // credentials first: a password or token that cannot be had fails the run before any store is touched
         DatabaseUrl source = login.current();

@@ -26,6 +26,7 @@ import java.util.concurrent.Callable;
         "Then prune the local backups of the tier by the retention rules (see prune), keeping them --keep-days.",
         "Prints the new backup's id (with --json, its manifest)."})
 final class BackupCommand implements Callable<Integer> {
+    private final Cli cli;
     private final App app;
 
     @Spec
@@ -46,8 +47,9 @@ final class BackupCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print the manifest as JSON.")
     boolean json;
 
-    BackupCommand(App app) {
-        this.app = app;
+    BackupCommand(Cli cli) {
+        this.cli = cli;
+        this.app = cli.app();
     }
 
     @Override
@@ -56,14 +58,14 @@ final class BackupCommand implements Callable<Integer> {
         // built before the backup, so a bad retention setting is refused before anything runs
         PruneJob prune = app.localPruneJob(chosen, keepDays);
         long keep = prune.targets().get(0).policy().maxAge(chosen).toDays();
-        BackupJob job = app.backupJob(true, upload);
-        BackupResult result = job.run(chosen);
+        BackupJob job = upload ? app.backupToLocalAndAzure() : app.backupToLocal();
+        BackupResult result = job.run(chosen, cli.reporter());
         Manifest m = result.manifest();
         PrintWriter err = spec.commandLine().getErr();
         err.printf("backup %s done: %s, %d tables, %s rows, %s; stored in %s%n", m.id(), Format.bytes(m.sizeBytes()),
                 m.rowCounts().size(), Format.count(m.totalRows()), Format.duration(result.duration()),
                 String.join(" and ", job.stores().stream().map(BackupStore::describe).toList()));
-        PruneReport pruned = prune.run(false);
+        PruneReport pruned = prune.run(false, cli.reporter());
         StoreOutcome local = pruned.stores().get(0);
         if (!local.deleted().isEmpty()) {
             err.printf("deleted %d local %s backup(s) older than %d days: %s%n", local.deleted().size(), chosen, keep,

@@ -20,6 +20,7 @@ import java.util.concurrent.Callable;
 @Command(name = "list", description = {"List backups, newest first, with the result of each one's restore test.",
         "Without --source: the local folder, and Blob Storage when it is configured."})
 final class ListCommand implements Callable<Integer> {
+    private final Cli cli;
     private final App app;
 
     @Spec
@@ -32,8 +33,9 @@ final class ListCommand implements Callable<Integer> {
             + "\"verification\" ({passed, verifiedAt, reason} or null).")
     boolean json;
 
-    ListCommand(App app) {
-        this.app = app;
+    ListCommand(Cli cli) {
+        this.cli = cli;
+        this.app = cli.app();
     }
 
     @Override

@@ -12,6 +12,7 @@ import java.io.PrintWriter;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -23,8 +24,8 @@ import java.util.logging.Logger;
 @Command(name = "shiftsync-backup", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Backups, restores and monitoring of ShiftSync's PostgreSQL database.",
         subcommands = {BackupCommand.class, ListCommand.class, PruneCommand.class, RestoreCommand.class,
-                VerifyCommand.class, StatusCommand.class, OffsiteCheckCommand.class, PitrCommand.class,
-                GeoRestoreCommand.class, RestoreStatusCommand.class})
+                VerifyCommand.class, StatusCommand.class, OffsiteCheckCommand.class, ServerRestoreCommands.Pitr.class,
+                ServerRestoreCommands.Geo.class, RestoreStatusCommand.class})
 public final class Main {
 
     public static void main(String[] args) {
@@ -33,9 +34,11 @@ public final class Main {
 
     /** Runs one command line against {@code app}; returns the exit code. */
     public static int run(App app, String... args) {
-        quietLogging();
+        Console console = Console.forStderr(Clock.systemUTC());
+        quietLogging(console);
         LogRedaction.install();
-        CommandLine cli = new CommandLine(new Main(), new AppFactory(app));
+        CommandLine cli = new CommandLine(new Main(), new Factory(new Cli(app, console)));
+        cli.setErr(console.err());
         cli.setParameterExceptionHandler((e, argv) -> {
             PrintWriter err = e.getCommandLine().getErr();
             err.println("shiftsync-backup: " + Redaction.redact(e.getMessage()) + " (see "
@@ -54,13 +57,20 @@ public final class Main {
     /** Held so the JDK cannot collect these loggers and forget their levels. */
     private static final List<Logger> QUIETED = new ArrayList<>();
 
-    /** SDK chatter stays out of the CLI's stderr; our own warnings stay in. */
-    private static synchronized void quietLogging() {
+    /**
+     * SDK chatter stays out of the CLI's stderr; our own warnings stay in, one line each on the
+     * console ("shiftsync-backup: warning: ..."), timestamped like every other line in a log.
+     */
+    private static synchronized void quietLogging(Console console) {
         if (!QUIETED.isEmpty()) {
             return;
         }
-        System.setProperty("java.util.logging.SimpleFormatter.format", "shiftsync-backup: %4$s: %5$s%6$s%n");
-        Logger.getLogger("").setLevel(Level.WARNING);
+        Logger root = Logger.getLogger("");
+        for (Handler h : root.getHandlers()) {
+            root.removeHandler(h);
+        }
+        root.addHandler(console.warnings());
+        root.setLevel(Level.WARNING);
         for (String noisy : List.of("com.azure", "reactor", "io.netty")) {
             Logger logger = Logger.getLogger(noisy);
             logger.setLevel(Level.OFF);
@@ -68,12 +78,12 @@ public final class Main {
         }
     }
 
-    /** Gives every command the one {@link App}. */
-    private record AppFactory(App app) implements CommandLine.IFactory {
+    /** Gives every command the one {@link Cli}. */
+    private record Factory(Cli cli) implements CommandLine.IFactory {
         @Override
         public <K> K create(Class<K> type) throws Exception {
             try {
-                return type.getDeclaredConstructor(App.class).newInstance(app);
+                return type.getDeclaredConstructor(Cli.class).newInstance(cli);
             } catch (NoSuchMethodException e) {
                 return CommandLine.defaultFactory().create(type);
             }

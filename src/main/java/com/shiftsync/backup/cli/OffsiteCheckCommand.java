@@ -18,6 +18,7 @@ import java.util.concurrent.Callable;
         "Read the newest Azure copy of each tier back and check its size and SHA-256 against its manifest.",
         "Exit 1 when a copy is missing or does not match."})
 final class OffsiteCheckCommand implements Callable<Integer> {
+    private final Cli cli;
     private final App app;
 
     @Spec
@@ -26,13 +27,14 @@ final class OffsiteCheckCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print the report as JSON.")
     boolean json;
 
-    OffsiteCheckCommand(App app) {
-        this.app = app;
+    OffsiteCheckCommand(Cli cli) {
+        this.cli = cli;
+        this.app = cli.app();
     }
 
     @Override
     public Integer call() {
-        OffsiteReport report = app.offsiteCheckJob().run(app.azureStore());
+        OffsiteReport report = app.offsiteCheckJob().run(app.azureStore(), cli.reporter());
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
             out.println(Json.pretty(report));

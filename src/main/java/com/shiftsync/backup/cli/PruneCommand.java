@@ -7,6 +7,7 @@ import com.shiftsync.backup.domain.RetentionPlan.Decision;
 import com.shiftsync.backup.domain.ShiftSyncException;
 import com.shiftsync.backup.port.SweepResult;
 import com.shiftsync.backup.prune.OrphanArchive;
+import com.shiftsync.backup.prune.PruneCounts;
 import com.shiftsync.backup.prune.PruneJob;
 import com.shiftsync.backup.prune.PruneReport;
 import com.shiftsync.backup.prune.StoreOutcome;
@@ -24,6 +25,7 @@ import java.util.concurrent.Callable;
         "Prints every backup with keep or delete and the reason. The newest complete backup of each tier and the",
         "newest verified backup are never deleted. --dry-run deletes nothing and prints the plan a real run executes."})
 final class PruneCommand implements Callable<Integer> {
+    private final Cli cli;
     private final App app;
 
     @Spec
@@ -35,14 +37,15 @@ final class PruneCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print the plan and its outcome as JSON.")
     boolean json;
 
-    PruneCommand(App app) {
-        this.app = app;
+    PruneCommand(Cli cli) {
+        this.cli = cli;
+        this.app = cli.app();
     }
 
     @Override
     public Integer call() {
         PruneJob job = app.pruneJob();
-        PruneReport report = job.run(dryRun);
+        PruneReport report = job.run(dryRun, cli.reporter());
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
             out.println(Json.pretty(report));
@@ -65,10 +68,6 @@ final class PruneCommand implements Callable<Integer> {
         if (report.dryRun()) {
             out.println("dry run: nothing was deleted; a real run now deletes exactly what is marked delete");
         }
-        long deleted = 0;
-        long bytes = 0;
-        long kept = 0;
-        long orphans = 0;
         for (StoreOutcome s : report.stores()) {
             if (s.plan() == null) {
                 out.printf("%s: not pruned%n", s.location());
@@ -80,16 +79,9 @@ final class PruneCommand implements Callable<Integer> {
             }
             for (Decision d : s.plan().decisions()) {
                 out.printf("  %-6s  %-6s  %s  %s%n", d.action().word(), d.tier(), d.id(), d.reason());
-                if (d.deleted()) {
-                    deleted++;
-                    bytes += d.sizeBytes();
-                } else {
-                    kept++;
-                }
             }
             for (OrphanArchive o : s.orphans()) {
                 out.printf("  %-6s  %-6s  %s  %s%n", o.action().word(), o.tier(), o.id() + ".dump", o.reason());
-                orphans += o.deleted() ? 1 : 0;
             }
         }
         SweepResult u = report.uploads();
@@ -103,7 +95,9 @@ final class PruneCommand implements Callable<Integer> {
                         u.skipped() > 0 ? "; " + Format.count(u.skipped()) + " changed since listed, left alone" : "");
             }
         }
+        PruneCounts counts = report.counts();
         out.printf("%s %d backup(s) (%s) and %d orphan archive(s); kept %d%n",
-                report.dryRun() ? "would delete" : "deleted", deleted, Format.bytes(bytes), orphans, kept);
+                report.dryRun() ? "would delete" : "deleted", counts.deleted(), Format.bytes(counts.deletedBytes()),
+                counts.orphansDeleted(), counts.kept());
     }
 }

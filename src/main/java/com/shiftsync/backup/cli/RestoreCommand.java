@@ -25,6 +25,7 @@ import java.util.concurrent.Callable;
         "Give the target's password in PGPASSWORD, not in the URL: a URL on the command line is visible to ps.",
         "A target on the DATABASE_URL server with the same user uses DATABASE_URL's password."})
 final class RestoreCommand implements Callable<Integer> {
+    private final Cli cli;
     private final App app;
 
     @Spec
@@ -44,8 +45,9 @@ final class RestoreCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print the restore's integrity check as JSON.")
     boolean json;
 
-    RestoreCommand(App app) {
-        this.app = app;
+    RestoreCommand(Cli cli) {
+        this.cli = cli;
+        this.app = cli.app();
     }
 
     @Override
@@ -56,11 +58,10 @@ final class RestoreCommand implements Callable<Integer> {
             err.println("shiftsync-backup: warning: the --target-url password is visible to other users in ps; "
                     + "give it in PGPASSWORD instead");
         } else {
-            target = app.passwordFor(target);
+            target = app.login().forTarget(target);
         }
         BackupStore store = app.store(source);
-        RestoreResult result = app.restoreJob().run(store, backup, target);
-        app.metrics().restored(result);
+        RestoreResult result = app.restoreJob().run(store, backup, target, cli.reporter());
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
             out.println(Json.pretty(result.check()));

@@ -1,7 +1,7 @@
 package com.shiftsync.backup.cli;
 
 import com.shiftsync.backup.config.App;
-import com.shiftsync.backup.serverrestore.ServerRestoreJob;
+import com.shiftsync.backup.operations.Operations;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -22,6 +22,7 @@ import java.util.concurrent.Callable;
         "check) or an on-demand backup (POST /api/backups: with the new backup's id).",
         "Exit 0 while in progress or succeeded, 1 when it failed."})
 final class RestoreStatusCommand implements Callable<Integer> {
+    private final Cli cli;
     private final App app;
 
     @Spec
@@ -34,13 +35,14 @@ final class RestoreStatusCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print the operation as JSON.")
     boolean json;
 
-    RestoreStatusCommand(App app) {
-        this.app = app;
+    RestoreStatusCommand(Cli cli) {
+        this.cli = cli;
+        this.app = cli.app();
     }
 
     @Override
     public Integer call() {
-        ServerRestoreJob.StatusCheck check = app.serverRestoreJob().status(operationId);
+        Operations.StatusCheck check = app.operations().status(operationId, cli.reporter());
         return ServerRestoreOutput.status(spec.commandLine().getOut(), check.operation(), json, app.clock().instant());
     }
 }

@@ -20,6 +20,7 @@ import java.util.concurrent.Callable;
         "times against RTO_TARGET_MINUTES, and alerts (missing backup, size anomaly, emptied table, stale or",
         "failed restore test). Exit 0 whether or not there are alerts; --json has \"healthy\" for scripts."})
 final class StatusCommand implements Callable<Integer> {
+    private final Cli cli;
     private final App app;
 
     @Spec
@@ -32,13 +33,15 @@ final class StatusCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print the report as JSON (what GET /api/status answers).")
     boolean json;
 
-    StatusCommand(App app) {
-        this.app = app;
+    StatusCommand(Cli cli) {
+        this.cli = cli;
+        this.app = cli.app();
     }
 
     @Override
     public Integer call() {
-        StatusReport report = app.monitorJob().run(source == null ? app.monitoredStore() : app.store(source));
+        StatusReport report = app.monitorJob().run(source == null ? app.monitoredStore() : app.store(source),
+                cli.reporter());
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
             out.println(Json.pretty(report));

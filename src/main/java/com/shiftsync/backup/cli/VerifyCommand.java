@@ -16,6 +16,7 @@ import java.util.concurrent.Callable;
         "on DATABASE_URL's server, compare every table's row count with the manifest, record the result next to",
         "the backup, and drop the scratch database. Exit 1 when anything differs or fails."})
 final class VerifyCommand implements Callable<Integer> {
+    private final Cli cli;
     private final App app;
 
     @Spec
@@ -32,14 +33,14 @@ final class VerifyCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print the recorded result as JSON.")
     boolean json;
 
-    VerifyCommand(App app) {
-        this.app = app;
+    VerifyCommand(Cli cli) {
+        this.cli = cli;
+        this.app = cli.app();
     }
 
     @Override
     public Integer call() {
-        Verification result = app.verifyJob().run(app.store(source), backup);
-        app.metrics().verified(result);
+        Verification result = app.verifyJob().run(app.store(source), backup, cli.reporter());
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         if (json) {

@@ -52,6 +52,27 @@ public final class ConfiguredLogin implements DatabaseLogin {
         };
     }
 
+    /**
+     * {@code target} with a password: DATABASE_URL's (looked up now) when the target is the
+     * same server and user, else PGPASSWORD's, else none (the server may not need one).
+     */
+    public DatabaseUrl forTarget(DatabaseUrl target) {
+        if (target.passwordIfAny().isPresent()) {
+            return target;
+        }
+        if (settings.isSet(Setting.DATABASE_URL)) {
+            DatabaseUrl configured = configuredUrl();
+            if (configured.host().equalsIgnoreCase(target.host()) && configured.port() == target.port()
+                    && configured.user().equals(target.user())) {
+                Optional<String> password = current().passwordIfAny();
+                if (password.isPresent()) {
+                    return target.withPassword(password.get());
+                }
+            }
+        }
+        return settings.text(Setting.PGPASSWORD).map(target::withPassword).orElse(target);
+    }
+
     private DatabaseUrl withToken(DatabaseUrl url) {
         if (url.passwordIfAny().isPresent()) {
             throw ShiftSyncException.badInput("DATABASE_AUTH is entra, so DATABASE_URL must hold no password "

@@ -17,6 +17,19 @@ public record Alert(AlertCode code, Tier tier, String reason) {
         reason = Redaction.redact(reason);
     }
 
+    /** One per alert, whatever raised it: {@code code}, {@code tier}, {@code reason}, {@code source}. */
+    public static final String EVENT = "ShiftSync.Alert";
+
+    /** {"event":"ShiftSync.Alert","code":"backup-missing","tier":"daily","reason":...,"source":...} (WARNING). */
+    public Event event(String source) {
+        java.util.Map<String, Object> f = new java.util.LinkedHashMap<>();
+        f.put("code", code.id());
+        f.put("tier", tier == null ? null : tier.folder());
+        f.put("reason", reason);
+        f.put("source", source);
+        return Event.warning(EVENT, f);
+    }
+
     @Override
     public String toString() {
         return code + (tier == null ? "" : " [" + tier + "]") + ": " + reason;

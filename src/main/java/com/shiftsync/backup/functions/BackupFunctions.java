@@ -8,14 +8,12 @@ import com.microsoft.azure.functions.annotation.AuthorizationLevel;
 import com.microsoft.azure.functions.annotation.FunctionName;
 import com.microsoft.azure.functions.annotation.HttpTrigger;
 import com.microsoft.azure.functions.annotation.QueueTrigger;
+import com.shiftsync.backup.audit.AuditActions;
+import com.shiftsync.backup.backup.BackupEvents;
 import com.shiftsync.backup.config.App;
-import com.shiftsync.backup.domain.Caller;
 import com.shiftsync.backup.domain.Operation;
-import com.shiftsync.backup.domain.ShiftSyncException;
-import com.shiftsync.backup.domain.Tier;
+import com.shiftsync.backup.port.Reporter;
 import com.shiftsync.backup.port.WorkQueue;
-import com.shiftsync.backup.queued.OnDemandBackupJob;
-import com.shiftsync.backup.telemetry.JobEvent;
 import com.shiftsync.backup.verify.BackupListing;
 
 import java.util.LinkedHashMap;
@@ -33,12 +31,6 @@ import java.util.Set;
  * the same {@link com.shiftsync.backup.backup.BackupJob} as the timers.
  */
 public class BackupFunctions {
-    static final String LIST = "backups.list";
-    static final String REQUEST = "backup.on-demand";
-    /** The audit action of the worker's outcome. */
-    static final String RUN = "backup.on-demand.run";
-    static final String WORKER = "onDemandBackupWorker";
-
     private final App app;
 
     public BackupFunctions() {
@@ -54,9 +46,9 @@ public class BackupFunctions {
             @HttpTrigger(name = "request", methods = {HttpMethod.GET}, authLevel = AuthorizationLevel.FUNCTION,
                     route = "backups") HttpRequestMessage<Optional<String>> request,
             ExecutionContext context) {
-        return HttpAnswers.ok(request, context, JobEvent.BACKUP_REFUSED, JobEvent.BACKUP_LIST_FAILED,
-                Map.of("action", LIST), () -> {
-                    app.auditTrail().identify(LIST, Map.of(),
+        return HttpAnswers.ok(request, context, app.reporter(context.getLogger()), BackupEvents.REFUSED,
+                BackupEvents.LIST_FAILED, Map.of("action", AuditActions.BACKUPS_LIST), () -> {
+                    app.auditTrail().identify(AuditActions.BACKUPS_LIST, Map.of(),
                             app.adminAccess().check(request.getHeaders(), "list the backups"));
                     return BackupListing.toJson(BackupListing.of(List.of(app.azureStore())));
                 });
@@ -68,66 +60,31 @@ public class BackupFunctions {
                     route = "backups") HttpRequestMessage<Optional<String>> request,
             ExecutionContext context) {
         RequestFields fields = RequestFields.parseOptional(request.getBody(), "{\"tier\": \"manual\"} or no body");
+        Reporter reporter = app.reporter(context.getLogger());
         try {
-            Operation operation = app.auditTrail().perform(REQUEST, fields.values(),
+            Operation operation = app.auditTrail().perform(AuditActions.BACKUP_ON_DEMAND, fields.values(),
                     app.adminAccess().check(request.getHeaders(), "start a backup"),
-                    caller -> {
-                        fields.allowOnly(Set.of("tier"));
-                        String tier = fields.get("tier");
-                        if (tier != null && Tier.parse(tier) != Tier.MANUAL) {
-                            throw ShiftSyncException.badInput("an on-demand backup is of tier manual; the daily and "
-                                    + "weekly ones are made by the timers nightlyExport and weeklyExport");
-                        }
-                        return app.onDemandBackupJob().start(caller, Map.of("tier", Tier.MANUAL.folder()));
-                    }, Operation::id);
-            context.getLogger().info(JobEvent.queued(operation).toJson());
+                    caller -> app.onDemandBackup().start(caller, fields.allowOnly(Set.of("tier")).get("tier"),
+                            reporter), Operation::id);
             Map<String, Object> body = new LinkedHashMap<>();
             body.put("status", operation.status().name());
             body.put("kind", operation.kind().id());
             body.put("tier", operation.target());
             return HttpAnswers.accepted(request, operation.id(), body);
         } catch (RuntimeException e) {
-            return HttpAnswers.error(request, context, JobEvent.BACKUP_REFUSED, JobEvent.BACKUP_FAILED,
-                    Map.of("action", REQUEST), e);
+            return HttpAnswers.error(request, context, reporter, BackupEvents.REFUSED, BackupEvents.FAILED,
+                    Map.of("action", AuditActions.BACKUP_ON_DEMAND), e);
         }
     }
 
     /**
-     * Makes one queued backup, logging the same events as the timers. A failed backup
+     * Makes one queued backup, reporting the same events as the timers. A failed backup
      * fails the invocation after its operation is marked Failed; the host's redelivery then
      * finds it finished and does nothing.
      */
     @FunctionName("onDemandBackupWorker")
     public void worker(@QueueTrigger(name = "message", queueName = WorkQueue.BACKUP_REQUESTS,
             connection = QueueConnection.NAME) String message, ExecutionContext context) {
-        OnDemandBackupJob.Outcome outcome;
-        try {
-            outcome = app.onDemandBackupJob().run(message);
-        } catch (RuntimeException e) {
-            context.getLogger().severe(JobEvent.failed(JobEvent.BACKUP_FAILED,
-                    Map.of("tier", Tier.MANUAL.folder(), "queue", WorkQueue.BACKUP_REQUESTS), e).toJson());
-            throw ShiftSyncException.wrap(e);
-        }
-        Operation op = outcome.operation();
-        if (outcome.duplicate()) {
-            context.getLogger().info(JobEvent.duplicate(op, WorkQueue.BACKUP_REQUESTS).toJson());
-            return;
-        }
-        if (outcome.succeeded()) {
-            app.metrics().backupSucceeded(outcome.result());
-            context.getLogger().info(JobEvent.backupSucceeded(outcome.result()).with("operationId", op.id()).toJson());
-        } else {
-            app.metrics().backupFailed(Tier.MANUAL, outcome.duration());
-            context.getLogger().severe(JobEvent.failed(JobEvent.BACKUP_FAILED, Map.of("tier", Tier.MANUAL.folder(),
-                    "operationId", op.id()), outcome.failure()).toJson());
-        }
-        app.auditTrail().outcome(RUN, Map.of("tier", Tier.MANUAL.folder()), Caller.worker(WORKER, op.requestedBy()),
-                op.id(), outcome.succeeded(), outcome.succeeded()
-                        ? "backup " + op.details().get("backupId") + " made (" + op.details().get("sizeBytes")
-                        + " bytes)" : op.error().message(),
-                outcome.succeeded() ? null : op.error().code());
-        if (!outcome.succeeded()) {
-            throw outcome.failure();
-        }
+        app.queuedWork().run(message, app.onDemandBackup(), app.reporter(context.getLogger()));
     }
 }

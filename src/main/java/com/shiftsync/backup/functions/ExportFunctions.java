@@ -3,13 +3,10 @@ package com.shiftsync.backup.functions;
 import com.microsoft.azure.functions.ExecutionContext;
 import com.microsoft.azure.functions.annotation.FunctionName;
 import com.microsoft.azure.functions.annotation.TimerTrigger;
-import com.shiftsync.backup.backup.BackupResult;
+import com.shiftsync.backup.backup.BackupEvents;
 import com.shiftsync.backup.config.App;
-import com.shiftsync.backup.domain.ShiftSyncException;
 import com.shiftsync.backup.domain.Tier;
-import com.shiftsync.backup.telemetry.JobEvent;
 
-import java.time.Duration;
 import java.util.Map;
 
 /**
@@ -42,15 +39,7 @@ public class ExportFunctions {
     }
 
     private void export(Tier tier, ExecutionContext context) {
-        long start = System.nanoTime();
-        try {
-            BackupResult result = app.backupJob(false, true).run(tier);
-            app.metrics().backupSucceeded(result);
-            context.getLogger().info(JobEvent.backupSucceeded(result).toJson());
-        } catch (RuntimeException e) {
-            app.metrics().backupFailed(tier, Duration.ofNanos(System.nanoTime() - start));
-            context.getLogger().severe(JobEvent.failed(JobEvent.BACKUP_FAILED, Map.of("tier", tier.folder()), e).toJson());
-            throw ShiftSyncException.wrap(e);
-        }
+        Invocations.run(app.reporter(context.getLogger()), BackupEvents.FAILED, Map.of("tier", tier.folder()),
+                reporter -> app.backupToAzure().run(tier, reporter));
     }
 }

@@ -8,14 +8,13 @@ import com.microsoft.azure.functions.annotation.AuthorizationLevel;
 import com.microsoft.azure.functions.annotation.FunctionName;
 import com.microsoft.azure.functions.annotation.HttpTrigger;
 import com.microsoft.azure.functions.annotation.QueueTrigger;
+import com.shiftsync.backup.audit.AuditActions;
 import com.shiftsync.backup.config.App;
-import com.shiftsync.backup.domain.Caller;
 import com.shiftsync.backup.domain.Operation;
-import com.shiftsync.backup.domain.ShiftSyncException;
+import com.shiftsync.backup.port.Reporter;
 import com.shiftsync.backup.port.WorkQueue;
-import com.shiftsync.backup.queued.FromBackupRestoreJob;
-import com.shiftsync.backup.restore.RestoreResult;
-import com.shiftsync.backup.telemetry.JobEvent;
+import com.shiftsync.backup.restore.FromBackupRestore;
+import com.shiftsync.backup.restore.RestoreEvents;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -30,10 +29,6 @@ import java.util.Optional;
  * restore never runs inside the HTTP call.
  */
 public class FromBackupFunctions {
-    static final String ACTION = "restore.from-backup";
-    /** The audit action of the worker's outcome. */
-    static final String RUN = "restore.from-backup.run";
-    static final String WORKER = "restoreFromBackupWorker";
     private static final String EXAMPLE = "{\"backupId\": \"shiftsync_backup_20240115_020000\", "
             + "\"targetDatabase\": \"shiftsync_restored\"}";
 
@@ -53,18 +48,18 @@ public class FromBackupFunctions {
                     route = "restores/from-backup") HttpRequestMessage<Optional<String>> request,
             ExecutionContext context) {
         RequestFields fields = RequestFields.parse(request.getBody(), EXAMPLE);
+        Reporter reporter = app.reporter(context.getLogger());
         try {
-            Operation operation = app.auditTrail().perform(ACTION, fields.values(),
+            Operation operation = app.auditTrail().perform(AuditActions.RESTORE_FROM_BACKUP, fields.values(),
                     app.adminAccess().check(request.getHeaders(), "restore a backup"),
                     caller -> {
-                        fields.allowOnly(FromBackupRestoreJob.FIELDS);
-                        return app.fromBackupRestoreJob().start(caller, new FromBackupRestoreJob.Request(
-                                fields.get(FromBackupRestoreJob.BACKUP_ID),
-                                fields.get(FromBackupRestoreJob.TARGET_DATABASE),
-                                fields.flag(FromBackupRestoreJob.OVERWRITE_EXISTING),
-                                fields.flag(FromBackupRestoreJob.CONFIRM_PRODUCTION)), fields.values());
+                        fields.allowOnly(FromBackupRestore.FIELDS);
+                        return app.fromBackupRestore().start(caller, new FromBackupRestore.Request(
+                                fields.get(FromBackupRestore.BACKUP_ID),
+                                fields.get(FromBackupRestore.TARGET_DATABASE),
+                                fields.flag(FromBackupRestore.OVERWRITE_EXISTING),
+                                fields.flag(FromBackupRestore.CONFIRM_PRODUCTION)), fields.values(), reporter);
                     }, Operation::id);
-            context.getLogger().info(JobEvent.queued(operation).toJson());
             Map<String, Object> body = new LinkedHashMap<>();
             body.put("status", operation.status().name());
             body.put("kind", operation.kind().id());
@@ -72,8 +67,8 @@ public class FromBackupFunctions {
             body.putAll(operation.details());
             return HttpAnswers.accepted(request, operation.id(), body);
         } catch (RuntimeException e) {
-            return HttpAnswers.error(request, context, JobEvent.RESTORE_REFUSED, JobEvent.RESTORE_FAILED,
-                    Map.of("action", ACTION), e);
+            return HttpAnswers.error(request, context, reporter, RestoreEvents.REFUSED, RestoreEvents.FAILED,
+                    Map.of("action", AuditActions.RESTORE_FROM_BACKUP), e);
         }
     }
 
@@ -84,43 +79,6 @@ public class FromBackupFunctions {
     @FunctionName("restoreFromBackupWorker")
     public void worker(@QueueTrigger(name = "message", queueName = WorkQueue.RESTORE_REQUESTS,
             connection = QueueConnection.NAME) String message, ExecutionContext context) {
-        FromBackupRestoreJob.Outcome outcome;
-        try {
-            outcome = app.fromBackupRestoreJob().run(message);
-        } catch (RuntimeException e) {
-            context.getLogger().severe(JobEvent.failed(JobEvent.RESTORE_FAILED,
-                    Map.of("queue", WorkQueue.RESTORE_REQUESTS), e).toJson());
-            throw ShiftSyncException.wrap(e);
-        }
-        Operation op = outcome.operation();
-        if (outcome.duplicate()) {
-            context.getLogger().info(JobEvent.duplicate(op, WorkQueue.RESTORE_REQUESTS).toJson());
-            return;
-        }
-        RestoreResult result = outcome.result();
-        if (result != null) {
-            app.metrics().restored(result);
-            String event = JobEvent.restored(result).with("operationId", op.id()).toJson();
-            if (outcome.succeeded()) {
-                context.getLogger().info(event);
-            } else {
-                context.getLogger().severe(event);
-            }
-        } else {
-            context.getLogger().severe(JobEvent.queuedWorkFailed(op).toJson());
-        }
-        Map<String, String> parameters = new LinkedHashMap<>();
-        parameters.put("backupId", op.details().get("backupId"));
-        parameters.put("targetDatabase", op.target());
-        parameters.put("targetServer", op.details().get("targetServer"));
-        app.auditTrail().outcome(RUN, parameters, Caller.worker(WORKER, op.requestedBy()), op.id(),
-                outcome.succeeded(), outcome.succeeded()
-                        ? "restored " + op.details().get("backupId") + " into " + op.target() + ": "
-                        + op.details().get("integrity")
-                        : op.error().message(),
-                outcome.succeeded() ? null : op.error().code());
-        if (!outcome.succeeded()) {
-            throw outcome.failure();
-        }
+        app.queuedWork().run(message, app.fromBackupRestore(), app.reporter(context.getLogger()));
     }
 }

@@ -5,10 +5,11 @@ import com.microsoft.azure.functions.HttpRequestMessage;
 import com.microsoft.azure.functions.HttpResponseMessage;
 import com.microsoft.azure.functions.HttpStatusType;
 import com.shiftsync.backup.domain.ErrorCode;
+import com.shiftsync.backup.domain.Event;
 import com.shiftsync.backup.domain.Json;
 import com.shiftsync.backup.domain.Redaction;
 import com.shiftsync.backup.domain.ShiftSyncException;
-import com.shiftsync.backup.telemetry.JobEvent;
+import com.shiftsync.backup.port.Reporter;
 
 import java.net.URI;
 import java.util.LinkedHashMap;
@@ -18,21 +19,22 @@ import java.util.function.Supplier;
 /**
  * How HTTP functions answer: JSON in every case, errors as
  * {@code {"error": {"code", "message"}}} (plus {@code upstreamCode}, the code Resource
- * Manager or another service gave) with the status the {@link ErrorCode} fixes. A caller
- * never sees a stack trace; an unexpected failure is a 500 that names the invocation, and
- * its detail goes to the log only.
+ * Manager or another service gave) with the status the {@link ErrorCode} fixes, and the
+ * refusal or failure reported as an event. A caller never sees a stack trace; an
+ * unexpected failure is a 500 that names the invocation, and its detail goes to the log only.
  */
 final class HttpAnswers {
     private HttpAnswers() {
     }
 
     /** 200 with {@code work}'s result as JSON, or the error. */
-    static HttpResponseMessage ok(HttpRequestMessage<?> request, ExecutionContext context, String refusedEvent,
-                                  String failedEvent, Map<String, Object> logContext, Supplier<Object> work) {
+    static HttpResponseMessage ok(HttpRequestMessage<?> request, ExecutionContext context, Reporter reporter,
+                                  String refusedEvent, String failedEvent, Map<String, Object> logContext,
+                                  Supplier<Object> work) {
         try {
             return json(request, 200, work.get());
         } catch (RuntimeException e) {
-            return error(request, context, refusedEvent, failedEvent, logContext, e);
+            return error(request, context, reporter, refusedEvent, failedEvent, logContext, e);
         }
     }
 
@@ -51,21 +53,26 @@ final class HttpAnswers {
                 .build();
     }
 
-    static HttpResponseMessage error(HttpRequestMessage<?> request, ExecutionContext context, String refusedEvent,
-                                     String failedEvent, Map<String, Object> logContext, RuntimeException e) {
+    /**
+     * The error answer; reports {@code refusedEvent} (WARNING) for the caller's mistakes and
+     * {@code failedEvent} (SEVERE) for failures, unless the job already reported its failure.
+     */
+    static HttpResponseMessage error(HttpRequestMessage<?> request, ExecutionContext context, Reporter reporter,
+                                     String refusedEvent, String failedEvent, Map<String, Object> logContext,
+                                     RuntimeException e) {
         ShiftSyncException error;
         if (e instanceof ShiftSyncException sse) {
             error = sse;
         } else {
-            context.getLogger().severe(JobEvent.failed(failedEvent, logContext, e).toJson());
+            reporter.event(Event.failed(failedEvent, logContext, e));
             error = new ShiftSyncException(ErrorCode.JOB_FAILED, "internal error in " + context.getFunctionName()
                     + " (invocation " + context.getInvocationId() + "); the function's log has the detail");
         }
         int status = error.code().httpStatus();
         if (status < 500) {
-            context.getLogger().warning(JobEvent.failed(refusedEvent, logContext, error).toJson());
+            reporter.event(Event.failed(refusedEvent, logContext, error).at(Event.Level.WARNING));
         } else if (e instanceof ShiftSyncException) {
-            context.getLogger().severe(JobEvent.failed(failedEvent, logContext, error).toJson());
+            reporter.event(Event.failed(failedEvent, logContext, error));
         }
         Map<String, Object> detail = new LinkedHashMap<>();
         detail.put("code", error.code().id());

@@ -6,8 +6,8 @@ import com.microsoft.azure.functions.annotation.TimerTrigger;
 import com.shiftsync.backup.config.App;
 import com.shiftsync.backup.domain.ErrorCode;
 import com.shiftsync.backup.domain.ShiftSyncException;
+import com.shiftsync.backup.prune.PruneEvents;
 import com.shiftsync.backup.prune.PruneReport;
-import com.shiftsync.backup.telemetry.JobEvent;
 
 import java.util.Map;
 
@@ -31,18 +31,10 @@ public class RetentionFunctions {
     @FunctionName("retentionPrune")
     public void retentionPrune(@TimerTrigger(name = "timer", schedule = "%retentionPrune%") String timer,
                                ExecutionContext context) {
-        PruneReport report;
-        try {
-            report = app.pruneJob().run(false);
-        } catch (RuntimeException e) {
-            context.getLogger().severe(JobEvent.failed(JobEvent.PRUNE_FAILED, Map.of("dryRun", false), e).toJson());
-            throw ShiftSyncException.wrap(e);
-        }
-        JobEvent event = JobEvent.pruned(report);
+        PruneReport report = Invocations.run(app.reporter(context.getLogger()), PruneEvents.FAILED,
+                Map.of("dryRun", false), reporter -> app.pruneJob().run(false, reporter));
         if (report.failed()) {
-            context.getLogger().severe(event.toJson());
             throw new ShiftSyncException(ErrorCode.JOB_FAILED, String.join("; ", report.problems()));
         }
-        context.getLogger().info(event.toJson());
     }
 }

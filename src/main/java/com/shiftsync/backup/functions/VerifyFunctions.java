@@ -7,9 +7,9 @@ import com.shiftsync.backup.config.App;
 import com.shiftsync.backup.domain.Alert;
 import com.shiftsync.backup.domain.ErrorCode;
 import com.shiftsync.backup.domain.ShiftSyncException;
-import com.shiftsync.backup.telemetry.JobEvent;
 import com.shiftsync.backup.verify.OffsiteReport;
 import com.shiftsync.backup.verify.Verification;
+import com.shiftsync.backup.verify.VerifyEvents;
 
 import java.util.Map;
 
@@ -18,7 +18,7 @@ import java.util.Map;
  * newest Azure backup into a scratch database and compares every table's rows with the
  * manifest ({@link com.shiftsync.backup.verify.VerifyJob}); {@code offsiteCheck} reads the
  * newest Azure copy of each tier back and checks its SHA-256. Either fails its invocation
- * when the backup does not hold up, after logging its event.
+ * when the backup does not hold up, after the job reported its event.
  */
 public class VerifyFunctions {
     private final App app;
@@ -34,18 +34,9 @@ public class VerifyFunctions {
     @FunctionName("monthlyVerify")
     public void monthlyVerify(@TimerTrigger(name = "timer", schedule = "%monthlyVerify%") String timer,
                               ExecutionContext context) {
-        Verification result;
-        try {
-            result = app.verifyJob().run(app.azureStore(), "latest");
-        } catch (RuntimeException e) {
-            context.getLogger().severe(JobEvent.failed(JobEvent.VERIFY_FAILED, Map.of("store", "azure"), e).toJson());
-            throw ShiftSyncException.wrap(e);
-        }
-        app.metrics().verified(result);
-        if (result.passed()) {
-            context.getLogger().info(JobEvent.verified(result).toJson());
-        } else {
-            context.getLogger().severe(JobEvent.verified(result).toJson());
+        Verification result = Invocations.run(app.reporter(context.getLogger()), VerifyEvents.FAILED,
+                Map.of("store", "azure"), reporter -> app.verifyJob().run(app.azureStore(), "latest", reporter));
+        if (!result.passed()) {
             throw new ShiftSyncException(ErrorCode.JOB_FAILED, result.summary());
         }
     }
@@ -53,22 +44,11 @@ public class VerifyFunctions {
     @FunctionName("offsiteCheck")
     public void offsiteCheck(@TimerTrigger(name = "timer", schedule = "%offsiteCheck%") String timer,
                              ExecutionContext context) {
-        OffsiteReport report;
-        try {
-            report = app.offsiteCheckJob().run(app.azureStore());
-        } catch (RuntimeException e) {
-            context.getLogger().severe(JobEvent.failed(JobEvent.OFFSITE_FAILED, Map.of("store", "azure"), e).toJson());
-            throw ShiftSyncException.wrap(e);
+        OffsiteReport report = Invocations.run(app.reporter(context.getLogger()), VerifyEvents.OFFSITE_FAILED,
+                Map.of("store", "azure"), reporter -> app.offsiteCheckJob().run(app.azureStore(), reporter));
+        if (!report.passed()) {
+            throw new ShiftSyncException(ErrorCode.JOB_FAILED, "the offsite check found " + report.alerts().size()
+                    + " problem(s): " + String.join("; ", report.alerts().stream().map(Alert::reason).toList()));
         }
-        if (report.passed()) {
-            context.getLogger().info(JobEvent.offsite(report).toJson());
-            return;
-        }
-        context.getLogger().severe(JobEvent.offsite(report).toJson());
-        for (Alert alert : report.alerts()) {
-            context.getLogger().warning(JobEvent.alert(alert, "offsiteCheck").toJson());
-        }
-        throw new ShiftSyncException(ErrorCode.JOB_FAILED, "the offsite check found " + report.alerts().size()
-                + " problem(s): " + String.join("; ", report.alerts().stream().map(Alert::reason).toList()));
     }
 }

@@ -2,9 +2,12 @@ package com.shiftsync.backup.monitor;
 
 import com.shiftsync.backup.domain.Alert;
 import com.shiftsync.backup.domain.AlertCode;
+import com.shiftsync.backup.domain.Event;
 import com.shiftsync.backup.domain.Manifest;
 import com.shiftsync.backup.domain.Tier;
+import com.shiftsync.backup.domain.Wording;
 import com.shiftsync.backup.port.BackupStore;
+import com.shiftsync.backup.port.Reporter;
 import com.shiftsync.backup.restore.RestoreCheck;
 import com.shiftsync.backup.verify.Verification;
 
@@ -46,8 +49,21 @@ public final class MonitorJob {
         return policy;
     }
 
-    /** Reads {@code store} and evaluates it now. */
-    public StatusReport run(BackupStore store) {
+    /** Reads {@code store}, evaluates it now and reports the run: its event, an event per alert, the gauges. */
+    public StatusReport run(BackupStore store, Reporter reporter) {
+        StatusReport report;
+        try {
+            report = read(store);
+        } catch (RuntimeException e) {
+            reporter.event(Event.failed(MonitorEvents.FAILED, Map.of("store", store.name()), e));
+            throw e;
+        }
+        MonitorEvents.monitored(report, reporter);
+        return report;
+    }
+
+    /** Reads {@code store} and evaluates it now, reporting nothing (GET /api/status). */
+    public StatusReport read(BackupStore store) {
         List<BackupHistory> history = new ArrayList<>();
         for (Manifest m : store.list()) {
             history.add(new BackupHistory(m,
@@ -123,8 +139,8 @@ public final class MonitorJob {
         Duration age = age(newest, now);
         if (age.compareTo(limit) > 0) {
             return Optional.of(new Alert(AlertCode.BACKUP_MISSING, tier, "no " + tier + " backup in the last "
-                    + describe(limit) + ": the newest, " + newest.id() + ", started " + WHEN.format(newest.startedAt())
-                    + ", " + describe(age) + " ago"));
+                    + Wording.span(limit) + ": the newest, " + newest.id() + ", started " + WHEN.format(newest.startedAt())
+                    + ", " + Wording.span(age) + " ago"));
         }
         return Optional.empty();
     }
@@ -140,8 +156,8 @@ public final class MonitorJob {
         }
         long percent = Math.round(Math.abs(size - median) * 100.0 / median);
         return Optional.of(new Alert(AlertCode.SIZE_ANOMALY, tier, tier + " backup " + newest.id() + " is "
-                + bytes(size) + ", " + percent + " % " + (size < median ? "smaller" : "larger") + " than the median "
-                + bytes(median) + " of the " + before.size() + " good " + tier + " backups before it (allowed: ±"
+                + Wording.bytes(size) + ", " + percent + " % " + (size < median ? "smaller" : "larger") + " than the median "
+                + Wording.bytes(median) + " of the " + before.size() + " good " + tier + " backups before it (allowed: ±"
                 + policy.sizeBandPercent() + " %)"));
     }
 
@@ -150,7 +166,7 @@ public final class MonitorJob {
         for (Map.Entry<String, Long> e : newest.rowCounts().entrySet()) {
             Long had = previous.rowCounts().get(e.getKey());
             if (e.getValue() == 0 && had != null && had > 0) {
-                emptied.add(e.getKey() + " (" + String.format(Locale.ROOT, "%,d", had) + " rows before)");
+                emptied.add(e.getKey() + " (" + Wording.count(had) + " rows before)");
             }
         }
         if (emptied.isEmpty()) {
@@ -168,7 +184,7 @@ public final class MonitorJob {
         Optional<Verification> lastPassed = tests.stream().filter(Verification::passed).findFirst();
         Duration maxAge = Duration.ofDays(policy.verifyMaxAgeDays());
         String passedText = lastPassed.map(v -> "the last test that passed was of " + v.backupId() + ", "
-                + WHEN.format(v.verifiedAt()) + ", " + describe(Duration.between(v.verifiedAt(), now)) + " ago")
+                + WHEN.format(v.verifiedAt()) + ", " + Wording.span(Duration.between(v.verifiedAt(), now)) + " ago")
                 .orElse("no backup has ever passed one");
         if (last.isPresent() && !last.get().passed()) {
             Verification v = last.get();
@@ -200,7 +216,7 @@ public final class MonitorJob {
             alerts.add(new Alert(AlertCode.RTO_EXCEEDED, null, "restores take longer than the RTO target of "
                     + policy.rtoTargetMinutes() + " min: " + String.join("; ", slow.stream().map(t -> "the "
                     + (t.kind().equals("verify") ? "restore test" : "restore") + " of " + t.backupId() + " on "
-                    + WHEN.format(t.at()) + " took " + describe(Duration.ofMillis(t.durationMs()))).toList())));
+                    + WHEN.format(t.at()) + " took " + Wording.span(Duration.ofMillis(t.durationMs()))).toList())));
         }
         return new StatusReport.RestoreTimes(policy.rtoTargetMinutes(), measured);
     }
@@ -217,37 +233,5 @@ public final class MonitorJob {
         long[] sizes = manifests.stream().mapToLong(Manifest::sizeBytes).sorted().toArray();
         int mid = sizes.length / 2;
         return sizes.length % 2 == 1 ? sizes[mid] : (sizes[mid - 1] + sizes[mid]) / 2;
-    }
-
-    /** "12 min", "2 h 30 min", "50 h", "3 days 2 h" */
-    static String describe(Duration d) {
-        if (d.isNegative()) {
-            return "0 min";
-        }
-        long minutes = d.toMinutes();
-        if (minutes < 120) {
-            return minutes + " min";
-        }
-        long hours = d.toHours();
-        if (hours < 72) {
-            return hours + " h" + (hours < 10 && minutes % 60 != 0 ? " " + minutes % 60 + " min" : "");
-        }
-        long days = d.toDays();
-        long rest = hours - days * 24;
-        return days + " days" + (rest == 0 ? "" : " " + rest + " h");
-    }
-
-    static String bytes(long n) {
-        if (n < 1024) {
-            return n + " B";
-        }
-        String[] units = {"KiB", "MiB", "GiB", "TiB"};
-        double v = n;
-        int u = -1;
-        while (v >= 1024 && u < units.length - 1) {
-            v /= 1024;
-            u++;
-        }
-        return String.format(Locale.ROOT, "%.1f %s", v, units[u]);
     }
 }

@@ -1,7 +1,5 @@
 package com.shiftsync.backup.prune;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.shiftsync.backup.domain.Json;
 import com.shiftsync.backup.domain.Manifest;
 import com.shiftsync.backup.domain.RetentionPlan;
 import com.shiftsync.backup.domain.RetentionPlan.Action;
@@ -10,12 +8,12 @@ import com.shiftsync.backup.domain.RetentionPolicy;
 import com.shiftsync.backup.domain.ShiftSyncException;
 import com.shiftsync.backup.domain.Tier;
 import com.shiftsync.backup.port.BackupStore;
+import com.shiftsync.backup.port.Reporter;
 import com.shiftsync.backup.port.StoredArchive;
 import com.shiftsync.backup.port.SweepResult;
 import com.shiftsync.backup.port.UploadStore;
+import com.shiftsync.backup.verify.Verification;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -42,7 +40,6 @@ import java.util.logging.Logger;
  * its manifest is written, is never touched (uncommitted uploads are not listed at all).
  */
 public final class PruneJob {
-    static final String VERIFICATION = "verification";
     private static final Logger LOG = Logger.getLogger(PruneJob.class.getName());
 
     /**
@@ -98,8 +95,17 @@ public final class PruneJob {
         return targets;
     }
 
-    /** Plans, and unless {@code dryRun} executes the plans; failures are in the report, never half-hidden. */
-    public PruneReport run(boolean dryRun) {
+    /**
+     * Plans, and unless {@code dryRun} executes the plans, then reports the prune's event;
+     * failures are in the report (and the event), never half-hidden.
+     */
+    public PruneReport run(boolean dryRun, Reporter reporter) {
+        PruneReport report = prune(dryRun);
+        reporter.event(PruneEvents.of(report));
+        return report;
+    }
+
+    private PruneReport prune(boolean dryRun) {
         Instant now = clock.instant();
         List<String> errors = new ArrayList<>();
         List<Listing> listings = new ArrayList<>();
@@ -175,11 +181,10 @@ public final class PruneJob {
      * means no, which only ever keeps more.
      */
     private static boolean passedVerification(BackupStore store, Manifest m) {
-        return store.getRecord(m.tier(), m.backupId(), VERIFICATION).map(json -> {
+        return store.getRecord(m.tier(), m.backupId(), Verification.KIND).map(json -> {
             try {
-                JsonNode passed = Json.MAPPER.readTree(json.getBytes(StandardCharsets.UTF_8)).get("passed");
-                return passed != null && passed.isBoolean() && passed.booleanValue();
-            } catch (IOException e) {
+                return Verification.read(json).passed();
+            } catch (RuntimeException e) {
                 LOG.warning("ignoring unreadable verification record of " + m.id() + " in " + store.describe()
                         + ": " + e.getMessage());
                 return false;

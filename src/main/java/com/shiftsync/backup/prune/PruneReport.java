@@ -34,6 +34,16 @@ public record PruneReport(boolean dryRun, Instant at, List<StoreOutcome> stores,
         return all;
     }
 
+    /** Every store's counts added up. */
+    @JsonIgnore
+    public PruneCounts counts() {
+        PruneCounts all = PruneCounts.NONE;
+        for (StoreOutcome s : stores) {
+            all = all.plus(s.counts(dryRun));
+        }
+        return all;
+    }
+
     @JsonIgnore
     public boolean failed() {
         return !problems().isEmpty();

@@ -3,7 +3,13 @@ package com.shiftsync.backup.prune;
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.shiftsync.backup.domain.RetentionPlan;
 
+import com.shiftsync.backup.domain.Tier;
+
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * One store's part of a prune: the plan, the orphan archives, and what was actually
@@ -23,6 +29,42 @@ public record StoreOutcome(String store, String location, RetentionPlan plan, Li
         orphans = List.copyOf(orphans);
         deleted = List.copyOf(deleted);
         orphansDeleted = List.copyOf(orphansDeleted);
+    }
+
+    /** What this store's prune deleted (in a dry run: would delete) and kept. */
+    public PruneCounts counts(boolean dryRun) {
+        if (plan == null) {
+            return PruneCounts.NONE;
+        }
+        Set<String> done = Set.copyOf(deleted);
+        Set<Tier> refusedTiers = plan.refusals().stream().map(RetentionPlan.Refusal::tier).collect(Collectors.toSet());
+        Map<Tier, long[]> byTier = new EnumMap<>(Tier.class);
+        long count = 0;
+        long bytes = 0;
+        long kept = 0;
+        long refused = 0;
+        for (RetentionPlan.Decision d : plan.decisions()) {
+            if (d.deleted() && (dryRun || done.contains(d.id()))) {
+                long[] t = byTier.computeIfAbsent(d.tier(), k -> new long[2]);
+                t[0]++;
+                t[1] += d.sizeBytes();
+                count++;
+                bytes += d.sizeBytes();
+            } else if (!d.deleted()) {
+                kept++;
+                refused += refusedTiers.contains(d.tier()) ? 1 : 0;
+            }
+        }
+        Set<String> orphansDone = Set.copyOf(orphansDeleted);
+        long orphanCount = 0;
+        long orphanBytes = 0;
+        for (OrphanArchive o : orphans) {
+            if (o.deleted() && (dryRun || orphansDone.contains(o.id()))) {
+                orphanCount++;
+                orphanBytes += o.sizeBytes();
+            }
+        }
+        return new PruneCounts(count, bytes, kept, refused, orphanCount, orphanBytes, byTier);
     }
 
     @JsonIgnore

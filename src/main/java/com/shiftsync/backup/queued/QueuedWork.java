@@ -1,42 +1,132 @@
 package com.shiftsync.backup.queued;
 
+import com.shiftsync.backup.domain.AuditRecord;
+import com.shiftsync.backup.domain.AuditRecord.AuditCaller;
+import com.shiftsync.backup.domain.Caller;
 import com.shiftsync.backup.domain.ErrorCode;
+import com.shiftsync.backup.domain.Event;
 import com.shiftsync.backup.domain.Operation;
+import com.shiftsync.backup.domain.OperationKind;
 import com.shiftsync.backup.domain.ShiftSyncException;
+import com.shiftsync.backup.operations.OperationFollower;
 import com.shiftsync.backup.port.OperationStore;
+import com.shiftsync.backup.port.Reporter;
 import com.shiftsync.backup.port.WorkQueue;
 
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Optional;
 
 /**
- * The time limits of work run from a queue, and what they mean for an operation no worker
- * reports on any more. A worker marks its operation Failed before it gives up, but a worker
+ * The one lifecycle of work that must not run inside an HTTP call (a restore from a
+ * backup, an on-demand backup): {@link #enqueue} records the operation and then sends its
+ * message; {@link #run} is every queue worker: read the message, find its operation, check
+ * they agree, do nothing for a finished operation (a redelivery), count the attempt, do the
+ * work, record the outcome, report it and audit it, and fail the invocation when the work
+ * failed. A {@link Task} only says what its work is.
+ *
+ * <p>The time limits: a worker marks its operation Failed before it gives up, but a worker
  * the host stops (host.json's functionTimeout, a crash on every delivery) cannot; nor can
  * one that never receives the message (it expired). Such an operation would stay
- * InProgress for ever, so a status read past these limits reports it Failed, and a
- * message that still arrives afterwards finds it finished and does nothing.
+ * InProgress for ever, so a status read past these limits reports it Failed
+ * ({@link #follower}), and a message that still arrives afterwards finds it finished and
+ * does nothing.
  */
 public final class QueuedWork {
     /** How long a request waits on its queue for a worker before the queue drops it. */
     public static final Duration MESSAGE_TTL = Duration.ofHours(24);
     /** host.json's functionTimeout: the Functions host stops any run that takes longer. */
     public static final Duration FUNCTION_TIMEOUT = Duration.ofHours(6);
+    /** A queue message delivered again for finished work: nothing was done. */
+    public static final String DUPLICATE = "ShiftSync.Queue.Duplicate";
+    /** Tracking key: how many deliveries of the message have started the work. */
+    public static final String ATTEMPTS = "attempts";
     /** Slack for clocks and for the host's own retries. */
     static final Duration GRACE = Duration.ofMinutes(30);
 
-    private QueuedWork() {
+    private final OperationStore operations;
+    private final Clock clock;
+
+    public QueuedWork(OperationStore operations, Clock clock) {
+        this.operations = operations;
+        this.clock = clock;
     }
 
     /**
-     * Records a new operation, then queues its message. A message that cannot be sent marks
-     * the operation Failed (NotQueued), so its status never waits for a worker that will not
-     * come, and the error is thrown on.
+     * One kind of queued work.
+     *
+     * @param <M> its queue message
      */
-    static Operation enqueue(OperationStore operations, WorkQueue queue, Operation operation, String message,
-                             Clock clock) {
+    public interface Task<M> {
+        OperationKind kind();
+
+        /** The queue its messages go on. */
+        String queue();
+
+        /** The queue-triggered function that runs it, as the audit log names the worker. */
+        String worker();
+
+        /** The audit action of the work's outcome, e.g. {@code restore.from-backup.run}. */
+        String auditAction();
+
+        /** The event of accepted work. */
+        String queuedEvent();
+
+        /** The event of failed work. */
+        String failedEvent();
+
+        /** How a refusal ends its sentence: "nothing was restored". */
+        String nothingDone();
+
+        /** The message in {@code text}, or a refusal (bad input) that says what is wrong with it. */
+        M parse(String text);
+
+        String operationId(M message);
+
+        /** Refuses (bad input) a message that disagrees with its recorded operation. */
+        void check(M message, Operation op);
+
+        /**
+         * Does the work. Throws when it failed; a run that ended but did not hold up (row
+         * counts that differ) returns {@link Result#failed}.
+         *
+         * @param attempt  1 for the first delivery that started the work
+         * @param reporter reports the job's own events (with the operation id)
+         */
+        Result run(M message, Operation running, int attempt, Reporter reporter);
+
+        /** What the audit record of the outcome names: the backup, the target. */
+        Map<String, String> auditParameters(Operation op);
+
+        /** The audit record's sentence for work that succeeded. */
+        String succeededOutcome(Operation done);
+    }
+
+    /**
+     * What the work came to.
+     *
+     * @param details what it adds to the operation
+     * @param failure why it did not hold up, or null when it succeeded
+     */
+    public record Result(Map<String, String> details, Operation.Failure failure, ShiftSyncException error) {
+        public static Result succeeded(Map<String, String> details) {
+            return new Result(details, null, null);
+        }
+
+        public static Result failed(Map<String, String> details, Operation.Failure failure, ShiftSyncException error) {
+            return new Result(details, failure, error);
+        }
+    }
+
+    /**
+     * Records a new operation, reports it accepted, then queues its message. A message that
+     * cannot be sent marks the operation Failed (NotQueued), so its status never waits for a
+     * worker that will not come, and the error is thrown on.
+     */
+    public Operation enqueue(WorkQueue queue, Operation operation, String message, Task<?> task, Reporter reporter) {
         operations.create(operation);
         try {
             queue.send(message, MESSAGE_TTL);
@@ -45,18 +135,91 @@ public final class QueuedWork {
                     new Operation.Failure("NotQueued", ShiftSyncException.wrap(e).getMessage())));
             throw e;
         }
+        Map<String, Object> f = new LinkedHashMap<>();
+        f.put("operationId", operation.id());
+        f.put("kind", operation.kind().id());
+        f.put("target", operation.target());
+        f.put("requestedBy", operation.requestedBy());
+        f.putAll(operation.details());
+        reporter.event(Event.info(task.queuedEvent(), f));
         return operation;
     }
 
     /**
-     * The operation a queue message names.
-     *
-     * @param nothingDone how the message ends the sentence when there is none ("no backup was made")
+     * One delivery of a message: runs the work it asks for, once. Returns the operation as it
+     * ends (or as it was, for finished work); throws when the message is refused or the work
+     * failed, after recording and reporting it, so the invocation fails.
      */
-    static Operation recorded(OperationStore operations, String operationId, String nothingDone) {
-        return operations.find(operationId).orElseThrow(() -> new ShiftSyncException(ErrorCode.JOB_FAILED,
-                "there is no operation " + operationId + " in " + operations.describe()
-                        + ": the request that queued this message was never recorded; " + nothingDone));
+    public <M> Operation run(String text, Task<M> task, Reporter reporter) {
+        M message;
+        Operation op;
+        try {
+            message = task.parse(text);
+            String id = task.operationId(message);
+            op = operations.find(id).orElseThrow(() -> new ShiftSyncException(ErrorCode.JOB_FAILED,
+                    "there is no operation " + id + " in " + operations.describe()
+                            + ": the request that queued this message was never recorded; " + task.nothingDone()));
+            task.check(message, op);
+        } catch (RuntimeException e) {
+            reporter.event(Event.failed(task.failedEvent(), Map.of("queue", task.queue()), e));
+            throw ShiftSyncException.wrap(e);
+        }
+        if (op.status().finished()) {
+            Map<String, Object> f = new LinkedHashMap<>();
+            f.put("operationId", op.id());
+            f.put("kind", op.kind().id());
+            f.put("queue", task.queue());
+            f.put("status", op.status().name());
+            reporter.event(Event.info(DUPLICATE, f));
+            return op;
+        }
+        int attempt = Integer.parseInt(op.tracking().getOrDefault(ATTEMPTS, "0")) + 1;
+        Operation running = op.started(clock.instant(), Map.of(ATTEMPTS, String.valueOf(attempt)), Map.of());
+        operations.save(running);
+
+        Reporter.Watched watched = reporter.with("operationId", op.id()).watched();
+        Operation end;
+        ShiftSyncException failure;
+        try {
+            Result result = task.run(message, running, attempt, watched);
+            failure = result.error();
+            end = result.failure() == null ? running.succeeded(clock.instant(), result.details())
+                    : running.failed(clock.instant(), result.failure(), result.details());
+        } catch (RuntimeException e) {
+            failure = ShiftSyncException.wrap(e);
+            end = running.failed(clock.instant(), Operation.Failure.of(failure));
+        }
+        operations.trySave(end);
+        if (failure != null && !watched.reported(task.failedEvent())) {
+            reporter.event(failedEvent(end, task.failedEvent()));
+        }
+        boolean succeeded = failure == null;
+        reporter.audit(new AuditRecord(clock.instant(), AuditCaller.of(Caller.worker(task.worker(), op.requestedBy())),
+                task.auditAction(), task.auditParameters(end), succeeded ? AuditRecord.SUCCEEDED : AuditRecord.FAILED,
+                op.id(), succeeded ? task.succeededOutcome(end) : end.error().message(),
+                succeeded ? null : end.error().code(), null));
+        if (failure != null) {
+            throw failure;
+        }
+        return end;
+    }
+
+    /**
+     * Reads of queued work's status: past the time limits a running operation is reported
+     * Failed, with the task's failure event.
+     */
+    public OperationFollower follower(Task<?> task) {
+        return new OperationFollower() {
+            @Override
+            public Operation follow(Operation op) {
+                return abandoned(op, clock.instant()).orElse(op);
+            }
+
+            @Override
+            public void finished(Operation op, Reporter reporter) {
+                reporter.event(failedEvent(op, task.failedEvent()));
+            }
+        };
     }
 
     /** {@code op} as Failed when no worker can still be running or start it at {@code now}; else empty. */
@@ -78,5 +241,21 @@ public final class QueuedWork {
                     + "send the request again")));
         }
         return Optional.empty();
+    }
+
+    /** Queued work that failed, or that a status read found abandoned: the operation's code and reason. */
+    private static Event failedEvent(Operation operation, String name) {
+        Map<String, Object> f = new LinkedHashMap<>();
+        f.put("operationId", operation.id());
+        f.put("kind", operation.kind().id());
+        f.put("target", operation.target());
+        if (operation.details().containsKey("backupId")) {
+            f.put("backupId", operation.details().get("backupId"));
+        }
+        if (operation.error() != null) {
+            f.put("code", operation.error().code());
+            f.put("reason", operation.error().message());
+        }
+        return Event.severe(name, f);
     }
 }

@@ -3,12 +3,14 @@ package com.shiftsync.backup.restore;
 import com.shiftsync.backup.domain.BackupId;
 import com.shiftsync.backup.domain.DatabaseUrl;
 import com.shiftsync.backup.domain.ErrorCode;
+import com.shiftsync.backup.domain.Event;
 import com.shiftsync.backup.domain.Manifest;
 import com.shiftsync.backup.domain.Sha256;
 import com.shiftsync.backup.domain.ShiftSyncException;
 import com.shiftsync.backup.port.BackupStore;
 import com.shiftsync.backup.port.Database;
 import com.shiftsync.backup.port.DumpTool;
+import com.shiftsync.backup.port.Reporter;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -20,6 +22,7 @@ import java.security.DigestOutputStream;
 import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 
@@ -66,10 +69,24 @@ public final class RestoreJob {
 
     /**
      * Restores {@code backup} into {@code target}, then compares the target's row counts with
-     * the manifest and records the result next to the backup. A difference does not throw:
-     * the result says {@link RestoreResult#passed()} false and names the tables.
+     * the manifest, records the result next to the backup and reports it. A difference does
+     * not throw: the result says {@link RestoreResult#passed()} false and names the tables.
      */
-    public RestoreResult run(BackupStore store, String backup, DatabaseUrl target) {
+    public RestoreResult run(BackupStore store, String backup, DatabaseUrl target, Reporter reporter) {
+        try {
+            RestoreResult result = restore(store, backup, target);
+            RestoreEvents.restored(result, reporter);
+            return result;
+        } catch (RuntimeException e) {
+            Map<String, Object> context = new LinkedHashMap<>();
+            context.put("backupId", backup);
+            context.put("target", target.withoutPassword().toString());
+            reporter.event(Event.failed(RestoreEvents.FAILED, context, e));
+            throw e;
+        }
+    }
+
+    private RestoreResult restore(BackupStore store, String backup, DatabaseUrl target) {
         long start = System.nanoTime();
         Manifest manifest = find(store, backup);
         boolean created = false;

@@ -2,11 +2,13 @@ package com.shiftsync.backup.verify;
 
 import com.shiftsync.backup.domain.Alert;
 import com.shiftsync.backup.domain.AlertCode;
+import com.shiftsync.backup.domain.Event;
 import com.shiftsync.backup.domain.Manifest;
 import com.shiftsync.backup.domain.Sha256;
 import com.shiftsync.backup.domain.ShiftSyncException;
 import com.shiftsync.backup.domain.Tier;
 import com.shiftsync.backup.port.BackupStore;
+import com.shiftsync.backup.port.Reporter;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -14,6 +16,7 @@ import java.security.MessageDigest;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -33,7 +36,19 @@ public final class OffsiteCheckJob {
         this.clock = clock;
     }
 
-    public OffsiteReport run(BackupStore store) {
+    /** Reads back the newest copy of each tier in {@code store} and reports the result (and each alert). */
+    public OffsiteReport run(BackupStore store, Reporter reporter) {
+        try {
+            OffsiteReport report = check(store);
+            VerifyEvents.offsite(report, reporter);
+            return report;
+        } catch (RuntimeException e) {
+            reporter.event(Event.failed(VerifyEvents.OFFSITE_FAILED, Map.of("store", store.name()), e));
+            throw e;
+        }
+    }
+
+    private OffsiteReport check(BackupStore store) {
         List<Manifest> all = store.list();
         List<OffsiteCopy> copies = new ArrayList<>();
         List<Alert> alerts = new ArrayList<>();

@@ -1,12 +1,14 @@
 package com.shiftsync.backup.verify;
 
 import com.shiftsync.backup.domain.DatabaseUrl;
+import com.shiftsync.backup.domain.Event;
 import com.shiftsync.backup.domain.Manifest;
 import com.shiftsync.backup.domain.ShiftSyncException;
 import com.shiftsync.backup.port.BackupStore;
 import com.shiftsync.backup.port.Database;
 import com.shiftsync.backup.port.DatabaseLogin;
 import com.shiftsync.backup.port.DumpTool;
+import com.shiftsync.backup.port.Reporter;
 import com.shiftsync.backup.restore.IntegrityCheck;
 import com.shiftsync.backup.restore.RestoreJob;
 
@@ -91,11 +93,22 @@ public final class VerifyJob {
     }
 
     /**
-     * Tests {@code backup} ("latest" or an id) of {@code store}. Returns the recorded result,
-     * passed or not; throws only when there is nothing to test (no such backup) or the result
-     * could not be recorded.
+     * Tests {@code backup} ("latest" or an id) of {@code store} and reports it. Returns the
+     * recorded result, passed or not; throws only when there is nothing to test (no such
+     * backup) or the result could not be recorded.
      */
-    public Verification run(BackupStore store, String backup) {
+    public Verification run(BackupStore store, String backup, Reporter reporter) {
+        try {
+            Verification result = test(store, backup);
+            VerifyEvents.verified(result, reporter);
+            return result;
+        } catch (RuntimeException e) {
+            reporter.event(Event.failed(VerifyEvents.FAILED, Map.of("store", store.name()), e));
+            throw e;
+        }
+    }
+
+    private Verification test(BackupStore store, String backup) {
         Manifest manifest = RestoreJob.find(store, backup);
         long start = System.nanoTime();
         DatabaseUrl server = login.current();

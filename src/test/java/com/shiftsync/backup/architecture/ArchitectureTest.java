@@ -14,14 +14,22 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
  * The shape ARCHITECTURE.md fixes, checked on the sources: domain types, ports and jobs
- * import no Azure SDK and start no process; only adapters do. Only Settings reads the
- * environment, and nothing anywhere builds the SDK's default credential chain.
+ * import no Azure SDK and start no process; only adapters do, and only config wires them.
+ * The mechanics (domain, port, telemetry) know no job; the doors hold no rules. Only
+ * Settings reads the environment, and nothing anywhere builds the SDK's default credential
+ * chain.
  */
 class ArchitectureTest {
     private static final Path MAIN = Path.of("src", "main", "java", "com", "shiftsync", "backup");
     /** Packages that hold domain types, ports and jobs: no technology in them. */
     private static final List<String> CORE = List.of("domain", "port", "backup", "restore", "prune", "verify",
-            "monitor", "serverrestore", "telemetry", "queued");
+            "monitor", "operations", "telemetry", "queued", "audit", "access");
+    /** The packages of jobs: the mechanics below them (domain, port, telemetry) import none of them. */
+    private static final List<String> JOBS = List.of("backup", "restore", "prune", "verify", "monitor", "operations",
+            "queued");
+    /** Where the doors may refuse input themselves: parsing a request body or the command line. */
+    private static final List<Path> PARSING = List.of(Path.of("functions", "RequestFields.java"),
+            Path.of("cli", "OptionValues.java"));
 
     @Test
     @DisplayName("domain, ports and jobs import no com.azure and start no process")
@@ -35,6 +43,51 @@ class ArchitectureTest {
             String code = Files.readString(file);
             if (code.contains("import com.azure.") || code.contains("ProcessBuilder") || code.contains("Runtime.getRuntime().exec")
                     || code.contains("java.sql.")) {
+                offenders.add(MAIN.relativize(file).toString());
+            }
+        }
+        assertEquals(List.of(), offenders);
+    }
+
+    @Test
+    @DisplayName("domain, port and telemetry import no job package: jobs report through them, not the other way")
+    void mechanicsKnowNoJob() throws IOException {
+        List<String> offenders = new ArrayList<>();
+        for (Path file : sources()) {
+            String pkg = packageOf(file);
+            if (List.of("domain", "port", "telemetry").contains(pkg)) {
+                for (String job : JOBS) {
+                    if (Files.readString(file).contains("import com.shiftsync.backup." + job + ".")) {
+                        offenders.add(MAIN.relativize(file) + " imports " + job);
+                    }
+                }
+            }
+        }
+        assertEquals(List.of(), offenders);
+    }
+
+    @Test
+    @DisplayName("only config and the adapters themselves import adapters: the doors and jobs see ports")
+    void adaptersOnlyInConfig() throws IOException {
+        List<String> offenders = new ArrayList<>();
+        for (Path file : sources()) {
+            String pkg = packageOf(file);
+            if (!pkg.equals("config") && !pkg.equals("adapter")
+                    && Files.readString(file).contains("import com.shiftsync.backup.adapter.")) {
+                offenders.add(MAIN.relativize(file).toString());
+            }
+        }
+        assertEquals(List.of(), offenders);
+    }
+
+    @Test
+    @DisplayName("functions and cli refuse input only where they parse it; every other rule lives in a job or a domain type")
+    void noRulesInTheDoors() throws IOException {
+        List<String> offenders = new ArrayList<>();
+        for (Path file : sources()) {
+            String pkg = packageOf(file);
+            if ((pkg.equals("functions") || pkg.equals("cli")) && !PARSING.contains(MAIN.relativize(file))
+                    && Files.readString(file).contains("ShiftSyncException.badInput(")) {
                 offenders.add(MAIN.relativize(file).toString());
             }
         }
@@ -84,6 +137,10 @@ class ArchitectureTest {
             }
         }
         assertEquals(List.of(), offenders, "build credentials in adapter/azure/AzureCredentials");
+    }
+
+    private static String packageOf(Path file) {
+        return MAIN.relativize(file).getName(0).toString();
     }
 
     private static List<Path> sources() throws IOException {

@@ -1,5 +1,6 @@
 package com.shiftsync.backup.backup;
 
+import com.shiftsync.backup.port.Reporter;
 import com.shiftsync.backup.adapter.blob.BlobBackupStore;
 import com.shiftsync.backup.adapter.blob.StorageClients;
 import com.shiftsync.backup.adapter.local.LocalBackupStore;
@@ -69,13 +70,13 @@ class BackupFailureIT {
         BlobBackupStore blob = new BlobBackupStore(StorageClients.byConnectionString(Azurite.shared().connectionString())
                 .getBlobContainerClient("killed-" + Long.toHexString(System.nanoTime())));
         Manifest good = new BackupJob(() -> pg.url(bulk), new JdbcDatabase(), BackupRoundTripIT.dumpTool(),
-                List.of(local, blob), Clock.systemUTC(), Duration.ofMinutes(10)).run(Tier.DAILY).manifest();
+                List.of(local, blob), Clock.systemUTC(), Duration.ofMinutes(10)).run(Tier.DAILY, Reporter.NONE).manifest();
         sleepPastTheSecond();
 
         DumpTool killing = afterBytes(BackupRoundTripIT.dumpTool(), 2 * 1024 * 1024, BackupFailureIT::killPgDump);
         ShiftSyncException e = assertThrows(ShiftSyncException.class,
                 () -> new BackupJob(() -> pg.url(bulk), new JdbcDatabase(), killing, List.of(local, blob),
-                        Clock.systemUTC(), Duration.ofMinutes(10)).run(Tier.DAILY));
+                        Clock.systemUTC(), Duration.ofMinutes(10)).run(Tier.DAILY, Reporter.NONE));
         CapturedOutput.record(e.getMessage());
 
         assertEquals(ErrorCode.JOB_FAILED, e.code());
@@ -92,7 +93,7 @@ class BackupFailureIT {
         try (Azurite own = Azurite.startNew()) {
             BlobBackupStore blob = new BlobBackupStore(StorageClients.byConnectionString(own.connectionString())
                     .getBlobContainerClient("dying"));
-            Manifest good = job(blob, BackupRoundTripIT.dumpTool()).run(Tier.DAILY).manifest();
+            Manifest good = job(blob, BackupRoundTripIT.dumpTool()).run(Tier.DAILY, Reporter.NONE).manifest();
             // let Azurite save the good backup: the kill below must not be what loses it
             own.stop();
             own.restart();
@@ -100,7 +101,7 @@ class BackupFailureIT {
 
             DumpTool cutting = afterBytes(BackupRoundTripIT.dumpTool(), 17 * 1024 * 1024, own::kill);
             long start = System.nanoTime();
-            ShiftSyncException e = assertThrows(ShiftSyncException.class, () -> job(blob, cutting).run(Tier.DAILY));
+            ShiftSyncException e = assertThrows(ShiftSyncException.class, () -> job(blob, cutting).run(Tier.DAILY, Reporter.NONE));
             CapturedOutput.record(e.getMessage());
             assertEquals(ErrorCode.JOB_FAILED, e.code());
             assertTrue(e.getMessage().contains("could not upload blob dying/daily/")
@@ -122,7 +123,7 @@ class BackupFailureIT {
         DatabaseUrl wrong = pg.url(bulk).withPassword("not-the-password");
         ShiftSyncException e = assertThrows(ShiftSyncException.class, () -> new BackupJob(() -> wrong,
                 new JdbcDatabase(), BackupRoundTripIT.dumpTool(), List.of(local), Clock.systemUTC(),
-                Duration.ofMinutes(1)).run(Tier.DAILY));
+                Duration.ofMinutes(1)).run(Tier.DAILY, Reporter.NONE));
         assertTrue(e.getMessage().contains("password authentication failed"), e.getMessage());
         assertTrue(!e.getMessage().contains("not-the-password"), "no password in messages");
         assertEquals(List.of(), local.list());
@@ -138,7 +139,7 @@ class BackupFailureIT {
     private void assertRestores(Manifest good, BackupStore store) {
         String target = "after_failure_" + Long.toHexString(System.nanoTime());
         new RestoreJob(new JdbcDatabase(), BackupRoundTripIT.dumpTool(), dir.resolve("scratch"))
-                .run(store, good.id(), pg.url(target));
+                .run(store, good.id(), pg.url(target), Reporter.NONE);
         assertEquals(good.rowCounts(), Fingerprint.rowCounts(pg, target));
         pg.dropDatabase(target);
     }

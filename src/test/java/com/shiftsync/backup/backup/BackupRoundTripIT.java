@@ -1,5 +1,6 @@
 package com.shiftsync.backup.backup;
 
+import com.shiftsync.backup.port.Reporter;
 import com.shiftsync.backup.adapter.blob.BlobBackupStore;
 import com.shiftsync.backup.adapter.blob.StorageClients;
 import com.shiftsync.backup.adapter.local.LocalBackupStore;
@@ -68,7 +69,7 @@ class BackupRoundTripIT {
         BackupJob job = new BackupJob(() -> source, new JdbcDatabase(), dumpTool(), List.of(local, blob),
                 Clock.systemUTC(), Duration.ofMinutes(10));
 
-        BackupResult result = job.run(Tier.DAILY);
+        BackupResult result = job.run(Tier.DAILY, Reporter.NONE);
         Manifest m = result.manifest();
         CapturedOutput.record(m.toString());
 
@@ -90,7 +91,7 @@ class BackupRoundTripIT {
         for (BackupStore store : List.of(local, blob)) {
             String target = "restored_" + store.name() + "_" + Long.toHexString(System.nanoTime());
             RestoreResult restored = new RestoreJob(new JdbcDatabase(), dumpTool(), dir.resolve("scratch"))
-                    .run(store, m.id(), pg.url(target));
+                    .run(store, m.id(), pg.url(target), Reporter.NONE);
             assertTrue(restored.createdDatabase());
             assertEquals(expectedSchema, Fingerprint.schema(pg, target), "schema restored from " + store.name());
             assertEquals(expectedData, Fingerprint.data(pg, target), "data restored from " + store.name());
@@ -128,7 +129,7 @@ class BackupRoundTripIT {
         Manifest m;
         try {
             m = new BackupJob(() -> pg.url(db), new JdbcDatabase(), dumpTool(), List.of(local), Clock.systemUTC(),
-                    Duration.ofMinutes(10)).run(Tier.MANUAL).manifest();
+                    Duration.ofMinutes(10)).run(Tier.MANUAL, Reporter.NONE).manifest();
             long before = inserted.get();
             while (inserted.get() < before + 20) {
                 Thread.sleep(5);
@@ -138,7 +139,7 @@ class BackupRoundTripIT {
             writer.join();
         }
         String target = pg.createDatabase("busy_restored");
-        new RestoreJob(new JdbcDatabase(), dumpTool(), dir.resolve("scratch")).run(local, m.id(), pg.url(target));
+        new RestoreJob(new JdbcDatabase(), dumpTool(), dir.resolve("scratch")).run(local, m.id(), pg.url(target), Reporter.NONE);
 
         Map<String, Long> restored = Fingerprint.rowCounts(pg, target);
         assertEquals(m.rowCounts(), restored, "the manifest describes exactly what the archive holds");

@@ -4,6 +4,7 @@ import com.azure.core.util.BinaryData;
 import com.azure.storage.blob.BlobContainerClient;
 import com.azure.storage.blob.BlobServiceClient;
 import com.azure.storage.blob.models.BlobItem;
+import com.shiftsync.backup.port.Reporter;
 import com.shiftsync.backup.adapter.blob.BlobUploadStore;
 import com.shiftsync.backup.adapter.blob.StorageClients;
 import com.shiftsync.backup.prune.PruneJob;
@@ -50,7 +51,7 @@ public final class UploadsSweepBenchmark {
             PruneJob job = new PruneJob(List.of(), new PruneJob.UploadsTtl(
                     new BlobUploadStore(container, BlobUploadStore.PAGE_SIZE, parallel), Duration.ofHours(24)),
                     Duration.ofHours(24), Clock.offset(Clock.systemUTC(), Duration.ofHours(25)));
-            PruneReport report = job.run(false);
+            PruneReport report = job.run(false, Reporter.NONE);
             if (report.uploads().deleted() != count || report.failed()) {
                 throw new IllegalStateException("the sweep deleted " + report.uploads().deleted() + ": "
                         + report.problems());

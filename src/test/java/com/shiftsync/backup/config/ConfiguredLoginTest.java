@@ -183,9 +183,9 @@ class ConfiguredLoginTest {
         App app = new App(settings("DATABASE_URL", URL, "DATABASE_PASSWORD_SECRET", "shiftsync-db-password",
                 "SHIFTSYNC_DB_PASSWORD", password), Clock.systemUTC());
 
-        DatabaseUrl target = app.passwordFor(DatabaseUrl.parse(
+        DatabaseUrl target = app.login().forTarget(DatabaseUrl.parse(
                 "postgresql://shiftsync_admin@db.example.com:5432/shiftsync_restore_test"));
-        DatabaseUrl other = app.passwordFor(DatabaseUrl.parse("postgresql://someone@db.example.com:5432/x"));
+        DatabaseUrl other = app.login().forTarget(DatabaseUrl.parse("postgresql://someone@db.example.com:5432/x"));
 
         assertEquals(password, target.password());
         assertNull(other.password());

@@ -1,6 +1,7 @@
 package com.shiftsync.backup.credentials;
 
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+import com.shiftsync.backup.port.Reporter;
 import com.shiftsync.backup.backup.BackupResult;
 import com.shiftsync.backup.config.App;
 import com.shiftsync.backup.config.Settings;
@@ -108,21 +109,21 @@ class KeyVaultSecretSourceIT {
         Path backups = dir.resolve("backups");
         App app = new App(new Settings(settings(vault.url(), backups)), steppingClock());
 
-        BackupResult one = app.backupJob(true, false).run(Tier.MANUAL);
+        BackupResult one = app.backupToLocal().run(Tier.MANUAL, Reporter.NONE);
         CapturedOutput.record(one.toString());
         assertEquals(Fingerprint.rowCounts(cluster, database), one.manifest().rowCounts());
 
         // the operator rotates: PostgreSQL first ...
         setRolePassword(second);
         ShiftSyncException stale = assertThrows(ShiftSyncException.class,
-                () -> app.backupJob(true, false).run(Tier.MANUAL));
+                () -> app.backupToLocal().run(Tier.MANUAL, Reporter.NONE));
         CapturedOutput.record(ShiftSyncException.wrap(stale));
         assertTrue(stale.getMessage().contains("password authentication failed"), stale.getMessage());
         assertEquals(List.of(one.manifest().id()), manifestIds(backups), "the failed run left nothing");
 
         // ... then the vault: the same process picks the new password up at the next run
         vault.put(SECRET, second);
-        BackupResult three = app.backupJob(true, false).run(Tier.MANUAL);
+        BackupResult three = app.backupToLocal().run(Tier.MANUAL, Reporter.NONE);
         CapturedOutput.record(three.toString());
         assertEquals(List.of(one.manifest().id(), three.manifest().id()), manifestIds(backups));
         CapturedOutput.recordFiles(backups);

@@ -4,6 +4,7 @@ import com.azure.core.util.BinaryData;
 import com.azure.storage.blob.BlobContainerClient;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.microsoft.azure.functions.HttpResponseMessage;
+import com.shiftsync.backup.port.Reporter;
 import com.shiftsync.backup.adapter.blob.BlobAuditLog;
 import com.shiftsync.backup.adapter.blob.StorageClients;
 import com.shiftsync.backup.config.App;
@@ -15,7 +16,7 @@ import com.shiftsync.backup.domain.ShiftSyncException;
 import com.shiftsync.backup.domain.Tier;
 import com.shiftsync.backup.port.WorkQueue;
 import com.shiftsync.backup.restore.RestoreCheck;
-import com.shiftsync.backup.telemetry.Metrics;
+import com.shiftsync.backup.domain.Metric;
 import com.shiftsync.backup.testing.Azurite;
 import com.shiftsync.backup.testing.CliRun;
 import com.shiftsync.backup.testing.FakeExecutionContext;
@@ -93,7 +94,7 @@ class FromBackupRestoreIT {
         App app = new App(new Settings(Map.of("DATABASE_URL", pg.urlText(production),
                 "AZURE_STORAGE_CONNECTION_STRING", Azurite.shared().connectionString(),
                 "BACKUP_CONTAINER", container)), Clock.systemUTC());
-        backup = app.backupJob(false, true).run(Tier.DAILY).manifest();
+        backup = app.backupToAzure().run(Tier.DAILY, Reporter.NONE).manifest();
     }
 
     @BeforeEach
@@ -236,7 +237,7 @@ class FromBackupRestoreIT {
         JsonNode restored = event(worker, "ShiftSync.Restore.Succeeded");
         assertEquals(id, restored.get("operationId").asText());
         assertEquals(5, restored.get("tables").asInt());
-        assertTrue(metrics.collectAllMetrics().stream().map(MetricData::getName).anyMatch(Metrics.RESTORE_DURATION::equals));
+        assertTrue(metrics.collectAllMetrics().stream().map(MetricData::getName).anyMatch(Metric.RESTORE_DURATION.id()::equals));
 
         JsonNode done = status(id);
         assertEquals("Succeeded", done.get("status").asText());
@@ -458,7 +459,7 @@ class FromBackupRestoreIT {
             + "over HTTP), nothing is restored; the host's redelivery does nothing")
     void tamperedArchive() throws IOException {
         App maker = new App(new Settings(env), Clock.systemUTC());
-        Manifest manual = maker.backupJob(false, true).run(Tier.MANUAL).manifest();
+        Manifest manual = maker.backupToAzure().run(Tier.MANUAL, Reporter.NONE).manifest();
         BlobContainerClient blobs = blobs(container);
         String name = "manual/" + manual.backupId().archiveName();
         byte[] bytes = blobs.getBlobClient(name).downloadContent().toBytes();
@@ -530,7 +531,7 @@ class FromBackupRestoreIT {
         App first = app();
         com.shiftsync.backup.domain.Operation op = first.operationStore().find(id).orElseThrow();
         first.operationStore().save(op.started(clock.instant(), Map.of("attempts", "1"), Map.of()));
-        first.restoreJob().run(first.azureStore(), backup.id(), pg.url(target));
+        first.restoreJob().run(first.azureStore(), backup.id(), pg.url(target), Reporter.NONE);
         pg.execute(target, "INSERT INTO organisations (name) VALUES ('written after the restore')");
 
         clock.advance(Duration.ofMinutes(10));

@@ -17,7 +17,7 @@ import com.shiftsync.backup.domain.Manifest;
 import com.shiftsync.backup.domain.ShiftSyncException;
 import com.shiftsync.backup.domain.Tier;
 import com.shiftsync.backup.port.BackupStore;
-import com.shiftsync.backup.telemetry.Metrics;
+import com.shiftsync.backup.domain.Metric;
 import com.shiftsync.backup.testing.Azurite;
 import com.shiftsync.backup.testing.CliRun;
 import com.shiftsync.backup.testing.FakeExecutionContext;
@@ -137,8 +137,8 @@ class MonitoringFunctionsIT {
         assertEquals(m.id(), healthy.get("newestBackupId").asText());
         assertEquals(List.of(), events(monitor, "ShiftSync.Alert"));
 
-        assertEquals(List.of(Metrics.BACKUP_AGE, Metrics.BACKUP_DURATION, Metrics.BACKUP_SIZE, Metrics.MONITOR_ALERTS,
-                Metrics.RESTORE_DURATION, Metrics.VERIFY_RESULT), metricNames(), "the export path records too");
+        assertEquals(List.of(Metric.BACKUP_AGE.id(), Metric.BACKUP_DURATION.id(), Metric.BACKUP_SIZE.id(),
+                Metric.MONITOR_ALERTS.id(), Metric.RESTORE_DURATION.id(), Metric.VERIFY_RESULT.id()), metricNames(), "the export path records too");
 
         FakeRequest request = new FakeRequest();
         HttpResponseMessage response = new MonitorFunctions(app).status(request, new FakeExecutionContext("backupStatus"));

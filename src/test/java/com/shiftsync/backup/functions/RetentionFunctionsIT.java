@@ -55,7 +55,7 @@ class RetentionFunctionsIT {
     void prunes() throws IOException {
         String container = "fnprune-" + Long.toHexString(System.nanoTime());
         App app = new App(new Settings(env(container)), Clock.fixed(NOW, ZoneOffset.UTC));
-        BlobBackupStore azure = app.azureStore();
+        BlobBackupStore azure = (BlobBackupStore) app.azureStore();
         long dailyBytes = 0;
         for (int k = 0; k < 35; k++) {
             Manifest m = SimulatedBackups.backup(azure, Tier.DAILY, NOW.minus(Duration.ofDays(k)).minusSeconds(3600));

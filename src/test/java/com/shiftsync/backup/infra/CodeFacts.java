@@ -2,7 +2,6 @@ package com.shiftsync.backup.infra;
 
 import com.shiftsync.backup.config.Setting;
 import com.shiftsync.backup.domain.Tier;
-import com.shiftsync.backup.telemetry.JobEvent;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -33,7 +32,7 @@ import java.util.stream.Stream;
  *   <li>queues: the queue of every Queue trigger or output binding, and the string constants
  *       of the port types named {@code *Queue} (the queues the app sends to);</li>
  *   <li>tiers: {@link Tier#folder()} of every tier (the backup container's prefixes);</li>
- *   <li>events: the {@code ShiftSync.*} names in {@link JobEvent}.</li>
+ *   <li>events: the {@code ShiftSync.*} names the code defines (string constants, each job's own).</li>
  * </ul>
  * The settings infra must not set are listed here too, each with its reason.
  */
@@ -156,15 +155,17 @@ final class CodeFacts {
         return Arrays.stream(Tier.values()).map(Tier::folder).toList();
     }
 
-    /** Every ShiftSync.* event name JobEvent defines. */
+    /** Every ShiftSync.* event name the code defines: the string constants of every class. */
     static Set<String> events() {
         Set<String> events = new TreeSet<>();
-        for (Field f : JobEvent.class.getDeclaredFields()) {
-            int m = f.getModifiers();
-            if (Modifier.isStatic(m) && Modifier.isFinal(m) && f.getType() == String.class) {
-                String value = (String) get(f);
-                if (value.startsWith("ShiftSync.")) {
-                    events.add(value);
+        for (Class<?> type : classes()) {
+            for (Field f : type.getDeclaredFields()) {
+                int m = f.getModifiers();
+                if (Modifier.isStatic(m) && Modifier.isFinal(m) && f.getType() == String.class) {
+                    String value = (String) get(f);
+                    if (value != null && value.startsWith("ShiftSync.")) {
+                        events.add(value);
+                    }
                 }
             }
         }

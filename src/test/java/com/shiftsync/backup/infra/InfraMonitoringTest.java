@@ -134,7 +134,7 @@ class InfraMonitoringTest {
                 }
             }
         }
-        assertEquals(List.of(), unknown, "not an event of telemetry.JobEvent");
+        assertEquals(List.of(), unknown, "not an event the app defines");
         assertTrue(known.containsAll(List.of("ShiftSync.Backup.Succeeded", "ShiftSync.Backup.Failed")));
     }
 

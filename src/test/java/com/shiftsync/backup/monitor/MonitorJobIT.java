@@ -125,7 +125,7 @@ class MonitorJobIT {
 
     static StatusReport evaluate(List<Planted> history) {
         StatusReport report = new MonitorJob(Clock.fixed(NOW, ZoneOffset.UTC), MonitorPolicy.defaults())
-                .run(plant(history));
+                .read(plant(history));
         CapturedOutput.record(report.toString());
         return report;
     }

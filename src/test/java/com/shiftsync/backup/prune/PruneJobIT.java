@@ -1,5 +1,6 @@
 package com.shiftsync.backup.prune;
 
+import com.shiftsync.backup.port.Reporter;
 import com.shiftsync.backup.adapter.blob.BlobBackupStore;
 import com.shiftsync.backup.adapter.blob.StorageClients;
 import com.shiftsync.backup.adapter.local.LocalBackupStore;
@@ -101,7 +102,7 @@ class PruneJobIT {
         assertEquals(7 + 5, localExpected.size());
         assertEquals(30 + 5, azureExpected.size());
 
-        PruneReport report = app.pruneJob().run(false);
+        PruneReport report = app.pruneJob().run(false, Reporter.NONE);
         assertFalse(report.failed(), report.problems().toString());
         assertEquals(localExpected, ids(app.localStore()));
         assertEquals(azureExpected, ids(app.azureStore()));
@@ -112,7 +113,7 @@ class PruneJobIT {
         assertEquals(90 + 13 - 35, report.stores().get(1).deleted().size());
         assertTrue(report.uploads().missing(), "no uploads container: nothing to sweep");
 
-        PruneReport again = app.pruneJob().run(false);
+        PruneReport again = app.pruneJob().run(false, Reporter.NONE);
         assertEquals(List.of(), again.stores().get(0).deleted(), "a second prune finds nothing more to do");
         assertEquals(azureExpected, ids(app.azureStore()));
     }
@@ -148,7 +149,7 @@ class PruneJobIT {
         store.putRecord(Tier.DAILY, BackupId.parse(failedVerification), "verification", "{\"passed\":false}");
 
         PruneReport report = new PruneJob(List.of(new PruneJob.Target(store, LOCAL)), null, Duration.ofHours(24), CLOCK)
-                .run(false);
+                .run(false, Reporter.NONE);
 
         assertFalse(report.failed(), report.problems().toString());
         assertEquals(new TreeSet<>(Set.of(lastDaily, lastWeekly, verified)), ids(store));
@@ -179,7 +180,7 @@ class PruneJobIT {
         expected.addAll(made.get(Tier.WEEKLY));
         CrashingStore crashing = new CrashingStore(store, 3);
         PruneReport first = new PruneJob(List.of(new PruneJob.Target(crashing, LOCAL)), null, Duration.ofHours(24),
-                CLOCK).run(false);
+                CLOCK).run(false, Reporter.NONE);
 
         assertTrue(first.failed());
         String error = first.errors().get(0);
@@ -192,7 +193,7 @@ class PruneJobIT {
         assertEquals(1, orphans.size(), "the interrupted backup is an archive without a manifest: " + orphans);
 
         PruneReport second = new PruneJob(List.of(new PruneJob.Target(store, LOCAL)), null, Duration.ofHours(24), CLOCK)
-                .run(false);
+                .run(false, Reporter.NONE);
         assertFalse(second.failed(), second.problems().toString());
         assertEquals(List.copyOf(orphans), second.stores().get(0).orphansDeleted());
         assertEquals(expected, ids(store));
@@ -210,8 +211,8 @@ class PruneJobIT {
         BackupId atGrace = SimulatedBackups.orphan(store, Tier.WEEKLY, NOW.minus(Duration.ofHours(24)));
         PruneJob job = new PruneJob(List.of(new PruneJob.Target(store, LOCAL)), null, Duration.ofHours(24), CLOCK);
 
-        PruneReport dry = job.run(true);
-        PruneReport report = job.run(false);
+        PruneReport dry = job.run(true, Reporter.NONE);
+        PruneReport report = job.run(false, Reporter.NONE);
 
         assertEquals(dry.stores().get(0).orphans(), report.stores().get(0).orphans());
         assertEquals(List.of(old.toString()), report.stores().get(0).orphansDeleted());
@@ -232,11 +233,11 @@ class PruneJobIT {
         byte[] data = SimulatedBackups.archiveBytes(running);
         try (ArchiveWriter w = store.createArchive(Tier.DAILY, running)) {
             w.write(data, 0, data.length);
-            live.run(false);
+            live.run(false, Reporter.NONE);
             w.commit();
         }
         SimulatedBackups.orphan(store, Tier.MANUAL, oldIdFreshWrite.startedAt());
-        PruneReport during = live.run(false);
+        PruneReport during = live.run(false, Reporter.NONE);
         assertEquals(List.of(), during.stores().get(0).orphansDeleted(), during.stores().get(0).orphans().toString());
         try (InputStream in = store.openArchive(Tier.DAILY, running)) {
             assertArrayEquals(data, in.readAllBytes());
@@ -250,7 +251,7 @@ class PruneJobIT {
         Map<String, String> env = Map.of("BACKUP_DIR", dir.resolve("kd").toString());
         App app = new App(new Settings(env), CLOCK);
         Map<Tier, List<String>> made = simulateDays(app.localStore(), 40);
-        PruneReport report = app.localPruneJob(Tier.DAILY, 14).run(false);
+        PruneReport report = app.localPruneJob(Tier.DAILY, 14).run(false, Reporter.NONE);
         assertFalse(report.failed());
         Set<String> left = ids(app.localStore());
         for (int k = 0; k < 40; k++) {
@@ -262,7 +263,7 @@ class PruneJobIT {
         Map<Tier, List<String>> ancient = simulateDays(new LocalBackupStore(dir.resolve("kd2")), 1);
         App old = new App(new Settings(Map.of("BACKUP_DIR", dir.resolve("kd2").toString())),
                 Clock.offset(CLOCK, Duration.ofDays(400)));
-        assertEquals(List.of(), old.localPruneJob(Tier.DAILY, 1).run(false).stores().get(0).deleted());
+        assertEquals(List.of(), old.localPruneJob(Tier.DAILY, 1).run(false, Reporter.NONE).stores().get(0).deleted());
         assertEquals(Set.of(ancient.get(Tier.DAILY).get(0), ancient.get(Tier.WEEKLY).get(0)),
                 ids(new LocalBackupStore(dir.resolve("kd2"))));
     }

@@ -3,6 +3,7 @@ package com.shiftsync.backup.prune;
 import com.azure.core.util.BinaryData;
 import com.azure.storage.blob.BlobContainerClient;
 import com.azure.storage.blob.models.BlobItem;
+import com.shiftsync.backup.port.Reporter;
 import com.shiftsync.backup.adapter.blob.BlobUploadStore;
 import com.shiftsync.backup.adapter.blob.StorageClients;
 import com.shiftsync.backup.port.SweepResult;
@@ -50,7 +51,7 @@ class UploadsSweepIT {
         Instant lastModified = c.getBlobClient("shifts/roster.pdf").getProperties().getLastModified().toInstant();
         Clock clock = Clock.fixed(lastModified.plus(after), ZoneOffset.UTC);
         PruneReport report = new PruneJob(List.of(), new PruneJob.UploadsTtl(new BlobUploadStore(c), TTL),
-                Duration.ofHours(24), clock).run(false);
+                Duration.ofHours(24), clock).run(false, Reporter.NONE);
         assertFalse(report.failed(), report.problems().toString());
         assertEquals(lastModified.plus(after).minus(TTL), report.uploadsCutoff());
         assertEquals(report.uploads().deleted() == 0, c.getBlobClient("shifts/roster.pdf").exists());

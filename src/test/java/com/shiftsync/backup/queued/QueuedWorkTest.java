@@ -1,12 +1,15 @@
 package com.shiftsync.backup.queued;
 
 import com.shiftsync.backup.adapter.queue.QueueClients;
+import com.shiftsync.backup.backup.BackupMessage;
 import com.shiftsync.backup.domain.Caller;
+import com.shiftsync.backup.domain.DatabaseName;
 import com.shiftsync.backup.domain.Operation;
 import com.shiftsync.backup.domain.OperationKind;
 import com.shiftsync.backup.domain.OperationStatus;
 import com.shiftsync.backup.domain.ShiftSyncException;
 import com.shiftsync.backup.domain.Tier;
+import com.shiftsync.backup.restore.RestoreMessage;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -30,7 +33,7 @@ class QueuedWorkTest {
     @ParameterizedTest
     @ValueSource(strings = {"shiftsync_restored", "_scratch", "a", "shiftsync_restored_20240115_120000", "db2"})
     void goodNames(String name) {
-        assertEquals(name, FromBackupRestoreJob.checkName(name));
+        assertEquals(name, DatabaseName.check("targetDatabase", name));
     }
 
     @ParameterizedTest(name = "{0}: {1}")
@@ -45,19 +48,19 @@ class QueuedWorkTest {
             "a234567890123456789012345678901234567890123456789012345678901234|at most 63",
     })
     void badNames(String name, String reason) {
-        ShiftSyncException e = assertThrows(ShiftSyncException.class, () -> FromBackupRestoreJob.checkName(name));
+        ShiftSyncException e = assertThrows(ShiftSyncException.class, () -> DatabaseName.check("targetDatabase", name));
         assertTrue(e.getMessage().contains(reason), e.getMessage());
     }
 
     @Test
     @DisplayName("the default target: <database>_restored_<stamp>, lowercase, a valid name of at most 63 characters")
     void defaultName() {
-        assertEquals("shiftsync_restored_20240115_120000", FromBackupRestoreJob.defaultName("shiftsync", T0));
-        assertEquals("shift_sync_restored_20240115_120000", FromBackupRestoreJob.defaultName("Shift-Sync", T0));
-        assertEquals("db_1st_restored_20240115_120000", FromBackupRestoreJob.defaultName("1st", T0));
-        String longName = FromBackupRestoreJob.defaultName("x".repeat(80), T0);
+        assertEquals("shiftsync_restored_20240115_120000", DatabaseName.restoredName("shiftsync", T0));
+        assertEquals("shift_sync_restored_20240115_120000", DatabaseName.restoredName("Shift-Sync", T0));
+        assertEquals("db_1st_restored_20240115_120000", DatabaseName.restoredName("1st", T0));
+        String longName = DatabaseName.restoredName("x".repeat(80), T0);
         assertEquals(63, longName.length());
-        FromBackupRestoreJob.checkName(longName);
+        DatabaseName.check("targetDatabase", longName);
     }
 
     @Test

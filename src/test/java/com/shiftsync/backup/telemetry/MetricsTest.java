@@ -1,12 +1,18 @@
 package com.shiftsync.backup.telemetry;
 
+import com.shiftsync.backup.backup.BackupEvents;
 import com.shiftsync.backup.backup.BackupResult;
 import com.shiftsync.backup.domain.Alert;
 import com.shiftsync.backup.domain.AlertCode;
 import com.shiftsync.backup.domain.Manifest;
+import com.shiftsync.backup.domain.Metric;
 import com.shiftsync.backup.domain.Tier;
+import com.shiftsync.backup.monitor.MonitorEvents;
 import com.shiftsync.backup.monitor.StatusReport;
+import com.shiftsync.backup.port.Reporter;
 import com.shiftsync.backup.verify.Verification;
+import com.shiftsync.backup.verify.VerifyEvents;
+import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.opentelemetry.sdk.metrics.SdkMeterProvider;
@@ -25,12 +31,17 @@ import java.time.ZoneOffset;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.logging.Logger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The metrics as the Application Insights agent would collect them, read with the SDK's in-memory reader. */
 class MetricsTest {
+    static final AttributeKey<String> TIER = AttributeKey.stringKey("tier");
+    static final AttributeKey<String> OUTCOME = AttributeKey.stringKey("outcome");
+    static final AttributeKey<String> KIND = AttributeKey.stringKey("kind");
+    static final AttributeKey<String> CODE = AttributeKey.stringKey("code");
 
     /** A clock the test moves. */
     static final class MovingClock extends Clock {
@@ -80,33 +91,36 @@ class MetricsTest {
         Instant start = Instant.parse("2024-03-20T02:00:00Z");
         MovingClock clock = new MovingClock(start.plusSeconds(90));
         Metrics metrics = new Metrics(sdk, clock);
+        Logger quiet = Logger.getAnonymousLogger();
+        quiet.setUseParentHandlers(false);
+        Reporter reporter = new LogReporter(quiet, metrics, null);
 
         Manifest m = new Manifest("shiftsync_backup_20240320_020000", "shiftsync", Tier.DAILY, start,
                 start.plusSeconds(80), 123_456, "ab".repeat(32), "15.8", "pg_dump (PostgreSQL) 15.8", null,
                 Map.of("public.shifts", 2000L));
-        metrics.backupSucceeded(new BackupResult(m, Duration.ofSeconds(80), List.of("azure")));
-        metrics.backupFailed(Tier.WEEKLY, Duration.ofMillis(2500));
-        metrics.verified(new Verification(m.id(), Tier.DAILY, "azure", false, clock.instant(), "compare", "differs", 1,
-                List.of(), List.of(), "shiftsync_verify_x", true, 1, 1000, 30_000, 45_000, List.of(), null));
+        BackupEvents.succeeded(new BackupResult(m, Duration.ofSeconds(80), List.of("azure")), reporter);
+        BackupEvents.failed(Tier.WEEKLY, Duration.ofMillis(2500), new IllegalStateException("x"), reporter);
+        VerifyEvents.verified(new Verification(m.id(), Tier.DAILY, "azure", false, clock.instant(), "compare", "differs", 1,
+                List.of(), List.of(), "shiftsync_verify_x", true, 1, 1000, 30_000, 45_000, List.of(), null), reporter);
 
         Collection<MetricData> first = reader.collectAllMetrics();
-        HistogramPointData size = metric(first, Metrics.BACKUP_SIZE).getHistogramData().getPoints().iterator().next();
+        HistogramPointData size = metric(first, Metric.BACKUP_SIZE.id()).getHistogramData().getPoints().iterator().next();
         assertEquals(123_456, size.getSum());
-        assertEquals(Attributes.of(Metrics.TIER, "daily"), size.getAttributes());
-        assertEquals("By", metric(first, Metrics.BACKUP_SIZE).getUnit());
-        List<HistogramPointData> durations = List.copyOf(metric(first, Metrics.BACKUP_DURATION).getHistogramData()
+        assertEquals(Attributes.of(TIER, "daily"), size.getAttributes());
+        assertEquals("By", metric(first, Metric.BACKUP_SIZE.id()).getUnit());
+        List<HistogramPointData> durations = List.copyOf(metric(first, Metric.BACKUP_DURATION.id()).getHistogramData()
                 .getPoints());
         assertEquals(2, durations.size());
         assertTrue(durations.stream().anyMatch(p -> p.getSum() == 80.0
-                && p.getAttributes().equals(Attributes.of(Metrics.TIER, "daily", Metrics.OUTCOME, "succeeded"))));
+                && p.getAttributes().equals(Attributes.of(TIER, "daily", OUTCOME, "succeeded"))));
         assertTrue(durations.stream().anyMatch(p -> p.getSum() == 2.5
-                && p.getAttributes().equals(Attributes.of(Metrics.TIER, "weekly", Metrics.OUTCOME, "failed"))));
-        assertEquals(0.025, gauge(metric(first, Metrics.BACKUP_AGE), Attributes.of(Metrics.TIER, "daily")), 1e-9);
-        assertEquals(0, longGauge(metric(first, Metrics.VERIFY_RESULT), Attributes.of(Metrics.TIER, "daily")));
-        HistogramPointData restore = metric(first, Metrics.RESTORE_DURATION).getHistogramData().getPoints()
+                && p.getAttributes().equals(Attributes.of(TIER, "weekly", OUTCOME, "failed"))));
+        assertEquals(0.025, gauge(metric(first, Metric.BACKUP_AGE.id()), Attributes.of(TIER, "daily")), 1e-9);
+        assertEquals(0, longGauge(metric(first, Metric.VERIFY_RESULT.id()), Attributes.of(TIER, "daily")));
+        HistogramPointData restore = metric(first, Metric.RESTORE_DURATION.id()).getHistogramData().getPoints()
                 .iterator().next();
         assertEquals(45.0, restore.getSum());
-        assertEquals(Attributes.of(Metrics.KIND, "verify", Metrics.TIER, "daily"), restore.getAttributes());
+        assertEquals(Attributes.of(KIND, "verify", TIER, "daily"), restore.getAttributes());
 
         clock.now = start.plus(Duration.ofHours(30));
         StatusReport report = new StatusReport(clock.now, "azure", false,
@@ -115,15 +129,15 @@ class MetricsTest {
                 new StatusReport.VerificationStatus(35, m.id(), Tier.DAILY, clock.now, true, null, clock.now),
                 new StatusReport.RestoreTimes(120, List.of()),
                 List.of(new Alert(AlertCode.BACKUP_MISSING, Tier.DAILY, "no daily backup in the last 26 h")));
-        metrics.monitored(report);
+        MonitorEvents.monitored(report, reporter);
 
         Collection<MetricData> second = reader.collectAllMetrics();
-        assertEquals(30.0, gauge(metric(second, Metrics.BACKUP_AGE), Attributes.of(Metrics.TIER, "daily")), 1e-9,
+        assertEquals(30.0, gauge(metric(second, Metric.BACKUP_AGE.id()), Attributes.of(TIER, "daily")), 1e-9,
                 "the age grows with the clock between monitor runs");
-        assertEquals(1, longGauge(metric(second, Metrics.VERIFY_RESULT), Attributes.of(Metrics.TIER, "daily")));
-        MetricData alerts = metric(second, Metrics.MONITOR_ALERTS);
-        assertEquals(1, longGauge(alerts, Attributes.of(Metrics.CODE, "backup-missing")));
-        assertEquals(0, longGauge(alerts, Attributes.of(Metrics.CODE, "size-anomaly")));
+        assertEquals(1, longGauge(metric(second, Metric.VERIFY_RESULT.id()), Attributes.of(TIER, "daily")));
+        MetricData alerts = metric(second, Metric.MONITOR_ALERTS.id());
+        assertEquals(1, longGauge(alerts, Attributes.of(CODE, "backup-missing")));
+        assertEquals(0, longGauge(alerts, Attributes.of(CODE, "size-anomaly")));
         assertEquals(AlertCode.values().length, alerts.getLongGaugeData().getPoints().size(),
                 "every code reports, so an alert rule sees 0 as well as 1");
     }
@@ -132,6 +146,8 @@ class MetricsTest {
     @DisplayName("without an agent the metrics are a no-op that costs nothing and throws nothing")
     void noop() {
         Metrics metrics = Metrics.noop(Clock.systemUTC());
-        metrics.backupFailed(Tier.DAILY, Duration.ofSeconds(1));
+        metrics.record(Metric.BACKUP_DURATION, 1.0, Map.of("tier", "daily", "outcome", "failed"));
+        metrics.record(Metric.BACKUP_AGE, 1.0, Map.of("tier", "daily"));
+        metrics.reset(Metric.BACKUP_AGE);
     }
 }

@@ -13,13 +13,18 @@ import java.util.concurrent.TimeUnit;
 /**
  * The packaged CLI ({@code target/shiftsync-backup.jar}) run as a user runs it: its own
  * process, an environment of our choosing and nothing inherited that could point at a
- * real service.
+ * real service. Its stderr is a pipe, not a terminal, so the CLI writes it as a log: each
+ * line after a UTC timestamp, and its jobs' JSON events among the lines for people.
  *
- * @param exitCode what the process returned
- * @param stdout   standard output
- * @param stderr   standard error
+ * @param exitCode  what the process returned
+ * @param stdout    standard output
+ * @param stderr    what stderr says to people: its lines without their timestamps, the events left out
+ * @param rawStderr standard error as written
  */
-public record CliRun(int exitCode, String stdout, String stderr) {
+public record CliRun(int exitCode, String stdout, String stderr, String rawStderr) {
+    /** The timestamp the CLI starts each line of a log with. */
+    public static final java.util.regex.Pattern STAMP = java.util.regex.Pattern.compile(
+            "^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}Z ");
     public static final Path JAR = Path.of("target", "shiftsync-backup.jar").toAbsolutePath();
 
     public static CliRun run(Map<String, String> env, String... args) {
@@ -56,8 +61,9 @@ public record CliRun(int exitCode, String stdout, String stderr) {
                 p.destroyForcibly();
                 throw new IllegalStateException("the CLI did not finish within 300 s");
             }
-            CliRun run = new CliRun(p.exitValue(), out.get(), err.get());
-            CapturedOutput.record(run.stdout() + run.stderr());
+            String raw = err.get();
+            CliRun run = new CliRun(p.exitValue(), out.get(), forPeople(raw), raw);
+            CapturedOutput.record(run.stdout() + run.rawStderr());
             return run;
         } catch (Exception e) {
             throw new IllegalStateException(e);
@@ -70,6 +76,34 @@ public record CliRun(int exitCode, String stdout, String stderr) {
         } catch (IOException e) {
             return "";
         }
+    }
+
+    /** The raw stderr's lines without timestamps and without the event lines. */
+    static String forPeople(String raw) {
+        StringBuilder text = new StringBuilder();
+        for (String line : raw.split("\n", -1)) {
+            String bare = STAMP.matcher(line).replaceFirst("");
+            if (!bare.startsWith("{\"event\":")) {
+                text.append(bare).append('\n');
+            }
+        }
+        return text.length() == 0 ? "" : text.substring(0, text.length() - 1);
+    }
+
+    /** The events the CLI's jobs reported, in order. */
+    public List<com.fasterxml.jackson.databind.JsonNode> events() {
+        List<com.fasterxml.jackson.databind.JsonNode> events = new ArrayList<>();
+        for (String line : rawStderr.split("\n")) {
+            String bare = STAMP.matcher(line).replaceFirst("");
+            if (bare.startsWith("{\"event\":")) {
+                try {
+                    events.add(com.shiftsync.backup.domain.Json.MAPPER.readTree(bare));
+                } catch (IOException e) {
+                    throw new AssertionError("an event line that is not JSON: " + line, e);
+                }
+            }
+        }
+        return events;
     }
 
     /** The lines of stderr that are not warnings. */

@@ -1,6 +1,7 @@
 package com.shiftsync.backup.verify;
 
 import com.azure.storage.blob.BlobContainerClient;
+import com.shiftsync.backup.port.Reporter;
 import com.shiftsync.backup.adapter.blob.BlobBackupStore;
 import com.shiftsync.backup.adapter.blob.StorageClients;
 import com.shiftsync.backup.adapter.local.LocalBackupStore;
@@ -88,7 +89,7 @@ class VerifyJobIT {
 
     static Manifest backup(BackupStore store, Tier tier) {
         return new BackupJob(() -> pg.url(db), new JdbcDatabase(), dumpTool(), List.of(store), Clock.systemUTC(),
-                Duration.ofMinutes(10)).run(tier).manifest();
+                Duration.ofMinutes(10)).run(tier, Reporter.NONE).manifest();
     }
 
     private VerifyJob job(int jobs) {
@@ -109,7 +110,7 @@ class VerifyJobIT {
         Manifest m = backup(blob, Tier.DAILY);
         Instant before = Instant.now();
 
-        Verification v = job(1).run(blob, "latest");
+        Verification v = job(1).run(blob, "latest", Reporter.NONE);
         CapturedOutput.record(v.toJson());
 
         assertTrue(v.passed(), v.toString());
@@ -134,7 +135,7 @@ class VerifyJobIT {
     void parallelJobs() {
         LocalBackupStore local = new LocalBackupStore(dir.resolve("backups"));
         Manifest m = backup(local, Tier.WEEKLY);
-        Verification v = job(3).run(local, m.id());
+        Verification v = job(3).run(local, m.id(), Reporter.NONE);
         assertTrue(v.passed(), v.toString());
         assertEquals(3, v.jobs());
     }
@@ -149,7 +150,7 @@ class VerifyJobIT {
         counts.put("public.shifts", counts.get("public.shifts") + 1);
         plant(real, good, store, counts);
 
-        Verification v = job(1).run(store, "latest");
+        Verification v = job(1).run(store, "latest", Reporter.NONE);
         CapturedOutput.record(v.toJson());
 
         assertFalse(v.passed());
@@ -177,7 +178,7 @@ class VerifyJobIT {
         }
         assertEquals(m.sizeBytes(), Files.size(archive), "same size: only the checksum can tell");
 
-        Verification v = job(1).run(local, m.id());
+        Verification v = job(1).run(local, m.id(), Reporter.NONE);
         CapturedOutput.record(v.toJson());
 
         assertRefused(v, m);
@@ -198,7 +199,7 @@ class VerifyJobIT {
         container.getBlobClient("daily/" + m.backupId().archiveName())
                 .upload(com.azure.core.util.BinaryData.fromBytes(cut), true);
 
-        Verification v = job(1).run(blob, "latest");
+        Verification v = job(1).run(blob, "latest", Reporter.NONE);
         CapturedOutput.record(v.toJson());
 
         assertRefused(v, m);
@@ -219,7 +220,7 @@ class VerifyJobIT {
                 throw new ShiftSyncException(ErrorCode.JOB_FAILED, "pg_restore: error: simulated failure");
             }
         };
-        Verification v = job(1, failing).run(local, m.id());
+        Verification v = job(1, failing).run(local, m.id(), Reporter.NONE);
         assertFalse(v.passed());
         assertEquals("restore", v.stage());
         assertEquals("pg_restore: error: simulated failure", v.reason());
@@ -242,7 +243,7 @@ class VerifyJobIT {
             pg.execute("postgres", "CREATE DATABASE \"" + name + "\"");
         }
         try (java.sql.Connection session = pg.connect(inUse)) {
-            Verification v = job(1).run(local, m.id());
+            Verification v = job(1).run(local, m.id(), Reporter.NONE);
             CapturedOutput.record(v.toJson());
 
             assertTrue(v.passed(), v.toString());
@@ -262,9 +263,9 @@ class VerifyJobIT {
     @DisplayName("no such backup: NOT_FOUND, nothing created; a bad id: BAD_INPUT")
     void nothingToTest() {
         LocalBackupStore local = new LocalBackupStore(dir.resolve("empty"));
-        ShiftSyncException none = assertThrows(ShiftSyncException.class, () -> job(1).run(local, "latest"));
+        ShiftSyncException none = assertThrows(ShiftSyncException.class, () -> job(1).run(local, "latest", Reporter.NONE));
         assertEquals(ErrorCode.NOT_FOUND, none.code());
-        ShiftSyncException bad = assertThrows(ShiftSyncException.class, () -> job(1).run(local, "last-tuesday"));
+        ShiftSyncException bad = assertThrows(ShiftSyncException.class, () -> job(1).run(local, "last-tuesday", Reporter.NONE));
         assertEquals(ErrorCode.BAD_INPUT, bad.code());
         assertEquals(0, creates.get());
     }

@@ -99,12 +99,12 @@ final class BlobArchiveWriter implements ArchiveWriter {
                     .setHeaders(new BlobHttpHeaders().setContentType("application/octet-stream"))
                     .setRequestConditions(new BlobRequestConditions().setIfNoneMatch("*")), STAGE_TIMEOUT, null);
         } catch (BlobStorageException e) {
-            throw new ShiftSyncException(ErrorCode.JOB_FAILED, e.getStatusCode() == 409 || e.getStatusCode() == 412
+            boolean exists = e.getStatusCode() == 409 || e.getStatusCode() == 412;
+            throw new ShiftSyncException(exists ? ErrorCode.JOB_FAILED : ErrorCode.UPSTREAM_FAILED, exists
                     ? where + " exists already and was not replaced"
-                    : "could not commit " + where + ": " + BlobErrors.describe(e), e);
+                    : "could not commit " + where + ": " + StorageErrors.describe(e), StorageErrors.code(e), e);
         } catch (RuntimeException e) {
-            throw new ShiftSyncException(ErrorCode.JOB_FAILED,
-                    "could not commit " + where + ": " + BlobErrors.describe(e), e);
+            throw StorageErrors.failure("could not commit " + where, e);
         }
         committed = true;
         return total;
@@ -153,8 +153,7 @@ final class BlobArchiveWriter implements ArchiveWriter {
     private void throwIfFailed() {
         Throwable t = failure.get();
         if (t != null) {
-            throw new ShiftSyncException(ErrorCode.JOB_FAILED,
-                    "could not upload " + where + ": " + BlobErrors.describe(t), t);
+            throw StorageErrors.failure("could not upload " + where, t);
         }
     }
 }

@@ -46,7 +46,7 @@ public final class BlobAuditLog implements AuditLog {
 
     private final BlobContainerClient container;
     private final int blocksPerBlob;
-    private volatile boolean containerChecked;
+    private final EnsuredContainer ensured;
     private LocalDate currentDay;
     private int currentPart = 1;
 
@@ -60,12 +60,13 @@ public final class BlobAuditLog implements AuditLog {
             throw new IllegalArgumentException("blocksPerBlob must be 1 to " + MAX_BLOCKS);
         }
         this.container = container;
+        this.ensured = new EnsuredContainer(container, TIMEOUT);
         this.blocksPerBlob = blocksPerBlob;
     }
 
     @Override
     public synchronized void append(AuditRecord record) {
-        ensureContainer();
+        ensured.forWriting();
         LocalDate day = LocalDate.ofInstant(record.time(), ZoneOffset.UTC);
         byte[] line = (record.toJsonLine() + "\n").getBytes(StandardCharsets.UTF_8);
         int part = day.equals(currentDay) ? currentPart : 1;
@@ -113,7 +114,7 @@ public final class BlobAuditLog implements AuditLog {
     public List<AuditRecord> read(LocalDate day) {
         List<AuditRecord> records = new ArrayList<>();
         try {
-            if (!container.existsWithResponse(TIMEOUT, null).getValue()) {
+            if (!ensured.exists()) {
                 return records;
             }
             List<BlobItem> parts = new ArrayList<>();
@@ -137,8 +138,7 @@ public final class BlobAuditLog implements AuditLog {
                 }
             }
         } catch (RuntimeException e) {
-            throw new ShiftSyncException(ErrorCode.JOB_FAILED, "could not read the audit log of " + day + " in "
-                    + describe() + ": " + BlobErrors.describe(e), e);
+            throw StorageErrors.failure("could not read the audit log of " + day + " in " + describe(), e);
         }
         return records;
     }
@@ -163,19 +163,7 @@ public final class BlobAuditLog implements AuditLog {
     }
 
     private ShiftSyncException failure(LocalDate day, int part, RuntimeException e) {
-        return new ShiftSyncException(ErrorCode.JOB_FAILED, "could not append to audit blob "
-                + container.getBlobContainerName() + "/" + name(day, part) + ": " + BlobErrors.describe(e), e);
-    }
-
-    private void ensureContainer() {
-        if (!containerChecked) {
-            try {
-                container.createIfNotExistsWithResponse(null, TIMEOUT, null);
-                containerChecked = true;
-            } catch (RuntimeException e) {
-                throw new ShiftSyncException(ErrorCode.JOB_FAILED, "could not reach " + describe() + ": "
-                        + BlobErrors.describe(e), e);
-            }
-        }
+        return StorageErrors.failure("could not append to audit blob " + container.getBlobContainerName() + "/"
+                + name(day, part), e);
     }
 }

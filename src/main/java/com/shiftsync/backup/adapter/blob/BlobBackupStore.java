@@ -47,15 +47,16 @@ public final class BlobBackupStore implements BackupStore {
     static final int IN_FLIGHT = 3;
 
     private final BlobContainerClient container;
+    private final EnsuredContainer ensured;
     private final ExecutorService stagers = Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "blob-stage");
         t.setDaemon(true);
         return t;
     });
-    private volatile boolean containerChecked;
 
     public BlobBackupStore(BlobContainerClient container) {
         this.container = container;
+        this.ensured = new EnsuredContainer(container, TIMEOUT);
     }
 
     @Override
@@ -65,18 +66,18 @@ public final class BlobBackupStore implements BackupStore {
 
     @Override
     public String describe() {
-        return "Blob container " + container.getBlobContainerName() + " at " + container.getAccountUrl();
+        return ensured.describe();
     }
 
     @Override
     public Lease lock(Tier tier) {
-        ensureContainer();
+        ensured.forWriting();
         return BlobLease.acquire(container.getBlobClient("locks/" + tier.folder() + ".lock"), tier, describe());
     }
 
     @Override
     public ArchiveWriter createArchive(Tier tier, BackupId id) {
-        ensureContainer();
+        ensured.forWriting();
         String name = archivePath(tier, id);
         return new BlobArchiveWriter(container.getBlobClient(name).getBlockBlobClient(),
                 "blob " + container.getBlobContainerName() + "/" + name, stagers, BLOCK_SIZE, IN_FLIGHT);
@@ -88,15 +89,17 @@ public final class BlobBackupStore implements BackupStore {
         try {
             return container.getBlobClient(name).openInputStream(new BlobInputStreamOptions().setBlockSize(BLOCK_SIZE));
         } catch (BlobStorageException e) {
-            throw new ShiftSyncException(e.getStatusCode() == 404 ? ErrorCode.NOT_FOUND : ErrorCode.JOB_FAILED,
-                    "could not read blob " + container.getBlobContainerName() + "/" + name + ": "
-                            + BlobErrors.describe(e), e);
+            if (e.getStatusCode() == 404) {
+                throw new ShiftSyncException(ErrorCode.NOT_FOUND, "could not read blob "
+                        + container.getBlobContainerName() + "/" + name + ": " + StorageErrors.describe(e), e);
+            }
+            throw StorageErrors.failure("could not read blob " + container.getBlobContainerName() + "/" + name, e);
         }
     }
 
     @Override
     public void putManifest(Manifest manifest) {
-        ensureContainer();
+        ensured.forWriting();
         String name = manifestPath(manifest.tier(), manifest.backupId());
         try {
             container.getBlobClient(name).uploadWithResponse(
@@ -105,9 +108,7 @@ public final class BlobBackupStore implements BackupStore {
                             .setRequestConditions(new BlobRequestConditions().setIfNoneMatch("*")),
                     TIMEOUT, null);
         } catch (RuntimeException e) {
-            throw new ShiftSyncException(ErrorCode.JOB_FAILED,
-                    "could not write manifest " + container.getBlobContainerName() + "/" + name + ": "
-                            + BlobErrors.describe(e), e);
+            throw StorageErrors.failure("could not write manifest " + container.getBlobContainerName() + "/" + name, e);
         }
     }
 
@@ -120,8 +121,8 @@ public final class BlobBackupStore implements BackupStore {
                 manifests.add(Json.read(json, Manifest.class));
             } catch (BlobStorageException e) {
                 if (e.getStatusCode() != 404) {
-                    throw new ShiftSyncException(ErrorCode.JOB_FAILED, "could not read manifest "
-                            + item.getName() + ": " + BlobErrors.describe(e), e);
+                    throw StorageErrors.failure("could not read manifest "
+                            + item.getName(), e);
                 }
             } catch (UncheckedIOException | IllegalArgumentException e) {
                 LOG.warning("skipping unreadable manifest " + item.getName() + ": " + e.getMessage());
@@ -133,7 +134,7 @@ public final class BlobBackupStore implements BackupStore {
 
     @Override
     public boolean contains(BackupId id) {
-        if (!containerExists()) {
+        if (!ensured.exists()) {
             return false;
         }
         try {
@@ -145,8 +146,7 @@ public final class BlobBackupStore implements BackupStore {
             }
             return false;
         } catch (RuntimeException e) {
-            throw new ShiftSyncException(ErrorCode.JOB_FAILED,
-                    "could not reach " + describe() + ": " + BlobErrors.describe(e), e);
+            throw StorageErrors.failure("could not reach " + describe(), e);
         }
     }
 
@@ -177,14 +177,14 @@ public final class BlobBackupStore implements BackupStore {
 
     @Override
     public void putRecord(Tier tier, BackupId id, String kind, String json) {
-        ensureContainer();
+        ensured.forWriting();
         String name = tier.folder() + "/" + id.recordName(kind);
         try {
             container.getBlobClient(name).uploadWithResponse(new BlobParallelUploadOptions(BinaryData.fromString(json))
                     .setHeaders(new BlobHttpHeaders().setContentType("application/json")), TIMEOUT, null);
         } catch (RuntimeException e) {
-            throw new ShiftSyncException(ErrorCode.JOB_FAILED, "could not write " + container.getBlobContainerName()
-                    + "/" + name + ": " + BlobErrors.describe(e), e);
+            throw StorageErrors.failure("could not write " + container.getBlobContainerName()
+                    + "/" + name, e);
         }
     }
 
@@ -197,14 +197,14 @@ public final class BlobBackupStore implements BackupStore {
             if (e.getStatusCode() == 404) {
                 return Optional.empty();
             }
-            throw new ShiftSyncException(ErrorCode.JOB_FAILED, "could not read " + container.getBlobContainerName()
-                    + "/" + name + ": " + BlobErrors.describe(e), e);
+            throw StorageErrors.failure("could not read " + container.getBlobContainerName()
+                    + "/" + name, e);
         }
     }
 
     @Override
     public void deleteRecords(Tier tier, BackupId id) {
-        if (!containerExists()) {
+        if (!ensured.exists()) {
             return;
         }
         String prefix = tier.folder() + "/" + id + ".";
@@ -217,15 +217,14 @@ public final class BlobBackupStore implements BackupStore {
         } catch (ShiftSyncException e) {
             throw e;
         } catch (RuntimeException e) {
-            throw new ShiftSyncException(ErrorCode.JOB_FAILED, "could not list " + describe() + ": "
-                    + BlobErrors.describe(e), e);
+            throw StorageErrors.failure("could not list " + describe(), e);
         }
     }
 
 
     /** Committed blobs of every tier whose names end with {@code suffix}. */
     private List<BlobItem> items(String suffix) {
-        if (!containerExists()) {
+        if (!ensured.exists()) {
             return List.of();
         }
         List<BlobItem> items = new ArrayList<>();
@@ -239,8 +238,7 @@ public final class BlobBackupStore implements BackupStore {
                 }
             }
         } catch (RuntimeException e) {
-            throw new ShiftSyncException(ErrorCode.JOB_FAILED,
-                    "could not list " + describe() + ": " + BlobErrors.describe(e), e);
+            throw StorageErrors.failure("could not list " + describe(), e);
         }
         return items;
     }
@@ -249,36 +247,9 @@ public final class BlobBackupStore implements BackupStore {
         try {
             container.getBlobClient(name).deleteIfExists();
         } catch (RuntimeException e) {
-            throw new ShiftSyncException(ErrorCode.JOB_FAILED,
-                    "could not delete blob " + container.getBlobContainerName() + "/" + name + ": "
-                            + BlobErrors.describe(e), e);
+            throw StorageErrors.failure("could not delete blob " + container.getBlobContainerName() + "/" + name, e);
         }
     }
-
-    private boolean containerExists() {
-        if (containerChecked) {
-            return true;
-        }
-        try {
-            return container.exists();
-        } catch (RuntimeException e) {
-            throw new ShiftSyncException(ErrorCode.JOB_FAILED,
-                    "could not reach " + describe() + ": " + BlobErrors.describe(e), e);
-        }
-    }
-
-    private void ensureContainer() {
-        if (!containerChecked) {
-            try {
-                container.createIfNotExists();
-                containerChecked = true;
-            } catch (RuntimeException e) {
-                throw new ShiftSyncException(ErrorCode.JOB_FAILED,
-                        "could not reach " + describe() + ": " + BlobErrors.describe(e), e);
-            }
-        }
-    }
-
 
     static String archivePath(Tier tier, BackupId id) {
         return tier.folder() + "/" + id.archiveName();

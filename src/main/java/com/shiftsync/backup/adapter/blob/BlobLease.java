@@ -63,11 +63,9 @@ final class BlobLease implements Lease {
                 throw new ShiftSyncException(ErrorCode.IN_PROGRESS, "a " + tier + " backup is already running in "
                         + where + " (lease on " + lockName + " is held); this run made no backup", e);
             }
-            throw new ShiftSyncException(ErrorCode.JOB_FAILED,
-                    "could not lock " + lockName + ": " + BlobErrors.describe(e), e);
+            throw StorageErrors.failure("could not lock " + lockName, e);
         } catch (RuntimeException e) {
-            throw new ShiftSyncException(ErrorCode.JOB_FAILED,
-                    "could not reach " + where + ": " + BlobErrors.describe(e), e);
+            throw StorageErrors.failure("could not reach " + where, e);
         }
     }
 
@@ -88,7 +86,7 @@ final class BlobLease implements Lease {
     public void verifyHeld() {
         boolean expired = System.nanoTime() - lastRenewedNanos > TimeUnit.SECONDS.toNanos(LEASE_SECONDS - 5);
         if (lost || expired) {
-            String why = lastFailure == null ? "not renewed in time" : BlobErrors.describe(lastFailure);
+            String why = lastFailure == null ? "not renewed in time" : StorageErrors.describe(lastFailure);
             throw new ShiftSyncException(ErrorCode.JOB_FAILED,
                     "lost the lease on " + lockName + " (" + why + "); nothing was committed", lastFailure);
         }

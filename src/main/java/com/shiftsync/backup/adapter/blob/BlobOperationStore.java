@@ -27,10 +27,11 @@ public final class BlobOperationStore implements OperationStore {
     private static final Duration TIMEOUT = Duration.ofSeconds(20);
 
     private final BlobContainerClient container;
-    private volatile boolean containerChecked;
+    private final EnsuredContainer ensured;
 
     public BlobOperationStore(BlobContainerClient container) {
         this.container = container;
+        this.ensured = new EnsuredContainer(container, TIMEOUT);
     }
 
     @Override
@@ -64,11 +65,11 @@ public final class BlobOperationStore implements OperationStore {
 
     @Override
     public String describe() {
-        return "Blob container " + container.getBlobContainerName() + " at " + container.getAccountUrl();
+        return ensured.describe();
     }
 
     private void write(Operation operation, BlobRequestConditions conditions) {
-        ensureContainer();
+        ensured.forWriting();
         try {
             container.getBlobClient(name(operation.id())).uploadWithResponse(
                     new BlobParallelUploadOptions(BinaryData.fromString(Json.pretty(operation)))
@@ -81,20 +82,7 @@ public final class BlobOperationStore implements OperationStore {
     }
 
     private ShiftSyncException failure(String what, String id, RuntimeException e) {
-        return new ShiftSyncException(ErrorCode.JOB_FAILED, what + " operation " + id + " in " + describe() + ": "
-                + BlobErrors.describe(e), e);
-    }
-
-    private void ensureContainer() {
-        if (!containerChecked) {
-            try {
-                container.createIfNotExistsWithResponse(null, TIMEOUT, null);
-                containerChecked = true;
-            } catch (RuntimeException e) {
-                throw new ShiftSyncException(ErrorCode.JOB_FAILED, "could not reach " + describe() + ": "
-                        + BlobErrors.describe(e), e);
-            }
-        }
+        return StorageErrors.failure(what + " operation " + id + " in " + describe(), e);
     }
 
     private static String name(String id) {

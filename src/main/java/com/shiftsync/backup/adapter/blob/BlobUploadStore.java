@@ -74,8 +74,7 @@ public final class BlobUploadStore implements UploadStore {
                 return SweepResult.missing(describe());
             }
         } catch (RuntimeException e) {
-            throw new ShiftSyncException(ErrorCode.JOB_FAILED, "could not reach " + describe() + ": "
-                    + BlobErrors.describe(e), e);
+            throw StorageErrors.failure("could not reach " + describe(), e);
         }
         Counts counts = new Counts();
         ExecutorService workers = Executors.newFixedThreadPool(parallelDeletes, r -> {
@@ -128,8 +127,7 @@ public final class BlobUploadStore implements UploadStore {
         } catch (ShiftSyncException e) {
             throw e;
         } catch (RuntimeException e) {
-            throw new ShiftSyncException(ErrorCode.JOB_FAILED, "could not list " + describe() + ": "
-                    + BlobErrors.describe(e), e);
+            throw StorageErrors.failure("could not list " + describe(), e);
         } finally {
             workers.shutdown();
             awaitQuietly(workers);
@@ -149,10 +147,10 @@ public final class BlobUploadStore implements UploadStore {
                 // removed by someone else, or replaced by a fresh upload since we listed it
                 counts.skipped.incrementAndGet();
             } else {
-                counts.fail("could not delete " + name + ": " + BlobErrors.describe(e));
+                counts.fail("could not delete " + name + ": " + StorageErrors.describe(e));
             }
         } catch (RuntimeException e) {
-            counts.fail("could not delete " + name + ": " + BlobErrors.describe(e));
+            counts.fail("could not delete " + name + ": " + StorageErrors.describe(e));
         }
     }
 

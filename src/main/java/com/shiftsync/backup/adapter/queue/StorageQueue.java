@@ -2,9 +2,7 @@ package com.shiftsync.backup.adapter.queue;
 
 import com.azure.core.util.Context;
 import com.azure.storage.queue.QueueClient;
-import com.azure.storage.queue.models.QueueStorageException;
-import com.shiftsync.backup.domain.ErrorCode;
-import com.shiftsync.backup.domain.ShiftSyncException;
+import com.shiftsync.backup.adapter.blob.StorageErrors;
 import com.shiftsync.backup.port.WorkQueue;
 
 import java.time.Duration;
@@ -31,8 +29,7 @@ public final class StorageQueue implements WorkQueue {
         try {
             queue.sendMessageWithResponse(text, null, timeToLive, TIMEOUT, Context.NONE);
         } catch (RuntimeException e) {
-            throw new ShiftSyncException(ErrorCode.UPSTREAM_FAILED, "could not put the request on " + describe()
-                    + ": " + describe(e), e);
+            throw StorageErrors.failure("could not put the request on " + describe(), e);
         }
     }
 
@@ -52,24 +49,8 @@ public final class StorageQueue implements WorkQueue {
                 queue.createIfNotExistsWithResponse(null, TIMEOUT, Context.NONE);
                 queueChecked = true;
             } catch (RuntimeException e) {
-                throw new ShiftSyncException(ErrorCode.UPSTREAM_FAILED, "could not reach " + describe() + ": "
-                        + describe(e), e);
+                throw StorageErrors.failure("could not reach " + describe(), e);
             }
         }
-    }
-
-    /** One sentence from a Storage failure, without the SDK's multi-line dumps. */
-    private static String describe(Throwable t) {
-        Throwable root = t;
-        while (root.getCause() != null && root.getCause() != root && !(root instanceof QueueStorageException)) {
-            root = root.getCause();
-        }
-        if (root instanceof QueueStorageException e) {
-            String code = e.getErrorCode() == null ? "" : e.getErrorCode().toString();
-            return "Storage answered " + e.getStatusCode() + (code.isEmpty() ? "" : " " + code);
-        }
-        String msg = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
-        int nl = msg.indexOf('\n');
-        return nl < 0 ? msg : msg.substring(0, nl);
     }
 }

@@ -1,4 +1,4 @@
-package com.shiftsync.backup.queued;
+package com.shiftsync.backup.backup;
 
 import com.shiftsync.backup.domain.Json;
 import com.shiftsync.backup.domain.Operation;

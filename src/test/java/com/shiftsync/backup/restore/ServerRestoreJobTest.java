@@ -1,11 +1,14 @@
-package com.shiftsync.backup.serverrestore;
+package com.shiftsync.backup.restore;
 
 import com.shiftsync.backup.domain.Caller;
 import com.shiftsync.backup.domain.ErrorCode;
 import com.shiftsync.backup.domain.Operation;
+import com.shiftsync.backup.domain.OperationKind;
 import com.shiftsync.backup.domain.OperationStatus;
 import com.shiftsync.backup.domain.ShiftSyncException;
+import com.shiftsync.backup.operations.Operations;
 import com.shiftsync.backup.port.OperationStore;
+import com.shiftsync.backup.port.Reporter;
 import com.shiftsync.backup.port.ServerAdmin;
 import com.shiftsync.backup.testing.MutableClock;
 import org.junit.jupiter.api.DisplayName;
@@ -37,6 +40,8 @@ class ServerRestoreJobTest {
     final ScriptedAdmin admin = new ScriptedAdmin();
     final MemoryStore store = new MemoryStore();
     final ServerRestoreJob job = new ServerRestoreJob(admin, store, clock, "shiftsync-db");
+    final Operations operations = new Operations(store, Map.of(OperationKind.POINT_IN_TIME, job,
+            OperationKind.GEO, job));
 
     @Test
     @DisplayName("a create Resource Manager refuses leaves a Failed operation with its code, and the refusal")
@@ -44,7 +49,7 @@ class ServerRestoreJobTest {
         admin.createFailure = new ShiftSyncException(ErrorCode.BAD_INPUT, "Resource Manager answered 400 "
                 + "InvalidParameterValue: bad", "InvalidParameterValue", null);
         ShiftSyncException e = assertThrows(ShiftSyncException.class,
-                () -> job.startPointInTime(ANA, "2024-01-15T10:00:00Z", "shiftsync-db-pitr"));
+                () -> job.startPointInTime(ANA, "2024-01-15T10:00:00Z", "shiftsync-db-pitr", Reporter.NONE));
         assertEquals("InvalidParameterValue", e.upstreamCode());
         Operation stored = store.ops.values().iterator().next();
         assertEquals(OperationStatus.Failed, stored.status());
@@ -55,26 +60,26 @@ class ServerRestoreJobTest {
     @DisplayName("without an operation URL the target's state decides: Ready is Succeeded, else still running")
     void noTracking() {
         admin.trackingUrl = null;
-        Operation op = job.startPointInTime(ANA, "2024-01-15T10:00:00Z", "shiftsync-db-pitr");
+        Operation op = job.startPointInTime(ANA, "2024-01-15T10:00:00Z", "shiftsync-db-pitr", Reporter.NONE);
         admin.servers.put("shiftsync-db-pitr", server("shiftsync-db-pitr", "Updating"));
-        assertEquals(OperationStatus.InProgress, job.status(op.id()).operation().status());
+        assertEquals(OperationStatus.InProgress, operations.status(op.id(), Reporter.NONE).operation().status());
         admin.servers.put("shiftsync-db-pitr", server("shiftsync-db-pitr", "Ready"));
         clock.advance(Duration.ofMinutes(30));
-        ServerRestoreJob.StatusCheck check = job.status(op.id());
+        Operations.StatusCheck check = operations.status(op.id(), Reporter.NONE);
         assertTrue(check.justFinished());
         assertEquals(OperationStatus.Succeeded, check.operation().status());
         assertEquals(Duration.ofMinutes(30), check.operation().duration().orElseThrow());
         assertEquals("shiftsync-db-pitr.postgres.database.azure.com",
                 check.operation().details().get("fullyQualifiedDomainName"));
-        assertFalse(job.status(op.id()).justFinished(), "a finished operation is reported, not polled again");
+        assertFalse(operations.status(op.id(), Reporter.NONE).justFinished(), "a finished operation is reported, not polled again");
     }
 
     @Test
     @DisplayName("an operation Resource Manager forgot, with no server either, is Failed: the restore did not complete")
     void forgotten() {
-        Operation op = job.startPointInTime(ANA, "2024-01-15T10:00:00Z", "shiftsync-db-pitr");
+        Operation op = job.startPointInTime(ANA, "2024-01-15T10:00:00Z", "shiftsync-db-pitr", Reporter.NONE);
         admin.progress = Optional.empty();
-        Operation now = job.status(op.id()).operation();
+        Operation now = operations.status(op.id(), Reporter.NONE).operation();
         assertEquals(OperationStatus.Failed, now.status());
         assertEquals("TargetServerMissing", now.error().code());
     }
@@ -82,9 +87,9 @@ class ServerRestoreJobTest {
     @Test
     @DisplayName("a cancelled create is Failed with code Canceled")
     void canceled() {
-        Operation op = job.startGeo(ANA, "shiftsync-db-geo", "canadaeast");
+        Operation op = job.startGeo(ANA, "shiftsync-db-geo", "canadaeast", Reporter.NONE);
         admin.progress = Optional.of(new ServerAdmin.Progress("Canceled", null, null, null));
-        Operation now = job.status(op.id()).operation();
+        Operation now = operations.status(op.id(), Reporter.NONE).operation();
         assertEquals(OperationStatus.Failed, now.status());
         assertEquals("Canceled", now.error().code());
     }
@@ -92,22 +97,22 @@ class ServerRestoreJobTest {
     @Test
     @DisplayName("the duration runs from the request to ARM's end time, or to this check when ARM's clock disagrees")
     void duration() {
-        Operation op = job.startPointInTime(ANA, "2024-01-15T10:00:00Z", "shiftsync-db-pitr");
+        Operation op = job.startPointInTime(ANA, "2024-01-15T10:00:00Z", "shiftsync-db-pitr", Reporter.NONE);
         admin.progress = Optional.of(new ServerAdmin.Progress("Succeeded", null, null, NOW.plusSeconds(2400)));
         clock.advance(Duration.ofMinutes(50));
-        assertEquals(Duration.ofMinutes(40), job.status(op.id()).operation().duration().orElseThrow());
-        Operation other = job.startPointInTime(ANA, "2024-01-15T10:00:00Z", "shiftsync-db-pitr2");
+        assertEquals(Duration.ofMinutes(40), operations.status(op.id(), Reporter.NONE).operation().duration().orElseThrow());
+        Operation other = job.startPointInTime(ANA, "2024-01-15T10:00:00Z", "shiftsync-db-pitr2", Reporter.NONE);
         admin.progress = Optional.of(new ServerAdmin.Progress("Succeeded", null, null, NOW.minusSeconds(60)));
         clock.advance(Duration.ofMinutes(7));
-        assertEquals(Duration.ofMinutes(7), job.status(other.id()).operation().duration().orElseThrow());
+        assertEquals(Duration.ofMinutes(7), operations.status(other.id(), Reporter.NONE).operation().duration().orElseThrow());
     }
 
     @Test
     @DisplayName("an unknown or malformed operation id: 404 or 400 with what an id looks like")
     void ids() {
         assertEquals(ErrorCode.NOT_FOUND, assertThrows(ShiftSyncException.class,
-                () -> job.status("0f8fad5b-d9cb-469f-a165-70867728950e")).code());
-        ShiftSyncException bad = assertThrows(ShiftSyncException.class, () -> job.status("../../etc/passwd"));
+                () -> operations.status("0f8fad5b-d9cb-469f-a165-70867728950e", Reporter.NONE)).code());
+        ShiftSyncException bad = assertThrows(ShiftSyncException.class, () -> operations.status("../../etc/passwd", Reporter.NONE));
         assertEquals(ErrorCode.BAD_INPUT, bad.code());
         assertTrue(bad.getMessage().contains("is not an operation id"));
     }

@@ -1,4 +1,4 @@
-package com.shiftsync.backup.queued;
+package com.shiftsync.backup.restore;
 
 import com.shiftsync.backup.domain.BackupId;
 import com.shiftsync.backup.domain.Json;

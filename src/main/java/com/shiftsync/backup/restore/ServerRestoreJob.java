@@ -1,4 +1,4 @@
-package com.shiftsync.backup.serverrestore;
+package com.shiftsync.backup.restore;
 
 import com.shiftsync.backup.domain.Caller;
 import com.shiftsync.backup.domain.ErrorCode;
@@ -6,9 +6,10 @@ import com.shiftsync.backup.domain.Operation;
 import com.shiftsync.backup.domain.OperationKind;
 import com.shiftsync.backup.domain.ServerRestoreRequest;
 import com.shiftsync.backup.domain.ShiftSyncException;
+import com.shiftsync.backup.operations.OperationFollower;
 import com.shiftsync.backup.port.OperationStore;
+import com.shiftsync.backup.port.Reporter;
 import com.shiftsync.backup.port.ServerAdmin;
-import com.shiftsync.backup.queued.QueuedWork;
 
 import java.time.Clock;
 import java.time.Instant;
@@ -27,10 +28,11 @@ import java.util.logging.Logger;
  * both doors (HTTP and CLI). A request is checked in full before anything is created:
  * its form, the clock, the source server's restore window and geo-redundancy, and the
  * target name (free in the resource group and in Azure). Then the create is started and
- * the operation is kept in the {@link OperationStore}; {@link #status} follows it later
- * through Resource Manager, from any instance, after any restart.
+ * the operation is kept in the {@link OperationStore}; as the {@link OperationFollower} of
+ * its kinds it is followed later through Resource Manager, from any instance, after any
+ * restart.
  */
-public final class ServerRestoreJob {
+public final class ServerRestoreJob implements OperationFollower {
     /** Tracking key: Resource Manager's Azure-AsyncOperation URL of the create. */
     public static final String ASYNC_OPERATION = "asyncOperationUrl";
     private static final Logger LOG = Logger.getLogger(ServerRestoreJob.class.getName());
@@ -48,8 +50,7 @@ public final class ServerRestoreJob {
     }
 
     /**
-     * With Resource Manager built on first use: a status read of a restore from a backup
-     * or an on-demand backup (kept in the operation store alone) needs no Resource Manager
+     * With Resource Manager built on first use, so building this needs no Resource Manager
      * settings.
      *
      * @param sourceName POSTGRES_SERVER_NAME, or null when it is not set (a start then fails building {@code admin})
@@ -61,26 +62,19 @@ public final class ServerRestoreJob {
         this.sourceName = sourceName;
     }
 
-    /**
-     * The result of a status check.
-     *
-     * @param operation    the operation as it stands now
-     * @param justFinished this check saw it finish (the moment to log its outcome, once)
-     */
-    public record StatusCheck(Operation operation, boolean justFinished) {
-    }
-
     /** Starts a point-in-time restore: {@code restorePointInTime} ISO-8601 with an offset. */
-    public Operation startPointInTime(Caller caller, String restorePointInTime, String targetServerName) {
-        return start(caller, ServerRestoreRequest.pointInTime(restorePointInTime, targetServerName));
+    public Operation startPointInTime(Caller caller, String restorePointInTime, String targetServerName,
+                                      Reporter reporter) {
+        return start(caller, ServerRestoreRequest.pointInTime(restorePointInTime, targetServerName), reporter);
     }
 
     /** Starts a geo-restore into {@code location} (normally the source region's pair). */
-    public Operation startGeo(Caller caller, String targetServerName, String location) {
-        return start(caller, ServerRestoreRequest.geo(targetServerName, location));
+    public Operation startGeo(Caller caller, String targetServerName, String location, Reporter reporter) {
+        return start(caller, ServerRestoreRequest.geo(targetServerName, location), reporter);
     }
 
-    public Operation start(Caller caller, ServerRestoreRequest request) {
+    /** Checks the request, starts the create and reports it started. */
+    public Operation start(Caller caller, ServerRestoreRequest request, Reporter reporter) {
         String target = request.target().value();
         if (target.equalsIgnoreCase(sourceName)) {
             throw ShiftSyncException.badInput("targetServerName '" + target + "' is the source server itself; "
@@ -153,47 +147,24 @@ public final class ServerRestoreJob {
         Operation running = operation.started(clock.instant(), tracking,
                 Map.of("resourceManagerAnswer", String.valueOf(started.httpStatus())));
         operations.trySave(running);
+        RestoreEvents.serverStarted(running, reporter);
         return running;
     }
 
     /**
-     * The operation as it stands: a finished one as stored; a running one as Resource
-     * Manager reports it now (the Azure-AsyncOperation URL; when Resource Manager no
-     * longer knows the operation, the target server's own state), stored again when it
-     * has finished. Work run from a queue (a restore from a backup, an on-demand backup)
-     * is answered from the store alone, without Resource Manager; past its time limits it
-     * is reported Failed ({@link QueuedWork#abandoned}).
+     * A running restore as Resource Manager reports it now (the Azure-AsyncOperation URL;
+     * when Resource Manager no longer knows the operation, the target server's own state).
      */
-    public StatusCheck status(String operationId) {
-        String id = Operation.checkId(operationId);
-        Operation op = operations.find(id).orElseThrow(() -> new ShiftSyncException(ErrorCode.NOT_FOUND,
-                "there is no restore operation " + id + " in " + operations.describe()
-                        + ": check the id that starting the restore returned"));
-        if (op.status().finished()) {
-            return new StatusCheck(op, false);
-        }
-        if (op.kind().queued()) {
-            Optional<Operation> abandoned = QueuedWork.abandoned(op, clock.instant());
-            if (abandoned.isEmpty()) {
-                return new StatusCheck(op, false);
-            }
-            operations.save(abandoned.get());
-            return new StatusCheck(abandoned.get(), true);
-        }
-        ServerAdmin admin = this.admin.get();
+    @Override
+    public Operation follow(Operation op) {
         String url = op.tracking().get(ASYNC_OPERATION);
-        Optional<ServerAdmin.Progress> progress = url == null ? Optional.empty() : admin.progress(url);
-        Operation now;
-        if (progress.isPresent()) {
-            now = follow(op, progress.get());
-        } else {
-            now = fromTargetState(op);
-        }
-        if (now == op) {
-            return new StatusCheck(op, false);
-        }
-        operations.save(now);
-        return new StatusCheck(now, true);
+        Optional<ServerAdmin.Progress> progress = url == null ? Optional.empty() : admin.get().progress(url);
+        return progress.isPresent() ? follow(op, progress.get()) : fromTargetState(op);
+    }
+
+    @Override
+    public void finished(Operation op, Reporter reporter) {
+        RestoreEvents.serverFinished(op, reporter);
     }
 
     private Operation follow(Operation op, ServerAdmin.Progress progress) {

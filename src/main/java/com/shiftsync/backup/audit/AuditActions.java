@@ -1,0 +1,23 @@
+package com.shiftsync.backup.audit;
+
+/**
+ * The actions audit records name, in one place: both doors (HTTP and CLI) write the same
+ * action for the same request, and the audit log can be searched by them.
+ */
+public final class AuditActions {
+    public static final String RESTORE_POINT_IN_TIME = "restore.point-in-time";
+    public static final String RESTORE_GEO = "restore.geo";
+    /** A read of an operation's status (only a denial is recorded). */
+    public static final String RESTORE_STATUS = "restore.status";
+    public static final String RESTORE_FROM_BACKUP = "restore.from-backup";
+    /** The outcome of a queued restore from a backup. */
+    public static final String RESTORE_FROM_BACKUP_RUN = "restore.from-backup.run";
+    /** A read of the backup list (only a denial is recorded). */
+    public static final String BACKUPS_LIST = "backups.list";
+    public static final String BACKUP_ON_DEMAND = "backup.on-demand";
+    /** The outcome of a queued on-demand backup. */
+    public static final String BACKUP_ON_DEMAND_RUN = "backup.on-demand.run";
+
+    private AuditActions() {
+    }
+}

@@ -1,0 +1,55 @@
+package com.shiftsync.backup.backup;
+
+import com.shiftsync.backup.domain.Event;
+import com.shiftsync.backup.domain.Manifest;
+import com.shiftsync.backup.domain.Metric;
+import com.shiftsync.backup.domain.Tier;
+import com.shiftsync.backup.port.Reporter;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** What a backup reports: its events and metrics, the same from the timers, the queue worker and the CLI. */
+public final class BackupEvents {
+    public static final String SUCCEEDED = "ShiftSync.Backup.Succeeded";
+    public static final String FAILED = "ShiftSync.Backup.Failed";
+    /** An on-demand backup was accepted over HTTP and put on queue backup-requests. */
+    public static final String QUEUED = "ShiftSync.Backup.Queued";
+    /** A backup request or a backup list read was refused: bad input or a caller without access. */
+    public static final String REFUSED = "ShiftSync.Backup.Refused";
+    /** GET /api/backups could not read the backups. */
+    public static final String LIST_FAILED = "ShiftSync.Backup.ListFailed";
+
+    private BackupEvents() {
+    }
+
+    public static void succeeded(BackupResult result, Reporter reporter) {
+        Manifest m = result.manifest();
+        Map<String, String> tier = Map.of("tier", m.tier().folder());
+        reporter.record(Metric.BACKUP_SIZE, m.sizeBytes(), tier);
+        reporter.record(Metric.BACKUP_DURATION, seconds(result.duration()),
+                Map.of("tier", m.tier().folder(), "outcome", "succeeded"));
+        reporter.recordSince(Metric.BACKUP_AGE, m.startedAt(), tier);
+        Map<String, Object> f = new LinkedHashMap<>();
+        f.put("id", m.id());
+        f.put("tier", m.tier().folder());
+        f.put("database", m.database());
+        f.put("sizeBytes", m.sizeBytes());
+        f.put("durationMs", result.duration().toMillis());
+        f.put("tables", m.rowCounts().size());
+        f.put("rowTotal", m.totalRows());
+        f.put("sha256", m.sha256());
+        f.put("stores", result.stores());
+        reporter.event(Event.info(SUCCEEDED, f));
+    }
+
+    public static void failed(Tier tier, Duration duration, RuntimeException error, Reporter reporter) {
+        reporter.record(Metric.BACKUP_DURATION, seconds(duration), Map.of("tier", tier.folder(), "outcome", "failed"));
+        reporter.event(Event.failed(FAILED, Map.of("tier", tier.folder()), error));
+    }
+
+    private static double seconds(Duration d) {
+        return d.toMillis() / 1000.0;
+    }
+}

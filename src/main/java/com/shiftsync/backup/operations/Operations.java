@@ -1,0 +1,61 @@
+package com.shiftsync.backup.operations;
+
+import com.shiftsync.backup.domain.ErrorCode;
+import com.shiftsync.backup.domain.Operation;
+import com.shiftsync.backup.domain.OperationKind;
+import com.shiftsync.backup.domain.ShiftSyncException;
+import com.shiftsync.backup.port.OperationStore;
+import com.shiftsync.backup.port.Reporter;
+
+import java.util.EnumMap;
+import java.util.Map;
+
+/**
+ * The status of every operation, whatever its kind (point-in-time and geo-restores,
+ * restores from a dump, on-demand backups): read from the {@link OperationStore}, moved on
+ * by the kind's {@link OperationFollower} while it runs, stored again when it changed, and
+ * its end reported once, by the status read that saw it.
+ */
+public final class Operations {
+    private final OperationStore store;
+    private final Map<OperationKind, OperationFollower> followers;
+
+    /**
+     * The result of a status check.
+     *
+     * @param operation    the operation as it stands now
+     * @param justFinished this check saw it finish (its outcome was reported, once)
+     */
+    public record StatusCheck(Operation operation, boolean justFinished) {
+    }
+
+    public Operations(OperationStore store, Map<OperationKind, OperationFollower> followers) {
+        this.store = store;
+        this.followers = new EnumMap<>(followers);
+    }
+
+    public OperationStore store() {
+        return store;
+    }
+
+    /** The operation as it stands, moved on by its follower first when it is still running. */
+    public StatusCheck status(String operationId, Reporter reporter) {
+        String id = Operation.checkId(operationId);
+        Operation op = store.find(id).orElseThrow(() -> new ShiftSyncException(ErrorCode.NOT_FOUND,
+                "there is no restore operation " + id + " in " + store.describe()
+                        + ": check the id that starting the restore returned"));
+        OperationFollower follower = followers.get(op.kind());
+        if (op.status().finished() || follower == null) {
+            return new StatusCheck(op, false);
+        }
+        Operation now = follower.follow(op);
+        if (now == op) {
+            return new StatusCheck(op, false);
+        }
+        store.save(now);
+        if (now.status().finished()) {
+            follower.finished(now, reporter);
+        }
+        return new StatusCheck(now, now.status().finished());
+    }
+}

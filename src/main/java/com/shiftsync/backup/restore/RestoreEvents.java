@@ -1,0 +1,74 @@
+package com.shiftsync.backup.restore;
+
+import com.shiftsync.backup.domain.Event;
+import com.shiftsync.backup.domain.Metric;
+import com.shiftsync.backup.domain.Operation;
+import com.shiftsync.backup.domain.OperationStatus;
+import com.shiftsync.backup.port.Reporter;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** What restores report: a dump restored into a database (CLI or queue), and point-in-time and geo-restores. */
+public final class RestoreEvents {
+    public static final String SUCCEEDED = "ShiftSync.Restore.Succeeded";
+    public static final String FAILED = "ShiftSync.Restore.Failed";
+    /** A restore from a backup was accepted over HTTP and put on queue restore-requests. */
+    public static final String QUEUED = "ShiftSync.Restore.Queued";
+    /** A restore from a backup was refused: bad input, no such backup, an existing target, a caller without access. */
+    public static final String REFUSED = "ShiftSync.Restore.Refused";
+    /** A point-in-time or geo-restore was accepted by Resource Manager. */
+    public static final String SERVER_STARTED = "ShiftSync.ServerRestore.Started";
+    /** A server restore request was refused: bad input, a conflict, or a caller without access. */
+    public static final String SERVER_REFUSED = "ShiftSync.ServerRestore.Refused";
+    /** A started server restore finished, as a status check saw: with its measured duration (RTO evidence). */
+    public static final String SERVER_SUCCEEDED = "ShiftSync.ServerRestore.Succeeded";
+    /** A server restore could not be started, or a started one failed in Azure. */
+    public static final String SERVER_FAILED = "ShiftSync.ServerRestore.Failed";
+
+    private RestoreEvents() {
+    }
+
+    /** A finished restore into a named database, with its integrity check, and its duration. */
+    public static void restored(RestoreResult result, Reporter reporter) {
+        reporter.record(Metric.RESTORE_DURATION, result.duration().toMillis() / 1000.0,
+                Map.of("kind", "restore", "tier", result.manifest().tier().folder()));
+        Map<String, Object> f = new LinkedHashMap<>();
+        f.put("id", result.manifest().id());
+        f.put("tier", result.manifest().tier().folder());
+        f.put("target", result.target());
+        f.put("createdDatabase", result.createdDatabase());
+        f.put("passed", result.passed());
+        f.put("tables", result.check().tablesCompared());
+        f.put("differingTables", result.check().differences().stream().map(TableDifference::table).toList());
+        f.put("durationMs", result.duration().toMillis());
+        f.put("restoreMs", result.check().restoreMs());
+        reporter.event(Event.of(result.passed(), SUCCEEDED, FAILED, f));
+    }
+
+    /** A started server restore: what, into which server, and the operation that follows it. */
+    static void serverStarted(Operation operation, Reporter reporter) {
+        Map<String, Object> f = new LinkedHashMap<>();
+        f.put("operationId", operation.id());
+        f.put("kind", operation.kind().id());
+        f.put("target", operation.target());
+        f.put("requestedBy", operation.requestedBy());
+        f.putAll(operation.parameters());
+        reporter.event(Event.info(SERVER_STARTED, f));
+    }
+
+    /** A server restore that has just finished, with its duration from request to end. */
+    static void serverFinished(Operation operation, Reporter reporter) {
+        Map<String, Object> f = new LinkedHashMap<>();
+        f.put("operationId", operation.id());
+        f.put("kind", operation.kind().id());
+        f.put("target", operation.target());
+        f.put("status", operation.status().name());
+        operation.duration().ifPresent(d -> f.put("durationSeconds", d.toSeconds()));
+        if (operation.error() != null) {
+            f.put("upstreamCode", operation.error().code());
+            f.put("reason", operation.error().message());
+        }
+        reporter.event(Event.of(operation.status() == OperationStatus.Succeeded, SERVER_SUCCEEDED, SERVER_FAILED, f));
+    }
+}
