@@ -23,7 +23,7 @@ param environmentName string
 @description('Region of the app, its storage, vault and monitoring (azd: AZURE_LOCATION).')
 param location string
 
-@description('Object id of the person deploying (azd: AZURE_PRINCIPAL_ID). Gets Key Vault Secrets Officer on the vault, to rotate the database password. Empty: nobody.')
+@description('Object id of whoever deploys, a person or a CI service principal (azd: AZURE_PRINCIPAL_ID). Gets Key Vault Secrets Officer on the vault, to rotate the database password. Empty: nobody.')
 param principalId string = ''
 
 @allowed([
@@ -31,7 +31,7 @@ param principalId string = ''
   'Group'
   'ServicePrincipal'
 ])
-@description('Kind of principalId.')
+@description('Kind of principalId (azd: AZURE_PRINCIPAL_TYPE, which azd sets to User for a person signed in and to ServicePrincipal when it signs in with a client id, as a CI pipeline does).')
 param principalType string = 'User'
 
 // ---------------------------------------------------------------------------------------
@@ -198,7 +198,7 @@ param sizeAnomalyPercent int = 50
 @description('Days without a passed restore test before the verification is stale (VERIFY_MAX_AGE_DAYS).')
 param verifyMaxAgeDays int = 35
 
-@description('Image to run, <registry>/<repository>:<tag>. Empty: the Functions base image until the first deploy (azd deploy sets the built image).')
+@description('Image to run, <registry>/<repository>:<tag> (azd: SERVICE_BACKUP_IMAGE_NAME, the image azd last pushed for service backup, so a later provision keeps it). Empty: the Functions base image, until the first deploy.')
 param containerImage string = ''
 
 @allowed([

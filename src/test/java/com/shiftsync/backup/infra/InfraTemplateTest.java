@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -25,11 +26,43 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * What a Bicep build would catch first, checked by reading since none can run here: every
  * module main.bicep names exists, every parameter a module is given is declared by it and
  * every one it requires is given, main.parameters.json names only main's parameters and gives
- * every required one, and each resource type uses one API version everywhere.
+ * every required one, and each resource type uses one API version everywhere. And what azd
+ * does with them: the variables main.parameters.json reads are azd's own or documented, and
+ * the image azd pushes is the one every later provision deploys.
  */
 class InfraTemplateTest {
     private static final Pattern MODULE = Pattern.compile(
             "(?m)^module (\\w+) '([^']+)' = (?:if \\([^)]*\\) )?\\{$");
+    private static final Path AZURE_YAML = Path.of("azure.yaml");
+    private static final Pattern VARIABLE = Pattern.compile("\\$\\{([A-Z][A-Z0-9_]*)(?:=([^}]*))?}");
+
+    /** The variables azd itself puts into every provision (azd's environment package and bicep provider). */
+    private static final Set<String> SET_BY_AZD = Set.of("AZURE_ENV_NAME", "AZURE_LOCATION", "AZURE_PRINCIPAL_ID",
+            "AZURE_PRINCIPAL_TYPE");
+
+    static JsonNode parametersFileValues() throws IOException {
+        return Json.MAPPER.readTree(Bicep.INFRA.resolve("main.parameters.json").toFile()).get("parameters");
+    }
+
+    /** The service names under azure.yaml's services: (two-space indented keys). */
+    static List<String> azureYamlServices() throws IOException {
+        List<String> services = new ArrayList<>();
+        boolean inServices = false;
+        for (String line : Files.readAllLines(AZURE_YAML)) {
+            if (line.isBlank() || line.stripLeading().startsWith("#")) {
+                continue;
+            }
+            if (!line.startsWith(" ")) {
+                inServices = line.equals("services:");
+                continue;
+            }
+            Matcher service = Pattern.compile("^  ([A-Za-z0-9_-]+):\\s*$").matcher(line);
+            if (inServices && service.matches()) {
+                services.add(service.group(1));
+            }
+        }
+        return services;
+    }
 
     @Test
     @DisplayName("every module exists, gets only parameters it declares, and every parameter it requires")
@@ -82,6 +115,56 @@ class InfraTemplateTest {
         }
         required.removeAll(given);
         assertEquals(Set.of(), required, "required by main.bicep, missing from main.parameters.json");
+    }
+
+    @Test
+    @DisplayName("every provision deploys the image azd pushed: containerImage is SERVICE_<service>_IMAGE_NAME of azure.yaml's one service")
+    void provisionKeepsTheDeployedImage() throws IOException {
+        List<String> services = azureYamlServices();
+        assertEquals(1, services.size(), "azure.yaml services: " + services);
+        String service = services.get(0);
+        // azd's environment.SetServiceProperty(name, "IMAGE_NAME", image): SERVICE_ + upper case, '-' as '_'
+        String variable = "SERVICE_" + service.toUpperCase(Locale.ROOT).replace('-', '_') + "_IMAGE_NAME";
+        assertEquals("${" + variable + "=}", parametersFileValues().get("containerImage").get("value").asText(),
+                "containerImage must be the variable azd sets after it pushes the image (empty before the first deploy)");
+        String site = Bicep.flat(Bicep.read(Bicep.INFRA.resolve("modules/functionapp.bicep")).resourceBody("site"));
+        assertTrue(site.contains("'azd-service-name': '" + service + "'"), "azd finds the Function App by this tag: " + site);
+        assertTrue(Bicep.flat(Bicep.main().code()).contains(
+                        "image: !empty(containerImage) ? containerImage : 'mcr.microsoft.com/azure-functions/java:4-java17'"),
+                "the base image only while azd has pushed none");
+    }
+
+    @Test
+    @DisplayName("every variable main.parameters.json reads is azd's own or named in README's parameters table beside its parameter")
+    void parameterVariablesAreDocumented() throws IOException {
+        String table = readmeParametersTable();
+        List<String> undocumented = new ArrayList<>();
+        for (Iterator<Map.Entry<String, JsonNode>> it = parametersFileValues().fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> p = it.next();
+            Matcher variable = VARIABLE.matcher(p.getValue().get("value").asText());
+            assertTrue(variable.find(), p.getKey() + " takes no variable: " + p.getValue());
+            String name = variable.group(1);
+            boolean setByAzd = SET_BY_AZD.contains(name) || name.matches("SERVICE_[A-Z0-9_]+_IMAGE_NAME");
+            if (!table.contains("`" + p.getKey() + "`")) {
+                undocumented.add(p.getKey());
+            }
+            if (!table.contains("`" + name + "`") && !setByAzd) {
+                undocumented.add(p.getKey() + " (" + name + ")");
+            }
+        }
+        assertEquals(List.of(), undocumented, "not in README's 'Parameters' table under 'Deploying to Azure'");
+        assertTrue(table.contains("`principalType` (`AZURE_PRINCIPAL_TYPE`)"), "a CI service principal can deploy");
+    }
+
+    /** README.md's table under "### Parameters" in "## Deploying to Azure". */
+    static String readmeParametersTable() throws IOException {
+        String readme = Files.readString(Path.of("README.md"));
+        int section = readme.indexOf("\n## Deploying to Azure\n");
+        assertTrue(section >= 0, "README has no 'Deploying to Azure' section");
+        int start = readme.indexOf("\n### Parameters\n", section);
+        assertTrue(start >= 0, "'Deploying to Azure' has no 'Parameters' table");
+        int end = readme.indexOf("\n### ", start + 1);
+        return readme.substring(start, end < 0 ? readme.length() : end);
     }
 
     @Test
