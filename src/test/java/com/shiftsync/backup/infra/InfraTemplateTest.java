@@ -40,6 +40,9 @@ class InfraTemplateTest {
     private static final Set<String> SET_BY_AZD = Set.of("AZURE_ENV_NAME", "AZURE_LOCATION", "AZURE_PRINCIPAL_ID",
             "AZURE_PRINCIPAL_TYPE");
 
+    /** The earliest azd that deploys a container image to a service with host: function (its 1.30.0 changelog). */
+    private static final List<Integer> AZD_CONTAINER_FUNCTIONS = List.of(1, 30, 0);
+
     static JsonNode parametersFileValues() throws IOException {
         return Json.MAPPER.readTree(Bicep.INFRA.resolve("main.parameters.json").toFile()).get("parameters");
     }
@@ -132,6 +135,22 @@ class InfraTemplateTest {
         assertTrue(Bicep.flat(Bicep.main().code()).contains(
                         "image: !empty(containerImage) ? containerImage : 'mcr.microsoft.com/azure-functions/java:4-java17'"),
                 "the base image only while azd has pushed none");
+    }
+
+    @Test
+    @DisplayName("azure.yaml requires azd 1.30.0 or later, the first that deploys a container image to host: function")
+    void azdVersion() throws IOException {
+        String azure = Files.readString(AZURE_YAML);
+        Matcher required = Pattern.compile("(?m)^requiredVersions:\\n  azd: '>= (\\d+)\\.(\\d+)\\.(\\d+)'$").matcher(azure);
+        assertTrue(required.find(), "azure.yaml has no requiredVersions.azd of the form '>= x.y.z'");
+        List<Integer> version = List.of(Integer.parseInt(required.group(1)), Integer.parseInt(required.group(2)),
+                Integer.parseInt(required.group(3)));
+        int order = 0;
+        for (int i = 0; i < 3 && order == 0; i++) {
+            order = Integer.compare(version.get(i), AZD_CONTAINER_FUNCTIONS.get(i));
+        }
+        assertTrue(order >= 0, "azd " + version + " zip-deploys a host: function service; needs " + AZD_CONTAINER_FUNCTIONS);
+        assertTrue(azure.contains("    language: docker\n    host: function\n"), azure);
     }
 
     @Test
