@@ -8,7 +8,11 @@ import org.junit.jupiter.api.Test;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -60,19 +64,41 @@ class InfraDockerTest {
         assertTrue(dockerfile.indexOf("ARG PG_MAJOR\n", from) > from, "PG_MAJOR is declared again in the final stage");
     }
 
+    /**
+     * The majors each Flexible Server API version accepts for properties.version, as its Bicep
+     * types list them (Azure/bicep-types-az, generated/postgresql/microsoft.dbforpostgresql/
+     * &lt;version&gt;/types.md, ServerProperties.version). An API version missing here makes the
+     * test fail until its list is added.
+     */
+    private static final Map<String, List<Integer>> SERVER_VERSIONS_BY_API = Map.of(
+            "2024-08-01", List.of(11, 12, 13, 14, 15, 16),
+            "2025-08-01", List.of(11, 12, 13, 14, 15, 16, 17, 18));
+
     @Test
-    @DisplayName("every version infra allows is a Flexible Server major the client exists for")
+    @DisplayName("every version infra allows is a major the Flexible Server API version in use accepts, and 11 to 17 are all allowed")
     void allowedVersions() {
         Bicep.Param version = Bicep.main().params().get("postgresVersion");
         String allowed = version.decorators().stream().filter(d -> d.startsWith("@allowed(")).findFirst().orElseThrow();
         Matcher m = Pattern.compile("'(\\d+)'").matcher(allowed);
-        int n = 0;
+        List<Integer> majors = new ArrayList<>();
         while (m.find()) {
-            int major = Integer.parseInt(m.group(1));
-            assertTrue(major >= 11 && major <= 17, "Flexible Server offers 11 to 17, not " + major);
-            n++;
+            majors.add(Integer.parseInt(m.group(1)));
         }
-        assertTrue(n >= 5, allowed);
+        Bicep postgres = Bicep.read(Bicep.INFRA.resolve("modules/postgres.bicep"));
+        Set<String> apis = new TreeSet<>();
+        for (Bicep.Resource r : postgres.resources()) {
+            if (r.type().equals("Microsoft.DBforPostgreSQL/flexibleServers")) {
+                apis.add(r.apiVersion());
+            }
+        }
+        assertEquals(1, apis.size(), "one API version for the server, new or existing: " + apis);
+        String api = apis.iterator().next();
+        List<Integer> accepted = SERVER_VERSIONS_BY_API.get(api);
+        assertTrue(accepted != null, "flexibleServers@" + api + ": add the majors its Bicep types list to SERVER_VERSIONS_BY_API");
+        List<Integer> refused = majors.stream().filter(major -> !accepted.contains(major)).toList();
+        assertEquals(List.of(), refused, "flexibleServers@" + api + " accepts " + accepted + " only");
+        assertTrue(majors.containsAll(List.of(11, 12, 13, 14, 15, 16, 17)), "every major Flexible Server runs: " + majors);
+        assertTrue(majors.contains(Integer.parseInt(Bicep.main().defaultOf("postgresVersion"))), "the default is allowed");
     }
 
     @Test
