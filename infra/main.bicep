@@ -159,6 +159,9 @@ param softDeleteDays int = 14
 @description('Days each audit blob is immutable (time-based retention policy of the audit container; created unlocked, see README to lock it).')
 param auditImmutabilityDays int = 365
 
+@description('true once the audit container\'s policy has been locked (README: "Locking the audit log", one way). A locked policy refuses the create-or-update of an unlocked one, so provision then leaves it alone (and auditImmutabilityDays no longer applies). false: provision creates or updates the unlocked policy.')
+param auditImmutabilityLocked bool = false
+
 // ---------------------------------------------------------------------------------------
 // Monitoring, access, targets
 // ---------------------------------------------------------------------------------------
@@ -260,6 +263,7 @@ module storage 'modules/storage.bicep' = {
     uploadsDeleteAfterDays: 1
     softDeleteDays: softDeleteDays
     auditImmutabilityDays: auditImmutabilityDays
+    auditImmutabilityLocked: auditImmutabilityLocked
   }
 }
 
