@@ -222,6 +222,63 @@ var tags = {
   application: 'shiftsync-backup'
 }
 var resourceGroupName = 'rg-${environmentName}'
+
+// Azure region pairs, region -> its pair, programmatic names: the one list infra keeps. From
+// Microsoft's "Azure region pairs and nonpaired regions" (learn.microsoft.com/azure/reliability/
+// regions-paired, its table of paired regions as published in June 2026; programmatic names
+// from "List of Azure regions"). Asymmetric pairs are listed as the source's pair (Brazil South
+// -> South Central US, West India -> South India, West US 3 -> East US). Nonpaired regions
+// (Austria East, Belgium Central, Chile Central, Denmark East, Indonesia Central, Israel Central,
+// Italy North, Malaysia West, Mexico Central, New Zealand North, Poland Central, Qatar Central,
+// Spain Central) are absent, and so is any region newer than that table: both are refused for
+// a new server below. A geo-redundant backup is kept in the source's pair and a geo-restore
+// goes there (output POSTGRES_PAIRED_REGION).
+var regionPairs = {
+  australiacentral: 'australiacentral2'
+  australiacentral2: 'australiacentral'
+  australiaeast: 'australiasoutheast'
+  australiasoutheast: 'australiaeast'
+  brazilsouth: 'southcentralus'
+  brazilsoutheast: 'brazilsouth'
+  canadacentral: 'canadaeast'
+  canadaeast: 'canadacentral'
+  centralindia: 'southindia'
+  centralus: 'eastus2'
+  eastasia: 'southeastasia'
+  eastus: 'westus'
+  eastus2: 'centralus'
+  francecentral: 'francesouth'
+  francesouth: 'francecentral'
+  germanynorth: 'germanywestcentral'
+  germanywestcentral: 'germanynorth'
+  japaneast: 'japanwest'
+  japanwest: 'japaneast'
+  koreacentral: 'koreasouth'
+  koreasouth: 'koreacentral'
+  northcentralus: 'southcentralus'
+  northeurope: 'westeurope'
+  norwayeast: 'norwaywest'
+  norwaywest: 'norwayeast'
+  southafricanorth: 'southafricawest'
+  southafricawest: 'southafricanorth'
+  southcentralus: 'northcentralus'
+  southeastasia: 'eastasia'
+  southindia: 'centralindia'
+  swedencentral: 'swedensouth'
+  switzerlandnorth: 'switzerlandwest'
+  switzerlandwest: 'switzerlandnorth'
+  uaecentral: 'uaenorth'
+  uaenorth: 'uaecentral'
+  uksouth: 'ukwest'
+  ukwest: 'uksouth'
+  westcentralus: 'westus2'
+  westeurope: 'northeurope'
+  westindia: 'southindia'
+  westus: 'eastus'
+  westus2: 'westcentralus'
+  westus3: 'eastus'
+}
+
 var pgServerName = !empty(postgresServerName) ? postgresServerName : 'psql-shiftsync-${token}'
 var pgResourceGroupName = createPostgresServer ? resourceGroupName : postgresResourceGroupName
 
@@ -299,6 +356,11 @@ module registry 'modules/registry.bicep' = {
   }
 }
 
+// A new server gets geo-redundant backup, which Azure keeps in the region's pair: in a region
+// without one the create would fail half-way through the deployment. Refuse it up front.
+var noPairForGeoBackup = 'createPostgresServer: a new server gets geo-redundant backup, which Azure keeps in the region\'s pair, and ${location} has no pair. Deploy to a paired region (README: "Deploying to Azure", region pairs), or create the server yourself and back it up as an existing one (postgresServerName, postgresResourceGroupName).'
+var postgresLocation = !createPostgresServer || contains(regionPairs, toLower(replace(location, ' ', ''))) ? location : fail(noPairForGeoBackup)
+
 module postgres 'modules/postgres.bicep' = {
   name: 'postgres'
   scope: resourceGroup(pgResourceGroupName)
@@ -307,7 +369,7 @@ module postgres 'modules/postgres.bicep' = {
   ]
   params: {
     create: createPostgresServer
-    location: location
+    location: postgresLocation
     tags: tags
     name: pgServerName
     version: postgresVersion
@@ -321,6 +383,9 @@ module postgres 'modules/postgres.bicep' = {
 
 // The major version the image must carry: a new server's, or what the existing server runs.
 var serverVersion = postgres.outputs.version
+
+// Where a geo-restore of the server goes: its region's pair (empty: the region has none).
+var serverRegion = toLower(replace(postgres.outputs.location, ' ', ''))
 
 // Every Function App setting. The keys after the Functions host's own are exactly the
 // settings of config.Setting (the Function App's ones), except IDENTITY_ENDPOINT and
@@ -477,6 +542,7 @@ output POSTGRES_VERSION string = serverVersion
 output POSTGRES_SERVER_NAME string = pgServerName
 output POSTGRES_RESOURCE_GROUP string = pgResourceGroupName
 output POSTGRES_GEO_REDUNDANT_BACKUP string = postgres.outputs.geoRedundantBackup
+output POSTGRES_PAIRED_REGION string = regionPairs[?serverRegion] ?? ''
 output BACKUP_STORAGE_ACCOUNT string = storage.outputs.name
 output KEY_VAULT_NAME string = vault.outputs.name
 output APPLICATION_INSIGHTS_NAME string = monitoring.outputs.appInsightsName

@@ -79,5 +79,6 @@ resource existingServer 'Microsoft.DBforPostgreSQL/flexibleServers@2025-08-01' e
 
 output fqdn string = create ? created.properties.fullyQualifiedDomainName : existingServer.properties.fullyQualifiedDomainName
 output version string = create ? created.properties.version : existingServer.properties.version
+output location string = create ? created.location : existingServer.location
 output geoRedundantBackup string = create ? created.properties.backup.geoRedundantBackup : existingServer.properties.backup.geoRedundantBackup
 output id string = create ? created.id : existingServer.id

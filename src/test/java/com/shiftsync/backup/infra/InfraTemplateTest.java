@@ -186,6 +186,45 @@ class InfraTemplateTest {
         return readme.substring(start, end < 0 ? readme.length() : end);
     }
 
+    /** Regions Microsoft lists without a pair ("Azure region pairs and nonpaired regions", June 2026). */
+    private static final Set<String> NONPAIRED = Set.of("austriaeast", "belgiumcentral", "chilecentral", "denmarkeast",
+            "indonesiacentral", "israelcentral", "italynorth", "malaysiawest", "mexicocentral", "newzealandnorth",
+            "polandcentral", "qatarcentral", "spaincentral");
+
+    @Test
+    @DisplayName("a new server (geo-redundant backup) is refused in a region without a pair, from infra's one list of region pairs")
+    void geoRedundantBackupNeedsAPair() {
+        Bicep main = Bicep.main();
+        Map<String, String> pairs = main.objectVariable("regionPairs");
+        assertTrue(pairs.size() >= 40, "region pairs: " + pairs.size());
+        pairs.forEach((region, pair) -> {
+            assertTrue(region.matches("[a-z0-9]+") && pair.matches("'[a-z0-9]+'"), region + ": " + pair);
+            assertTrue(!pair.equals("'" + region + "'"), region + " is its own pair");
+        });
+        Map<String, String> published = Map.of("westeurope", "northeurope", "northeurope", "westeurope", "eastus", "westus",
+                "westus3", "eastus", "brazilsouth", "southcentralus", "centralus", "eastus2", "uksouth", "ukwest",
+                "swedencentral", "swedensouth", "japaneast", "japanwest", "australiaeast", "australiasoutheast");
+        published.forEach((region, pair) -> assertEquals("'" + pair + "'", pairs.get(region), region));
+        List<String> listed = NONPAIRED.stream().filter(pairs::containsKey).toList();
+        assertEquals(List.of(), listed, "regions without a pair");
+
+        String code = Bicep.flat(main.code());
+        assertTrue(code.contains("var postgresLocation = !createPostgresServer || contains(regionPairs, "
+                + "toLower(replace(location, ' ', ''))) ? location : fail(noPairForGeoBackup)"), "refused before anything is created");
+        assertTrue(code.contains("var noPairForGeoBackup = 'createPostgresServer: a new server gets geo-redundant backup")
+                && code.contains("has no pair."), "the refusal says why");
+        assertTrue(code.contains("params: { create: createPostgresServer location: postgresLocation"), "the server gets the checked region");
+        String server = Bicep.flat(Bicep.read(Bicep.INFRA.resolve("modules/postgres.bicep")).resourceBody("created"));
+        assertTrue(server.contains("geoRedundantBackup: 'Enabled'"), "a new server is the one with geo-redundant backup");
+        assertTrue(code.contains("output POSTGRES_PAIRED_REGION string = regionPairs[?serverRegion] ?? ''"),
+                "the geo-restore target is the source's pair");
+        for (Path file : Bicep.files()) {
+            if (!file.equals(Bicep.MAIN)) {
+                assertTrue(!Bicep.read(file).code().contains("northeurope"), file + " keeps a second list of regions");
+            }
+        }
+    }
+
     @Test
     @DisplayName("each resource type has one API version across infra/")
     void oneApiVersionPerType() {
