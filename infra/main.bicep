@@ -505,6 +505,8 @@ module restoreRoles 'modules/restore-roles.bicep' = {
   }
 }
 
+// After restoreRoles (it reads its output): the custom role exists before this, its first
+// assignment.
 module restoreAssignment 'modules/restore-assignment.bicep' = {
   name: 'restore-assignment'
   scope: resourceGroup(pgResourceGroupName)
