@@ -406,6 +406,17 @@ var appSettings = {
   ShiftSyncStorage__credential: 'managedidentity'
   APPLICATIONINSIGHTS_CONNECTION_STRING: monitoring.outputs.appInsightsConnectionString
   APPLICATIONINSIGHTS_ENABLE_AGENT: 'true'
+  // With the agent on, the host no longer forwards the app's logs (host.json's sampling and log
+  // levels apply to the host's own telemetry only): the Application Insights Java agent sends
+  // them, configured by applicationinsights.json. Sampling at 100 %, and an override without
+  // attributes, which matches every log record, keeps each log and exception at 100 % even in a
+  // trace that was sampled out (only a 100 % override overrides an unsampled parent): every
+  // ShiftSync.* event (INFO, hence logging level INFO) and every warning reaches the alerts.
+  // No connection string inside (the agent takes APPLICATIONINSIGHTS_CONNECTION_STRING), and no
+  // APPLICATIONINSIGHTS_SAMPLING_* or _INSTRUMENTATION_LOGGING_* setting, which would override it.
+  // The Azure SDK's INFO chatter is stopped before the agent sees it: the image sets the SDK's
+  // java.util.logging levels to WARNING (Dockerfile).
+  APPLICATIONINSIGHTS_CONFIGURATION_CONTENT: string(loadJsonContent('applicationinsights.json'))
   WEBSITES_ENABLE_APP_SERVICE_STORAGE: 'false'
   DOCKER_REGISTRY_SERVER_URL: 'https://${registry.outputs.loginServer}'
   // The database (no password in the URL: it comes from Key Vault, or is an Entra token)

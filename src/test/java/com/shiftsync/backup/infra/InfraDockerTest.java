@@ -118,6 +118,26 @@ class InfraDockerTest {
     }
 
     @Test
+    @DisplayName("the image keeps the Azure SDK's INFO chatter from the agent: its java.util.logging levels are WARNING, warnings kept")
+    void sdkLogLevels() throws IOException {
+        String dockerfile = dockerfile();
+        int from = dockerfile.indexOf("FROM mcr.microsoft.com/azure-functions/java:4-java17");
+        int set = dockerfile.indexOf("conf=\"${JAVA_HOME}/conf/logging.properties\";");
+        assertTrue(set > from && from > 0, "the JDK's logging.properties of the image the app runs on");
+        assertTrue(dockerfile.indexOf("test -f \"$conf\";", set) > set, "the build fails when the file is elsewhere");
+        for (String logger : List.of("com.azure", "com.microsoft.aad.msal4j", "reactor", "io.netty")) {
+            assertTrue(dockerfile.contains("'" + logger + ".level = WARNING'"), logger + " is not at WARNING");
+        }
+        assertTrue(Pattern.compile(">> \"\\$conf\";\\s+grep -qx 'com.azure.level = WARNING' \"\\$conf\"").matcher(dockerfile).find(),
+                "appended to the JDK's defaults (root level and handlers stay), and checked");
+        Matcher level = Pattern.compile("'([\\w.]+)\\.level = (\\w+)'").matcher(dockerfile);
+        while (level.find()) {
+            assertEquals("WARNING", level.group(2), level.group(1) + ": warnings must still reach Application Insights");
+            assertTrue(!level.group(1).startsWith("com.shiftsync") && !level.group(1).isEmpty(), "the app's own events keep INFO");
+        }
+    }
+
+    @Test
     @DisplayName("the image carries the app as mvn package lays it out, built without tests")
     void imageContents() throws IOException {
         String dockerfile = dockerfile();
