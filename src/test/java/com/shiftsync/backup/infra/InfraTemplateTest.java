@@ -266,12 +266,34 @@ class InfraTemplateTest {
         assertTrue(allowed.startsWith("@allowed(") && skus == 3, allowed);
         String site = Bicep.flat(app.resourceBody("site"));
         for (String expected : List.of("kind: 'functionapp,linux,container'", "type: 'SystemAssigned'", "httpsOnly: true",
-                "linuxFxVersion: 'DOCKER|${image}'", "acrUseManagedIdentityCreds: true", "minimumElasticInstanceCount: 1",
+                "linuxFxVersion: 'DOCKER|${image}'", "acrUseManagedIdentityCreds: true",
                 "ftpsState: 'Disabled'", "minTlsVersion: '1.2'", "for setting in items(appSettings):")) {
             assertTrue(site.contains(expected), "site lacks " + expected);
         }
         JsonNode host = Json.MAPPER.readTree(Path.of("host.json").toFile());
         assertEquals("06:00:00", host.get("functionTimeout").asText());
+    }
+
+    @Test
+    @DisplayName("one always-ready instance and no scale-out, so no scale-in ever stops a running export")
+    void oneInstance() {
+        Bicep app = Bicep.read(Bicep.INFRA.resolve("modules/functionapp.bicep"));
+        assertTrue(app.code().contains("\nvar instances = 1\n"), "one instance");
+        String plan = Bicep.flat(app.resourceBody("plan"));
+        assertTrue(plan.contains("capacity: instances"), "the plan's always-ready instances: " + plan);
+        assertTrue(plan.contains("maximumElasticWorkerCount: instances"), "the plan's burst limit: " + plan);
+        String site = Bicep.flat(app.resourceBody("site"));
+        assertTrue(site.contains("minimumElasticInstanceCount: instances"), "the site's always-ready instances: " + site);
+        assertTrue(site.contains("functionAppScaleLimit: instances"), "the site's scale-out limit: " + site);
+        List<String> counts = new ArrayList<>();
+        Matcher m = Pattern.compile("(maximumElasticWorkerCount|minimumElasticInstanceCount|functionAppScaleLimit|capacity): (\\S+)")
+                .matcher(app.code());
+        while (m.find()) {
+            counts.add(m.group(1) + "=" + m.group(2));
+        }
+        assertEquals(4, counts.size(), "each count set once, from var instances: " + counts);
+        assertTrue(counts.stream().allMatch(c -> c.endsWith("=instances")), counts.toString());
+        assertTrue(!app.params().containsKey("maximumInstances"), "no parameter can scale the app out");
     }
 
     @Test
