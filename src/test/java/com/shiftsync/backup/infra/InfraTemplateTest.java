@@ -226,6 +226,20 @@ class InfraTemplateTest {
     }
 
     @Test
+    @DisplayName("README's geo-restore example goes to the pair of the region README deploys to, not to that region")
+    void readmeGeoRestoreUsesThePair() throws IOException {
+        String readme = Files.readString(Path.of("README.md"));
+        String section = readme.substring(readme.indexOf("\n## Deploying to Azure\n"));
+        Matcher deployedTo = Pattern.compile("azd env set AZURE_LOCATION ([a-z0-9]+)").matcher(section);
+        assertTrue(deployedTo.find(), "README deploys to no region");
+        String region = deployedTo.group(1);
+        String pair = Bicep.main().objectVariable("regionPairs").get(region);
+        assertTrue(pair != null, region + " has no pair in infra");
+        String example = "e.g. `" + pair.replace("'", "") + "` for a server in `" + region + "`";
+        assertTrue(section.contains(example), "the geo-restore example: " + example);
+    }
+
+    @Test
     @DisplayName("each resource type has one API version across infra/")
     void oneApiVersionPerType() {
         Map<String, Set<String>> versions = new TreeMap<>();
