@@ -6,8 +6,8 @@
 // One instance, always ready, and no scale-out: a few long jobs need no second instance, and
 // scale-in is what kills a running export (a function gets 60 minutes' grace on scale-in and
 // 10 on a platform upgrade, however long functionTimeout is). With one instance only a
-// platform upgrade or a crash can stop an export; the timer then runs it again when the host
-// starts (the occurrence is past due), the export timers retry a failed run (@FixedDelayRetry
+// deploy, a platform upgrade or a crash can stop an export; the timer then runs it again when
+// the host starts (the occurrence is past due), the export timers retry a failed run (@FixedDelayRetry
 // in ExportFunctions), and the monitor's no-nightly-backup alert covers what is left. The cost
 // of one instance: a restore and a backup at the same time share it (README).
 

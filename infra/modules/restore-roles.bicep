@@ -27,10 +27,11 @@ var restoreOperationActions = [
   'Microsoft.DBforPostgreSQL/locations/operationResults/read'
 ]
 
-// The roles' names (guids) and ids. The assignments name a role by id, not by a reference to
-// the definition, so each waits for its role through an explicit dependsOn: a new custom role
-// must exist before its first assignment. (Azure replicates a new role definition; in the rare
-// case an assignment still reports RoleDefinitionDoesNotExist, provision again: see README.)
+// The roles' names (guids) and ids. A new custom role must exist before its first assignment:
+// the assignment below names its role by id and waits for it through an explicit dependsOn;
+// the server restorer's assignment (restore-assignment.bicep) takes this module's output, so it
+// deploys after the module. (Azure replicates a new role definition; in the rare case an
+// assignment still reports RoleDefinitionDoesNotExist, provision again: see README.)
 var serverRestorerName = guid(subscription().id, postgresResourceGroupName, roleSuffix, 'shiftsync-backup-server-restorer')
 var restoreChecksName = guid(subscription().id, roleSuffix, 'shiftsync-backup-restore-checks')
 var restoreChecksId = subscriptionResourceId('Microsoft.Authorization/roleDefinitions', restoreChecksName)
