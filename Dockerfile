@@ -37,6 +37,21 @@ RUN set -eux; \
     "/usr/lib/postgresql/${PG_MAJOR}/bin/pg_dump" --version | grep -q "PostgreSQL) ${PG_MAJOR}\."; \
     "/usr/lib/postgresql/${PG_MAJOR}/bin/pg_restore" --version | grep -q "PostgreSQL) ${PG_MAJOR}\."
 
+# The Azure SDK (and MSAL, reactor-netty under it) logs through slf4j to java.util.logging, and
+# the Application Insights Java agent exports what java.util.logging lets through: their
+# warnings stay, their INFO chatter goes. Set in the JDK's own logging.properties, which the
+# Functions Java worker's JVM reads and does not reset; the app's events (the invocation's own
+# logger, com.shiftsync.*) keep INFO. The build fails if the file is not where JAVA_HOME says.
+RUN set -eux; \
+    conf="${JAVA_HOME}/conf/logging.properties"; \
+    test -f "$conf"; \
+    printf '%s\n' '' '# ShiftSync Backup: SDK chatter off, SDK warnings on (see the Dockerfile)' \
+        'com.azure.level = WARNING' \
+        'com.microsoft.aad.msal4j.level = WARNING' \
+        'reactor.level = WARNING' \
+        'io.netty.level = WARNING' >> "$conf"; \
+    grep -qx 'com.azure.level = WARNING' "$conf"
+
 # PG_BIN_DIR is the app's setting for where pg_dump and pg_restore are (infra sets the same).
 ENV PG_BIN_DIR=/usr/lib/postgresql/${PG_MAJOR}/bin \
     AzureWebJobsScriptRoot=/home/site/wwwroot \

@@ -23,7 +23,7 @@ param environmentName string
 @description('Region of the app, its storage, vault and monitoring (azd: AZURE_LOCATION).')
 param location string
 
-@description('Object id of the person deploying (azd: AZURE_PRINCIPAL_ID). Gets Key Vault Secrets Officer on the vault, to rotate the database password. Empty: nobody.')
+@description('Object id of whoever deploys, a person or a CI service principal (azd: AZURE_PRINCIPAL_ID). Gets Key Vault Secrets Officer on the vault, to rotate the database password. Empty: nobody.')
 param principalId string = ''
 
 @allowed([
@@ -31,7 +31,7 @@ param principalId string = ''
   'Group'
   'ServicePrincipal'
 ])
-@description('Kind of principalId.')
+@description('Kind of principalId (azd: AZURE_PRINCIPAL_TYPE, which azd sets to User for a person signed in and to ServicePrincipal when it signs in with a client id, as a CI pipeline does).')
 param principalType string = 'User'
 
 // ---------------------------------------------------------------------------------------
@@ -159,6 +159,9 @@ param softDeleteDays int = 14
 @description('Days each audit blob is immutable (time-based retention policy of the audit container; created unlocked, see README to lock it).')
 param auditImmutabilityDays int = 365
 
+@description('true once the audit container\'s policy has been locked (README: "Locking the audit log", one way). A locked policy refuses the create-or-update of an unlocked one, so provision then leaves it alone (and auditImmutabilityDays no longer applies). false: provision creates or updates the unlocked policy.')
+param auditImmutabilityLocked bool = false
+
 // ---------------------------------------------------------------------------------------
 // Monitoring, access, targets
 // ---------------------------------------------------------------------------------------
@@ -198,7 +201,7 @@ param sizeAnomalyPercent int = 50
 @description('Days without a passed restore test before the verification is stale (VERIFY_MAX_AGE_DAYS).')
 param verifyMaxAgeDays int = 35
 
-@description('Image to run, <registry>/<repository>:<tag>. Empty: the Functions base image until the first deploy (azd deploy sets the built image).')
+@description('Image to run, <registry>/<repository>:<tag> (azd: SERVICE_BACKUP_IMAGE_NAME, the image azd last pushed for service backup, so a later provision keeps it). Empty: the Functions base image, until the first deploy.')
 param containerImage string = ''
 
 @allowed([
@@ -219,6 +222,63 @@ var tags = {
   application: 'shiftsync-backup'
 }
 var resourceGroupName = 'rg-${environmentName}'
+
+// Azure region pairs, region -> its pair, programmatic names: the one list infra keeps. From
+// Microsoft's "Azure region pairs and nonpaired regions" (learn.microsoft.com/azure/reliability/
+// regions-paired, its table of paired regions as published in June 2026; programmatic names
+// from "List of Azure regions"). Asymmetric pairs are listed as the source's pair (Brazil South
+// -> South Central US, West India -> South India, West US 3 -> East US). Nonpaired regions
+// (Austria East, Belgium Central, Chile Central, Denmark East, Indonesia Central, Israel Central,
+// Italy North, Malaysia West, Mexico Central, New Zealand North, Poland Central, Qatar Central,
+// Spain Central) are absent, and so is any region newer than that table: both are refused for
+// a new server below. A geo-redundant backup is kept in the source's pair and a geo-restore
+// goes there (output POSTGRES_PAIRED_REGION).
+var regionPairs = {
+  australiacentral: 'australiacentral2'
+  australiacentral2: 'australiacentral'
+  australiaeast: 'australiasoutheast'
+  australiasoutheast: 'australiaeast'
+  brazilsouth: 'southcentralus'
+  brazilsoutheast: 'brazilsouth'
+  canadacentral: 'canadaeast'
+  canadaeast: 'canadacentral'
+  centralindia: 'southindia'
+  centralus: 'eastus2'
+  eastasia: 'southeastasia'
+  eastus: 'westus'
+  eastus2: 'centralus'
+  francecentral: 'francesouth'
+  francesouth: 'francecentral'
+  germanynorth: 'germanywestcentral'
+  germanywestcentral: 'germanynorth'
+  japaneast: 'japanwest'
+  japanwest: 'japaneast'
+  koreacentral: 'koreasouth'
+  koreasouth: 'koreacentral'
+  northcentralus: 'southcentralus'
+  northeurope: 'westeurope'
+  norwayeast: 'norwaywest'
+  norwaywest: 'norwayeast'
+  southafricanorth: 'southafricawest'
+  southafricawest: 'southafricanorth'
+  southcentralus: 'northcentralus'
+  southeastasia: 'eastasia'
+  southindia: 'centralindia'
+  swedencentral: 'swedensouth'
+  switzerlandnorth: 'switzerlandwest'
+  switzerlandwest: 'switzerlandnorth'
+  uaecentral: 'uaenorth'
+  uaenorth: 'uaecentral'
+  uksouth: 'ukwest'
+  ukwest: 'uksouth'
+  westcentralus: 'westus2'
+  westeurope: 'northeurope'
+  westindia: 'southindia'
+  westus: 'eastus'
+  westus2: 'westcentralus'
+  westus3: 'eastus'
+}
+
 var pgServerName = !empty(postgresServerName) ? postgresServerName : 'psql-shiftsync-${token}'
 var pgResourceGroupName = createPostgresServer ? resourceGroupName : postgresResourceGroupName
 
@@ -260,6 +320,7 @@ module storage 'modules/storage.bicep' = {
     uploadsDeleteAfterDays: 1
     softDeleteDays: softDeleteDays
     auditImmutabilityDays: auditImmutabilityDays
+    auditImmutabilityLocked: auditImmutabilityLocked
   }
 }
 
@@ -295,6 +356,11 @@ module registry 'modules/registry.bicep' = {
   }
 }
 
+// A new server gets geo-redundant backup, which Azure keeps in the region's pair: in a region
+// without one the create would fail half-way through the deployment. Refuse it up front.
+var noPairForGeoBackup = 'createPostgresServer: a new server gets geo-redundant backup, which Azure keeps in the region\'s pair, and ${location} has no pair. Deploy to a paired region (README: "Deploying to Azure", region pairs), or create the server yourself and back it up as an existing one (postgresServerName, postgresResourceGroupName).'
+var postgresLocation = !createPostgresServer || contains(regionPairs, toLower(replace(location, ' ', ''))) ? location : fail(noPairForGeoBackup)
+
 module postgres 'modules/postgres.bicep' = {
   name: 'postgres'
   scope: resourceGroup(pgResourceGroupName)
@@ -303,7 +369,7 @@ module postgres 'modules/postgres.bicep' = {
   ]
   params: {
     create: createPostgresServer
-    location: location
+    location: postgresLocation
     tags: tags
     name: pgServerName
     version: postgresVersion
@@ -317,6 +383,9 @@ module postgres 'modules/postgres.bicep' = {
 
 // The major version the image must carry: a new server's, or what the existing server runs.
 var serverVersion = postgres.outputs.version
+
+// Where a geo-restore of the server goes: its region's pair (empty: the region has none).
+var serverRegion = toLower(replace(postgres.outputs.location, ' ', ''))
 
 // Every Function App setting. The keys after the Functions host's own are exactly the
 // settings of config.Setting (the Function App's ones), except IDENTITY_ENDPOINT and
@@ -337,6 +406,17 @@ var appSettings = {
   ShiftSyncStorage__credential: 'managedidentity'
   APPLICATIONINSIGHTS_CONNECTION_STRING: monitoring.outputs.appInsightsConnectionString
   APPLICATIONINSIGHTS_ENABLE_AGENT: 'true'
+  // With the agent on, the host no longer forwards the app's logs (host.json's sampling and log
+  // levels apply to the host's own telemetry only): the Application Insights Java agent sends
+  // them, configured by applicationinsights.json. Sampling at 100 %, and an override without
+  // attributes, which matches every log record, keeps each log and exception at 100 % even in a
+  // trace that was sampled out (only a 100 % override overrides an unsampled parent): every
+  // ShiftSync.* event (INFO, hence logging level INFO) and every warning reaches the alerts.
+  // No connection string inside (the agent takes APPLICATIONINSIGHTS_CONNECTION_STRING), and no
+  // APPLICATIONINSIGHTS_SAMPLING_* or _INSTRUMENTATION_LOGGING_* setting, which would override it.
+  // The Azure SDK's INFO chatter is stopped before the agent sees it: the image sets the SDK's
+  // java.util.logging levels to WARNING (Dockerfile).
+  APPLICATIONINSIGHTS_CONFIGURATION_CONTENT: string(loadJsonContent('applicationinsights.json'))
   WEBSITES_ENABLE_APP_SERVICE_STORAGE: 'false'
   DOCKER_REGISTRY_SERVER_URL: 'https://${registry.outputs.loginServer}'
   // The database (no password in the URL: it comes from Key Vault, or is an Entra token)
@@ -436,6 +516,8 @@ module restoreRoles 'modules/restore-roles.bicep' = {
   }
 }
 
+// After restoreRoles (it reads its output): the custom role exists before this, its first
+// assignment.
 module restoreAssignment 'modules/restore-assignment.bicep' = {
   name: 'restore-assignment'
   scope: resourceGroup(pgResourceGroupName)
@@ -473,6 +555,7 @@ output POSTGRES_VERSION string = serverVersion
 output POSTGRES_SERVER_NAME string = pgServerName
 output POSTGRES_RESOURCE_GROUP string = pgResourceGroupName
 output POSTGRES_GEO_REDUNDANT_BACKUP string = postgres.outputs.geoRedundantBackup
+output POSTGRES_PAIRED_REGION string = regionPairs[?serverRegion] ?? ''
 output BACKUP_STORAGE_ACCOUNT string = storage.outputs.name
 output KEY_VAULT_NAME string = vault.outputs.name
 output APPLICATION_INSIGHTS_NAME string = monitoring.outputs.appInsightsName

@@ -2,6 +2,14 @@
 // the PostgreSQL client, see Dockerfile) on an Elastic Premium plan, which runs containers,
 // lets a function run for hours (host.json: 6 h) and keeps one instance always ready so the
 // timers fire on time. System-assigned managed identity; the image is pulled with it.
+//
+// One instance, always ready, and no scale-out: a few long jobs need no second instance, and
+// scale-in is what kills a running export (a function gets 60 minutes' grace on scale-in and
+// 10 on a platform upgrade, however long functionTimeout is). With one instance only a
+// deploy, a platform upgrade or a crash can stop an export; the timer then runs it again when
+// the host starts (the occurrence is past due), the export timers retry a failed run (@FixedDelayRetry
+// in ExportFunctions), and the monitor's no-nightly-backup alert covers what is left. The cost
+// of one instance: a restore and a backup at the same time share it (README).
 
 param location string
 param tags object
@@ -20,8 +28,8 @@ param authClientId string
 
 param appInsightsId string
 
-@description('The most instances the plan scales out to. Backups and restores are few and long; 3 leaves room for a restore while a backup runs.')
-param maximumInstances int = 3
+// The plan's and the site's instance counts, all one: always ready (minimum), never more (maximum).
+var instances = 1
 
 resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {
   name: planName
@@ -31,10 +39,11 @@ resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {
   sku: {
     name: planSku
     tier: 'ElasticPremium'
+    capacity: instances
   }
   properties: {
     reserved: true
-    maximumElasticWorkerCount: maximumInstances
+    maximumElasticWorkerCount: instances
   }
 }
 
@@ -57,8 +66,8 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
     siteConfig: {
       linuxFxVersion: 'DOCKER|${image}'
       acrUseManagedIdentityCreds: true
-      minimumElasticInstanceCount: 1
-      functionAppScaleLimit: maximumInstances
+      minimumElasticInstanceCount: instances
+      functionAppScaleLimit: instances
       ftpsState: 'Disabled'
       minTlsVersion: '1.2'
       scmMinTlsVersion: '1.2'

@@ -1,6 +1,7 @@
 // Log Analytics and a workspace-based Application Insights: the Functions host sends every
-// invocation (requests), log line (traces, where the app's structured ShiftSync.* events are)
-// and exception there; the alert rules and the workbook query it.
+// invocation (requests) there, and the Application Insights Java agent the app's log lines
+// (traces, where the structured ShiftSync.* events are), exceptions and dependencies, as
+// infra/applicationinsights.json configures it; the alert rules and the workbook query it.
 
 param location string
 param tags object

@@ -27,8 +27,22 @@ var restoreOperationActions = [
   'Microsoft.DBforPostgreSQL/locations/operationResults/read'
 ]
 
+// The roles' names (guids) and ids. A new custom role must exist before its first assignment:
+// the assignment below names its role by id and waits for it through an explicit dependsOn;
+// the server restorer's assignment (restore-assignment.bicep) takes this module's output, so it
+// deploys after the module. (Azure replicates a new role definition; in the rare case an
+// assignment still reports RoleDefinitionDoesNotExist, provision again: see README.)
+var serverRestorerName = guid(subscription().id, postgresResourceGroupName, roleSuffix, 'shiftsync-backup-server-restorer')
+var restoreChecksName = guid(subscription().id, roleSuffix, 'shiftsync-backup-restore-checks')
+var restoreChecksId = subscriptionResourceId('Microsoft.Authorization/roleDefinitions', restoreChecksName)
+
+// The resource group's id, written out: subscriptionResourceId('Microsoft.Resources/resourceGroups', ...)
+// gives /subscriptions/<id>/providers/Microsoft.Resources/resourceGroups/<name>, which is not
+// the scope an assignment on the group has.
+var postgresResourceGroupId = '${subscription().id}/resourceGroups/${postgresResourceGroupName}'
+
 resource serverRestorer 'Microsoft.Authorization/roleDefinitions@2022-04-01' = {
-  name: guid(subscription().id, postgresResourceGroupName, roleSuffix, 'shiftsync-backup-server-restorer')
+  name: serverRestorerName
   properties: {
     roleName: 'ShiftSync Backup server restorer (${roleSuffix})'
     description: 'Read Flexible Servers and create new ones from their backups (point-in-time and geo-restore), and follow the operation. Assigned to the ShiftSync Backup Function App on the server\'s resource group.'
@@ -45,13 +59,13 @@ resource serverRestorer 'Microsoft.Authorization/roleDefinitions@2022-04-01' = {
       }
     ]
     assignableScopes: [
-      subscriptionResourceId('Microsoft.Resources/resourceGroups', postgresResourceGroupName)
+      postgresResourceGroupId
     ]
   }
 }
 
 resource restoreChecks 'Microsoft.Authorization/roleDefinitions@2022-04-01' = {
-  name: guid(subscription().id, roleSuffix, 'shiftsync-backup-restore-checks')
+  name: restoreChecksName
   properties: {
     roleName: 'ShiftSync Backup restore checks (${roleSuffix})'
     description: 'Check whether a Flexible Server name is free and read the status of Flexible Server operations: the subscription-level calls of a restore.'
@@ -73,12 +87,17 @@ resource restoreChecks 'Microsoft.Authorization/roleDefinitions@2022-04-01' = {
 }
 
 resource restoreChecksAssignment 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
-  name: guid(subscription().id, principalId, restoreChecks.id)
+  name: guid(subscription().id, principalId, restoreChecksId)
   properties: {
-    roleDefinitionId: restoreChecks.id
+    roleDefinitionId: restoreChecksId
     principalId: principalId
     principalType: 'ServicePrincipal'
   }
+  dependsOn: [
+    restoreChecks
+  ]
 }
 
+// Read by restore-assignment.bicep (main.bicep), which deploys after this module: the server
+// restorer role exists before its assignment on the server's resource group.
 output serverRestorerRoleId string = serverRestorer.id

@@ -31,6 +31,9 @@ param uploadsDeleteAfterDays int
 param softDeleteDays int
 param auditImmutabilityDays int
 
+@description('true once the audit policy is locked: a locked policy refuses the create-or-update below, so it is left alone.')
+param auditImmutabilityLocked bool
+
 // The backup tiers' folders in the backup container (domain.Tier): lifecycle rules touch only
 // these, never locks/ (leases of running backups).
 var backupTierPrefixes = [
@@ -91,9 +94,12 @@ resource audit 'Microsoft.Storage/storageAccounts/blobServices/containers@2023-0
 
 // Time-based retention on the audit log: no record can be changed or deleted before it is
 // auditImmutabilityDays old. The audit log appends to one append blob a day, so protected
-// append writes stay allowed. Created unlocked (README: lock it once the period is right;
-// a locked policy can only be lengthened, and blocks deleting the account until it expires).
-resource auditImmutability 'Microsoft.Storage/storageAccounts/blobServices/containers/immutabilityPolicies@2023-05-01' = {
+// append writes stay allowed. This PUT "creates or updates an unlocked immutability policy"
+// (the Storage API's own words): it is refused once the policy is locked. So it is declared
+// only while auditImmutabilityLocked is false; README's lock step sets it to true, after which
+// provision leaves the locked policy as it is (a locked policy can only be lengthened, with
+// the extendImmutabilityPolicy action, and blocks deleting the account until it expires).
+resource auditImmutability 'Microsoft.Storage/storageAccounts/blobServices/containers/immutabilityPolicies@2023-05-01' = if (!auditImmutabilityLocked) {
   parent: audit
   name: 'default'
   properties: {

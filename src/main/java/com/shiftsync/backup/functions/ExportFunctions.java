@@ -1,6 +1,7 @@
 package com.shiftsync.backup.functions;
 
 import com.microsoft.azure.functions.ExecutionContext;
+import com.microsoft.azure.functions.annotation.FixedDelayRetry;
 import com.microsoft.azure.functions.annotation.FunctionName;
 import com.microsoft.azure.functions.annotation.TimerTrigger;
 import com.shiftsync.backup.backup.BackupEvents;
@@ -27,12 +28,14 @@ public class ExportFunctions {
     }
 
     @FunctionName("nightlyExport")
+    @FixedDelayRetry(maxRetryCount = 2, delayInterval = "00:15:00")
     public void nightlyExport(@TimerTrigger(name = "timer", schedule = "%nightlyExport%") String timer,
                               ExecutionContext context) {
         export(Tier.DAILY, context);
     }
 
     @FunctionName("weeklyExport")
+    @FixedDelayRetry(maxRetryCount = 2, delayInterval = "00:15:00")
     public void weeklyExport(@TimerTrigger(name = "timer", schedule = "%weeklyExport%") String timer,
                              ExecutionContext context) {
         export(Tier.WEEKLY, context);

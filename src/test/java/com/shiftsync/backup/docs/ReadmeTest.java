@@ -61,4 +61,25 @@ class ReadmeTest {
         }
         assertEquals(List.of(), missing);
     }
+
+    @Test
+    @DisplayName("'Deploying to Azure' says what a deployer must know: the azd version, the one-way audit lock, paired regions, who may deploy, the missing content share")
+    void deployingToAzure() throws IOException {
+        String readme = readme();
+        int start = readme.indexOf("\n## Deploying to Azure\n");
+        int end = readme.indexOf("\n## ", start + 1);
+        String section = readme.substring(start, end < 0 ? readme.length() : end);
+        Matcher azd = Pattern.compile("(?m)^  azd: '>= ([0-9.]+)'$").matcher(Files.readString(Path.of("azure.yaml")));
+        assertEquals(true, azd.find(), "azure.yaml requiredVersions.azd");
+        List<String> missing = Stream.of(
+                        "azd " + azd.group(1) + " or later", "`requiredVersions`",
+                        "### Locking the audit log (one way)", "**cannot be", "`AUDIT_IMMUTABILITY_LOCKED`",
+                        "immutability-policy lock", "A new server needs a region with a pair", "`POSTGRES_PAIRED_REGION`",
+                        "**source's paired region**", "### Who can deploy", "**Owner**", "User Access Administrator",
+                        "`principalType`", "`AZURE_PRINCIPAL_TYPE=ServicePrincipal`",
+                        "`WEBSITE_CONTENTAZUREFILECONNECTIONSTRING`", "scale-out could be limited",
+                        "### One instance, and a stopped export", "`@FixedDelayRetry`")
+                .filter(name -> !section.contains(name)).toList();
+        assertEquals(List.of(), missing, "missing from 'Deploying to Azure'");
+    }
 }

@@ -8,7 +8,11 @@ import org.junit.jupiter.api.Test;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -60,19 +64,41 @@ class InfraDockerTest {
         assertTrue(dockerfile.indexOf("ARG PG_MAJOR\n", from) > from, "PG_MAJOR is declared again in the final stage");
     }
 
+    /**
+     * The majors each Flexible Server API version accepts for properties.version, as its Bicep
+     * types list them (Azure/bicep-types-az, generated/postgresql/microsoft.dbforpostgresql/
+     * &lt;version&gt;/types.md, ServerProperties.version). An API version missing here makes the
+     * test fail until its list is added.
+     */
+    private static final Map<String, List<Integer>> SERVER_VERSIONS_BY_API = Map.of(
+            "2024-08-01", List.of(11, 12, 13, 14, 15, 16),
+            "2025-08-01", List.of(11, 12, 13, 14, 15, 16, 17, 18));
+
     @Test
-    @DisplayName("every version infra allows is a Flexible Server major the client exists for")
+    @DisplayName("every version infra allows is a major the Flexible Server API version in use accepts, and 11 to 17 are all allowed")
     void allowedVersions() {
         Bicep.Param version = Bicep.main().params().get("postgresVersion");
         String allowed = version.decorators().stream().filter(d -> d.startsWith("@allowed(")).findFirst().orElseThrow();
         Matcher m = Pattern.compile("'(\\d+)'").matcher(allowed);
-        int n = 0;
+        List<Integer> majors = new ArrayList<>();
         while (m.find()) {
-            int major = Integer.parseInt(m.group(1));
-            assertTrue(major >= 11 && major <= 17, "Flexible Server offers 11 to 17, not " + major);
-            n++;
+            majors.add(Integer.parseInt(m.group(1)));
         }
-        assertTrue(n >= 5, allowed);
+        Bicep postgres = Bicep.read(Bicep.INFRA.resolve("modules/postgres.bicep"));
+        Set<String> apis = new TreeSet<>();
+        for (Bicep.Resource r : postgres.resources()) {
+            if (r.type().equals("Microsoft.DBforPostgreSQL/flexibleServers")) {
+                apis.add(r.apiVersion());
+            }
+        }
+        assertEquals(1, apis.size(), "one API version for the server, new or existing: " + apis);
+        String api = apis.iterator().next();
+        List<Integer> accepted = SERVER_VERSIONS_BY_API.get(api);
+        assertTrue(accepted != null, "flexibleServers@" + api + ": add the majors its Bicep types list to SERVER_VERSIONS_BY_API");
+        List<Integer> refused = majors.stream().filter(major -> !accepted.contains(major)).toList();
+        assertEquals(List.of(), refused, "flexibleServers@" + api + " accepts " + accepted + " only");
+        assertTrue(majors.containsAll(List.of(11, 12, 13, 14, 15, 16, 17)), "every major Flexible Server runs: " + majors);
+        assertTrue(majors.contains(Integer.parseInt(Bicep.main().defaultOf("postgresVersion"))), "the default is allowed");
     }
 
     @Test
@@ -89,6 +115,26 @@ class InfraDockerTest {
         assertTrue(postgres.contains("output version string = create ? created.properties.version : existingServer.properties.version"),
                 "a new server's version, or the existing server's own");
         assertTrue(main.contains("version: postgresVersion"));
+    }
+
+    @Test
+    @DisplayName("the image keeps the Azure SDK's INFO chatter from the agent: its java.util.logging levels are WARNING, warnings kept")
+    void sdkLogLevels() throws IOException {
+        String dockerfile = dockerfile();
+        int from = dockerfile.indexOf("FROM mcr.microsoft.com/azure-functions/java:4-java17");
+        int set = dockerfile.indexOf("conf=\"${JAVA_HOME}/conf/logging.properties\";");
+        assertTrue(set > from && from > 0, "the JDK's logging.properties of the image the app runs on");
+        assertTrue(dockerfile.indexOf("test -f \"$conf\";", set) > set, "the build fails when the file is elsewhere");
+        for (String logger : List.of("com.azure", "com.microsoft.aad.msal4j", "reactor", "io.netty")) {
+            assertTrue(dockerfile.contains("'" + logger + ".level = WARNING'"), logger + " is not at WARNING");
+        }
+        assertTrue(Pattern.compile(">> \"\\$conf\";\\s+grep -qx 'com.azure.level = WARNING' \"\\$conf\"").matcher(dockerfile).find(),
+                "appended to the JDK's defaults (root level and handlers stay), and checked");
+        Matcher level = Pattern.compile("'([\\w.]+)\\.level = (\\w+)'").matcher(dockerfile);
+        while (level.find()) {
+            assertEquals("WARNING", level.group(2), level.group(1) + ": warnings must still reach Application Insights");
+            assertTrue(!level.group(1).startsWith("com.shiftsync") && !level.group(1).isEmpty(), "the app's own events keep INFO");
+        }
     }
 
     @Test

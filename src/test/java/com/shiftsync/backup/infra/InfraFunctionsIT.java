@@ -7,14 +7,17 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
+import java.lang.reflect.Field;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
@@ -107,6 +110,50 @@ class InfraFunctionsIT {
             assertEquals(localSettings.get(setting).asText(), value, setting);
         }
         assertTrue(timers.containsAll(List.of("nightlyExport", "weeklyExport")), timers.toString());
+    }
+
+    @Test
+    @DisplayName("a killed or failed export runs again: the timers keep their schedule monitor, and a failed run is retried "
+            + "a bounded number of times, after a dead run's lease has lapsed, and within a day")
+    void exportRetries() throws Exception {
+        Field leaseField = Class.forName("com.shiftsync.backup.adapter.blob.BlobLease").getDeclaredField("LEASE_SECONDS");
+        leaseField.setAccessible(true);
+        Duration lease = Duration.ofSeconds(leaseField.getInt(null));
+        String timeout = Json.MAPPER.readTree(Path.of("host.json").toFile()).get("functionTimeout").asText();
+        for (String export : List.of("nightlyExport", "weeklyExport")) {
+            JsonNode function = functions.get(export);
+            assertTrue(function != null, export + " was not generated");
+            JsonNode timer = function.get("bindings").get(0);
+            assertEquals("timerTrigger", timer.get("type").asText());
+            // the schedule monitor (useMonitor, on by default) runs an occurrence whose run never finished
+            // (the instance was stopped) as soon as the host starts again: past due
+            assertTrue(!timer.has("useMonitor") || timer.get("useMonitor").asBoolean(), export + " has no schedule monitor");
+            assertTrue(!timer.has("runOnStartup") || !timer.get("runOnStartup").asBoolean(), export + " runs on every start");
+
+            JsonNode retry = function.get("retry");
+            assertTrue(retry != null, export + " has no retry policy: " + function);
+            assertEquals("fixedDelay", retry.get("strategy").asText(), export);
+            int retries = retry.get("maxRetryCount").asInt();
+            assertTrue(retries >= 1 && retries <= 3, export + ": retries must be bounded (-1 is forever): " + retries);
+            Duration delay = hms(retry.get("delayInterval").asText());
+            assertTrue(delay.compareTo(lease.multipliedBy(2)) >= 0,
+                    export + ": a retry " + delay + " after a dead attempt must find its " + lease + " lease lapsed");
+            Duration worstCase = hms(timeout).multipliedBy(retries + 1L).plus(delay.multipliedBy(retries));
+            assertTrue(worstCase.compareTo(Duration.ofHours(24)) < 0,
+                    export + ": every attempt of one night ends before the next night's export: " + worstCase);
+        }
+        for (Map.Entry<String, JsonNode> f : functions.entrySet()) {
+            boolean queue = f.getValue().get("bindings").get(0).get("type").asText().equals("queueTrigger");
+            assertTrue(!queue || !f.getValue().has("retry"),
+                    f.getKey() + ": a queue trigger retries through host.json's maxDequeueCount, not a retry policy");
+        }
+    }
+
+    private static Duration hms(String value) {
+        Matcher m = Pattern.compile("^(\\d+):(\\d{2}):(\\d{2})$").matcher(value);
+        assertTrue(m.matches(), "not HH:mm:ss: " + value);
+        return Duration.ofHours(Long.parseLong(m.group(1))).plusMinutes(Long.parseLong(m.group(2)))
+                .plusSeconds(Long.parseLong(m.group(3)));
     }
 
     @Test

@@ -42,6 +42,58 @@ class InfraMonitoringTest {
         }
     }
 
+    /** The Java agent's configuration infra hands over in APPLICATIONINSIGHTS_CONFIGURATION_CONTENT. */
+    static final Path AGENT_CONFIG = Bicep.INFRA.resolve("applicationinsights.json");
+
+    /** Settings the agent reads over its JSON configuration (its ConfigurationBuilder): infra must set none. */
+    private static final List<String> AGENT_OVERRIDES = List.of("APPLICATIONINSIGHTS_SAMPLING_PERCENTAGE",
+            "APPLICATIONINSIGHTS_SAMPLING_REQUESTS_PER_SECOND", "APPLICATIONINSIGHTS_INSTRUMENTATION_LOGGING_LEVEL",
+            "APPLICATIONINSIGHTS_INSTRUMENTATION_LOGGING_ENABLED", "APPLICATIONINSIGHTS_CONFIGURATION_FILE");
+
+    @Test
+    @DisplayName("the Java agent, which sends the app's logs, is configured by infra to keep every log record and exception at INFO and above, unsampled")
+    void agentKeepsEveryEventAndWarning() throws IOException {
+        Map<String, String> settings = Bicep.main().objectVariable("appSettings");
+        assertEquals("'true'", settings.get("APPLICATIONINSIGHTS_ENABLE_AGENT"));
+        assertEquals("string(loadJsonContent('applicationinsights.json'))", settings.get("APPLICATIONINSIGHTS_CONFIGURATION_CONTENT"),
+                "the agent's configuration, as one line of JSON");
+        for (String overriding : AGENT_OVERRIDES) {
+            assertTrue(!settings.containsKey(overriding), overriding + " would override applicationinsights.json");
+        }
+        JsonNode agent = Json.MAPPER.readTree(AGENT_CONFIG.toFile());
+        Set<String> keys = new TreeSet<>();
+        agent.fieldNames().forEachRemaining(keys::add);
+        assertEquals(Set.of("sampling", "instrumentation"), keys, "connectionString stays in APPLICATIONINSIGHTS_CONNECTION_STRING");
+
+        JsonNode sampling = agent.get("sampling");
+        assertEquals(100, sampling.get("percentage").asInt(), "no sampling of requests and dependencies");
+        assertTrue(!sampling.has("requestsPerSecond"), "a rate limit samples out");
+        // An override without attributes matches every record of its type, and only a 100 % override keeps a
+        // log whose trace was sampled out (the agent's AzureMonitorLogFilteringProcessor / AiFixedPercentageSampler).
+        Set<String> keptWhole = new TreeSet<>();
+        for (JsonNode override : sampling.get("overrides")) {
+            if (override.path("attributes").isEmpty() && override.get("percentage").asDouble() == 100) {
+                keptWhole.add(override.get("telemetryType").asText());
+            }
+            assertTrue(override.get("percentage").asDouble() == 100, "an override that samples out: " + override);
+        }
+        assertEquals(Set.of("trace", "exception"), keptWhole, "every log record (trace) and logged exception, unsampled");
+
+        JsonNode logging = agent.get("instrumentation").get("logging");
+        assertEquals("INFO", logging.get("level").asText(), "the ShiftSync.* events are INFO: a higher threshold drops them");
+        assertTrue(!logging.has("enabled") || logging.get("enabled").asBoolean(), "log capture must stay on");
+    }
+
+    @Test
+    @DisplayName("the host's own telemetry, whose requests the failure alert reads, stays unsampled too (host.json)")
+    void hostKeepsFailedInvocations() throws IOException {
+        JsonNode sampling = Json.MAPPER.readTree(Path.of("host.json").toFile()).get("logging").get("applicationInsights")
+                .get("samplingSettings");
+        List<String> excluded = List.of(sampling.get("excludedTypes").asText().split(";"));
+        assertTrue(excluded.containsAll(List.of("Request", "Exception", "Trace", "Event")), excluded.toString());
+        assertTrue(Files.readString(ALERTS.resolve("function-failure.kql")).contains("requests"));
+    }
+
     @Test
     @DisplayName("one rule per condition of the issue, each on its own query file, all mailed to the action group")
     void rules() throws IOException {

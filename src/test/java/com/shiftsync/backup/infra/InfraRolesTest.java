@@ -96,11 +96,21 @@ class InfraRolesTest {
                         "Microsoft.DBforPostgreSQL/locations/operationResults/read"),
                 actions("serverRestorer"));
         String body = Bicep.flat(RESTORE_ROLES.resourceBody("serverRestorer"));
-        assertTrue(body.contains("assignableScopes: [ subscriptionResourceId('Microsoft.Resources/resourceGroups', postgresResourceGroupName) ]"), body);
+        assertTrue(body.contains("assignableScopes: [ postgresResourceGroupId ]"), body);
+        // the group's own id, /subscriptions/<id>/resourceGroups/<name>: subscriptionResourceId(...) would add
+        // /providers/Microsoft.Resources/, which is not the scope of an assignment on the group
+        assertTrue(RESTORE_ROLES.code().contains(
+                "var postgresResourceGroupId = '${subscription().id}/resourceGroups/${postgresResourceGroupName}'"));
+        for (Path file : Bicep.files()) {
+            assertTrue(!Bicep.read(file).code().contains("subscriptionResourceId('Microsoft.Resources/resourceGroups'"),
+                    file + " builds a resource group id that is not one");
+        }
         Bicep assignment = Bicep.read(Bicep.INFRA.resolve("modules/restore-assignment.bicep"));
         assertTrue(assignment.code().contains("name: guid(resourceGroup().id, principalId, roleDefinitionId)"));
+        // its roleDefinitionId is the roles module's output: it deploys after the role exists
         assertTrue(Bicep.flat(Bicep.main().code()).contains("scope: resourceGroup(pgResourceGroupName) params: { "
                 + "principalId: functionApp.outputs.principalId roleDefinitionId: restoreRoles.outputs.serverRestorerRoleId"));
+        assertTrue(RESTORE_ROLES.code().contains("output serverRestorerRoleId string = serverRestorer.id"));
     }
 
     @Test
@@ -113,7 +123,10 @@ class InfraRolesTest {
                 actions("restoreChecks"));
         assertTrue(Bicep.flat(RESTORE_ROLES.resourceBody("restoreChecks")).contains("assignableScopes: [ subscription().id ]"));
         String assignment = Bicep.flat(RESTORE_ROLES.resourceBody("restoreChecksAssignment"));
-        assertTrue(assignment.contains("roleDefinitionId: restoreChecks.id"), assignment);
+        assertTrue(assignment.contains("roleDefinitionId: restoreChecksId"), assignment);
+        assertTrue(assignment.contains("dependsOn: [ restoreChecks ]"), "the first assignment waits for its new role: " + assignment);
+        assertTrue(RESTORE_ROLES.code().contains("var restoreChecksId = subscriptionResourceId('Microsoft.Authorization/roleDefinitions', restoreChecksName)"));
+        assertTrue(Bicep.flat(RESTORE_ROLES.resourceBody("restoreChecks")).startsWith("{ name: restoreChecksName "));
         assertTrue(RESTORE_ROLES.code().contains("targetScope = 'subscription'"));
     }
 

@@ -1,8 +1,12 @@
 package com.shiftsync.backup.infra;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.shiftsync.backup.domain.Json;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -139,6 +143,27 @@ class InfraStorageTest {
         assertTrue(MAIN.code().contains("auditContainer: auditContainer"));
         assertEquals("audit", MAIN.defaultOf("auditContainer"));
         assertTrue(Integer.parseInt(MAIN.defaultOf("auditImmutabilityDays")) >= 30);
+    }
+
+    @Test
+    @DisplayName("once the audit policy is locked, provision no longer sends the create-or-update a locked policy refuses")
+    void lockedAuditPolicyIsLeftAlone() throws IOException {
+        assertTrue(STORAGE.code().contains("resource auditImmutability "
+                        + "'Microsoft.Storage/storageAccounts/blobServices/containers/immutabilityPolicies@2023-05-01' "
+                        + "= if (!auditImmutabilityLocked) {"),
+                "the unlocked policy is declared only while auditImmutabilityLocked is false");
+        assertEquals("false", MAIN.defaultOf("auditImmutabilityLocked"), "a new deployment creates the policy");
+        assertEquals("bool", MAIN.params().get("auditImmutabilityLocked").type());
+        assertTrue(MAIN.code().contains("auditImmutabilityLocked: auditImmutabilityLocked\n"));
+        JsonNode parameters = Json.MAPPER.readTree(Bicep.INFRA.resolve("main.parameters.json").toFile()).get("parameters");
+        assertEquals("${AUDIT_IMMUTABILITY_LOCKED=false}", parameters.get("auditImmutabilityLocked").get("value").asText());
+        // nothing else in infra may write the policy (a lock action, or a second policy resource)
+        for (Path file : Bicep.files()) {
+            String code = Bicep.read(file).code();
+            int policies = code.split("/immutabilityPolicies@", -1).length - 1;
+            assertTrue(policies == (file.endsWith("storage.bicep") ? 1 : 0), file + " declares " + policies + " immutability policies");
+            assertTrue(!code.contains("lockImmutabilityPolicy") && !code.contains("/lock'"), file + " locks the policy");
+        }
     }
 
     @Test
