@@ -3,16 +3,6 @@ package com.shiftsync.backup.config;
 import com.azure.core.credential.TokenCredential;
 import com.shiftsync.backup.access.AdminAccess;
 import com.shiftsync.backup.adapter.azure.ArmServerAdmin;
-import com.shiftsync.backup.adapter.blob.BlobAuditLog;
-import com.shiftsync.backup.adapter.blob.BlobBackupStore;
-import com.shiftsync.backup.adapter.blob.BlobOperationStore;
-import com.shiftsync.backup.adapter.blob.BlobUploadStore;
-import com.shiftsync.backup.adapter.local.LocalAuditLog;
-import com.shiftsync.backup.adapter.local.LocalBackupStore;
-import com.shiftsync.backup.adapter.local.LocalOperationStore;
-import com.shiftsync.backup.adapter.pg.JdbcDatabase;
-import com.shiftsync.backup.adapter.pg.PgBinaries;
-import com.shiftsync.backup.adapter.pg.PgDumpTool;
 import com.shiftsync.backup.audit.AuditTrail;
 import com.shiftsync.backup.backup.BackupJob;
 import com.shiftsync.backup.backup.OnDemandBackup;
@@ -23,7 +13,6 @@ import com.shiftsync.backup.monitor.MonitorJob;
 import com.shiftsync.backup.operations.Operations;
 import com.shiftsync.backup.port.BackupStore;
 import com.shiftsync.backup.port.Database;
-import com.shiftsync.backup.port.DumpTool;
 import com.shiftsync.backup.port.OperationStore;
 import com.shiftsync.backup.port.Reporter;
 import com.shiftsync.backup.port.SecretSource;
@@ -35,7 +24,6 @@ import com.shiftsync.backup.restore.RestoreJob;
 import com.shiftsync.backup.restore.ServerRestoreJob;
 import com.shiftsync.backup.telemetry.LogRedaction;
 import com.shiftsync.backup.telemetry.LogReporter;
-import com.shiftsync.backup.telemetry.Metrics;
 import com.shiftsync.backup.verify.OffsiteCheckJob;
 import com.shiftsync.backup.verify.VerifyJob;
 import io.opentelemetry.api.GlobalOpenTelemetry;
@@ -43,7 +31,6 @@ import io.opentelemetry.api.OpenTelemetry;
 
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -52,29 +39,18 @@ import java.util.function.Supplier;
 import java.util.logging.Logger;
 
 /**
- * The one wiring class: builds every adapter and job once, on first use, from {@link Settings}
- * (so a command that needs no Blob storage works without storage settings, and a bad
- * setting is refused, by name, by the first job that needs it). Both doors (Functions and
- * the CLI) get their jobs here and build nothing themselves. Setting rules live in the
- * config value types ({@link RetentionSettings}, {@link StorageSettings}, ...), Azure
- * clients in {@link AzureClients}.
+ * The one wiring class of the doors: builds every job once, on first use, from
+ * {@link Settings}, over the {@link Adapters} (so a command that needs no Blob storage works
+ * without storage settings, and a bad setting is refused, by name, by the first job that
+ * needs it). Functions and the CLI get their jobs here and build nothing themselves.
+ * Setting rules live in the config value types ({@link RetentionSettings}, ...).
  */
 public final class App {
     private static volatile App shared;
 
-    private final Settings settings;
     private final Clock clock;
-    private final AzureClients azure;
-    private final Database database = new JdbcDatabase();
-    private final ConfiguredLogin login;
-    private final Supplier<Metrics> metrics;
-    private final Supplier<StorageSettings> storage;
+    private final Adapters adapters;
     private final Supplier<RetentionSettings> retention;
-    private final Supplier<DumpTool> dumpTool;
-    private final Supplier<LocalBackupStore> localStore;
-    private final Supplier<BackupStore> azureStore;
-    private final Supplier<OperationStore> operationStore;
-    private final Supplier<AuditTrail> auditTrail;
     private final Supplier<BackupJob> backupToLocal;
     private final Supplier<BackupJob> backupToAzure;
     private final Supplier<BackupJob> backupToBoth;
@@ -89,10 +65,7 @@ public final class App {
         this(settings, clock, null, ArmServerAdmin.Tuning.DEFAULT, GlobalOpenTelemetry::get);
     }
 
-    /**
-     * With an explicit Azure credential instead of the settings' one, and Resource Manager
-     * tuning: for tests (a loopback managed-identity fake, short retries) and embedding.
-     */
+    /** With an explicit Azure credential and Resource Manager tuning: tests (loopback fakes), embedding. */
     public App(Settings settings, Clock clock, TokenCredential credential, ArmServerAdmin.Tuning armTuning) {
         this(settings, clock, credential, armTuning, GlobalOpenTelemetry::get);
     }
@@ -104,33 +77,21 @@ public final class App {
 
     private App(Settings settings, Clock clock, TokenCredential credential, ArmServerAdmin.Tuning armTuning,
                 Supplier<OpenTelemetry> openTelemetry) {
-        this.settings = settings;
         this.clock = clock;
-        this.azure = new AzureClients(settings, credential, armTuning);
-        this.login = new ConfiguredLogin(settings, azure.secrets(), azure.tokens());
-        this.metrics = Once.of(() -> new Metrics(openTelemetry.get(), clock));
-        this.storage = Once.of(() -> StorageSettings.from(settings));
-        this.retention = Once.of(() -> RetentionSettings.from(settings, timeout()));
-        this.dumpTool = Once.of(() -> new PgDumpTool(PgBinaries.locate(text(Setting.PG_BIN_DIR)), timeout()));
-        this.localStore = Once.of(() -> new LocalBackupStore(Path.of(text(Setting.BACKUP_DIR))));
-        this.azureStore = Once.of(() -> new BlobBackupStore(azure.container(storage.get().backups())));
-        this.operationStore = Once.of(() -> azure.hasStorage()
-                ? new BlobOperationStore(azure.container(storage.get().operations()))
-                : new LocalOperationStore(Path.of(text(Setting.BACKUP_DIR), "operations")));
-        this.auditTrail = Once.of(() -> new AuditTrail(azure.hasStorage()
-                ? new BlobAuditLog(azure.container(storage.get().audit()))
-                : new LocalAuditLog(Path.of(text(Setting.BACKUP_DIR), "audit")), clock));
+        Adapters a = new Adapters(settings, clock, credential, armTuning, openTelemetry);
+        this.adapters = a;
+        this.retention = Once.of(() -> RetentionSettings.from(settings, a.timeout()));
         this.backupToLocal = Once.of(() -> backupJob(List.of(localStore())));
         this.backupToAzure = Once.of(() -> backupJob(List.of(azureStore())));
         this.backupToBoth = Once.of(() -> backupJob(List.of(localStore(), azureStore())));
-        this.restoreJob = Once.of(() -> new RestoreJob(database, dumpTool.get(),
+        this.restoreJob = Once.of(() -> new RestoreJob(a.database, a.dumpTool.get(),
                 Path.of(System.getProperty("java.io.tmpdir"), "shiftsync-restore"), clock));
-        this.serverRestoreJob = Once.of(() -> new ServerRestoreJob(azure.serverAdmin(), operationStore(), clock,
-                text(Setting.POSTGRES_SERVER_NAME)));
+        this.serverRestoreJob = Once.of(() -> new ServerRestoreJob(a.azure.serverAdmin(), operationStore(), clock,
+                a.text(Setting.POSTGRES_SERVER_NAME)));
         this.queuedWork = Once.of(() -> new QueuedWork(operationStore(), clock));
-        this.fromBackupRestore = Once.of(() -> new FromBackupRestore(this::azureStore, login, database,
+        this.fromBackupRestore = Once.of(() -> new FromBackupRestore(this::azureStore, a.login, a.database,
                 this::restoreJob, queuedWork(), () -> workQueue(WorkQueue.RESTORE_REQUESTS), clock));
-        this.onDemandBackup = Once.of(() -> new OnDemandBackup(() -> login.configuredUrl().database(),
+        this.onDemandBackup = Once.of(() -> new OnDemandBackup(() -> a.login.configuredUrl().database(),
                 this::backupToAzure, queuedWork(), () -> workQueue(WorkQueue.BACKUP_REQUESTS), clock));
         this.operations = Once.of(() -> new Operations(operationStore(), Map.of(
                 OperationKind.POINT_IN_TIME, serverRestoreJob(), OperationKind.GEO, serverRestoreJob(),
@@ -155,7 +116,7 @@ public final class App {
     }
 
     public Settings settings() {
-        return settings;
+        return adapters.settings;
     }
 
     public Clock clock() {
@@ -164,32 +125,32 @@ public final class App {
 
     /** Where a job run reports: its events on {@code log}, the app's metrics and audit log. */
     public Reporter reporter(Logger log) {
-        return new LogReporter(log, metrics.get(), auditTrail());
+        return new LogReporter(log, adapters.metrics.get(), auditTrail());
     }
 
     /** DATABASE_URL with a password looked up anew at every job's start (Key Vault, the environment, Entra). */
     public ConfiguredLogin login() {
-        return login;
+        return adapters.login;
     }
 
     public SecretSource secretSource() {
-        return azure.secrets().get();
+        return adapters.azure.secrets().get();
     }
 
     public Database database() {
-        return database;
+        return adapters.database;
     }
 
-    public LocalBackupStore localStore() {
-        return localStore.get();
+    public BackupStore localStore() {
+        return adapters.localStore.get();
     }
 
     public boolean hasAzureStore() {
-        return azure.hasStorage();
+        return adapters.azure.hasStorage();
     }
 
     public BackupStore azureStore() {
-        return azureStore.get();
+        return adapters.azureStore.get();
     }
 
     /** "local" or "azure". */
@@ -227,8 +188,8 @@ public final class App {
 
     /** The restore test, into a scratch database on DATABASE_URL's server. */
     public VerifyJob verifyJob() {
-        return new VerifyJob(login, database, dumpTool.get(), restoreJob(), clock, VerifyJob.jobsFor(
-                text(Setting.VERIFY_RESTORE_JOBS), Runtime.getRuntime().availableProcessors()));
+        return new VerifyJob(login(), database(), adapters.dumpTool.get(), restoreJob(), clock, VerifyJob.jobsFor(
+                adapters.text(Setting.VERIFY_RESTORE_JOBS), Runtime.getRuntime().availableProcessors()));
     }
 
     public OffsiteCheckJob offsiteCheckJob() {
@@ -236,7 +197,7 @@ public final class App {
     }
 
     public MonitorJob monitorJob() {
-        return new MonitorJob(clock, MonitorSettings.from(settings));
+        return new MonitorJob(clock, MonitorSettings.from(settings()));
     }
 
     /** Every retention rule: the local folder, and Blob and the uploads sweep when storage is configured. */
@@ -246,8 +207,7 @@ public final class App {
         PruneJob.UploadsTtl uploads = null;
         if (hasAzureStore()) {
             targets.add(new PruneJob.Target(azureStore(), rules.azure()));
-            uploads = new PruneJob.UploadsTtl(new BlobUploadStore(azure.container(storage.get().checkedUploads())),
-                    rules.uploadsTtl());
+            uploads = new PruneJob.UploadsTtl(adapters.uploadStore(), rules.uploadsTtl());
         }
         return new PruneJob(targets, uploads, rules.orphanGrace(), clock);
     }
@@ -284,34 +244,26 @@ public final class App {
 
     /** {@link WorkQueue#RESTORE_REQUESTS} or {@link WorkQueue#BACKUP_REQUESTS} of the backups' storage account. */
     public WorkQueue workQueue(String name) {
-        return azure.queue(name);
+        return adapters.azure.queue(name);
     }
 
     /** Long-running operations: in Blob (OPERATIONS_CONTAINER) when storage is configured, else BACKUP_DIR/operations. */
     public OperationStore operationStore() {
-        return operationStore.get();
+        return adapters.operationStore.get();
     }
 
     /** The audit log: append blobs in AUDIT_CONTAINER when storage is configured, else BACKUP_DIR/audit. */
     public AuditTrail auditTrail() {
-        return auditTrail.get();
+        return adapters.auditTrail.get();
     }
 
     /** The admin check of the HTTP endpoints (Easy Auth's principal and ADMIN_ROLE). */
     public AdminAccess adminAccess() {
-        return new AdminAccess(settings.flag(Setting.WEBSITE_AUTH_ENABLED),
-                settings.flag(Setting.TRUST_CLIENT_PRINCIPAL_HEADER), text(Setting.ADMIN_ROLE));
+        return new AdminAccess(settings().flag(Setting.WEBSITE_AUTH_ENABLED),
+                settings().flag(Setting.TRUST_CLIENT_PRINCIPAL_HEADER), adapters.text(Setting.ADMIN_ROLE));
     }
 
     private BackupJob backupJob(List<BackupStore> stores) {
-        return new BackupJob(login, database, dumpTool.get(), stores, clock, timeout());
-    }
-
-    private Duration timeout() {
-        return Duration.ofMinutes(settings.integer(Setting.BACKUP_TIMEOUT_MINUTES, 1));
-    }
-
-    private String text(Setting setting) {
-        return settings.text(setting).orElse(null);
+        return new BackupJob(login(), database(), adapters.dumpTool.get(), stores, clock, adapters.timeout());
     }
 }

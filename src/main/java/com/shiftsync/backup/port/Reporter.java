@@ -56,26 +56,10 @@ public interface Reporter {
 
     /** This reporter, adding {@code field} to every event (e.g. the operation a queue worker runs). */
     default Reporter with(String field, Object value) {
-        Reporter inner = this;
-        return new Reporter() {
+        return new Forwarding(this) {
             @Override
             public void event(Event event) {
-                inner.event(event.with(field, value));
-            }
-
-            @Override
-            public void record(Metric metric, double v, Map<String, String> dimensions) {
-                inner.record(metric, v, dimensions);
-            }
-
-            @Override
-            public void reset(Metric metric) {
-                inner.reset(metric);
-            }
-
-            @Override
-            public void audit(AuditRecord record) {
-                inner.audit(record);
+                super.event(event.with(field, value));
             }
         };
     }
@@ -85,26 +69,16 @@ public interface Reporter {
         return new Watched(this);
     }
 
-    /**
-     * A reporter that remembers the names of the events it passed on: so a door or the queue
-     * lifecycle reports a failure only when the job did not report it already.
-     */
-    final class Watched implements Reporter {
+    /** Passes everything on to another reporter; a decorator overrides what it changes. */
+    class Forwarding implements Reporter {
         private final Reporter inner;
-        private final java.util.Set<String> names = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
-        private Watched(Reporter inner) {
+        protected Forwarding(Reporter inner) {
             this.inner = inner;
-        }
-
-        /** Whether an event of this name went through. */
-        public boolean reported(String name) {
-            return names.contains(name);
         }
 
         @Override
         public void event(Event event) {
-            names.add(event.name());
             inner.event(event);
         }
 
@@ -121,6 +95,29 @@ public interface Reporter {
         @Override
         public void audit(AuditRecord record) {
             inner.audit(record);
+        }
+    }
+
+    /**
+     * A reporter that remembers the names of the events it passed on: so a door or the queue
+     * lifecycle reports a failure only when the job did not report it already.
+     */
+    final class Watched extends Forwarding {
+        private final java.util.Set<String> names = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+        private Watched(Reporter inner) {
+            super(inner);
+        }
+
+        /** Whether an event of this name went through. */
+        public boolean reported(String name) {
+            return names.contains(name);
+        }
+
+        @Override
+        public void event(Event event) {
+            names.add(event.name());
+            super.event(event);
         }
     }
 }

@@ -101,9 +101,10 @@ class BackupFailureIT {
 
             DumpTool cutting = afterBytes(BackupRoundTripIT.dumpTool(), 17 * 1024 * 1024, own::kill);
             long start = System.nanoTime();
-            ShiftSyncException e = assertThrows(ShiftSyncException.class, () -> job(blob, cutting).run(Tier.DAILY, Reporter.NONE));
+            ShiftSyncException e = assertThrows(ShiftSyncException.class,
+                    () -> job(blob, cutting).run(Tier.DAILY, Reporter.NONE));
             CapturedOutput.record(e.getMessage());
-            assertEquals(ErrorCode.JOB_FAILED, e.code());
+            assertEquals(ErrorCode.UPSTREAM_FAILED, e.code(), "Storage failed, not the job");
             assertTrue(e.getMessage().contains("could not upload blob dying/daily/")
                     || e.getMessage().contains("could not commit blob dying/daily/"), e.getMessage());
             assertTrue(Duration.ofNanos(System.nanoTime() - start).toSeconds() < 120, "retries are bounded");

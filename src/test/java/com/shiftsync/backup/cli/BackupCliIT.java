@@ -2,12 +2,16 @@ package com.shiftsync.backup.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.shiftsync.backup.adapter.local.LocalBackupStore;
+import com.shiftsync.backup.config.App;
+import com.shiftsync.backup.config.Settings;
 import com.shiftsync.backup.domain.BackupId;
 import com.shiftsync.backup.domain.Json;
 import com.shiftsync.backup.domain.Manifest;
 import com.shiftsync.backup.domain.Tier;
+import com.shiftsync.backup.functions.ExportFunctions;
 import com.shiftsync.backup.testing.Azurite;
 import com.shiftsync.backup.testing.CliRun;
+import com.shiftsync.backup.testing.FakeExecutionContext;
 import com.shiftsync.backup.testing.Fingerprint;
 import com.shiftsync.backup.testing.PgWrappers;
 import com.shiftsync.backup.testing.PostgresCluster;
@@ -20,12 +24,14 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.logging.Level;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -198,6 +204,32 @@ class BackupCliIT {
         assertEquals(1, new LocalBackupStore(dir.resolve("backups")).listArchives().size());
         JsonNode azure = read(CliRun.run(env, "list", "--source", "azure", "--json").stdout());
         assertEquals(1, azure.size());
+    }
+
+    @Test
+    @DisplayName("a CLI backup and the nightlyExport timer report the same ShiftSync.Backup.Succeeded event fields")
+    void sameEventAsTheTimer() throws IOException {
+        CliRun cli = CliRun.run(env, "backup", "--upload");
+        assertEquals(0, cli.exitCode(), cli.stderr());
+        JsonNode fromCli = cli.events().stream()
+                .filter(e -> e.get("event").asText().equals("ShiftSync.Backup.Succeeded")).findFirst()
+                .orElseThrow(() -> new AssertionError("no event in " + cli.rawStderr()));
+        FakeExecutionContext timer = new FakeExecutionContext("nightlyExport");
+        new ExportFunctions(new App(new Settings(env), Clock.systemUTC())).nightlyExport("{}", timer);
+        JsonNode fromTimer = Json.MAPPER.readTree(timer.messages(Level.INFO).get(0));
+
+        List<String> fields = new ArrayList<>();
+        fromCli.fieldNames().forEachRemaining(fields::add);
+        List<String> timerFields = new ArrayList<>();
+        fromTimer.fieldNames().forEachRemaining(timerFields::add);
+        assertEquals(timerFields, fields);
+        for (String same : List.of("event", "tier", "database", "tables")) {
+            assertEquals(fromTimer.get(same), fromCli.get(same), same);
+        }
+        assertEquals(cli.stdout().strip(), fromCli.get("id").asText());
+        assertEquals(List.of("local", "azure"), Json.MAPPER.convertValue(fromCli.get("stores"), List.class));
+        assertTrue(cli.rawStderr().lines().allMatch(l -> CliRun.STAMP.matcher(l).find()),
+                "every stderr line of a CLI whose stderr is no terminal starts with a timestamp: " + cli.rawStderr());
     }
 
     @Test

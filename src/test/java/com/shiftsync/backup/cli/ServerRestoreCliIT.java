@@ -9,15 +9,15 @@ import com.shiftsync.backup.domain.AuditRecord;
 import com.shiftsync.backup.domain.Caller;
 import com.shiftsync.backup.domain.Json;
 import com.shiftsync.backup.testing.ArmFake;
+import com.shiftsync.backup.testing.AzureFakes;
 import com.shiftsync.backup.testing.Azurite;
 import com.shiftsync.backup.testing.CliRun;
 import com.shiftsync.backup.testing.ManagedIdentityFake;
 import com.shiftsync.backup.testing.TestSecrets;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -44,29 +44,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class ServerRestoreCliIT {
     static final String TARGET = "shiftsync-db-pitr";
-    static ArmFake arm;
-    static ManagedIdentityFake identity;
+    @RegisterExtension
+    static final AzureFakes azure = new AzureFakes();
+    static final ArmFake arm = azure.arm;
+    static final ManagedIdentityFake identity = azure.identity;
 
     Map<String, String> env;
     String auditContainer;
     Path backupDir;
     Instant now;
 
-    @BeforeAll
-    static void fakes() {
-        arm = new ArmFake();
-        identity = new ManagedIdentityFake();
-    }
-
-    @AfterAll
-    static void stop() {
-        arm.close();
-        identity.close();
-    }
-
     @BeforeEach
     void fresh() throws IOException {
-        arm.reset();
         now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
         arm.source("Canada Central", now.minus(7, ChronoUnit.DAYS).atOffset(ZoneOffset.UTC).toString(), true);
         arm.missing(TARGET);
@@ -78,12 +67,7 @@ class ServerRestoreCliIT {
         env.put("AUDIT_CONTAINER", auditContainer);
         env.put("OPERATIONS_CONTAINER", "operations-cli");
         env.put("BACKUP_DIR", backupDir.toString());
-        env.put("AZURE_SUBSCRIPTION_ID", ArmFake.SUBSCRIPTION);
-        env.put("POSTGRES_RESOURCE_GROUP", ArmFake.RESOURCE_GROUP);
-        env.put("POSTGRES_SERVER_NAME", ArmFake.SOURCE);
-        env.put("AZURE_RESOURCE_MANAGER_ENDPOINT", arm.endpoint());
-        env.put("IDENTITY_ENDPOINT", identity.endpoint());
-        env.put("IDENTITY_HEADER", identity.header());
+        env.putAll(azure.settings());
     }
 
     CliRun run(String... args) {

@@ -12,7 +12,7 @@ import com.shiftsync.backup.testing.CapturedOutput;
 import com.shiftsync.backup.testing.ChildProcesses;
 import com.shiftsync.backup.testing.ChildProcesses.Sighting;
 import com.shiftsync.backup.testing.CliRun;
-import com.shiftsync.backup.testing.FakeManagedIdentity;
+import com.shiftsync.backup.testing.ManagedIdentityFake;
 import com.shiftsync.backup.testing.Fingerprint;
 import com.shiftsync.backup.testing.PgWrappers;
 import com.shiftsync.backup.testing.PostgresCluster;
@@ -56,7 +56,7 @@ class EntraPasswordlessIT {
     private static final String RESOURCE = ConfiguredLogin.POSTGRES_SCOPE.replace("/.default", "");
     private static final PostgresCluster cluster = PostgresCluster.shared();
     private static final SecureRandom RANDOM = new SecureRandom();
-    private static FakeManagedIdentity identity;
+    private static ManagedIdentityFake identity;
     private static String database;
     /** Like a managed identity's role in Azure Database for PostgreSQL: the identity's name, dashes and all. */
     private static String role;
@@ -66,7 +66,7 @@ class EntraPasswordlessIT {
 
     @BeforeAll
     static void start() {
-        identity = new FakeManagedIdentity();
+        identity = new ManagedIdentityFake();
         database = cluster.createDatabase("entra");
         cluster.executeResource(database, "/seed/shiftsync.sql");
         role = "shiftsync-backup-func-" + Long.toHexString(System.nanoTime());

@@ -15,7 +15,7 @@ import com.shiftsync.backup.testing.CapturedOutput;
 import com.shiftsync.backup.testing.CliRun;
 import com.shiftsync.backup.testing.FakeExecutionContext;
 import com.shiftsync.backup.testing.FakeKeyVault;
-import com.shiftsync.backup.testing.FakeManagedIdentity;
+import com.shiftsync.backup.testing.ManagedIdentityFake;
 import com.shiftsync.backup.testing.Fingerprint;
 import com.shiftsync.backup.testing.PostgresCluster;
 import com.shiftsync.backup.testing.TestSecrets;
@@ -56,7 +56,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class KeyVaultSecretSourceIT {
     private static final String SECRET = "shiftsync-db-password";
     private static final PostgresCluster cluster = PostgresCluster.shared();
-    private static FakeManagedIdentity identity;
+    private static ManagedIdentityFake identity;
     private static FakeKeyVault vault;
     private static String vaultToken;
     private static String database;
@@ -67,7 +67,7 @@ class KeyVaultSecretSourceIT {
 
     @BeforeAll
     static void start() {
-        identity = new FakeManagedIdentity();
+        identity = new ManagedIdentityFake();
         vaultToken = TestSecrets.random("mi-token-for-vault-");
         identity.issue(FakeKeyVault.RESOURCE, vaultToken);
         vault = new FakeKeyVault(vaultToken);

@@ -11,18 +11,18 @@ import com.shiftsync.backup.config.Settings;
 import com.shiftsync.backup.domain.AuditRecord;
 import com.shiftsync.backup.domain.Json;
 import com.shiftsync.backup.testing.ArmFake;
+import com.shiftsync.backup.testing.AzureFakes;
 import com.shiftsync.backup.testing.Azurite;
 import com.shiftsync.backup.testing.FakeExecutionContext;
 import com.shiftsync.backup.testing.FakeHttpRequest;
 import com.shiftsync.backup.testing.ManagedIdentityFake;
 import com.shiftsync.backup.testing.MutableClock;
 import com.shiftsync.backup.testing.TestSecrets;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -59,8 +59,10 @@ class RestoreFunctionsIT {
     static final ArmServerAdmin.Tuning SHORT = new ArmServerAdmin.Tuning(2, Duration.ofMillis(50),
             Duration.ofMillis(200), Duration.ofSeconds(5), Duration.ofSeconds(20));
 
-    static ArmFake arm;
-    static ManagedIdentityFake identity;
+    @RegisterExtension
+    static final AzureFakes azure = new AzureFakes();
+    static final ArmFake arm = azure.arm;
+    static final ManagedIdentityFake identity = azure.identity;
     static String functionKey = TestSecrets.register("fk-" + Long.toHexString(System.nanoTime()) + "Zq");
 
     MutableClock clock;
@@ -68,21 +70,8 @@ class RestoreFunctionsIT {
     String auditContainer;
     String operationsContainer;
 
-    @BeforeAll
-    static void fakes() {
-        arm = new ArmFake();
-        identity = new ManagedIdentityFake();
-    }
-
-    @AfterAll
-    static void stop() {
-        arm.close();
-        identity.close();
-    }
-
     @BeforeEach
     void fresh() throws IOException {
-        arm.reset();
         arm.source("Canada Central", EARLIEST, true);
         arm.missing(TARGET);
         arm.nameAvailable(TARGET);
@@ -92,10 +81,7 @@ class RestoreFunctionsIT {
         operationsContainer = "operations-" + suffix;
         env = new HashMap<>();
         env.put("AZURE_STORAGE_CONNECTION_STRING", Azurite.shared().connectionString());
-        env.put("AZURE_SUBSCRIPTION_ID", ArmFake.SUBSCRIPTION);
-        env.put("POSTGRES_RESOURCE_GROUP", ArmFake.RESOURCE_GROUP);
-        env.put("POSTGRES_SERVER_NAME", ArmFake.SOURCE);
-        env.put("AZURE_RESOURCE_MANAGER_ENDPOINT", arm.endpoint());
+        env.putAll(azure.settings());
         env.put("WEBSITE_AUTH_ENABLED", "True");
         env.put("AUDIT_CONTAINER", auditContainer);
         env.put("OPERATIONS_CONTAINER", operationsContainer);

@@ -182,23 +182,7 @@ public final class LocalBackupStore implements BackupStore {
     @Override
     public void putManifest(Manifest manifest) {
         BackupId id = manifest.backupId();
-        Path target = folder(manifest.tier().folder()).resolve(id.manifestName());
-        Path temp = target.resolveSibling("." + id.manifestName() + ".tmp");
-        try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
-                StandardOpenOption.WRITE)) {
-            restrict(temp);
-            ch.write(ByteBuffer.wrap(Json.pretty(manifest).getBytes(StandardCharsets.UTF_8)));
-            ch.force(true);
-        } catch (IOException e) {
-            deleteQuietly(temp);
-            throw new ShiftSyncException(ErrorCode.JOB_FAILED, "could not write " + temp + ": " + e.getMessage(), e);
-        }
-        try {
-            publish(temp, target);
-        } catch (IOException e) {
-            deleteQuietly(temp);
-            throw new ShiftSyncException(ErrorCode.JOB_FAILED, "could not store " + target + ": " + e.getMessage(), e);
-        }
+        write(folder(manifest.tier().folder()).resolve(id.manifestName()), Json.pretty(manifest), false);
     }
 
     @Override
@@ -262,20 +246,31 @@ public final class LocalBackupStore implements BackupStore {
 
     @Override
     public void putRecord(Tier tier, BackupId id, String kind, String json) {
-        Path target = folder(tier.folder()).resolve(id.recordName(kind));
+        write(folder(tier.folder()).resolve(id.recordName(kind)), json, true);
+    }
+
+    /**
+     * Writes {@code text} under a hidden temporary name, flushes it to disk, then puts it in
+     * place in one step: replacing what is there ({@code replace}), or refusing to.
+     */
+    private static void write(Path target, String text, boolean replace) {
         Path temp = target.resolveSibling("." + target.getFileName() + ".tmp");
         try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
                 StandardOpenOption.WRITE)) {
             restrict(temp);
-            ch.write(ByteBuffer.wrap(json.getBytes(StandardCharsets.UTF_8)));
+            ch.write(ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8)));
             ch.force(true);
         } catch (IOException e) {
             deleteQuietly(temp);
             throw new ShiftSyncException(ErrorCode.JOB_FAILED, "could not write " + temp + ": " + e.getMessage(), e);
         }
         try {
-            Files.move(temp, target, java.nio.file.StandardCopyOption.ATOMIC_MOVE,
-                    java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            if (replace) {
+                Files.move(temp, target, java.nio.file.StandardCopyOption.ATOMIC_MOVE,
+                        java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            } else {
+                publish(temp, target);
+            }
         } catch (IOException e) {
             deleteQuietly(temp);
             throw new ShiftSyncException(ErrorCode.JOB_FAILED, "could not store " + target + ": " + e.getMessage(), e);

@@ -6,13 +6,13 @@ import com.shiftsync.backup.domain.OperationKind;
 import com.shiftsync.backup.domain.ShiftSyncException;
 import com.shiftsync.backup.port.ServerAdmin;
 import com.shiftsync.backup.testing.ArmFake;
+import com.shiftsync.backup.testing.AzureFakes;
 import com.shiftsync.backup.testing.CapturedOutput;
 import com.shiftsync.backup.testing.ManagedIdentityFake;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -34,25 +34,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ArmServerAdminIT {
     static final ArmServerAdmin.Tuning SHORT = new ArmServerAdmin.Tuning(2, Duration.ofMillis(50),
             Duration.ofMillis(200), Duration.ofSeconds(3), Duration.ofSeconds(20));
-    static ArmFake arm;
-    static ManagedIdentityFake identity;
+    @RegisterExtension
+    static final AzureFakes azure = new AzureFakes();
+    static final ArmFake arm = azure.arm;
+    static final ManagedIdentityFake identity = azure.identity;
     ArmServerAdmin admin;
-
-    @BeforeAll
-    static void fakes() {
-        arm = new ArmFake();
-        identity = new ManagedIdentityFake();
-    }
-
-    @AfterAll
-    static void stop() {
-        arm.close();
-        identity.close();
-    }
 
     @BeforeEach
     void fresh() {
-        arm.reset();
         admin = ArmServerAdmin.create(arm.endpoint(), identity.credential(), null, ArmFake.SUBSCRIPTION,
                 ArmFake.RESOURCE_GROUP, ArmFake.SOURCE, SHORT);
     }

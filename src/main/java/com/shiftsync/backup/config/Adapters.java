@@ -1,0 +1,82 @@
+package com.shiftsync.backup.config;
+
+import com.azure.core.credential.TokenCredential;
+import com.shiftsync.backup.adapter.azure.ArmServerAdmin;
+import com.shiftsync.backup.adapter.blob.BlobAuditLog;
+import com.shiftsync.backup.adapter.blob.BlobBackupStore;
+import com.shiftsync.backup.adapter.blob.BlobOperationStore;
+import com.shiftsync.backup.adapter.blob.BlobUploadStore;
+import com.shiftsync.backup.adapter.local.LocalAuditLog;
+import com.shiftsync.backup.adapter.local.LocalBackupStore;
+import com.shiftsync.backup.adapter.local.LocalOperationStore;
+import com.shiftsync.backup.adapter.pg.JdbcDatabase;
+import com.shiftsync.backup.adapter.pg.PgBinaries;
+import com.shiftsync.backup.adapter.pg.PgDumpTool;
+import com.shiftsync.backup.audit.AuditTrail;
+import com.shiftsync.backup.port.BackupStore;
+import com.shiftsync.backup.port.Database;
+import com.shiftsync.backup.port.DumpTool;
+import com.shiftsync.backup.port.OperationStore;
+import com.shiftsync.backup.port.UploadStore;
+import com.shiftsync.backup.telemetry.Metrics;
+import io.opentelemetry.api.OpenTelemetry;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.function.Supplier;
+
+/**
+ * Every adapter the jobs use, each built once on first use: the database and its login, the
+ * dump tool, the backup stores, where operations and the audit log are kept (Blob when
+ * storage is configured, else BACKUP_DIR), the metrics, and the Azure clients behind them.
+ */
+final class Adapters {
+    final Settings settings;
+    final AzureClients azure;
+    final Database database = new JdbcDatabase();
+    final ConfiguredLogin login;
+    final Supplier<Metrics> metrics;
+    final Supplier<StorageSettings> storage;
+    final Supplier<DumpTool> dumpTool;
+    final Supplier<LocalBackupStore> localStore;
+    final Supplier<BackupStore> azureStore;
+    final Supplier<OperationStore> operationStore;
+    final Supplier<AuditTrail> auditTrail;
+
+    Adapters(Settings settings, Clock clock, TokenCredential credential, ArmServerAdmin.Tuning armTuning,
+             Supplier<OpenTelemetry> openTelemetry) {
+        this.settings = settings;
+        this.azure = new AzureClients(settings, credential, armTuning);
+        this.login = new ConfiguredLogin(settings, azure.secrets(), azure.tokens());
+        this.metrics = Once.of(() -> new Metrics(openTelemetry.get(), clock));
+        this.storage = Once.of(() -> StorageSettings.from(settings));
+        this.dumpTool = Once.of(() -> new PgDumpTool(PgBinaries.locate(text(Setting.PG_BIN_DIR)), timeout()));
+        this.localStore = Once.of(() -> new LocalBackupStore(backupDir()));
+        this.azureStore = Once.of(() -> new BlobBackupStore(azure.container(storage.get().backups())));
+        this.operationStore = Once.of(() -> azure.hasStorage()
+                ? new BlobOperationStore(azure.container(storage.get().operations()))
+                : new LocalOperationStore(backupDir().resolve("operations")));
+        this.auditTrail = Once.of(() -> new AuditTrail(azure.hasStorage()
+                ? new BlobAuditLog(azure.container(storage.get().audit()))
+                : new LocalAuditLog(backupDir().resolve("audit")), clock));
+    }
+
+    /** ShiftSync's uploads container (never the backup container). */
+    UploadStore uploadStore() {
+        return new BlobUploadStore(azure.container(storage.get().checkedUploads()));
+    }
+
+    /** BACKUP_TIMEOUT_MINUTES: how long pg_dump and pg_restore may run. */
+    Duration timeout() {
+        return Duration.ofMinutes(settings.integer(Setting.BACKUP_TIMEOUT_MINUTES, 1));
+    }
+
+    String text(Setting setting) {
+        return settings.text(setting).orElse(null);
+    }
+
+    private Path backupDir() {
+        return Path.of(text(Setting.BACKUP_DIR));
+    }
+}
