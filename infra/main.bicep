@@ -115,13 +115,28 @@ var blobContainers = [
 ]
 
 // Every queue, in this one place: restores from a backup (POST /api/restores/from-backup) and
-// on-demand backups (POST /api/backups) run from these, never inside an HTTP call. The code
+// on-demand backups (POST /api/backups) run from these, never inside an HTTP call, and
+// operation-updates carries the reminders that move a restore's completion on. The code
 // names them in port.WorkQueue; the Functions host reaches them through the connection
 // ShiftSyncStorage (app settings ShiftSyncStorage__*).
 var workQueues = [
   'restore-requests'
   'backup-requests'
+  'operation-updates'
 ]
+
+// ---------------------------------------------------------------------------------------
+// Disaster recovery
+// ---------------------------------------------------------------------------------------
+
+@description('Delegated subnet in the paired region a private-access server is geo-restored into (GEO_RESTORE_SUBNET_ID); empty: none.')
+param geoRestoreSubnetId string = ''
+
+@description('Private DNS zone for that geo-restored server (GEO_RESTORE_PRIVATE_DNS_ZONE_ID); empty: none.')
+param geoRestorePrivateDnsZoneId string = ''
+
+@description('Key Vault secret ShiftSync reads its database host from; a cutover rewrites it (CUTOVER_SECRET_NAME). Empty: no cutover.')
+param cutoverSecretName string = ''
 
 // ---------------------------------------------------------------------------------------
 // Retention (the app's own rules stay the primary mechanism; lifecycle rules derive from them)
@@ -447,6 +462,10 @@ var appSettings = {
   POSTGRES_RESOURCE_GROUP: pgResourceGroupName
   POSTGRES_SERVER_NAME: pgServerName
   AZURE_RESOURCE_MANAGER_ENDPOINT: environment().resourceManager
+  // Disaster recovery: where a private-access server is geo-restored, and the secret a cutover rewrites
+  GEO_RESTORE_SUBNET_ID: geoRestoreSubnetId
+  GEO_RESTORE_PRIVATE_DNS_ZONE_ID: geoRestorePrivateDnsZoneId
+  CUTOVER_SECRET_NAME: cutoverSecretName
   // Targets, monitoring thresholds, access
   RPO_TARGET_HOURS: string(rpoTargetHours)
   RTO_TARGET_MINUTES: string(rtoTargetMinutes)

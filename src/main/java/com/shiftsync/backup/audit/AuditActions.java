@@ -7,6 +7,10 @@ package com.shiftsync.backup.audit;
 public final class AuditActions {
     public static final String RESTORE_POINT_IN_TIME = "restore.point-in-time";
     public static final String RESTORE_GEO = "restore.geo";
+    /** A cutover to a restored server (the host secret rewritten). */
+    public static final String RESTORE_CUTOVER = "restore.cutover";
+    /** A recovery plan: reads only, recorded like a restore request. */
+    public static final String RECOVERY_PLAN = "recovery.plan";
     /** A read of an operation's status (only a denial is recorded). */
     public static final String RESTORE_STATUS = "restore.status";
     public static final String RESTORE_FROM_BACKUP = "restore.from-backup";

@@ -2,6 +2,7 @@ package com.shiftsync.backup.cli;
 
 import com.shiftsync.backup.access.CallerCheck;
 import com.shiftsync.backup.domain.Caller;
+import com.shiftsync.backup.domain.Completion;
 import com.shiftsync.backup.domain.Json;
 import com.shiftsync.backup.domain.Operation;
 import com.shiftsync.backup.domain.OperationKind;
@@ -76,9 +77,36 @@ final class ServerRestoreOutput {
                                 + op.error().message());
             }
             out.println(line);
+            completion(out, op, now);
         }
         out.flush();
         return op.status() == OperationStatus.Failed ? 1 : 0;
+    }
+
+    /** What the app did after Azure's part of a server restore, and the measured recovery time. */
+    private static void completion(PrintWriter out, Operation op, Instant now) {
+        Completion c = op.completion();
+        if (c == null) {
+            return;
+        }
+        out.printf("  completion: %s; %d firewall rule(s) and %d parameter(s) copied%n", c.stage(),
+                c.firewallRulesCopied().size(), c.parametersCopied().size());
+        if (c.verification() != null) {
+            out.printf("  verification of %s: %s%s%n", c.verification().host(), c.verification().passed() ? "passed"
+                    : "FAILED", c.verification().reason() == null ? "" : " (" + c.verification().reason() + ")");
+        }
+        Map<String, Object> time = op.recoveryTime(now);
+        Object total = time.getOrDefault("totalSeconds", time.get("elapsedSeconds"));
+        out.printf("  recovery time: %s against the %s target of %s min%s%n",
+                Format.duration(java.time.Duration.ofSeconds(((Number) total).longValue())), time.get("scenario"),
+                time.get("targetMinutes"), Boolean.TRUE.equals(time.get("met")) ? "" : " (OVER TARGET)");
+        for (String f : c.followUps()) {
+            out.printf("  to do: %s%n", f);
+        }
+        if (c.cutover() != null) {
+            out.printf("  cut over: ShiftSync connects to %s since %s%n", c.cutover().host(),
+                    Format.when(c.cutover().at()));
+        }
     }
 
     static Map<String, String> parameters(String... pairs) {

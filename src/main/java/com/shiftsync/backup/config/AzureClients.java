@@ -15,6 +15,7 @@ import com.shiftsync.backup.adapter.queue.StorageQueue;
 import com.shiftsync.backup.domain.ShiftSyncException;
 import com.shiftsync.backup.port.AccessTokenSource;
 import com.shiftsync.backup.port.SecretSource;
+import com.shiftsync.backup.port.SecretWriter;
 import com.shiftsync.backup.port.ServerAdmin;
 import com.shiftsync.backup.port.WorkQueue;
 
@@ -67,6 +68,15 @@ final class AzureClients {
     /** Where DATABASE_PASSWORD_SECRET is read: Key Vault when KEY_VAULT_URL is set, else the environment. */
     Supplier<SecretSource> secrets() {
         return secrets;
+    }
+
+    /** The Key Vault a cutover writes to; refused, naming KEY_VAULT_URL, when there is none. */
+    SecretWriter secretWriter() {
+        if (!settings.isSet(Setting.KEY_VAULT_URL) || !(secrets.get() instanceof SecretWriter writer)) {
+            throw ShiftSyncException.badInput("a cutover writes the new host into Key Vault, but KEY_VAULT_URL is not "
+                    + "set: set it to the vault holding CUTOVER_SECRET_NAME");
+        }
+        return writer;
     }
 
     Supplier<AccessTokenSource> tokens() {

@@ -32,6 +32,12 @@ public enum Setting {
     POSTGRES_RESOURCE_GROUP(null, "resource group of the source Flexible Server"),
     POSTGRES_SERVER_NAME(null, "name of the source Flexible Server"),
     AZURE_RESOURCE_MANAGER_ENDPOINT("https://management.azure.com/", "Resource Manager base URL"),
+    GEO_RESTORE_SUBNET_ID(null, "delegated subnet in the paired region a private-access server is geo-restored into "
+            + "(a resource id; with GEO_RESTORE_PRIVATE_DNS_ZONE_ID)"),
+    GEO_RESTORE_PRIVATE_DNS_ZONE_ID(null, "private DNS zone of a geo-restored private-access server (a resource id; "
+            + "with GEO_RESTORE_SUBNET_ID)"),
+    CUTOVER_SECRET_NAME(null, "Key Vault secret ShiftSync reads its database host from: a cutover writes a verified "
+            + "restored server's host name into it"),
     RPO_TARGET_HOURS("24", "recovery point objective reported by status"),
     RTO_TARGET_MINUTES("120", "recovery time objective reported by status"),
     ADMIN_ROLE("Backup.Admin", "app role a caller needs for restores and backup reads"),

@@ -105,6 +105,11 @@ public record DatabaseUrl(String user, String password, String host, int port, S
         return withPassword(null);
     }
 
+    /** The same login and database on another server: a restored copy of this one, say. */
+    public DatabaseUrl withHost(String newHost) {
+        return new DatabaseUrl(user, password, newHost, port, database, params);
+    }
+
     public DatabaseUrl withDatabase(String newDatabase) {
         return new DatabaseUrl(user, password, host, port, newDatabase, params);
     }

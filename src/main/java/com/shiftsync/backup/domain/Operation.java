@@ -33,12 +33,13 @@ import java.util.regex.Pattern;
  * @param details     what the app found or learnt (source server, location, target's host name, ...)
  * @param error       why it failed, or null
  * @param tracking    internal handles to follow the operation; not part of any answer
+ * @param completion  what the app did after Azure restored a server (server restores only), or null
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record Operation(String id, OperationKind kind, OperationStatus status, String target, String requestedBy,
                         Instant requestedAt, Instant startedAt, Instant updatedAt, Instant finishedAt,
                         Map<String, String> parameters, Map<String, String> details, Failure error,
-                        Map<String, String> tracking) {
+                        Map<String, String> tracking, Completion completion) {
     private static final Pattern ID = Pattern.compile("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$");
 
     /**
@@ -74,7 +75,7 @@ public record Operation(String id, OperationKind kind, OperationStatus status, S
     public static Operation start(OperationKind kind, String target, Caller caller, Instant now,
                                   Map<String, String> parameters, Map<String, String> details) {
         return new Operation(UUID.randomUUID().toString(), kind, OperationStatus.InProgress, target, caller.name(),
-                now, null, now, null, parameters, details, null, Map.of());
+                now, null, now, null, parameters, details, null, Map.of(), null);
     }
 
     /**
@@ -93,12 +94,12 @@ public record Operation(String id, OperationKind kind, OperationStatus status, S
     /** Work has begun; {@code tracking} tells how to follow it. */
     public Operation started(Instant at, Map<String, String> moreTracking, Map<String, String> moreDetails) {
         return new Operation(id, kind, status, target, requestedBy, requestedAt, at, at, finishedAt, parameters,
-                merge(details, moreDetails), error, merge(tracking, moreTracking));
+                merge(details, moreDetails), error, merge(tracking, moreTracking), completion);
     }
 
     public Operation succeeded(Instant at, Map<String, String> moreDetails) {
         return new Operation(id, kind, OperationStatus.Succeeded, target, requestedBy, requestedAt, startedAt,
-                at, at, parameters, merge(details, moreDetails), null, tracking);
+                at, at, parameters, merge(details, moreDetails), null, tracking, completion);
     }
 
     public Operation failed(Instant at, Failure why) {
@@ -108,7 +109,31 @@ public record Operation(String id, OperationKind kind, OperationStatus status, S
     /** Failed, with what was learnt before it failed (a restore whose row counts differ, ...). */
     public Operation failed(Instant at, Failure why, Map<String, String> moreDetails) {
         return new Operation(id, kind, OperationStatus.Failed, target, requestedBy, requestedAt, startedAt, at, at,
-                parameters, merge(details, moreDetails), why, tracking);
+                parameters, merge(details, moreDetails), why, tracking, completion);
+    }
+
+    /**
+     * Still running, one step further: what the app learnt, new tracking handles (a null
+     * value removes one), and the completion as it now stands.
+     */
+    public Operation progressed(Instant at, Map<String, String> moreDetails, Map<String, String> trackingChanges,
+                                Completion now) {
+        Map<String, String> t = new LinkedHashMap<>(tracking);
+        trackingChanges.forEach((k, v) -> {
+            if (v == null) {
+                t.remove(k);
+            } else {
+                t.put(k, v);
+            }
+        });
+        return new Operation(id, kind, status, target, requestedBy, requestedAt, startedAt, at, finishedAt, parameters,
+                merge(details, moreDetails), error, t, now);
+    }
+
+    /** This operation with its completion changed (a cutover after the end, say). */
+    public Operation withCompletion(Instant at, Completion now) {
+        return new Operation(id, kind, status, target, requestedBy, requestedAt, startedAt, at, finishedAt, parameters,
+                details, error, tracking, now);
     }
 
     /** From request to end: the restore's measured recovery time. Empty while in progress. */
@@ -155,7 +180,36 @@ public record Operation(String id, OperationKind kind, OperationStatus status, S
         }
         v.put("parameters", parameters);
         v.put("details", details);
+        if (completion != null) {
+            v.put("completion", completion);
+            v.put("recoveryTime", recoveryTime(now));
+        }
         return v;
+    }
+
+    /**
+     * A server restore's measured recovery time, phase by phase, against the guide's target
+     * for its scenario: Azure's restore (request to Azure's end), the completion (rules,
+     * parameters, verification) and the whole; while it runs, the time so far.
+     */
+    public Map<String, Object> recoveryTime(Instant now) {
+        Map<String, Object> r = new LinkedHashMap<>();
+        RecoveryScenario scenario = details.containsKey("scenario")
+                ? RecoveryScenario.parse("scenario", details.get("scenario"))
+                : RecoveryScenario.defaultFor(kind, parameters.containsKey("restorePointInTime")
+                && !parameters.get("restorePointInTime").matches("latest|fast"));
+        r.put("scenario", scenario.id());
+        r.put("targetMinutes", scenario.rto().toMinutes());
+        if (completion != null && completion.azureFinishedAt() != null) {
+            r.put("restoreSeconds", Math.max(0, Duration.between(requestedAt, completion.azureFinishedAt()).toSeconds()));
+        }
+        if (completion != null && completion.completionTime() != null) {
+            r.put("completionSeconds", Math.max(0, completion.completionTime().toSeconds()));
+        }
+        Duration total = elapsed(now);
+        r.put(finishedAt == null ? "elapsedSeconds" : "totalSeconds", total.toSeconds());
+        r.put("met", total.compareTo(scenario.rto()) <= 0);
+        return r;
     }
 
     /** Keys in order, so stored documents and answers read the same every time. */

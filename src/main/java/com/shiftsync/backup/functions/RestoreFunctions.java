@@ -12,12 +12,15 @@ import com.shiftsync.backup.audit.AuditActions;
 import com.shiftsync.backup.config.App;
 import com.shiftsync.backup.domain.Caller;
 import com.shiftsync.backup.domain.Operation;
+import com.shiftsync.backup.domain.RecoveryScenario;
+import com.shiftsync.backup.domain.ServerRestoreRequest;
 import com.shiftsync.backup.port.Reporter;
 import com.shiftsync.backup.restore.RestoreEvents;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.BiFunction;
 
 /**
@@ -32,6 +35,10 @@ import java.util.function.BiFunction;
  */
 public class RestoreFunctions {
     private static final String PURPOSE = "start a restore";
+    private static final Set<String> POINT_IN_TIME_FIELDS = Set.of("restorePointInTime", "targetServerName",
+            "targetSubnetId", "targetPrivateDnsZoneId", "scenario", "restart");
+    private static final Set<String> GEO_FIELDS = Set.of("targetServerName", "location", "targetSubnetId",
+            "targetPrivateDnsZoneId", "scenario", "restart");
 
     private final App app;
 
@@ -50,9 +57,12 @@ public class RestoreFunctions {
             ExecutionContext context) {
         RequestFields fields = RequestFields.parse(request.getBody(),
                 "{\"restorePointInTime\": \"2024-01-15T10:30:00Z\", \"targetServerName\": \"shiftsync-db-restored\"}");
-        return start(request, context, AuditActions.RESTORE_POINT_IN_TIME, fields, (caller, reporter) ->
-                app.serverRestoreJob().startPointInTime(caller, fields.check().get("restorePointInTime"),
-                        fields.get("targetServerName"), reporter));
+        return start(request, context, AuditActions.RESTORE_POINT_IN_TIME, fields, (caller, reporter) -> {
+            fields.allowOnly(POINT_IN_TIME_FIELDS);
+            return app.serverRestoreJob().start(caller, ServerRestoreRequest.pointInTime(
+                    fields.get("restorePointInTime"), fields.get("targetServerName"), network(fields),
+                    scenario(fields), fields.flag("restart")), reporter);
+        });
     }
 
     @FunctionName("restoreGeo")
@@ -61,10 +71,12 @@ public class RestoreFunctions {
                     route = "restores/geo") HttpRequestMessage<Optional<String>> request,
             ExecutionContext context) {
         RequestFields fields = RequestFields.parse(request.getBody(),
-                "{\"targetServerName\": \"shiftsync-db-geo\", \"location\": \"canadaeast\"}");
-        return start(request, context, AuditActions.RESTORE_GEO, fields, (caller, reporter) ->
-                app.serverRestoreJob().startGeo(caller, fields.check().get("targetServerName"), fields.get("location"),
-                        reporter));
+                "{\"targetServerName\": \"shiftsync-db-geo\"}");
+        return start(request, context, AuditActions.RESTORE_GEO, fields, (caller, reporter) -> {
+            fields.allowOnly(GEO_FIELDS);
+            return app.serverRestoreJob().start(caller, ServerRestoreRequest.geo(fields.get("targetServerName"),
+                    fields.get("location"), network(fields), scenario(fields), fields.flag("restart")), reporter);
+        });
     }
 
     @FunctionName("restoreStatus")
@@ -81,6 +93,15 @@ public class RestoreFunctions {
                             app.adminAccess().check(request.getHeaders(), "read the status of a restore"));
                     return app.operations().status(operationId, reporter).operation().view(app.clock().instant());
                 });
+    }
+
+    private static ServerRestoreRequest.TargetNetwork network(RequestFields fields) {
+        return ServerRestoreRequest.TargetNetwork.of(fields.get("targetSubnetId"), fields.get("targetPrivateDnsZoneId"));
+    }
+
+    private static RecoveryScenario scenario(RequestFields fields) {
+        String s = fields.get("scenario");
+        return s == null || s.isBlank() ? null : RecoveryScenario.parse("scenario", s);
     }
 
     private HttpResponseMessage start(HttpRequestMessage<Optional<String>> request, ExecutionContext context,

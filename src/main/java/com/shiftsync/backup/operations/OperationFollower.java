@@ -12,6 +12,6 @@ public interface OperationFollower {
     /** The operation as it stands now: {@code op} itself when nothing changed. */
     Operation follow(Operation op);
 
-    /** Reports an operation this follower has just seen finish (its event). */
-    void finished(Operation op, Reporter reporter);
+    /** Reports what a {@link #follow} step changed (the end of a phase, the end of the operation). */
+    void changed(Operation before, Operation after, Reporter reporter);
 }

@@ -53,9 +53,7 @@ public final class Operations {
             return new StatusCheck(op, false);
         }
         store.save(now);
-        if (now.status().finished()) {
-            follower.finished(now, reporter);
-        }
+        follower.changed(op, now, reporter);
         return new StatusCheck(now, now.status().finished());
     }
 }

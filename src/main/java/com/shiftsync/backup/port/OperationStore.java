@@ -21,6 +21,12 @@ public interface OperationStore {
 
     Optional<Operation> find(String id);
 
+    /**
+     * Every operation, newest request first (the plan's measured recovery times, the drills);
+     * one that cannot be read is left out with a warning, never hiding the others.
+     */
+    java.util.List<Operation> list();
+
     /** Where the operations are, for messages: "Blob container operations at ...". */
     String describe();
 

@@ -4,14 +4,17 @@ import com.shiftsync.backup.domain.OperationKind;
 
 import java.time.Instant;
 import java.time.OffsetDateTime;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
- * Resource Manager, as far as restores need it: read the source server, look for a
- * server of a given name, check a name is free, start a server create (a restore), and
- * follow a started create. Starting never waits for the create to finish: restores take
- * minutes to hours. Failures are ShiftSyncExceptions that carry the service's own code
- * and message.
+ * Resource Manager, as far as restores need it: read the source server (its network, high
+ * availability, backups, replicas, firewall rules and parameters), look for a server of a
+ * given name, check a name is free, start a server create (a restore), follow anything
+ * started, and finish a restored server (firewall rules, parameters, restart) or delete a
+ * drill's. Starting never waits for the work to finish: restores take minutes to hours.
+ * Failures are ShiftSyncExceptions that carry the service's own code and message.
  */
 public interface ServerAdmin {
 
@@ -28,7 +31,79 @@ public interface ServerAdmin {
      * @param backupRetentionDays days of backups kept, or null
      */
     record Server(String id, String name, String location, String state, String fullyQualifiedDomainName,
-                  OffsetDateTime earliestRestoreDate, boolean geoRedundantBackup, Integer backupRetentionDays) {
+                  OffsetDateTime earliestRestoreDate, boolean geoRedundantBackup, Integer backupRetentionDays,
+                  Network network, String highAvailability, Instant createdAt, String replicationRole,
+                  Map<String, String> tags) {
+        public Server {
+            network = network == null ? Network.PUBLIC : network;
+            tags = tags == null ? Map.of() : Map.copyOf(tags);
+        }
+
+        /** A server as restores before this knew it: public access, no high availability, no tags. */
+        public Server(String id, String name, String location, String state, String fullyQualifiedDomainName,
+                      OffsetDateTime earliestRestoreDate, boolean geoRedundantBackup, Integer backupRetentionDays) {
+            this(id, name, location, state, fullyQualifiedDomainName, earliestRestoreDate, geoRedundantBackup,
+                    backupRetentionDays, Network.PUBLIC, null, null, null, Map.of());
+        }
+
+        /** High availability is on (ZoneRedundant or SameZone). */
+        public boolean highlyAvailable() {
+            return highAvailability != null && !highAvailability.isBlank()
+                    && !"Disabled".equalsIgnoreCase(highAvailability);
+        }
+    }
+
+    /**
+     * How a server is reached: public access, or private access in a delegated subnet with a
+     * private DNS zone (VNet integration).
+     *
+     * @param delegatedSubnetId the subnet's resource id, or null for public access
+     * @param privateDnsZoneId  the private DNS zone's resource id, or null for public access
+     */
+    record Network(String delegatedSubnetId, String privateDnsZoneId) {
+        public static final Network PUBLIC = new Network(null, null);
+
+        public boolean isPrivate() {
+            return delegatedSubnetId != null && !delegatedSubnetId.isBlank();
+        }
+    }
+
+    /** A firewall rule: clients from {@code startIp} to {@code endIp} may connect. */
+    record FirewallRule(String name, String startIp, String endIp) {
+        @Override
+        public String toString() {
+            return name + " " + startIp + "-" + endIp;
+        }
+    }
+
+    /**
+     * A server parameter (configuration).
+     *
+     * @param source         "user-override" when someone set it, "system-default" otherwise
+     * @param dynamic        takes effect without a restart
+     * @param readOnly       cannot be set
+     * @param pendingRestart set, but waiting for a restart to take effect
+     */
+    record Parameter(String name, String value, String source, boolean dynamic, boolean readOnly,
+                     boolean pendingRestart) {
+        public boolean userSet() {
+            return "user-override".equalsIgnoreCase(source);
+        }
+    }
+
+    /** A full backup Azure keeps of the source (a snapshot: the fast restore points). */
+    record FullBackup(String name, Instant completedTime) {
+    }
+
+    /**
+     * A write Resource Manager accepted.
+     *
+     * @param trackingUrl where to follow it, or null when it was done at once
+     */
+    record Accepted(String trackingUrl) {
+        public boolean done() {
+            return trackingUrl == null;
+        }
     }
 
     /**
@@ -45,13 +120,25 @@ public interface ServerAdmin {
      * What to create.
      *
      * @param kind           POINT_IN_TIME or GEO
-     * @param target         the new server's name (same resource group as the source)
+     * @param target         the new server's name
      * @param location       the new server's region
      * @param sourceServerId the source server's resource id
      * @param pointInTime    the moment to restore to
+     * @param network        where the new server goes: {@link Network#PUBLIC} or a subnet and DNS zone
+     * @param tags           the new server's tags
+     * @param resourceGroup  the new server's resource group, or null for the source's
      */
     record CreateRequest(OperationKind kind, String target, String location, String sourceServerId,
-                         OffsetDateTime pointInTime) {
+                         OffsetDateTime pointInTime, Network network, Map<String, String> tags, String resourceGroup) {
+        public CreateRequest {
+            network = network == null ? Network.PUBLIC : network;
+            tags = tags == null ? Map.of() : Map.copyOf(tags);
+        }
+
+        public CreateRequest(OperationKind kind, String target, String location, String sourceServerId,
+                             OffsetDateTime pointInTime) {
+            this(kind, target, location, sourceServerId, pointInTime, Network.PUBLIC, Map.of(), null);
+        }
     }
 
     /**
@@ -78,7 +165,39 @@ public interface ServerAdmin {
     Server source();
 
     /** A server of that name in the source's resource group, if there is one. */
-    Optional<Server> find(String name);
+    default Optional<Server> find(String name) {
+        return find(null, name);
+    }
+
+    /** A server of that name in {@code resourceGroup} (null: the source's), if there is one. */
+    Optional<Server> find(String resourceGroup, String name);
+
+    /** Every server in {@code resourceGroup} (null: the source's). */
+    List<Server> servers(String resourceGroup);
+
+    /** The source server's full backups (its fast restore points), oldest first. */
+    List<FullBackup> fullBackups();
+
+    /** The names of the source server's read replicas. */
+    List<String> replicas();
+
+    /** The firewall rules of a server in {@code resourceGroup} (null: the source's). */
+    List<FirewallRule> firewallRules(String resourceGroup, String server);
+
+    /** Creates or replaces a firewall rule. */
+    Accepted putFirewallRule(String resourceGroup, String server, FirewallRule rule);
+
+    /** Every server parameter of a server. */
+    List<Parameter> parameters(String resourceGroup, String server);
+
+    /** Sets a server parameter to {@code value} (as a user override). */
+    Accepted setParameter(String resourceGroup, String server, String name, String value);
+
+    /** Restarts a server (after parameters that need it). */
+    Accepted restart(String resourceGroup, String server);
+
+    /** Deletes a server. */
+    Accepted delete(String resourceGroup, String server);
 
     /** Resource Manager's checkNameAvailability for a Flexible Server name. */
     NameCheck checkName(String name);
@@ -87,8 +206,9 @@ public interface ServerAdmin {
     StartedCreate startCreate(CreateRequest request);
 
     /**
-     * Asks {@code trackingUrl} (from {@link StartedCreate}) how the create stands; empty when
-     * Resource Manager no longer knows the operation (it keeps them for a limited time).
+     * Asks {@code trackingUrl} (from {@link StartedCreate} or {@link Accepted}) how the work
+     * stands; empty when Resource Manager no longer knows the operation (it keeps them for a
+     * limited time).
      */
     Optional<Progress> progress(String trackingUrl);
 

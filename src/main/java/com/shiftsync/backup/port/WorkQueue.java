@@ -13,6 +13,8 @@ public interface WorkQueue {
     String RESTORE_REQUESTS = "restore-requests";
     /** On-demand backups of tier manual ({@code POST /api/backups}). */
     String BACKUP_REQUESTS = "backup-requests";
+    /** Reminders to move a running operation on (a server restore's completion, a drill), delivered after a delay. */
+    String OPERATION_UPDATES = "operation-updates";
 
     /**
      * Puts one message on the queue.
@@ -20,7 +22,16 @@ public interface WorkQueue {
      * @param text       what the receiving function gets, unchanged
      * @param timeToLive how long the message waits for a worker before the queue drops it
      */
-    void send(String text, Duration timeToLive);
+    default void send(String text, Duration timeToLive) {
+        send(text, timeToLive, Duration.ZERO);
+    }
+
+    /**
+     * Puts one message on the queue that no worker sees before {@code visibleAfter} has passed.
+     *
+     * @param timeToLive how long the message waits for a worker, counted from when it is sent
+     */
+    void send(String text, Duration timeToLive, Duration visibleAfter);
 
     /** The queue's name. */
     String name();

@@ -216,8 +216,10 @@ public final class QueuedWork {
             }
 
             @Override
-            public void finished(Operation op, Reporter reporter) {
-                reporter.event(failedEvent(op, task.failedEvent()));
+            public void changed(Operation before, Operation after, Reporter reporter) {
+                if (after.status().finished()) {
+                    reporter.event(failedEvent(after, task.failedEvent()));
+                }
             }
         };
     }

@@ -19,6 +19,12 @@ public final class RestoreEvents {
     public static final String REFUSED = "ShiftSync.Restore.Refused";
     /** A point-in-time or geo-restore was accepted by Resource Manager. */
     public static final String SERVER_STARTED = "ShiftSync.ServerRestore.Started";
+    /** A point-in-time or geo-restore ended ready to use: completion and verification passed, with its durations. */
+    public static final String RECOVERY_COMPLETED = "ShiftSync.Recovery.Completed";
+    /** A point-in-time or geo-restore ended without a server ready to use (Azure failed, or the verification). */
+    public static final String RECOVERY_FAILED = "ShiftSync.Recovery.Failed";
+    /** ShiftSync was pointed at a restored server (the cutover secret rewritten). */
+    public static final String RECOVERY_CUT_OVER = "ShiftSync.Recovery.CutOver";
     /** A server restore request was refused: bad input, a conflict, or a caller without access. */
     public static final String SERVER_REFUSED = "ShiftSync.ServerRestore.Refused";
     /** A started server restore finished, as a status check saw: with its measured duration (RTO evidence). */
@@ -57,18 +63,49 @@ public final class RestoreEvents {
         reporter.event(Event.info(SERVER_STARTED, f));
     }
 
-    /** A server restore that has just finished, with its duration from request to end. */
+    /**
+     * A recovery that has ended: its scenario and the guide's target, the measured durations
+     * of each phase, the verification, and what still needs a person.
+     */
+    static void recovered(Operation operation, Reporter reporter) {
+        Map<String, Object> f = new LinkedHashMap<>();
+        f.put("operationId", operation.id());
+        f.put("kind", operation.kind().id());
+        f.put("target", operation.target());
+        f.putAll(operation.recoveryTime(operation.finishedAt()));
+        com.shiftsync.backup.domain.Completion c = operation.completion();
+        f.put("verified", c.verifiedGood());
+        if (c.verification() != null && c.verification().comparedWith() != null) {
+            f.put("comparedWith", c.verification().comparedWith());
+        }
+        f.put("firewallRulesCopied", c.firewallRulesCopied().size());
+        f.put("parametersCopied", c.parametersCopied().size());
+        f.put("followUps", c.followUps().size());
+        if (operation.error() != null) {
+            f.put("code", operation.error().code());
+            f.put("reason", operation.error().message());
+        }
+        reporter.event(Event.of(operation.status() == OperationStatus.Succeeded, RECOVERY_COMPLETED, RECOVERY_FAILED,
+                f));
+    }
+
+    /** A server restore's Azure part that has just finished, with its duration from request to Azure's end. */
     static void serverFinished(Operation operation, Reporter reporter) {
         Map<String, Object> f = new LinkedHashMap<>();
         f.put("operationId", operation.id());
         f.put("kind", operation.kind().id());
         f.put("target", operation.target());
-        f.put("status", operation.status().name());
-        operation.duration().ifPresent(d -> f.put("durationSeconds", d.toSeconds()));
-        if (operation.error() != null) {
+        java.time.Instant end = operation.completion() != null && operation.completion().azureFinishedAt() != null
+                ? operation.completion().azureFinishedAt() : operation.finishedAt();
+        if (end != null) {
+            f.put("durationSeconds", Math.max(0, java.time.Duration.between(operation.requestedAt(), end).toSeconds()));
+        }
+        String status = operation.completion() != null ? "Succeeded" : operation.status().name();
+        f.put("status", status);
+        if (operation.completion() == null && operation.error() != null) {
             f.put("upstreamCode", operation.error().code());
             f.put("reason", operation.error().message());
         }
-        reporter.event(Event.of(operation.status() == OperationStatus.Succeeded, SERVER_SUCCEEDED, SERVER_FAILED, f));
+        reporter.event(Event.of("Succeeded".equals(status), SERVER_SUCCEEDED, SERVER_FAILED, f));
     }
 }

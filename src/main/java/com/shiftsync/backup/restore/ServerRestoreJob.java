@@ -1,9 +1,12 @@
 package com.shiftsync.backup.restore;
 
 import com.shiftsync.backup.domain.Caller;
+import com.shiftsync.backup.domain.Completion;
 import com.shiftsync.backup.domain.ErrorCode;
 import com.shiftsync.backup.domain.Operation;
 import com.shiftsync.backup.domain.OperationKind;
+import com.shiftsync.backup.domain.OperationStatus;
+import com.shiftsync.backup.domain.RegionPairs;
 import com.shiftsync.backup.domain.ServerRestoreRequest;
 import com.shiftsync.backup.domain.ShiftSyncException;
 import com.shiftsync.backup.operations.OperationFollower;
@@ -12,63 +15,72 @@ import com.shiftsync.backup.port.Reporter;
 import com.shiftsync.backup.port.ServerAdmin;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
-import java.util.logging.Logger;
 
 /**
  * Point-in-time restore and geo-restore of the source Flexible Server into a new server,
  * as the guide's {@code az postgres flexible-server restore} / {@code geo-restore} do, for
- * both doors (HTTP and CLI). A request is checked in full before anything is created:
- * its form, the clock, the source server's restore window and geo-redundancy, and the
- * target name (free in the resource group and in Azure). Then the create is started and
- * the operation is kept in the {@link OperationStore}; as the {@link OperationFollower} of
- * its kinds it is followed later through Resource Manager, from any instance, after any
- * restart.
+ * both doors (HTTP and CLI). A request is checked in full before anything is created: its
+ * form, the clock, the source server's restore window, geo-redundancy and age, the region
+ * (a geo-restore goes to the source region's pair), the network (a private-access source is
+ * restored into a subnet and private DNS zone), and the target name (free in the resource
+ * group and in Azure). Then the create is started and the operation kept in the
+ * {@link OperationStore}; as the {@link OperationFollower} of its kinds it is followed
+ * through Resource Manager, from any instance, after any restart, and once Azure has
+ * finished, {@link ServerCompletion} makes the new server one ShiftSync can use.
  */
 public final class ServerRestoreJob implements OperationFollower {
     /** Tracking key: Resource Manager's Azure-AsyncOperation URL of the create. */
     public static final String ASYNC_OPERATION = "asyncOperationUrl";
-    private static final Logger LOG = Logger.getLogger(ServerRestoreJob.class.getName());
+    /** Azure copies a geo backup to the pair asynchronously; a server younger than this has none yet. */
+    static final Duration FIRST_GEO_BACKUP = Duration.ofHours(1);
 
     private final Supplier<ServerAdmin> admin;
     private final OperationStore operations;
+    private final ServerCompletion completion;
     private final Clock clock;
     private final String sourceName;
+    private final ServerRestoreRequest.TargetNetwork geoNetwork;
+    private final java.util.function.Consumer<String> remind;
 
     /**
-     * @param sourceName POSTGRES_SERVER_NAME, known before Resource Manager is asked
-     */
-    public ServerRestoreJob(ServerAdmin admin, OperationStore operations, Clock clock, String sourceName) {
-        this(() -> admin, operations, clock, sourceName);
-    }
-
-    /**
-     * With Resource Manager built on first use, so building this needs no Resource Manager
-     * settings.
-     *
+     * @param admin      Resource Manager, built on first use (building this needs no Resource Manager settings)
+     * @param completion what follows Azure's part: firewall rules, parameters, verification
      * @param sourceName POSTGRES_SERVER_NAME, or null when it is not set (a start then fails building {@code admin})
+     * @param geoNetwork GEO_RESTORE_SUBNET_ID and GEO_RESTORE_PRIVATE_DNS_ZONE_ID: where a private-access source's
+     *                   geo-restore goes when the request names no subnet; or null
+     * @param remind     asks for the started operation to be moved on later without a status read (a queue reminder)
      */
-    public ServerRestoreJob(Supplier<ServerAdmin> admin, OperationStore operations, Clock clock, String sourceName) {
+    public ServerRestoreJob(Supplier<ServerAdmin> admin, OperationStore operations, ServerCompletion completion,
+                            Clock clock, String sourceName, ServerRestoreRequest.TargetNetwork geoNetwork,
+                            java.util.function.Consumer<String> remind) {
         this.admin = admin;
         this.operations = operations;
+        this.completion = completion;
         this.clock = clock;
         this.sourceName = sourceName;
+        this.geoNetwork = geoNetwork;
+        this.remind = remind;
     }
 
-    /** Starts a point-in-time restore: {@code restorePointInTime} ISO-8601 with an offset. */
+    /** Starts a point-in-time restore: {@code restorePointInTime} ISO-8601 with an offset, latest or fast. */
     public Operation startPointInTime(Caller caller, String restorePointInTime, String targetServerName,
                                       Reporter reporter) {
         return start(caller, ServerRestoreRequest.pointInTime(restorePointInTime, targetServerName), reporter);
     }
 
-    /** Starts a geo-restore into {@code location} (normally the source region's pair). */
+    /** Starts a geo-restore into {@code location} (null: the source region's pair). */
     public Operation startGeo(Caller caller, String targetServerName, String location, Reporter reporter) {
         return start(caller, ServerRestoreRequest.geo(targetServerName, location), reporter);
     }
@@ -81,26 +93,18 @@ public final class ServerRestoreJob implements OperationFollower {
                     + "a restore creates a new server: choose a new name, e.g. " + suggestion());
         }
         Instant now = clock.instant();
-        if (request.kind() == OperationKind.POINT_IN_TIME && request.restorePointInTime().toInstant().isAfter(now)) {
+        if (request.restorePointInTime() != null && request.restorePointInTime().toInstant().isAfter(now)) {
             throw ShiftSyncException.badInput("restorePointInTime " + request.restorePointInTime()
-                    + " is in the future (it is now " + now.truncatedTo(java.time.temporal.ChronoUnit.SECONDS)
+                    + " is in the future (it is now " + now.truncatedTo(ChronoUnit.SECONDS)
                     + "): choose a moment in the past");
         }
         ServerAdmin admin = this.admin.get();
         ServerAdmin.Server source = admin.source();
-        if (request.kind() == OperationKind.POINT_IN_TIME && source.earliestRestoreDate() != null
-                && request.restorePointInTime().isBefore(source.earliestRestoreDate())) {
-            throw ShiftSyncException.badInput("restorePointInTime " + request.restorePointInTime()
-                    + " is before the earliest restore point of server " + source.name() + " ("
-                    + secondAfter(source.earliestRestoreDate()) + retention(source)
-                    + "): choose a moment between then and now");
-        }
-        if (request.kind() == OperationKind.GEO && !source.geoRedundantBackup()) {
-            throw ShiftSyncException.badInput("server " + source.name() + " has no geo-redundant backup, so it "
-                    + "cannot be geo-restored (Azure lets you choose geo-redundant backup only when a server is "
-                    + "created); use a point-in-time restore into " + source.location() + " instead");
-        }
-        Optional<ServerAdmin.Server> existing = admin.find(target);
+        OffsetDateTime pointInTime = pointInTime(admin, source, request, now);
+        String location = location(source, request, now);
+        ServerAdmin.Network network = network(source, request);
+        String group = request.resourceGroup();
+        Optional<ServerAdmin.Server> existing = admin.find(group, target);
         if (existing.isPresent()) {
             throw new ShiftSyncException(ErrorCode.CONFLICT, "server " + target + " already exists (state "
                     + existing.get().state() + "); a restore creates a new server: choose another name, "
@@ -118,23 +122,29 @@ public final class ServerRestoreJob implements OperationFollower {
                     + ": choose another name", name.reason(), null);
         }
 
-        OffsetDateTime pointInTime = request.kind() == OperationKind.POINT_IN_TIME
-                ? request.restorePointInTime().withOffsetSameInstant(ZoneOffset.UTC)
-                : now.atOffset(ZoneOffset.UTC);
-        String location = request.kind() == OperationKind.GEO ? request.location() : source.location();
         Map<String, String> details = new LinkedHashMap<>();
         details.put("sourceServer", source.name());
         details.put("sourceServerId", source.id());
         details.put("sourceLocation", source.location());
         details.put("location", location);
         details.put("pointInTimeUTC", pointInTime.toString());
+        details.put("restorePoint", request.restorePoint());
+        details.put("scenario", request.scenarioOrDefault().id());
+        details.put("network", network.isPrivate() ? "private" : "public");
+        if (network.isPrivate()) {
+            details.put("delegatedSubnetId", network.delegatedSubnetId());
+            details.put("privateDnsZoneId", network.privateDnsZoneId());
+        }
+        if (group != null) {
+            details.put("targetResourceGroup", group);
+        }
         Operation operation = Operation.start(request.kind(), target, caller, now, request.parameters(), details);
         operations.create(operation);
 
         ServerAdmin.StartedCreate started;
         try {
             started = admin.startCreate(new ServerAdmin.CreateRequest(request.kind(), target, location, source.id(),
-                    pointInTime));
+                    pointInTime, network, request.tags(), group));
         } catch (RuntimeException e) {
             ShiftSyncException error = ShiftSyncException.wrap(e);
             operations.trySave(operation.failed(clock.instant(), Operation.Failure.of(error)));
@@ -148,85 +158,177 @@ public final class ServerRestoreJob implements OperationFollower {
                 Map.of("resourceManagerAnswer", String.valueOf(started.httpStatus())));
         operations.trySave(running);
         RestoreEvents.serverStarted(running, reporter);
+        remind.accept(running.id());
         return running;
     }
 
+    /** The moment to restore to: the chosen one (inside the window), now (latest), or the newest full backup (fast). */
+    private OffsetDateTime pointInTime(ServerAdmin admin, ServerAdmin.Server source, ServerRestoreRequest request,
+                                       Instant now) {
+        if (request.kind() == OperationKind.GEO || ServerRestoreRequest.LATEST.equals(request.restorePoint())) {
+            return now.atOffset(ZoneOffset.UTC);
+        }
+        if (ServerRestoreRequest.FAST.equals(request.restorePoint())) {
+            Instant earliest = source.earliestRestoreDate() == null ? Instant.MIN
+                    : source.earliestRestoreDate().toInstant();
+            return admin.fullBackups().stream().map(ServerAdmin.FullBackup::completedTime)
+                    .filter(t -> !t.isBefore(earliest) && !t.isAfter(now)).max(Comparator.naturalOrder())
+                    .map(t -> t.atOffset(ZoneOffset.UTC))
+                    .orElseThrow(() -> ShiftSyncException.badInput("server " + source.name() + " has no full backup "
+                            + "inside its restore window, so there is no fast restore point: restore to latest or "
+                            + "to a chosen time instead"));
+        }
+        OffsetDateTime chosen = request.restorePointInTime();
+        if (source.earliestRestoreDate() != null && chosen.isBefore(source.earliestRestoreDate())) {
+            throw ShiftSyncException.badInput("restorePointInTime " + chosen
+                    + " is before the earliest restore point of server " + source.name() + " ("
+                    + secondAfter(source.earliestRestoreDate()) + retention(source)
+                    + "): choose a moment between then and now");
+        }
+        return chosen.withOffsetSameInstant(ZoneOffset.UTC);
+    }
+
+    /** The source's region for point-in-time; for a geo-restore its pair, which is the only region Azure allows. */
+    private String location(ServerAdmin.Server source, ServerRestoreRequest request, Instant now) {
+        if (request.kind() != OperationKind.GEO) {
+            return source.location();
+        }
+        if (!source.geoRedundantBackup()) {
+            throw ShiftSyncException.badInput("server " + source.name() + " has no geo-redundant backup, so it "
+                    + "cannot be geo-restored (Azure lets you choose geo-redundant backup only when a server is "
+                    + "created); use a point-in-time restore into " + source.location() + " instead");
+        }
+        if (source.createdAt() != null && source.createdAt().plus(FIRST_GEO_BACKUP).isAfter(now)) {
+            throw ShiftSyncException.badInput("server " + source.name() + " was created at "
+                    + source.createdAt().truncatedTo(ChronoUnit.SECONDS) + ", less than "
+                    + FIRST_GEO_BACKUP.toMinutes() + " minutes ago: Azure copies its first geo-backup to the paired "
+                    + "region within an hour of creation, so there is none to restore yet; try after "
+                    + source.createdAt().plus(FIRST_GEO_BACKUP).truncatedTo(ChronoUnit.MINUTES));
+        }
+        String pair = RegionPairs.pairOf(source.location()).orElseThrow(() -> ShiftSyncException.badInput(
+                "region " + source.location() + " of server " + source.name() + " has no paired region, so Azure "
+                        + "cannot geo-restore it: restore a dump into a server in another region instead"));
+        if (request.location() != null && !request.location().equals(pair)) {
+            throw ShiftSyncException.badInput("location " + request.location() + " is not the paired region of "
+                    + source.location() + ": Azure geo-restores " + source.name() + " only into " + pair
+                    + "; leave location out, or send \"location\": \"" + pair + "\"");
+        }
+        return pair;
+    }
+
     /**
-     * A running restore as Resource Manager reports it now (the Azure-AsyncOperation URL;
-     * when Resource Manager no longer knows the operation, the target server's own state).
+     * Public access stays public; private access is restored into a subnet and private DNS
+     * zone: the request's, else for point-in-time the source's own, for geo-restore the
+     * settings' (GEO_RESTORE_*), since a virtual network cannot span regions.
+     */
+    private ServerAdmin.Network network(ServerAdmin.Server source, ServerRestoreRequest request) {
+        ServerRestoreRequest.TargetNetwork asked = request.network();
+        if (!source.network().isPrivate()) {
+            if (asked != null) {
+                throw ShiftSyncException.badInput("server " + source.name() + " has public access, and Azure "
+                        + "restores a public-access server only with public access: leave targetSubnetId and "
+                        + "targetPrivateDnsZoneId out");
+            }
+            return ServerAdmin.Network.PUBLIC;
+        }
+        if (asked != null) {
+            return new ServerAdmin.Network(asked.subnetId(), asked.privateDnsZoneId());
+        }
+        if (request.kind() == OperationKind.POINT_IN_TIME) {
+            return source.network();
+        }
+        if (geoNetwork != null) {
+            return new ServerAdmin.Network(geoNetwork.subnetId(), geoNetwork.privateDnsZoneId());
+        }
+        throw ShiftSyncException.badInput("server " + source.name() + " has private access (VNet integration), and "
+                + "Azure geo-restores it only into a virtual network in the paired region "
+                + RegionPairs.pairOf(source.location()).orElse("") + ": send targetSubnetId and "
+                + "targetPrivateDnsZoneId, or set GEO_RESTORE_SUBNET_ID and GEO_RESTORE_PRIVATE_DNS_ZONE_ID");
+    }
+
+    /**
+     * A running restore, one step further: while Azure creates the server, as Resource
+     * Manager reports it (the Azure-AsyncOperation URL; when Resource Manager no longer knows
+     * the operation, the target server's own state); once Azure has finished, the completion.
      */
     @Override
     public Operation follow(Operation op) {
+        if (op.completion() != null) {
+            return completion.advance(op);
+        }
         String url = op.tracking().get(ASYNC_OPERATION);
-        Optional<ServerAdmin.Progress> progress = url == null ? Optional.empty() : admin.get().progress(url);
-        return progress.isPresent() ? follow(op, progress.get()) : fromTargetState(op);
+        ServerAdmin admin = this.admin.get();
+        Optional<ServerAdmin.Progress> progress = url == null ? Optional.empty() : admin.progress(url);
+        Operation now = progress.isPresent() ? followAzure(op, progress.get()) : fromTargetState(op);
+        return now.completion() != null ? completion.advance(now) : now;
     }
 
+    /**
+     * Reports what the step changed: the end of Azure's part (ShiftSync.ServerRestore.*,
+     * with the restore's duration), and the end of the recovery (ShiftSync.Recovery.*, with
+     * every measured duration).
+     */
     @Override
-    public void finished(Operation op, Reporter reporter) {
-        RestoreEvents.serverFinished(op, reporter);
+    public void changed(Operation before, Operation after, Reporter reporter) {
+        boolean azureFinishedNow = before.completion() == null
+                && (after.completion() != null || after.status().finished());
+        if (azureFinishedNow) {
+            RestoreEvents.serverFinished(after, reporter);
+        }
+        if (after.status().finished() && after.completion() != null) {
+            RestoreEvents.recovered(after, reporter);
+        }
     }
 
-    private Operation follow(Operation op, ServerAdmin.Progress progress) {
+    private Operation followAzure(Operation op, ServerAdmin.Progress progress) {
         String status = progress.status() == null ? "" : progress.status().toLowerCase(Locale.ROOT);
         // ARM's own end time is the most exact measure; the time of this check is the fallback
         // (and guards against an ARM clock that disagrees with ours by more than the restore took).
         Instant end = progress.endTime() != null && !progress.endTime().isBefore(op.requestedAt())
                 ? progress.endTime() : clock.instant();
-        switch (status) {
-            case "succeeded":
-                return op.succeeded(end, targetDetails(op.target()));
-            case "failed":
-                return op.failed(end, new Operation.Failure(progress.errorCode(), progress.errorMessage()));
-            case "canceled":
-            case "cancelled":
-                return op.failed(end, new Operation.Failure(progress.errorCode() != null ? progress.errorCode()
-                        : "Canceled", progress.errorMessage() != null ? progress.errorMessage()
-                        : "the create was cancelled in Azure"));
-            default:
-                return op;
-        }
+        return switch (status) {
+            case "succeeded" -> azureDone(op, end);
+            case "failed" -> op.failed(end, new Operation.Failure(progress.errorCode(), progress.errorMessage()));
+            case "canceled", "cancelled" -> op.failed(end, new Operation.Failure(
+                    progress.errorCode() != null ? progress.errorCode() : "Canceled",
+                    progress.errorMessage() != null ? progress.errorMessage() : "the create was cancelled in Azure"));
+            default -> op;
+        };
     }
 
     private Operation fromTargetState(Operation op) {
-        Optional<ServerAdmin.Server> server = admin.get().find(op.target());
+        Optional<ServerAdmin.Server> server = admin.get().find(op.details().get("targetResourceGroup"), op.target());
         if (server.isEmpty()) {
             return op.failed(clock.instant(), new Operation.Failure("TargetServerMissing",
                     "Resource Manager no longer reports the create of " + op.target()
                             + " and the server does not exist: the restore did not complete; start it again"));
         }
         if ("Ready".equalsIgnoreCase(server.get().state())) {
-            return op.succeeded(clock.instant(), details(server.get()));
+            return azureDone(op, clock.instant());
         }
         return op;
     }
 
-    /** The final GET of the new server: its host name and state, for the caller's next step. */
-    private Map<String, String> targetDetails(String target) {
-        try {
-            return admin.get().find(target).map(ServerRestoreJob::details).orElse(Map.of());
-        } catch (RuntimeException e) {
-            LOG.warning("restore of " + target + " succeeded but reading the new server failed: "
-                    + ShiftSyncException.wrap(e).getMessage());
-            return Map.of();
-        }
-    }
-
-    private static Map<String, String> details(ServerAdmin.Server server) {
+    /** Azure has created the server: note its host name, and begin the completion. */
+    private Operation azureDone(Operation op, Instant end) {
+        Optional<ServerAdmin.Server> server = admin.get().find(op.details().get("targetResourceGroup"), op.target());
         Map<String, String> d = new LinkedHashMap<>();
-        d.put("targetServerId", server.id());
-        d.put("targetState", server.state());
-        if (server.fullyQualifiedDomainName() != null) {
-            d.put("fullyQualifiedDomainName", server.fullyQualifiedDomainName());
-        }
-        return d;
+        server.ifPresent(s -> {
+            d.put("targetServerId", s.id());
+            d.put("targetState", s.state());
+            if (s.fullyQualifiedDomainName() != null) {
+                d.put("fullyQualifiedDomainName", s.fullyQualifiedDomainName());
+            }
+        });
+        Map<String, String> dropTracking = new java.util.HashMap<>();
+        dropTracking.put(ASYNC_OPERATION, null);
+        return op.progressed(clock.instant(), d, dropTracking, Completion.started(end, completion.followUps(op)));
     }
-
 
     /** The earliest point to the second, rounded up so that it is a point that can really be restored. */
     private static Instant secondAfter(OffsetDateTime t) {
         Instant i = t.toInstant();
-        Instant whole = i.truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+        Instant whole = i.truncatedTo(ChronoUnit.SECONDS);
         return whole.equals(i) ? i : whole.plusSeconds(1);
     }
 
@@ -238,5 +340,12 @@ public final class ServerRestoreJob implements OperationFollower {
         String base = sourceName == null ? "shiftsync-db" : sourceName;
         String s = base + "-restored";
         return s.length() > 63 ? s.substring(0, 63) : s;
+    }
+
+    /** For the plan: finished point-in-time and geo-restores with their measured recovery times. */
+    public static List<Operation> measured(List<Operation> all) {
+        return all.stream().filter(o -> o.kind() == OperationKind.POINT_IN_TIME || o.kind() == OperationKind.GEO)
+                .filter(o -> o.status() == OperationStatus.Succeeded && o.completion() != null
+                        && o.completion().verifiedAt() != null).toList();
     }
 }

@@ -171,7 +171,7 @@ class ServerRestoreCliIT {
         oneSentence(future, "is in the future");
         CliRun noGeo = run("geo-restore", "--target-server", "x");
         assertEquals(2, noGeo.exitCode());
-        oneSentence(noGeo, "--location");
+        oneSentence(noGeo, "server name 'x' is 1 characters long; Azure needs 3 to 63");
         CliRun badId = run("restore-status", "nope");
         assertEquals(2, badId.exitCode());
         oneSentence(badId, "is not an operation id");

@@ -314,12 +314,17 @@ class RestoreFunctionsIT {
         }
 
         @Test
-        @DisplayName("no location: 400 naming the field")
+        @DisplayName("no location: the source region's pair (canadacentral to canadaeast), the only one Azure allows")
         void noLocation() {
-            JsonNode e = error(functions().geo(geoRequest("{\"targetServerName\":\"shiftsync-db-geo\"}", ADMIN),
-                    new FakeExecutionContext("restoreGeo")), 400);
-            assertTrue(e.get("message").asText().startsWith("location is missing"), e.toString());
-            assertEquals(List.of(), arm.all());
+            arm.missing("shiftsync-db-geo");
+            arm.nameAvailable("shiftsync-db-geo");
+            arm.acceptCreate("shiftsync-db-geo", "canadaeast");
+            HttpResponseMessage r = functions().geo(geoRequest("{\"targetServerName\":\"shiftsync-db-geo\"}", ADMIN),
+                    new FakeExecutionContext("restoreGeo"));
+            assertEquals(202, r.getStatusCode(), String.valueOf(r.getBody()));
+            assertTrue(equalToJson("{\"location\":\"canadaeast\",\"properties\":{\"createMode\":\"GeoRestore\"}}",
+                    true, true).match(arm.puts().get(0).getBodyAsString()).isExactMatch(),
+                    arm.puts().get(0).getBodyAsString());
         }
     }
 

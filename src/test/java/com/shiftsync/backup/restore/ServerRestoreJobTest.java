@@ -18,6 +18,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -39,7 +40,8 @@ class ServerRestoreJobTest {
     final MutableClock clock = new MutableClock(NOW);
     final ScriptedAdmin admin = new ScriptedAdmin();
     final MemoryStore store = new MemoryStore();
-    final ServerRestoreJob job = new ServerRestoreJob(admin, store, clock, "shiftsync-db");
+    final ServerRestoreJob job = new ServerRestoreJob(() -> admin, store, new ServerCompletion(() -> admin,
+            () -> null, false, null, List::of, clock), clock, "shiftsync-db", null, id -> { });
     final Operations operations = new Operations(store, Map.of(OperationKind.POINT_IN_TIME, job,
             OperationKind.GEO, job));
 
@@ -95,16 +97,21 @@ class ServerRestoreJobTest {
     }
 
     @Test
-    @DisplayName("the duration runs from the request to ARM's end time, or to this check when ARM's clock disagrees")
+    @DisplayName("Azure's part runs from the request to ARM's end time, or to this check when ARM's clock disagrees; "
+            + "the whole recovery to the end of the completion")
     void duration() {
         Operation op = job.startPointInTime(ANA, "2024-01-15T10:00:00Z", "shiftsync-db-pitr", Reporter.NONE);
         admin.progress = Optional.of(new ServerAdmin.Progress("Succeeded", null, null, NOW.plusSeconds(2400)));
         clock.advance(Duration.ofMinutes(50));
-        assertEquals(Duration.ofMinutes(40), operations.status(op.id(), Reporter.NONE).operation().duration().orElseThrow());
+        Operation done = operations.status(op.id(), Reporter.NONE).operation();
+        assertEquals(NOW.plusSeconds(2400), done.completion().azureFinishedAt());
+        assertEquals(2400L, done.recoveryTime(clock.instant()).get("restoreSeconds"));
+        assertEquals(Duration.ofMinutes(50), done.duration().orElseThrow(), "the recovery ends with its completion");
         Operation other = job.startPointInTime(ANA, "2024-01-15T10:00:00Z", "shiftsync-db-pitr2", Reporter.NONE);
         admin.progress = Optional.of(new ServerAdmin.Progress("Succeeded", null, null, NOW.minusSeconds(60)));
         clock.advance(Duration.ofMinutes(7));
-        assertEquals(Duration.ofMinutes(7), operations.status(other.id(), Reporter.NONE).operation().duration().orElseThrow());
+        Operation second = operations.status(other.id(), Reporter.NONE).operation();
+        assertEquals(Duration.ofMinutes(7), Duration.between(second.requestedAt(), second.completion().azureFinishedAt()));
     }
 
     @Test
@@ -135,8 +142,53 @@ class ServerRestoreJobTest {
         }
 
         @Override
-        public Optional<Server> find(String name) {
+        public Optional<Server> find(String group, String name) {
             return Optional.ofNullable(servers.get(name));
+        }
+
+        @Override
+        public List<Server> servers(String group) {
+            return List.copyOf(servers.values());
+        }
+
+        @Override
+        public List<FullBackup> fullBackups() {
+            return List.of();
+        }
+
+        @Override
+        public List<String> replicas() {
+            return List.of();
+        }
+
+        @Override
+        public List<FirewallRule> firewallRules(String group, String server) {
+            return List.of();
+        }
+
+        @Override
+        public Accepted putFirewallRule(String group, String server, FirewallRule rule) {
+            return new Accepted(null);
+        }
+
+        @Override
+        public List<Parameter> parameters(String group, String server) {
+            return List.of();
+        }
+
+        @Override
+        public Accepted setParameter(String group, String server, String name, String value) {
+            return new Accepted(null);
+        }
+
+        @Override
+        public Accepted restart(String group, String server) {
+            return new Accepted(null);
+        }
+
+        @Override
+        public Accepted delete(String group, String server) {
+            return new Accepted(null);
         }
 
         @Override
@@ -181,6 +233,11 @@ class ServerRestoreJobTest {
         @Override
         public Optional<Operation> find(String id) {
             return Optional.ofNullable(ops.get(id));
+        }
+
+        @Override
+        public List<Operation> list() {
+            return List.copyOf(ops.values());
         }
 
         @Override

@@ -55,23 +55,213 @@ public final class ArmFake implements AutoCloseable {
     }
 
     public static String serverPath(String name) {
-        return "/subscriptions/" + SUBSCRIPTION + "/resourceGroups/" + RESOURCE_GROUP + PROVIDER + "/flexibleServers/"
-                + name;
+        return serverPath(RESOURCE_GROUP, name);
+    }
+
+    public static String serverPath(String group, String name) {
+        return "/subscriptions/" + SUBSCRIPTION + "/resourceGroups/" + group + PROVIDER + "/flexibleServers/" + name;
     }
 
     public static String serverId(String name) {
         return serverPath(name);
     }
 
-    /** The source server: where it is, how far back it can go, and whether it has geo-redundant backup. */
+    /**
+     * A Flexible Server as the fake serves it.
+     *
+     * @param network            "public", or the delegated subnet's resource id (private access)
+     * @param privateDnsZone     the private DNS zone's resource id (private access), else null
+     * @param highAvailability   Disabled, ZoneRedundant or SameZone
+     * @param createdAt          systemData.createdAt
+     * @param fqdn               fullyQualifiedDomainName
+     */
+    public record ServerSpec(String name, String state, String location, String earliestRestoreDate, boolean geo,
+                             String network, String privateDnsZone, String highAvailability, String createdAt,
+                             String fqdn, String resourceGroup, java.util.Map<String, String> tags) {
+        public static ServerSpec of(String name, String state, String location, String earliestRestoreDate,
+                                    boolean geo) {
+            return new ServerSpec(name, state, location, earliestRestoreDate, geo, "public", null, "Disabled",
+                    "2023-11-02T09:14:21.1Z", name + ".postgres.database.azure.com", RESOURCE_GROUP,
+                    java.util.Map.of("app", "shiftsync"));
+        }
+
+        public ServerSpec privateAccess(String subnetId, String dnsZoneId) {
+            return new ServerSpec(name, state, location, earliestRestoreDate, geo, subnetId, dnsZoneId,
+                    highAvailability, createdAt, name + ".shiftsync-private.postgres.database.azure.com", resourceGroup,
+                    tags);
+        }
+
+        public ServerSpec highAvailability(String mode) {
+            return new ServerSpec(name, state, location, earliestRestoreDate, geo, network, privateDnsZone, mode,
+                    createdAt, fqdn, resourceGroup, tags);
+        }
+
+        public ServerSpec createdAt(String at) {
+            return new ServerSpec(name, state, location, earliestRestoreDate, geo, network, privateDnsZone,
+                    highAvailability, at, fqdn, resourceGroup, tags);
+        }
+
+        public ServerSpec fqdn(String host) {
+            return new ServerSpec(name, state, location, earliestRestoreDate, geo, network, privateDnsZone,
+                    highAvailability, createdAt, host, resourceGroup, tags);
+        }
+
+        public ServerSpec in(String group, java.util.Map<String, String> newTags) {
+            return new ServerSpec(name, state, location, earliestRestoreDate, geo, network, privateDnsZone,
+                    highAvailability, createdAt, fqdn, group, newTags);
+        }
+    }
+
+    /** A subnet id as Azure writes them, in the fake's subscription. */
+    public static String subnetId(String group, String vnet, String subnet) {
+        return "/subscriptions/" + SUBSCRIPTION + "/resourceGroups/" + group + "/providers/Microsoft.Network/"
+                + "virtualNetworks/" + vnet + "/subnets/" + subnet;
+    }
+
+    /** A private DNS zone id as Azure writes them. */
+    public static String dnsZoneId(String group, String zone) {
+        return "/subscriptions/" + SUBSCRIPTION + "/resourceGroups/" + group + "/providers/Microsoft.Network/"
+                + "privateDnsZones/" + zone;
+    }
+
+    /**
+     * The source server: where it is, how far back it can go, and whether it has geo-redundant
+     * backup; public access, no high availability, and (until a test says otherwise) no
+     * firewall rules, no user-set parameters, no replicas and no full backups listed.
+     */
     public void source(String location, String earliestRestoreDate, boolean geoRedundant) {
-        server(SOURCE, "Ready", location, earliestRestoreDate, geoRedundant);
+        source(ServerSpec.of(SOURCE, "Ready", location, earliestRestoreDate, geoRedundant));
+    }
+
+    /** The source server as {@code spec} describes it, with empty lists as {@link #source(String, String, boolean)}. */
+    public void source(ServerSpec spec) {
+        server(spec);
+        firewallRules(SOURCE);
+        configurations(SOURCE);
+        replicas();
+        fullBackups();
     }
 
     /** GET of server {@code name} answers it exists in {@code state}. */
     public void server(String name, String state, String location, String earliestRestoreDate, boolean geo) {
-        server.stubFor(armGet(serverPath(name)).willReturn(json(200, serverBody(name, state, location,
-                earliestRestoreDate, geo))));
+        server(ServerSpec.of(name, state, location, earliestRestoreDate, geo));
+    }
+
+    /** GET of the server answers as {@code spec} describes it. */
+    public void server(ServerSpec spec) {
+        server.stubFor(armGet(serverPath(spec.resourceGroup(), spec.name())).willReturn(json(200, serverBody(spec))));
+    }
+
+    /** The server's firewall rules list (name, start, end, name, start, end, ...). */
+    public void firewallRules(String name, String... rules) {
+        StringBuilder values = new StringBuilder();
+        for (int i = 0; i + 2 < rules.length; i += 3) {
+            if (values.length() > 0) {
+                values.append(',');
+            }
+            values.append("{\"id\":\"").append(serverPath(name)).append("/firewallRules/").append(rules[i])
+                    .append("\",\"name\":\"").append(rules[i]).append("\",\"type\":\"Microsoft.DBforPostgreSQL/"
+                            + "flexibleServers/firewallRules\",\"properties\":{\"startIpAddress\":\"")
+                    .append(rules[i + 1]).append("\",\"endIpAddress\":\"").append(rules[i + 2]).append("\"}}");
+        }
+        server.stubFor(armGet(serverPath(name) + "/firewallRules").willReturn(json(200, "{\"value\":[" + values
+                + "]}")));
+    }
+
+    /**
+     * The server's parameters list: name, value, source, isDynamicConfig for each; a few
+     * system defaults are always there (as Azure lists hundreds).
+     */
+    public void configurations(String name, String... parameters) {
+        StringBuilder values = new StringBuilder(configuration(name, "array_nulls", "on", "system-default", true)
+                + "," + configuration(name, "max_connections", "859", "system-default", false));
+        for (int i = 0; i + 3 < parameters.length; i += 4) {
+            values.append(',').append(configuration(name, parameters[i], parameters[i + 1], parameters[i + 2],
+                    Boolean.parseBoolean(parameters[i + 3])));
+        }
+        server.stubFor(armGet(serverPath(name) + "/configurations").willReturn(json(200, "{\"value\":[" + values
+                + "]}")));
+    }
+
+    private static String configuration(String server, String name, String value, String source, boolean dynamic) {
+        return "{\"properties\":{\"value\":\"" + value + "\",\"description\":\"" + name + "\",\"defaultValue\":\""
+                + value + "\",\"dataType\":\"Integer\",\"allowedValues\":\"\",\"source\":\"" + source
+                + "\",\"isDynamicConfig\":" + dynamic + ",\"isReadOnly\":false,\"isConfigPendingRestart\":false},"
+                + "\"id\":\"" + serverPath(server) + "/configurations/" + name + "\",\"name\":\"" + name
+                + "\",\"type\":\"Microsoft.DBforPostgreSQL/flexibleServers/configurations\"}";
+    }
+
+    /** The source's read replicas. */
+    public void replicas(String... names) {
+        StringBuilder values = new StringBuilder();
+        for (String n : names) {
+            if (values.length() > 0) {
+                values.append(',');
+            }
+            values.append(serverBody(ServerSpec.of(n, "Ready", "canadacentral", "2024-01-08T00:00:00Z", false))
+                    .replace("\"replicationRole\":\"Primary\"", "\"replicationRole\":\"AsyncReplica\""));
+        }
+        server.stubFor(armGet(serverPath(SOURCE) + "/replicas").willReturn(json(200, "{\"value\":[" + values + "]}")));
+    }
+
+    /** The source's full backups (completedTime of each). */
+    public void fullBackups(String... completedTimes) {
+        StringBuilder values = new StringBuilder();
+        for (String t : completedTimes) {
+            if (values.length() > 0) {
+                values.append(',');
+            }
+            String name = "daily_" + t.replaceAll("[^0-9T]", "").substring(0, 15);
+            values.append("{\"properties\":{\"backupType\":\"Full\",\"source\":\"Automatic\",\"completedTime\":\"")
+                    .append(t).append("\"},\"id\":\"").append(serverPath(SOURCE)).append("/backups/").append(name)
+                    .append("\",\"name\":\"").append(name).append("\",\"type\":\"Microsoft.DBforPostgreSQL/"
+                            + "flexibleServers/backups\"}");
+        }
+        server.stubFor(armGet(serverPath(SOURCE) + "/backups").willReturn(json(200, "{\"value\":[" + values + "]}")));
+    }
+
+    /**
+     * Writes to server {@code name} are accepted as Azure accepts them: a firewall rule PUT
+     * answers 200 with the rule, a parameter PATCH 202 with Azure-AsyncOperation (its
+     * operation Succeeded), a restart POST 202, a DELETE 202; and its own lists start empty
+     * (Azure copies neither rules nor user-set parameters).
+     */
+    public void acceptWrites(String group, String name, String location) {
+        String rg = group == null ? RESOURCE_GROUP : group;
+        server.stubFor(put(urlPathMatching(serverPath(rg, name) + "/firewallRules/[^/]+"))
+                .withQueryParam("api-version", equalTo(API_VERSION))
+                .withHeader("Authorization", com.github.tomakehurst.wiremock.client.WireMock.matching("Bearer .+"))
+                .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/json")
+                        .withTransformers("response-template")
+                        .withBody("{\"id\":\"{{request.path}}\",\"name\":\"{{request.pathSegments.[9]}}\","
+                                + "\"type\":\"Microsoft.DBforPostgreSQL/flexibleServers/firewallRules\","
+                                + "\"properties\":{\"startIpAddress\":\"{{jsonPath request.body "
+                                + "'$.properties.startIpAddress'}}\",\"endIpAddress\":\"{{jsonPath request.body "
+                                + "'$.properties.endIpAddress'}}\"}}")));
+        String paramOp = UUID.randomUUID().toString();
+        server.stubFor(com.github.tomakehurst.wiremock.client.WireMock.patch(urlPathMatching(serverPath(rg, name)
+                        + "/configurations/[^/]+")).withQueryParam("api-version", equalTo(API_VERSION))
+                .withHeader("Authorization", com.github.tomakehurst.wiremock.client.WireMock.matching("Bearer .+"))
+                .willReturn(accepted(location, paramOp)));
+        operation(location, paramOp, "Succeeded");
+        String restartOp = UUID.randomUUID().toString();
+        server.stubFor(post(urlPathEqualTo(serverPath(rg, name) + "/restart"))
+                .withQueryParam("api-version", equalTo(API_VERSION))
+                .willReturn(accepted(location, restartOp)));
+        operation(location, restartOp, "Succeeded");
+        String deleteOp = UUID.randomUUID().toString();
+        server.stubFor(com.github.tomakehurst.wiremock.client.WireMock.delete(urlPathEqualTo(serverPath(rg, name)))
+                .withQueryParam("api-version", equalTo(API_VERSION))
+                .willReturn(accepted(location, deleteOp)));
+        operation(location, deleteOp, "Succeeded");
+        server.stubFor(armGet(serverPath(rg, name) + "/firewallRules").willReturn(json(200, "{\"value\":[]}")));
+        server.stubFor(armGet(serverPath(rg, name) + "/configurations").willReturn(json(200, "{\"value\":["
+                + configuration(name, "array_nulls", "on", "system-default", true) + "]}")));
+    }
+
+    /** Every request that is not a GET (what a read-only plan must never send). */
+    public List<LoggedRequest> writes() {
+        return all().stream().filter(r -> !r.getMethod().getName().equals("GET")).toList();
     }
 
     /** GET of server {@code name} answers ARM's 404. */
@@ -111,11 +301,21 @@ public final class ArmFake implements AutoCloseable {
 
     /**
      * The create PUT of {@code name} is accepted as real Azure accepts it: 202, an empty body,
-     * Azure-AsyncOperation and Location headers. Returns the ARM operation's id.
+     * Azure-AsyncOperation and Location headers; the new server's completion writes are
+     * accepted too ({@link #acceptWrites}). Returns the ARM operation's id.
      */
     public String acceptCreate(String name, String location) {
+        return acceptCreate(null, name, location);
+    }
+
+    /** The create PUT of {@code name} in {@code group} (null: the source's) is accepted. */
+    public String acceptCreate(String group, String name, String location) {
         String operation = UUID.randomUUID().toString();
-        server.stubFor(armPut(name).willReturn(accepted(location, operation)));
+        server.stubFor(put(urlPathEqualTo(serverPath(group == null ? RESOURCE_GROUP : group, name)))
+                .withQueryParam("api-version", equalTo(API_VERSION))
+                .withHeader("Authorization", com.github.tomakehurst.wiremock.client.WireMock.matching("Bearer .+"))
+                .willReturn(accepted(location, operation)));
+        acceptWrites(group, name, location);
         return operation;
     }
 
@@ -219,22 +419,34 @@ public final class ArmFake implements AutoCloseable {
         return json(status, "{\"error\":{\"code\":\"" + code + "\",\"message\":\"" + message + "\"}}");
     }
 
-    /** A Flexible Server as ARM's GET returns it (after Microsoft's ServerGet.json example). */
-    static String serverBody(String name, String state, String location, String earliestRestoreDate, boolean geo) {
+    /**
+     * A Flexible Server as ARM's GET returns it (after Microsoft's ServerGet.json and
+     * ServerGetWithVnet.json examples).
+     */
+    static String serverBody(ServerSpec s) {
+        String network = "public".equals(s.network()) ? "{\"publicNetworkAccess\":\"Enabled\"}"
+                : "{\"publicNetworkAccess\":\"Disabled\",\"delegatedSubnetResourceId\":\"" + s.network()
+                + "\",\"privateDnsZoneArmResourceId\":\"" + s.privateDnsZone() + "\"}";
+        String ha = "Disabled".equals(s.highAvailability()) ? "{\"mode\":\"Disabled\",\"state\":\"NotEnabled\"}"
+                : "{\"mode\":\"" + s.highAvailability() + "\",\"state\":\"Healthy\",\"standbyAvailabilityZone\":\"2\"}";
+        StringBuilder tags = new StringBuilder();
+        s.tags().forEach((k, v) -> tags.append(tags.length() == 0 ? "" : ",").append('"').append(k).append("\":\"")
+                .append(v).append('"'));
         return """
                 {"sku":{"name":"Standard_D2ds_v4","tier":"GeneralPurpose"},
-                 "systemData":{"createdAt":"2023-11-02T09:14:21.1Z"},
-                 "properties":{"fullyQualifiedDomainName":"%1$s.postgres.database.azure.com","version":"15",
+                 "systemData":{"createdAt":"%7$s"},
+                 "properties":{"fullyQualifiedDomainName":"%8$s","version":"15",
                   "minorVersion":"4","administratorLogin":"shiftsync_admin","state":"%2$s","availabilityZone":"1",
                   "storage":{"storageSizeGB":128,"autoGrow":"Disabled","tier":"P10","iops":500},
                   "authConfig":{"activeDirectoryAuth":"Disabled","passwordAuth":"Enabled"},
                   "backup":{"backupRetentionDays":7,"geoRedundantBackup":"%3$s","earliestRestoreDate":"%4$s"},
-                  "network":{"publicNetworkAccess":"Enabled"},
-                  "highAvailability":{"mode":"Disabled","state":"NotEnabled"},
+                  "network":%9$s,
+                  "highAvailability":%10$s,
                   "maintenanceWindow":{"customWindow":"Disabled","dayOfWeek":0,"startHour":0,"startMinute":0},
                   "replicationRole":"Primary","replicaCapacity":5},
-                 "location":"%5$s","tags":{"app":"shiftsync"},
+                 "location":"%5$s","tags":{%11$s},
                  "id":"%6$s","name":"%1$s","type":"Microsoft.DBforPostgreSQL/flexibleServers"}
-                """.formatted(name, state, geo ? "Enabled" : "Disabled", earliestRestoreDate, location, serverId(name));
+                """.formatted(s.name(), s.state(), s.geo() ? "Enabled" : "Disabled", s.earliestRestoreDate(),
+                s.location(), serverPath(s.resourceGroup(), s.name()), s.createdAt(), s.fqdn(), network, ha, tags);
     }
 }

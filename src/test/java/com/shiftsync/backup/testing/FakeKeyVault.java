@@ -10,6 +10,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.matching;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
 
@@ -43,6 +44,11 @@ public final class FakeKeyVault implements AutoCloseable {
     /** From now on, secret {@code name} holds {@code value} (registered with TestSecrets). */
     public void put(String name, String value) {
         TestSecrets.register(value);
+        holds(name, value);
+    }
+
+    /** From now on, secret {@code name} holds {@code value}, a setting rather than a credential (a host name). */
+    public void holds(String name, String value) {
         challenge(name);
         String version = Long.toHexString(System.nanoTime());
         server.stubFor(get(urlPathMatching("/secrets/" + name + "/?")).withHeader("Authorization",
@@ -72,6 +78,32 @@ public final class FakeKeyVault implements AutoCloseable {
                 .willReturn(aResponse().withStatus(403).withHeader("Content-Type", "application/json; charset=utf-8")
                         .withBody("{\"error\":{\"code\":\"Forbidden\",\"message\":\"Caller is not authorized to "
                                 + "perform action on resource.\",\"innererror\":{\"code\":\"ForbiddenByRbac\"}}}")));
+    }
+
+    /** Secret {@code name} may be written (Set Secret: PUT, 200 with the new version). */
+    public void acceptWrites(String name) {
+        server.stubFor(com.github.tomakehurst.wiremock.client.WireMock.put(urlPathMatching("/secrets/" + name + "/?"))
+                .withHeader("Authorization", absent())
+                .willReturn(aResponse().withStatus(401)
+                        .withHeader("WWW-Authenticate", "Bearer authorization=\"https://login.microsoftonline.com/"
+                                + TENANT + "\", resource=\"" + RESOURCE + "\"")
+                        .withHeader("Content-Type", "application/json; charset=utf-8")
+                        .withBody("{\"error\":{\"code\":\"Unauthorized\",\"message\":\"AKV10000: Request is missing "
+                                + "a Bearer or PoP token.\"}}")));
+        server.stubFor(com.github.tomakehurst.wiremock.client.WireMock.put(urlPathMatching("/secrets/" + name + "/?"))
+                .withHeader("Authorization", equalTo("Bearer " + acceptedToken))
+                .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/json; charset=utf-8")
+                        .withTransformers("response-template")
+                        .withBody("{\"value\":\"{{jsonPath request.body '$.value'}}\",\"id\":\"" + url() + "secrets/"
+                                + name + "/{{randomValue length=32 type='HEXADECIMAL'}}\",\"attributes\":{\"enabled\":"
+                                + "true,\"created\":1705284000,\"updated\":1705284000,\"recoveryLevel\":"
+                                + "\"Recoverable+Purgeable\",\"recoverableDays\":90}}")));
+    }
+
+    /** Every write (PUT) of secret {@code name}, in order. */
+    public List<LoggedRequest> writes(String name) {
+        return server.findAll(com.github.tomakehurst.wiremock.client.WireMock.putRequestedFor(
+                urlPathMatching("/secrets/" + name + "/?")).withHeader("Authorization", matching("Bearer .+")));
     }
 
     private void challenge(String name) {

@@ -28,27 +28,50 @@ import java.util.stream.Stream;
  * no server binaries exist it fails loudly: a test never passes by skipping PostgreSQL.
  */
 public final class PostgresCluster {
+    /** The host name every "restored server" of the Resource Manager fake has; tls/hosts maps it to {@link #RESTORED_ADDRESS}. */
+    public static final String RESTORED_HOST = "restored.postgres.shiftsync.test";
+    static final String RESTORED_ADDRESS = "127.0.0.2";
     private static PostgresCluster shared;
+    private static PostgresCluster restored;
 
     private final Path bin;
     private final Path home;
+    private final String address;
     private final int port;
     private final String password;
 
-    private PostgresCluster(Path bin, Path home, int port, String password) {
+    private PostgresCluster(Path bin, Path home, String address, int port, String password) {
         this.bin = bin;
         this.home = home;
+        this.address = address;
         this.port = port;
         this.password = password;
     }
 
     public static synchronized PostgresCluster shared() {
         if (shared == null) {
-            shared = start();
+            shared = start("127.0.0.1", freePort(), "pg-" + HexFormat.of().formatHex(new SecureRandom().generateSeed(12)),
+                    false);
             PostgresCluster cluster = shared;
             Runtime.getRuntime().addShutdownHook(new Thread(cluster::stop));
         }
         return shared;
+    }
+
+    /**
+     * A second server, standing in for one Azure restored: on {@value #RESTORED_ADDRESS}, reached
+     * by the name {@link #RESTORED_HOST}, on the shared cluster's port with the same superuser
+     * password (a restore copies the roles), and with TLS on, as every Azure server has it (the
+     * app connects to a host that is not loopback with sslmode=require).
+     */
+    public static synchronized PostgresCluster restoredServer() {
+        if (restored == null) {
+            PostgresCluster source = shared();
+            restored = start(RESTORED_ADDRESS, source.port, source.password, true);
+            PostgresCluster cluster = restored;
+            Runtime.getRuntime().addShutdownHook(new Thread(cluster::stop));
+        }
+        return restored;
     }
 
     public static Path serverBinaries() {
@@ -69,27 +92,35 @@ public final class PostgresCluster {
                         + "run bin/setup (apt install postgresql) before the tests"));
     }
 
-    private static PostgresCluster start() {
+    private static PostgresCluster start(String address, int port, String password, boolean ssl) {
         Path bin = serverBinaries();
         try {
             Path home = Files.createTempDirectory("shiftsync-pg-");
-            String password = "pg-" + HexFormat.of().formatHex(new SecureRandom().generateSeed(12));
             TestSecrets.register(password);
             Path pwfile = home.resolve("pwfile");
             Files.writeString(pwfile, password + "\n");
+            String tls = "";
+            if (ssl) {
+                run(List.of("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "3650", "-subj",
+                        "/CN=" + RESTORED_HOST, "-keyout", home.resolve("server.key").toString(), "-out",
+                        home.resolve("server.crt").toString()));
+                run(List.of("chmod", "600", home.resolve("server.key").toString()));
+                tls = " -c ssl=on -c ssl_cert_file=" + home.resolve("server.crt") + " -c ssl_key_file="
+                        + home.resolve("server.key");
+            }
             boolean root = "root".equals(System.getProperty("user.name"));
             if (root) {
                 run(List.of("chown", "-R", "postgres:postgres", home.toString()));
             }
-            int port = freePort();
             run(asPostgres(root, List.of(bin.resolve("initdb").toString(), "-D", home.resolve("data").toString(),
                     "-U", "postgres", "--auth=scram-sha-256", "--pwfile=" + pwfile, "-E", "UTF8",
                     "--locale=C.UTF-8", "--no-sync")));
-            String options = "-p " + port + " -c listen_addresses=127.0.0.1 -k " + home
-                    + " -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200";
+            Files.deleteIfExists(pwfile);
+            String options = "-p " + port + " -c listen_addresses=" + address + " -k " + home
+                    + " -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200" + tls;
             run(asPostgres(root, List.of(bin.resolve("pg_ctl").toString(), "-D", home.resolve("data").toString(),
                     "-o", options, "-l", home.resolve("server.log").toString(), "-w", "-t", "60", "start")));
-            return new PostgresCluster(bin, home, port, password);
+            return new PostgresCluster(bin, home, address, port, password);
         } catch (IOException e) {
             throw new IllegalStateException("could not start a throwaway PostgreSQL cluster: " + e, e);
         }
@@ -117,12 +148,21 @@ public final class PostgresCluster {
         }
     }
 
+    /** A port free on 127.0.0.1 and on 127.0.0.2 (where a restored server may listen on the same port). */
     public static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0, 0, java.net.InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
+        for (int attempt = 0; attempt < 50; attempt++) {
+            try (ServerSocket socket = new ServerSocket(0, 0, java.net.InetAddress.getLoopbackAddress())) {
+                int port = socket.getLocalPort();
+                try (ServerSocket second = new ServerSocket(port, 0, java.net.InetAddress.getByName(RESTORED_ADDRESS))) {
+                    return port;
+                } catch (IOException takenThere) {
+                    // try another
+                }
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            }
         }
+        throw new IllegalStateException("no port is free on both 127.0.0.1 and " + RESTORED_ADDRESS);
     }
 
     private void stop() {
@@ -148,13 +188,50 @@ public final class PostgresCluster {
 
     /** The superuser URL (with password) of {@code database}. */
     public DatabaseUrl url(String database) {
-        return DatabaseUrl.parse("postgresql://postgres:" + password + "@127.0.0.1:" + port + "/" + database);
+        return DatabaseUrl.parse(urlText(database));
     }
 
     /** libpq URI text, with password, of {@code database}. */
     public String urlText(String database) {
-        return "postgresql://postgres:" + password + "@127.0.0.1:" + port + "/"
+        return "postgresql://postgres:" + password + "@" + address + ":" + port + "/"
                 + java.net.URLEncoder.encode(database, StandardCharsets.UTF_8);
+    }
+
+    /**
+     * Copies {@code database} of {@code source} into this server with the real pg_dump and
+     * pg_restore, replacing a database of that name: what a restore of the source does.
+     */
+    public void restoreFrom(PostgresCluster source, String database) {
+        execute("postgres", "DROP DATABASE IF EXISTS \"" + database + "\" WITH (FORCE)");
+        execute("postgres", "CREATE DATABASE \"" + database + "\"");
+        try {
+            Path dump = Files.createTempFile(home, "copy-", ".dump");
+            ProcessBuilder d = new ProcessBuilder(bin.resolve("pg_dump").toString(), "-Fc", "-f", dump.toString(),
+                    "-h", source.address, "-p", String.valueOf(source.port), "-U", "postgres", database);
+            d.environment().put("PGPASSWORD", source.password);
+            runProcess(d);
+            ProcessBuilder r = new ProcessBuilder(bin.resolve("pg_restore").toString(), "--no-owner", "-h", address,
+                    "-p", String.valueOf(port), "-U", "postgres", "-d", database, dump.toString());
+            r.environment().put("PGPASSWORD", password);
+            r.environment().put("PGSSLMODE", "require");
+            runProcess(r);
+            Files.deleteIfExists(dump);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static void runProcess(ProcessBuilder pb) throws IOException {
+        Process p = pb.redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        try {
+            if (!p.waitFor(120, TimeUnit.SECONDS) || p.exitValue() != 0) {
+                throw new IllegalStateException("'" + String.join(" ", pb.command()) + "' failed: " + out);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     /** A new empty database with a unique name starting with {@code prefix}. */
@@ -169,7 +246,8 @@ public final class PostgresCluster {
     }
 
     public Connection connect(String database) throws SQLException {
-        return DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + port + "/" + database, "postgres", password);
+        return DriverManager.getConnection("jdbc:postgresql://" + address + ":" + port + "/" + database
+                + (address.equals(RESTORED_ADDRESS) ? "?sslmode=require" : ""), "postgres", password);
     }
 
     public void execute(String database, String sql) {

@@ -15,11 +15,14 @@ import com.azure.core.management.profile.AzureProfile;
 import com.azure.core.util.HttpClientOptions;
 import com.azure.resourcemanager.postgresqlflexibleserver.PostgreSqlManager;
 import com.azure.resourcemanager.postgresqlflexibleserver.fluent.PostgreSqlManagementClient;
+import com.azure.resourcemanager.postgresqlflexibleserver.fluent.models.FirewallRuleInner;
 import com.azure.resourcemanager.postgresqlflexibleserver.fluent.models.NameAvailabilityInner;
 import com.azure.resourcemanager.postgresqlflexibleserver.fluent.models.ServerInner;
 import com.azure.resourcemanager.postgresqlflexibleserver.models.CheckNameAvailabilityRequest;
+import com.azure.resourcemanager.postgresqlflexibleserver.models.ConfigurationForUpdate;
 import com.azure.resourcemanager.postgresqlflexibleserver.models.CreateMode;
 import com.azure.resourcemanager.postgresqlflexibleserver.models.GeoRedundantBackupEnum;
+import com.azure.resourcemanager.postgresqlflexibleserver.models.RestartParameter;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.shiftsync.backup.domain.ErrorCode;
 import com.shiftsync.backup.domain.Json;
@@ -33,6 +36,7 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -57,6 +61,8 @@ import java.util.logging.Logger;
  */
 public final class ArmServerAdmin implements ServerAdmin {
     static final String ASYNC_OPERATION_HEADER = "Azure-AsyncOperation";
+    /** Marks a tracking URL that is an operation's Location (202 while running) rather than its Azure-AsyncOperation. */
+    static final String LOCATION_PREFIX = "location:";
     private static final String SERVER_TYPE = "Microsoft.DBforPostgreSQL/flexibleServers";
     private static final Logger LOG = Logger.getLogger(ArmServerAdmin.class.getName());
 
@@ -173,9 +179,9 @@ public final class ArmServerAdmin implements ServerAdmin {
     }
 
     @Override
-    public Optional<Server> find(String name) {
+    public Optional<Server> find(String group, String name) {
         try {
-            return Optional.of(server(call(client.getServers().getByResourceGroupWithResponseAsync(resourceGroup, name)
+            return Optional.of(server(call(client.getServers().getByResourceGroupWithResponseAsync(rg(group), name)
                     .map(Response::getValue), "looking for server " + name)));
         } catch (ShiftSyncException e) {
             if (e.code() == ErrorCode.NOT_FOUND && !"ResourceGroupNotFound".equalsIgnoreCase(e.upstreamCode())) {
@@ -218,40 +224,148 @@ public final class ArmServerAdmin implements ServerAdmin {
                         : CreateMode.POINT_IN_TIME_RESTORE)
                 .withSourceServerResourceId(request.sourceServerId())
                 .withPointInTimeUtc(request.pointInTime());
+        if (request.network().isPrivate()) {
+            body.withNetwork(new com.azure.resourcemanager.postgresqlflexibleserver.models.Network()
+                    .withDelegatedSubnetResourceId(request.network().delegatedSubnetId())
+                    .withPrivateDnsZoneArmResourceId(request.network().privateDnsZoneId()));
+        }
+        if (!request.tags().isEmpty()) {
+            body.withTags(request.tags());
+        }
         String what = (request.kind() == OperationKind.GEO ? "starting the geo-restore of " : "starting the "
                 + "point-in-time restore of ") + sourceName + " into " + request.target();
-        // The answer's body (empty for 202) is drained so the connection goes back to the pool.
-        Response<?> answer = call(client.getServers().createWithResponseAsync(resourceGroup, request.target(), body)
-                .flatMap(r -> r.getValue().then(reactor.core.publisher.Mono.just(r))), what);
-        String tracking = answer.getHeaders().getValue(ASYNC_OPERATION_HEADER);
-        if (tracking != null && !onEndpoint(tracking)) {
-            LOG.warning("Resource Manager gave an " + ASYNC_OPERATION_HEADER + " URL on another host than "
-                    + endpoint + "; the restore of " + request.target() + " is followed by the server's state");
-            tracking = null;
+        Response<?> answer = send(client.getServers().createWithResponseAsync(rg(request.resourceGroup()),
+                request.target(), body), what);
+        return new StartedCreate(tracking(answer, request.target()), answer.getStatusCode());
+    }
+
+    @Override
+    public List<Server> servers(String group) {
+        return call(client.getServers().listByResourceGroupAsync(rg(group)).collectList(),
+                "listing the servers of resource group " + rg(group)).stream().map(this::server).toList();
+    }
+
+    @Override
+    public List<FullBackup> fullBackups() {
+        return call(client.getBackups().listByServerAsync(resourceGroup, sourceName).collectList(),
+                "listing the backups of " + sourceName).stream()
+                .filter(b -> b.completedTime() != null)
+                .map(b -> new FullBackup(b.name(), b.completedTime().toInstant()))
+                .sorted(java.util.Comparator.comparing(FullBackup::completedTime)).toList();
+    }
+
+    @Override
+    public List<String> replicas() {
+        return call(client.getReplicas().listByServerAsync(resourceGroup, sourceName).collectList(),
+                "listing the read replicas of " + sourceName).stream().map(ServerInner::name).toList();
+    }
+
+    @Override
+    public List<FirewallRule> firewallRules(String group, String server) {
+        return call(client.getFirewallRules().listByServerAsync(rg(group), server).collectList(),
+                "listing the firewall rules of " + server).stream()
+                .map(r -> new FirewallRule(r.name(), r.startIpAddress(), r.endIpAddress())).toList();
+    }
+
+    @Override
+    public Accepted putFirewallRule(String group, String server, FirewallRule rule) {
+        Response<?> answer = send(client.getFirewallRules().createOrUpdateWithResponseAsync(rg(group), server,
+                rule.name(), new FirewallRuleInner().withStartIpAddress(rule.startIp()).withEndIpAddress(rule.endIp())),
+                "writing firewall rule " + rule.name() + " of " + server);
+        return new Accepted(answer.getStatusCode() == 202 ? tracking(answer, server) : null);
+    }
+
+    @Override
+    public List<Parameter> parameters(String group, String server) {
+        return call(client.getConfigurations().listByServerAsync(rg(group), server).collectList(),
+                "listing the server parameters of " + server).stream()
+                .map(c -> new Parameter(c.name(), c.value(), c.source(), !Boolean.FALSE.equals(c.isDynamicConfig()),
+                        Boolean.TRUE.equals(c.isReadOnly()), Boolean.TRUE.equals(c.isConfigPendingRestart())))
+                .toList();
+    }
+
+    @Override
+    public Accepted setParameter(String group, String server, String name, String value) {
+        Response<?> answer = send(client.getConfigurations().updateWithResponseAsync(rg(group), server, name,
+                new ConfigurationForUpdate().withValue(value).withSource("user-override")),
+                "setting server parameter " + name + " of " + server);
+        return new Accepted(answer.getStatusCode() == 202 ? tracking(answer, server) : null);
+    }
+
+    @Override
+    public Accepted restart(String group, String server) {
+        Response<?> answer = send(client.getServers().restartWithResponseAsync(rg(group), server,
+                new RestartParameter()), "restarting " + server);
+        return new Accepted(answer.getStatusCode() == 202 ? tracking(answer, server) : null);
+    }
+
+    @Override
+    public Accepted delete(String group, String server) {
+        Response<?> answer;
+        try {
+            answer = send(client.getServers().deleteWithResponseAsync(rg(group), server), "deleting " + server);
+        } catch (ShiftSyncException e) {
+            if (e.code() == ErrorCode.NOT_FOUND) {
+                return new Accepted(null);
+            }
+            throw e;
         }
-        return new StartedCreate(tracking, answer.getStatusCode());
+        return new Accepted(answer.getStatusCode() == 202 ? tracking(answer, server) : null);
+    }
+
+    /** Sends a long-running write and returns Resource Manager's answer, its body drained (the connection is reused). */
+    private Response<?> send(reactor.core.publisher.Mono<Response<reactor.core.publisher.Flux<java.nio.ByteBuffer>>>
+                                     request, String what) {
+        return call(request.flatMap(r -> r.getValue().then(reactor.core.publisher.Mono.just(r))), what);
+    }
+
+    /**
+     * Where to follow an accepted write: its Azure-AsyncOperation URL, else its Location URL
+     * (marked {@value #LOCATION_PREFIX}); null when neither is on the configured Resource
+     * Manager (we send such a URL no token), then the caller follows the resource's state.
+     */
+    private String tracking(Response<?> answer, String server) {
+        String async = answer.getHeaders().getValue(ASYNC_OPERATION_HEADER);
+        String location = answer.getHeaders().getValue("Location");
+        String url = async != null ? async : location;
+        if (url != null && !onEndpoint(url)) {
+            LOG.warning("Resource Manager gave an operation URL on another host than " + endpoint + "; the work on "
+                    + server + " is followed by the server's state");
+            return null;
+        }
+        return async != null ? async : location == null ? null : LOCATION_PREFIX + location;
+    }
+
+    private String rg(String group) {
+        return group == null || group.isBlank() ? resourceGroup : group;
     }
 
     @Override
     public Optional<Progress> progress(String trackingUrl) {
-        if (!onEndpoint(trackingUrl)) {
+        boolean byLocation = trackingUrl.startsWith(LOCATION_PREFIX);
+        String url = byLocation ? trackingUrl.substring(LOCATION_PREFIX.length()) : trackingUrl;
+        if (!onEndpoint(url)) {
             throw new ShiftSyncException(ErrorCode.JOB_FAILED, "the stored operation URL is not on " + endpoint
                     + "; refusing to send it a token");
         }
-        String what = "reading the state of the create";
-        return call(client.getHttpPipeline().send(new HttpRequest(HttpMethod.GET, trackingUrl)
+        String what = "reading the state of an operation";
+        return call(client.getHttpPipeline().send(new HttpRequest(HttpMethod.GET, url)
                         .setHeader(com.azure.core.http.HttpHeaderName.ACCEPT, "application/json"))
                 .flatMap(response -> response.getBodyAsString().defaultIfEmpty("")
                         .map(body -> {
                             int status = response.getStatusCode();
                             response.close();
-                            return parseProgress(status, body, what);
+                            return parseProgress(status, body, what, byLocation);
                         })), what);
     }
 
-    private Optional<Progress> parseProgress(int status, String body, String what) {
+    private Optional<Progress> parseProgress(int status, String body, String what, boolean byLocation) {
         if (status == 404) {
             return Optional.empty();
+        }
+        if (byLocation && status < 400) {
+            // a Location URL answers 202 while the work runs, 200 or 204 once it is done
+            return Optional.of(new Progress(status == 202 ? "InProgress" : "Succeeded", null, null, null));
         }
         JsonNode json;
         try {
@@ -283,11 +397,19 @@ public final class ArmServerAdmin implements ServerAdmin {
 
     private Server server(ServerInner inner) {
         var backup = inner.backup();
+        var network = inner.network();
         return new Server(inner.id(), inner.name(), normalLocation(inner.location()),
                 inner.state() == null ? null : inner.state().toString(), inner.fullyQualifiedDomainName(),
                 backup == null ? null : backup.earliestRestoreDate(),
                 backup != null && GeoRedundantBackupEnum.ENABLED.equals(backup.geoRedundantBackup()),
-                backup == null ? null : backup.backupRetentionDays());
+                backup == null ? null : backup.backupRetentionDays(),
+                network == null ? Network.PUBLIC : new Network(network.delegatedSubnetResourceId(),
+                        network.privateDnsZoneArmResourceId()),
+                inner.highAvailability() == null || inner.highAvailability().mode() == null ? null
+                        : inner.highAvailability().mode().toString(),
+                inner.systemData() == null || inner.systemData().createdAt() == null ? null
+                        : inner.systemData().createdAt().toInstant(),
+                inner.replicationRole() == null ? null : inner.replicationRole().toString(), inner.tags());
     }
 
     /** GET bodies may name a region for display ("Canada Central"); a create wants "canadacentral". */

@@ -13,9 +13,11 @@ import com.shiftsync.backup.domain.ErrorCode;
 import com.shiftsync.backup.domain.Redaction;
 import com.shiftsync.backup.domain.ShiftSyncException;
 import com.shiftsync.backup.port.SecretSource;
+import com.shiftsync.backup.port.SecretWriter;
 
 import java.net.URI;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -26,7 +28,7 @@ import java.util.regex.Pattern;
  * three retries; the vault's challenge is checked against the vault's host as the SDK
  * does by default.
  */
-public final class KeyVaultSecretSource implements SecretSource {
+public final class KeyVaultSecretSource implements SecretSource, SecretWriter {
     private static final Pattern SECRET_NAME = Pattern.compile("[0-9a-zA-Z-]{1,127}");
     private static final Pattern ERROR_CODE = Pattern.compile("\"code\"\\s*:\\s*\"([A-Za-z0-9_.-]+)\"");
     private static final HttpClientOptions TIMEOUTS = new HttpClientOptions()
@@ -79,6 +81,55 @@ public final class KeyVaultSecretSource implements SecretSource {
         }
         Redaction.register(value);
         return value;
+    }
+
+    @Override
+    public Optional<String> peek(String name) {
+        checkName(name, "CUTOVER_SECRET_NAME");
+        try {
+            KeyVaultSecret secret = client.getSecret(name);
+            return Optional.ofNullable(secret == null ? null : secret.getValue());
+        } catch (HttpResponseException e) {
+            if (e.getResponse() != null && e.getResponse().getStatusCode() == 404) {
+                return Optional.empty();
+            }
+            throw refusedWrite(name, e, "read");
+        } catch (RuntimeException e) {
+            throw new ShiftSyncException(ErrorCode.UPSTREAM_FAILED,
+                    "could not read " + where(name) + ": " + reason(e), Redaction.scrub(e));
+        }
+    }
+
+    @Override
+    public String set(String name, String value) {
+        checkName(name, "CUTOVER_SECRET_NAME");
+        try {
+            KeyVaultSecret written = client.setSecret(name, value);
+            return written.getProperties() == null ? null : written.getProperties().getVersion();
+        } catch (HttpResponseException e) {
+            throw refusedWrite(name, e, "write");
+        } catch (RuntimeException e) {
+            throw new ShiftSyncException(ErrorCode.UPSTREAM_FAILED,
+                    "could not write " + where(name) + ": " + reason(e), Redaction.scrub(e));
+        }
+    }
+
+    private static void checkName(String name, String setting) {
+        if (name == null || !SECRET_NAME.matcher(name).matches()) {
+            throw ShiftSyncException.badInput("'" + name + "' is not a Key Vault secret name (1 to 127 letters, "
+                    + "digits and dashes): fix " + setting);
+        }
+    }
+
+    private ShiftSyncException refusedWrite(String name, HttpResponseException e, String verb) {
+        int status = e.getResponse() == null ? 0 : e.getResponse().getStatusCode();
+        String code = errorCode(e.getMessage());
+        String answer = status + (code == null ? "" : " " + code);
+        String message = status == 401 || status == 403
+                ? "Key Vault " + vaultUrl + " refused to let this app's identity " + verb + " secret '" + name + "' ("
+                + answer + "): grant the identity the 'Key Vault Secrets Officer' role on that secret"
+                : "could not " + verb + " " + where(name) + ": Key Vault answered " + answer;
+        return new ShiftSyncException(ErrorCode.UPSTREAM_FAILED, message, code, Redaction.scrub(e));
     }
 
     private String where(String name) {

@@ -4,6 +4,8 @@ import com.azure.core.util.BinaryData;
 import com.azure.storage.blob.BlobClient;
 import com.azure.storage.blob.BlobContainerClient;
 import com.azure.storage.blob.models.BlobHttpHeaders;
+import com.azure.storage.blob.models.BlobItem;
+import com.azure.storage.blob.models.ListBlobsOptions;
 import com.azure.storage.blob.models.BlobRequestConditions;
 import com.azure.storage.blob.models.BlobStorageException;
 import com.azure.storage.blob.options.BlobParallelUploadOptions;
@@ -15,7 +17,11 @@ import com.shiftsync.backup.port.OperationStore;
 
 import java.io.UncheckedIOException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
 import java.util.Optional;
+import java.util.logging.Logger;
 
 /**
  * Operations as JSON blobs {@code <id>.json} in one container ({@code OPERATIONS_CONTAINER}):
@@ -23,6 +29,7 @@ import java.util.Optional;
  * A new operation is written with If-None-Match: *, so an id is never reused.
  */
 public final class BlobOperationStore implements OperationStore {
+    private static final Logger LOG = Logger.getLogger(BlobOperationStore.class.getName());
     /** Bounds each call, retries included: an HTTP restore request must answer within 230 s. */
     private static final Duration TIMEOUT = Duration.ofSeconds(20);
 
@@ -61,6 +68,32 @@ public final class BlobOperationStore implements OperationStore {
         } catch (RuntimeException e) {
             throw failure("could not read", id, e);
         }
+    }
+
+    @Override
+    public List<Operation> list() {
+        if (!ensured.exists()) {
+            return List.of();
+        }
+        List<Operation> all = new ArrayList<>();
+        try {
+            for (BlobItem item : container.listBlobs(new ListBlobsOptions(), TIMEOUT)) {
+                String name = item.getName();
+                if (!name.endsWith(".json") || name.contains("/")) {
+                    continue;
+                }
+                try {
+                    all.add(Json.read(container.getBlobClient(name).downloadContentWithResponse(null, null, TIMEOUT,
+                            null).getValue().toBytes(), Operation.class));
+                } catch (UncheckedIOException | IllegalArgumentException e) {
+                    LOG.warning("skipping unreadable operation " + name + " in " + describe() + ": " + e.getMessage());
+                }
+            }
+        } catch (RuntimeException e) {
+            throw StorageErrors.failure("could not list the operations in " + describe(), e);
+        }
+        all.sort(Comparator.comparing(Operation::requestedAt).reversed());
+        return all;
     }
 
     @Override

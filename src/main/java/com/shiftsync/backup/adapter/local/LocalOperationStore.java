@@ -15,7 +15,12 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
 import java.util.Optional;
+import java.util.logging.Logger;
+import java.util.stream.Stream;
 
 /**
  * Operations as {@code <dir>/<id>.json} files, for CLI runs without Blob Storage
@@ -23,6 +28,7 @@ import java.util.Optional;
  * moved into place, so a reader never sees half a document.
  */
 public final class LocalOperationStore implements OperationStore {
+    private static final Logger LOG = Logger.getLogger(LocalOperationStore.class.getName());
     private final Path dir;
 
     public LocalOperationStore(Path dir) {
@@ -54,6 +60,28 @@ public final class LocalOperationStore implements OperationStore {
             throw new ShiftSyncException(ErrorCode.JOB_FAILED, "could not read operation " + id + " in " + describe()
                     + ": " + e.getMessage(), e);
         }
+    }
+
+    @Override
+    public List<Operation> list() {
+        if (!Files.isDirectory(dir)) {
+            return List.of();
+        }
+        List<Operation> all = new ArrayList<>();
+        try (Stream<Path> files = Files.list(dir)) {
+            for (Path f : files.filter(p -> p.getFileName().toString().endsWith(".json")
+                    && !p.getFileName().toString().startsWith(".")).toList()) {
+                try {
+                    all.add(Json.read(Files.readAllBytes(f), Operation.class));
+                } catch (IOException | UncheckedIOException | IllegalArgumentException e) {
+                    LOG.warning("skipping unreadable operation " + f + ": " + e.getMessage());
+                }
+            }
+        } catch (IOException e) {
+            throw new ShiftSyncException(ErrorCode.JOB_FAILED, "could not list " + describe() + ": " + e.getMessage(), e);
+        }
+        all.sort(Comparator.comparing(Operation::requestedAt).reversed());
+        return all;
     }
 
     @Override

@@ -24,10 +24,11 @@ public final class StorageQueue implements WorkQueue {
     }
 
     @Override
-    public void send(String text, Duration timeToLive) {
+    public void send(String text, Duration timeToLive, Duration visibleAfter) {
         ensureQueue();
         try {
-            queue.sendMessageWithResponse(text, null, timeToLive, TIMEOUT, Context.NONE);
+            queue.sendMessageWithResponse(text, visibleAfter.isZero() ? null : visibleAfter, timeToLive, TIMEOUT,
+                    Context.NONE);
         } catch (RuntimeException e) {
             throw StorageErrors.failure("could not put the request on " + describe(), e);
         }
