@@ -478,6 +478,48 @@ class RecoveryIT {
         assertEquals(1, vault.writes(CUTOVER).size(), "a second cutover to the same host writes nothing");
     }
 
+    @Test
+    @DisplayName("reminders on queue operation-updates move a restore on with nobody polling: each step queues the "
+            + "next while the restore runs, none once it has ended")
+    void reminders() {
+        restored.restoreFrom(pg, db);
+        com.azure.storage.queue.QueueClient queue = new com.azure.storage.queue.QueueClientBuilder()
+                .connectionString(Azurite.shared().connectionString()).queueName("operation-updates").buildClient();
+        queue.createIfNotExists();
+        queue.clearMessages();
+        String armOp = arm.acceptCreate(TARGET, "canadacentral");
+        arm.operation("canadacentral", armOp, "InProgress");
+        Operation started = app().serverRestoreJob().start(ana(), ServerRestoreRequest.pointInTime("latest", TARGET),
+                Reporter.NONE);
+        assertEquals(1, waiting(queue), "starting the restore queued its first reminder");
+        String reminder = "{\"operationId\":\"" + started.id() + "\"}";
+
+        new RecoveryFunctions(app()).updater(reminder, new FakeExecutionContext("operationUpdater"));
+        assertEquals(2, waiting(queue), "still restoring: the next reminder");
+
+        clock.advance(Duration.ofMinutes(42));
+        arm.operation("canadacentral", armOp, "Succeeded");
+        arm.server(ArmFake.ServerSpec.of(TARGET, "Ready", "Canada Central", EARLIEST, true)
+                .fqdn(PostgresCluster.RESTORED_HOST));
+        FakeExecutionContext ctx = new FakeExecutionContext("operationUpdater");
+        new RecoveryFunctions(app()).updater(reminder, ctx);
+        Operation done = app().operationStore().find(started.id()).orElseThrow();
+        assertEquals(OperationStatus.Succeeded, done.status(), String.valueOf(done.error()));
+        assertEquals(2, waiting(queue), "no reminder once it has ended");
+        assertTrue(ctx.messages().stream().anyMatch(m -> m.contains("ShiftSync.Recovery.Completed")));
+
+        new RecoveryFunctions(app()).updater(reminder, new FakeExecutionContext("operationUpdater"));
+        assertEquals(2, waiting(queue), "a late reminder of a finished restore does nothing");
+        assertThrows(ShiftSyncException.class, () -> new RecoveryFunctions(app()).updater("not a reminder",
+                new FakeExecutionContext("operationUpdater")));
+        queue.clearMessages();
+    }
+
+    /** Messages on the queue, the invisible (delayed) ones included. */
+    private static int waiting(com.azure.storage.queue.QueueClient queue) {
+        return queue.getProperties().getApproximateMessagesCount();
+    }
+
     private static JsonNode event(FakeExecutionContext ctx, String name) {
         for (String m : ctx.messages()) {
             try {
