@@ -11,6 +11,8 @@ public final class AuditActions {
     public static final String RESTORE_CUTOVER = "restore.cutover";
     /** A recovery plan: reads only, recorded like a restore request. */
     public static final String RECOVERY_PLAN = "recovery.plan";
+    public static final String RECOVERY_DRILL = "recovery.drill";
+    public static final String RECOVERY_DRILL_STATUS = "recovery.drill.status";
     /** A read of an operation's status (only a denial is recorded). */
     public static final String RESTORE_STATUS = "restore.status";
     public static final String RESTORE_FROM_BACKUP = "restore.from-backup";

@@ -26,7 +26,8 @@ import java.util.logging.Logger;
         subcommands = {BackupCommand.class, ListCommand.class, PruneCommand.class, RestoreCommand.class,
                 VerifyCommand.class, StatusCommand.class, OffsiteCheckCommand.class, ServerRestoreCommands.Pitr.class,
                 ServerRestoreCommands.Geo.class, RestoreStatusCommand.class,
-                RestoreCutoverCommand.class, RecoverCommand.class})
+                RestoreCutoverCommand.class, RecoverCommand.class, DrillCommands.Start.class,
+                DrillCommands.Status.class})
 public final class Main {
 
     public static void main(String[] args) {

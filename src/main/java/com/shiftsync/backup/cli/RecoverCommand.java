@@ -66,7 +66,7 @@ final class RecoverCommand implements Runnable {
                 parameters.put("to", to);
             }
             RecoveryPlan plan = cli.app().auditTrail().perform(AuditActions.RECOVERY_PLAN, parameters,
-                    ServerRestoreOutput.osUser(), caller -> cli.app().recoveryPlanner().plan(
+                    ServerRestoreOutput.osUser(), caller -> cli.app().recovery().planner().plan(
                             RecoveryScenario.parse("--scenario", scenario),
                             to == null ? null : ServerRestoreRequest.parseTime("--to", to).toInstant(),
                             cli.reporter()), p -> null);

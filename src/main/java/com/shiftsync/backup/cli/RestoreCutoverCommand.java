@@ -40,7 +40,7 @@ final class RestoreCutoverCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Operation op = cli.app().auditTrail().perform(AuditActions.RESTORE_CUTOVER, Map.of("operationId", operationId),
-                ServerRestoreOutput.osUser(), caller -> cli.app().cutoverJob().cutover(caller, operationId,
+                ServerRestoreOutput.osUser(), caller -> cli.app().recovery().cutoverJob().cutover(caller, operationId,
                         cli.reporter()), Operation::id);
         PrintWriter out = spec.commandLine().getOut();
         if (json) {

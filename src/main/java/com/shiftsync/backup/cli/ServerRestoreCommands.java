@@ -122,7 +122,7 @@ final class ServerRestoreCommands {
         public Integer call() {
             return start(cli, spec, AuditActions.RESTORE_POINT_IN_TIME, common.parameters(
                     ServerRestoreOutput.parameters("restorePointInTime", restoreTime, "targetServerName", targetServer)),
-                    common.json, caller -> cli.app().serverRestoreJob().start(caller, ServerRestoreRequest.pointInTime(
+                    common.json, caller -> cli.app().recovery().serverRestoreJob().start(caller, ServerRestoreRequest.pointInTime(
                             restoreTime, targetServer, common.network(), common.scenario(), common.restart),
                             cli.reporter()));
         }
@@ -164,7 +164,7 @@ final class ServerRestoreCommands {
                 given.put("location", location);
             }
             return start(cli, spec, AuditActions.RESTORE_GEO, common.parameters(given), common.json,
-                    caller -> cli.app().serverRestoreJob().start(caller, ServerRestoreRequest.geo(targetServer,
+                    caller -> cli.app().recovery().serverRestoreJob().start(caller, ServerRestoreRequest.geo(targetServer,
                             location, common.network(), common.scenario(), common.restart), cli.reporter()));
         }
     }

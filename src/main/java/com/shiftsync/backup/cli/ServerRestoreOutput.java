@@ -123,6 +123,7 @@ final class ServerRestoreOutput {
             case GEO -> "geo-restore";
             case FROM_BACKUP -> "restore from a backup";
             case BACKUP -> "on-demand backup";
+            case DRILL -> "recovery drill";
         };
     }
 }

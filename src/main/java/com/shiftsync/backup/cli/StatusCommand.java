@@ -17,8 +17,9 @@ import java.util.concurrent.Callable;
 /** Are the backups healthy? The same evaluation as the backupMonitor timer and GET /api/status. */
 @Command(name = "status", description = {
         "Newest good backup per tier and its age against RPO_TARGET_HOURS, the restore tests, measured restore",
-        "times against RTO_TARGET_MINUTES, and alerts (missing backup, size anomaly, emptied table, stale or",
-        "failed restore test). Exit 0 whether or not there are alerts; --json has \"healthy\" for scripts."})
+        "times against RTO_TARGET_MINUTES (restore tests, restores, server restores), the last recovery drill,",
+        "and alerts (missing backup, size anomaly, emptied table, stale or failed restore test, failed, slow",
+        "or stale drill). Exit 0 whether or not there are alerts; --json has \"healthy\" for scripts."})
 final class StatusCommand implements Callable<Integer> {
     private final Cli cli;
     private final App app;
@@ -73,6 +74,7 @@ final class StatusCommand implements Callable<Integer> {
                     Format.duration(Duration.ofMillis(t.durationMs())), Format.when(t.at()),
                     t.withinRto() ? "" : " (OVER TARGET)");
         }
+        recovery(out, report.recovery());
         if (report.healthy()) {
             out.println("no alerts");
         } else {
@@ -83,5 +85,40 @@ final class StatusCommand implements Callable<Integer> {
         }
         out.flush();
         return 0;
+    }
+
+    /** Server restores' measured recovery times and the last recovery drill. */
+    private static void recovery(PrintWriter out, StatusReport.RecoveryStatus r) {
+        if (r == null) {
+            return;
+        }
+        if (r.unreadable() != null) {
+            out.printf("server restores and drills: unknown, %s%n", r.unreadable());
+            return;
+        }
+        for (StatusReport.MeasuredRecovery m : r.measured()) {
+            out.printf("RTO target %d min: %s restore %s took %s to a verified server on %s%s%n", r.targetMinutes(),
+                    m.method(), m.drill() ? "(a drill's)" : m.operationId(), Format.duration(Duration.ofSeconds(
+                            m.seconds())), Format.when(m.at()), m.withinTarget() ? "" : " (OVER TARGET)");
+        }
+        StatusReport.DrillStatus d = r.drills();
+        com.shiftsync.backup.domain.Drill last = d.last();
+        out.printf("recovery drills: %s; last: %s%n", d.enabled() ? "on (DRILL_ENABLED)" : "off (DRILL_ENABLED)",
+                last == null ? "none on record" : (last.passed() ? "passed " : "FAILED ") + Format.when(
+                        last.finishedAt()) + " (" + last.drillId() + ")" + (last.recoverySeconds() == null ? ""
+                        : ", recovery " + Format.duration(Duration.ofSeconds(last.recoverySeconds())))
+                        + stepsOf(last));
+        if (d.running() != null) {
+            out.printf("recovery drill running: %s, step %s%n", d.running().drillId(), d.running().step());
+        }
+    }
+
+    private static String stepsOf(com.shiftsync.backup.domain.Drill drill) {
+        StringBuilder s = new StringBuilder();
+        for (com.shiftsync.backup.domain.Drill.StepTime t : drill.steps()) {
+            s.append(s.length() == 0 ? " [" : ", ").append(t.step()).append(' ')
+                    .append(Format.duration(Duration.ofSeconds(t.seconds())));
+        }
+        return s.length() == 0 ? "" : s.append(']').toString();
     }
 }

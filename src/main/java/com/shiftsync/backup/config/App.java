@@ -7,10 +7,10 @@ import com.shiftsync.backup.audit.AuditTrail;
 import com.shiftsync.backup.backup.BackupJob;
 import com.shiftsync.backup.backup.OnDemandBackup;
 import com.shiftsync.backup.domain.OperationKind;
-import com.shiftsync.backup.domain.ServerRestoreRequest;
 import com.shiftsync.backup.domain.ShiftSyncException;
 import com.shiftsync.backup.domain.Tier;
 import com.shiftsync.backup.monitor.MonitorJob;
+import com.shiftsync.backup.operations.OperationFollower;
 import com.shiftsync.backup.operations.OperationUpdates;
 import com.shiftsync.backup.operations.Operations;
 import com.shiftsync.backup.port.BackupStore;
@@ -21,12 +21,8 @@ import com.shiftsync.backup.port.SecretSource;
 import com.shiftsync.backup.port.WorkQueue;
 import com.shiftsync.backup.prune.PruneJob;
 import com.shiftsync.backup.queued.QueuedWork;
-import com.shiftsync.backup.recovery.RecoveryPlanner;
-import com.shiftsync.backup.restore.CutoverJob;
 import com.shiftsync.backup.restore.FromBackupRestore;
 import com.shiftsync.backup.restore.RestoreJob;
-import com.shiftsync.backup.restore.ServerCompletion;
-import com.shiftsync.backup.restore.ServerRestoreJob;
 import com.shiftsync.backup.telemetry.LogRedaction;
 import com.shiftsync.backup.telemetry.LogReporter;
 import com.shiftsync.backup.verify.OffsiteCheckJob;
@@ -60,14 +56,12 @@ public final class App {
     private final Supplier<BackupJob> backupToAzure;
     private final Supplier<BackupJob> backupToBoth;
     private final Supplier<RestoreJob> restoreJob;
-    private final Supplier<ServerRestoreJob> serverRestoreJob;
     private final Supplier<QueuedWork> queuedWork;
     private final Supplier<FromBackupRestore> fromBackupRestore;
     private final Supplier<OnDemandBackup> onDemandBackup;
     private final Supplier<Operations> operations;
     private final Supplier<OperationUpdates> operationUpdates;
-    private final Supplier<RecoveryPlanner> recoveryPlanner;
-    private final Supplier<CutoverJob> cutoverJob;
+    private final RecoveryJobs recovery;
 
     public App(Settings settings, Clock clock) {
         this(settings, clock, null, ArmServerAdmin.Tuning.DEFAULT, GlobalOpenTelemetry::get);
@@ -94,24 +88,17 @@ public final class App {
         this.backupToBoth = Once.of(() -> backupJob(List.of(localStore(), azureStore())));
         this.restoreJob = Once.of(() -> new RestoreJob(a.database, a.dumpTool.get(),
                 Path.of(System.getProperty("java.io.tmpdir"), "shiftsync-restore"), clock));
-        this.serverRestoreJob = Once.of(() -> new ServerRestoreJob(a.azure.serverAdmin(), operationStore(),
-                new ServerCompletion(a.azure.serverAdmin(), a.login, settings.isSet(Setting.DATABASE_URL), a.database,
-                        this::readableStores, clock), clock, a.text(Setting.POSTGRES_SERVER_NAME),
-                geoNetwork(), id -> operationUpdates().remind(id, OperationUpdates.DELAY)));
+        this.recovery = new RecoveryJobs(a, clock, this::readableStores, this::operations, this::operationUpdates);
         this.operationUpdates = Once.of(() -> new OperationUpdates(this::operations,
                 () -> workQueue(WorkQueue.OPERATION_UPDATES), clock));
-        this.recoveryPlanner = Once.of(() -> new RecoveryPlanner(a.azure.serverAdmin(), operationStore(),
-                this::readableStores, clock, a.text(Setting.POSTGRES_SERVER_NAME), geoNetwork(),
-                settings.isSet(Setting.CUTOVER_SECRET_NAME)));
-        this.cutoverJob = Once.of(() -> new CutoverJob(operationStore(), a.azure::secretWriter,
-                a.text(Setting.CUTOVER_SECRET_NAME), clock));
         this.queuedWork = Once.of(() -> new QueuedWork(operationStore(), clock));
         this.fromBackupRestore = Once.of(() -> new FromBackupRestore(this::azureStore, a.login, a.database,
                 this::restoreJob, queuedWork(), () -> workQueue(WorkQueue.RESTORE_REQUESTS), clock));
         this.onDemandBackup = Once.of(() -> new OnDemandBackup(() -> a.login.configuredUrl().database(),
                 this::backupToAzure, queuedWork(), () -> workQueue(WorkQueue.BACKUP_REQUESTS), clock));
         this.operations = Once.of(() -> new Operations(operationStore(), Map.of(
-                OperationKind.POINT_IN_TIME, serverRestoreJob(), OperationKind.GEO, serverRestoreJob(),
+                OperationKind.POINT_IN_TIME, recovery.serverRestoreJob(), OperationKind.GEO,
+                recovery.serverRestoreJob(), OperationKind.DRILL, OperationFollower.lazy(recovery::drillJob),
                 OperationKind.FROM_BACKUP, queuedWork().follower(fromBackupRestore()),
                 OperationKind.BACKUP, queuedWork().follower(onDemandBackup()))));
     }
@@ -214,7 +201,8 @@ public final class App {
     }
 
     public MonitorJob monitorJob() {
-        return new MonitorJob(clock, MonitorSettings.from(settings()));
+        return new MonitorJob(clock, MonitorSettings.from(settings()), recovery.drillPolicy(),
+                () -> operationStore().list());
     }
 
     /** Every retention rule: the local folder, and Blob and the uploads sweep when storage is configured. */
@@ -236,9 +224,9 @@ public final class App {
                 Set.of(tier))), null, rules.orphanGrace(), clock);
     }
 
-    /** Point-in-time and geo-restores of POSTGRES_SERVER_NAME; Resource Manager is built on first use. */
-    public ServerRestoreJob serverRestoreJob() {
-        return serverRestoreJob.get();
+    /** Server restores, the recovery plan, the cutover and recovery drills. */
+    public RecoveryJobs recovery() {
+        return recovery;
     }
 
     /** The status of every operation. */
@@ -251,15 +239,6 @@ public final class App {
         return operationUpdates.get();
     }
 
-    /** Which way to recover, and what each way loses; reads only. */
-    public RecoveryPlanner recoveryPlanner() {
-        return recoveryPlanner.get();
-    }
-
-    /** Points ShiftSync at a verified restored server (CUTOVER_SECRET_NAME in Key Vault). */
-    public CutoverJob cutoverJob() {
-        return cutoverJob.get();
-    }
 
     /** The lifecycle of every queue worker. */
     public QueuedWork queuedWork() {
@@ -293,11 +272,6 @@ public final class App {
     public AdminAccess adminAccess() {
         return new AdminAccess(settings().flag(Setting.WEBSITE_AUTH_ENABLED),
                 settings().flag(Setting.TRUST_CLIENT_PRINCIPAL_HEADER), adapters.text(Setting.ADMIN_ROLE));
-    }
-
-    private ServerRestoreRequest.TargetNetwork geoNetwork() {
-        return ServerRestoreRequest.TargetNetwork.of(adapters.text(Setting.GEO_RESTORE_SUBNET_ID),
-                adapters.text(Setting.GEO_RESTORE_PRIVATE_DNS_ZONE_ID));
     }
 
     /** Every configured store: Blob when storage is configured, and the local folder. */

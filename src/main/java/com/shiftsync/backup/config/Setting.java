@@ -38,6 +38,15 @@ public enum Setting {
             + "with GEO_RESTORE_SUBNET_ID)"),
     CUTOVER_SECRET_NAME(null, "Key Vault secret ShiftSync reads its database host from: a cutover writes a verified "
             + "restored server's host name into it"),
+    DRILL_ENABLED("false", "true to run the recoveryDrill timer's scheduled recovery drill (a point-in-time restore into "
+            + "a temporary server, verified, measured and deleted); a drill asked for by hand runs either way"),
+    DRILL_RESOURCE_GROUP(null, "resource group of the temporary drill servers (default: POSTGRES_RESOURCE_GROUP); "
+            + "the app may delete servers only there"),
+    DRILL_RESTORE_POINT("latest", "what a drill restores to: latest (the newest point, with log replay) or fast (the "
+            + "newest full backup, no replay)"),
+    DRILL_MAX_HOURS("6", "a drill-tagged server older than this whose drill has ended (or is unknown) is deleted by "
+            + "the retentionPrune timer (at least 1)"),
+    DRILL_MAX_AGE_DAYS("35", "while DRILL_ENABLED is true, status alerts when no drill passed within this many days"),
     RPO_TARGET_HOURS("24", "recovery point objective reported by status"),
     RTO_TARGET_MINUTES("120", "recovery time objective reported by status"),
     ADMIN_ROLE("Backup.Admin", "app role a caller needs for restores and backup reads"),
@@ -68,7 +77,8 @@ public enum Setting {
     retentionPrune("0 30 * * * *", "schedule of retention pruning"),
     monthlyVerify("0 0 4 1 * *", "schedule of the monthly restore test"),
     backupMonitor("0 */15 * * * *", "schedule of the backup monitor"),
-    offsiteCheck("0 0 5 * * 0", "schedule of the weekly offsite verification (newest Azure copy of each tier read back)");
+    offsiteCheck("0 0 5 * * 0", "schedule of the weekly offsite verification (newest Azure copy of each tier read back)"),
+    recoveryDrill("0 0 6 1 * *", "schedule of the monthly recovery drill (runs only when DRILL_ENABLED is true)");
 
     private final String defaultValue;
     private final String meaning;

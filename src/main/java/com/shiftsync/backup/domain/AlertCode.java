@@ -22,7 +22,13 @@ public enum AlertCode {
     /** The offsite check found no Azure copy of a tier's newest backup. */
     OFFSITE_COPY_MISSING("offsite-copy-missing"),
     /** The offsite check read an Azure copy whose size or SHA-256 differs from its manifest. */
-    OFFSITE_COPY_MISMATCH("offsite-copy-mismatch");
+    OFFSITE_COPY_MISMATCH("offsite-copy-mismatch"),
+    /** The newest recovery drill failed (its restore, its verification, or the deletion of its server). */
+    DRILL_FAILED("drill-failed"),
+    /** The newest recovery drill's measured recovery time is over RTO_TARGET_MINUTES. */
+    DRILL_RTO_EXCEEDED("drill-rto-exceeded"),
+    /** Drills are enabled and none passed within DRILL_MAX_AGE_DAYS. */
+    DRILL_STALE("drill-stale");
 
     private final String id;
 

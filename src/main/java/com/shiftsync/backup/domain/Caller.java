@@ -8,14 +8,16 @@ import java.util.Set;
  *
  * @param id    a stable id: the Entra object id (or app id) of a signed-in caller, the OS user name for the CLI
  * @param name  what a person recognises: user principal name, display name or {@code user@host}
- * @param via   how the caller was identified: {@code easy-auth}, {@code os-user}, or {@code queue} (a
- *              queue-triggered function doing what an accepted request asked)
+ * @param via   how the caller was identified: {@code easy-auth}, {@code os-user}, {@code queue} (a
+ *              queue-triggered function doing what an accepted request asked) or {@code timer} (a
+ *              timer-triggered function on its schedule)
  * @param roles the app roles the caller holds (empty for the CLI, which has no roles)
  */
 public record Caller(String id, String name, String via, Set<String> roles) {
     public static final String EASY_AUTH = "easy-auth";
     public static final String OS_USER = "os-user";
     public static final String QUEUE = "queue";
+    public static final String TIMER = "timer";
 
     public Caller {
         id = id == null || id.isBlank() ? "unknown" : id;
@@ -39,6 +41,11 @@ public record Caller(String id, String name, String via, Set<String> roles) {
     public static Caller worker(String function, String requestedBy) {
         return new Caller(function, function + " for " + (requestedBy == null ? "unknown" : requestedBy), QUEUE,
                 Set.of());
+    }
+
+    /** A timer-triggered function of this app, acting on its schedule (the recoveryDrill timer). */
+    public static Caller timer(String function) {
+        return new Caller(function, function + " timer", TIMER, Set.of());
     }
 
     public boolean hasRole(String role) {

@@ -18,6 +18,10 @@ public enum Metric {
     /** Wall time of each restore; dimensions kind (verify, restore), tier. */
     RESTORE_DURATION("shiftsync.restore.duration", Kind.HISTOGRAM, "s",
             "wall time of each restore (kind=verify: the restore test; kind=restore)"),
+    /** Measured recovery time of each server restore (request to verified server); dimensions kind, drill. */
+    RECOVERY_DURATION("shiftsync.recovery.duration", Kind.HISTOGRAM, "s",
+            "measured recovery time of each point-in-time or geo-restore, from its request to the verified server "
+                    + "(drill=true: a recovery drill's)"),
     /** Alerts of the last monitor run; dimension code (every code, 0 when not raised). */
     MONITOR_ALERTS("shiftsync.monitor.alerts", Kind.GAUGE, "1", "alerts the last monitor run raised, by code");
 

@@ -12,7 +12,9 @@ public enum OperationKind {
     POINT_IN_TIME("point-in-time"),
     GEO("geo"),
     FROM_BACKUP("from-backup"),
-    BACKUP("backup");
+    BACKUP("backup"),
+    /** A recovery drill: a point-in-time restore into a temporary server, verified, measured and deleted. */
+    DRILL("drill");
 
     private final String id;
 

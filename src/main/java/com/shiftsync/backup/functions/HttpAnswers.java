@@ -38,9 +38,15 @@ final class HttpAnswers {
         }
     }
 
-    /** 202 with the operation id and where to follow it (also in Location). */
+    /** 202 with the operation id and where to follow it, {@code /api/restores/<id>} (also in Location). */
     static HttpResponseMessage accepted(HttpRequestMessage<?> request, String operationId, Map<String, Object> body) {
-        String statusUrl = statusUrl(request.getUri(), operationId);
+        return accepted(request, "restores", operationId, body);
+    }
+
+    /** 202 with the operation id and where to follow it, {@code /api/<route>/<id>} (also in Location). */
+    static HttpResponseMessage accepted(HttpRequestMessage<?> request, String route, String operationId,
+                                        Map<String, Object> body) {
+        String statusUrl = statusUrl(request.getUri(), route, operationId);
         Map<String, Object> all = new LinkedHashMap<>();
         all.put("operationId", operationId);
         all.put("statusUrl", statusUrl);
@@ -90,11 +96,11 @@ final class HttpAnswers {
                 .build();
     }
 
-    /** {@code https://<host>/api/restores/<id>}: the same host the caller reached. */
-    static String statusUrl(URI requestUri, String operationId) {
+    /** {@code https://<host>/api/<route>/<id>}: the same host the caller reached. */
+    static String statusUrl(URI requestUri, String route, String operationId) {
         String base = requestUri == null || requestUri.getScheme() == null || requestUri.getRawAuthority() == null
                 ? "" : requestUri.getScheme() + "://" + requestUri.getRawAuthority();
-        return base + "/api/restores/" + operationId;
+        return base + "/api/" + route + "/" + operationId;
     }
 
     private static HttpStatusType status(int code) {

@@ -57,7 +57,7 @@ public class RecoveryFunctions {
                         fields.allowOnly(Set.of("scenario", "to"));
                         String scenario = fields.get("scenario");
                         String to = fields.get("to");
-                        return app.recoveryPlanner().plan(scenario == null || scenario.isBlank() ? null
+                        return app.recovery().planner().plan(scenario == null || scenario.isBlank() ? null
                                 : RecoveryScenario.parse("scenario", scenario), to == null || to.isBlank() ? null
                                 : ServerRestoreRequest.parseTime("to", to).toInstant(), reporter);
                     }, p -> null);
@@ -79,7 +79,7 @@ public class RecoveryFunctions {
         try {
             Operation op = app.auditTrail().perform(AuditActions.RESTORE_CUTOVER, parameters,
                     app.adminAccess().check(request.getHeaders(), "cut over to a restored server"),
-                    caller -> app.cutoverJob().cutover(caller, operationId, reporter), Operation::id);
+                    caller -> app.recovery().cutoverJob().cutover(caller, operationId, reporter), Operation::id);
             return HttpAnswers.json(request, 200, op.view(app.clock().instant()));
         } catch (RuntimeException e) {
             return HttpAnswers.error(request, context, reporter, RestoreEvents.SERVER_REFUSED,

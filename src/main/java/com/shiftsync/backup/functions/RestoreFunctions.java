@@ -59,7 +59,7 @@ public class RestoreFunctions {
                 "{\"restorePointInTime\": \"2024-01-15T10:30:00Z\", \"targetServerName\": \"shiftsync-db-restored\"}");
         return start(request, context, AuditActions.RESTORE_POINT_IN_TIME, fields, (caller, reporter) -> {
             fields.allowOnly(POINT_IN_TIME_FIELDS);
-            return app.serverRestoreJob().start(caller, ServerRestoreRequest.pointInTime(
+            return app.recovery().serverRestoreJob().start(caller, ServerRestoreRequest.pointInTime(
                     fields.get("restorePointInTime"), fields.get("targetServerName"), network(fields),
                     scenario(fields), fields.flag("restart")), reporter);
         });
@@ -74,7 +74,7 @@ public class RestoreFunctions {
                 "{\"targetServerName\": \"shiftsync-db-geo\"}");
         return start(request, context, AuditActions.RESTORE_GEO, fields, (caller, reporter) -> {
             fields.allowOnly(GEO_FIELDS);
-            return app.serverRestoreJob().start(caller, ServerRestoreRequest.geo(fields.get("targetServerName"),
+            return app.recovery().serverRestoreJob().start(caller, ServerRestoreRequest.geo(fields.get("targetServerName"),
                     fields.get("location"), network(fields), scenario(fields), fields.flag("restart")), reporter);
         });
     }

@@ -3,7 +3,10 @@ package com.shiftsync.backup.monitor;
 import com.shiftsync.backup.domain.Alert;
 import com.shiftsync.backup.domain.AlertCode;
 import com.shiftsync.backup.domain.Event;
+import com.shiftsync.backup.domain.DrillPolicy;
 import com.shiftsync.backup.domain.Manifest;
+import com.shiftsync.backup.domain.Operation;
+import com.shiftsync.backup.domain.ShiftSyncException;
 import com.shiftsync.backup.domain.Tier;
 import com.shiftsync.backup.domain.Wording;
 import com.shiftsync.backup.port.BackupStore;
@@ -22,6 +25,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 import java.util.logging.Logger;
 
 /**
@@ -39,10 +43,23 @@ public final class MonitorJob {
 
     private final Clock clock;
     private final MonitorPolicy policy;
+    private final RecoveryWatch recovery;
+    private final Supplier<List<Operation>> operations;
 
+    /** Backups only: no operations on record, drills off. */
     public MonitorJob(Clock clock, MonitorPolicy policy) {
+        this(clock, policy, DrillPolicy.defaults(), List::of);
+    }
+
+    /**
+     * @param drills     how drills run (whether a stale one is an alert)
+     * @param operations the operations on record (restores and drills), read at every evaluation
+     */
+    public MonitorJob(Clock clock, MonitorPolicy policy, DrillPolicy drills, Supplier<List<Operation>> operations) {
         this.clock = clock;
         this.policy = policy;
+        this.recovery = new RecoveryWatch(drills, policy.rtoTargetMinutes());
+        this.operations = operations;
     }
 
     public MonitorPolicy policy() {
@@ -118,7 +135,21 @@ public final class MonitorJob {
 
         StatusReport.VerificationStatus verification = verification(sorted, now, alerts);
         StatusReport.RestoreTimes restoreTimes = restoreTimes(sorted, alerts);
-        return new StatusReport(now, storeName, alerts.isEmpty(), rpo, tiers, verification, restoreTimes, alerts);
+        StatusReport.RecoveryStatus recovered = recovery(now, alerts);
+        return new StatusReport(now, storeName, alerts.isEmpty(), rpo, tiers, verification, restoreTimes, alerts,
+                recovered);
+    }
+
+    private StatusReport.RecoveryStatus recovery(Instant now, List<Alert> alerts) {
+        List<Operation> ops;
+        try {
+            ops = operations.get();
+        } catch (RuntimeException e) {
+            String why = "could not read the operations on record: " + ShiftSyncException.wrap(e).getMessage();
+            LOG.warning(why);
+            return recovery.unreadable(why);
+        }
+        return recovery.evaluate(ops, now, alerts);
     }
 
     private Optional<Alert> missing(Tier tier, List<BackupHistory> ofTier, Manifest newest, Instant now) {

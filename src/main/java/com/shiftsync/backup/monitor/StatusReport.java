@@ -19,9 +19,11 @@ import java.util.List;
  * @param verification   the restore tests on record
  * @param restoreTimes   the newest measured restore of each kind ("verify", "restore") against RTO_TARGET_MINUTES
  * @param alerts         what needs attention; empty when healthy
+ * @param recovery       server restores' measured recovery times and the recovery drills
  */
 public record StatusReport(Instant checkedAt, String store, boolean healthy, Rpo rpo, List<TierStatus> tiers,
-                           VerificationStatus verification, RestoreTimes restoreTimes, List<Alert> alerts) {
+                           VerificationStatus verification, RestoreTimes restoreTimes, List<Alert> alerts,
+                           RecoveryStatus recovery) {
 
     public StatusReport {
         tiers = List.copyOf(tiers);
@@ -73,6 +75,44 @@ public record StatusReport(Instant checkedAt, String store, boolean healthy, Rpo
         public RestoreTimes {
             measured = List.copyOf(measured);
         }
+    }
+
+    /**
+     * @param targetMinutes RTO_TARGET_MINUTES
+     * @param measured      the newest measured recovery of each way of restoring a server; empty when none was
+     * @param drills        the recovery drills
+     * @param unreadable    why the operations on record could not be read, or null
+     */
+    @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+    public record RecoveryStatus(int targetMinutes, List<MeasuredRecovery> measured, DrillStatus drills,
+                                 String unreadable) {
+        public RecoveryStatus {
+            measured = List.copyOf(measured);
+        }
+    }
+
+    /**
+     * @param method        point-in-time or geo-restore
+     * @param operationId   the restore measured
+     * @param drill         whether a recovery drill made it
+     * @param at            when it ended (the new server verified)
+     * @param seconds       from its request to the verified server
+     * @param withinTarget  whether that is within RTO_TARGET_MINUTES
+     */
+    public record MeasuredRecovery(String method, String operationId, boolean drill, Instant at, long seconds,
+                                   boolean withinTarget) {
+    }
+
+    /**
+     * @param enabled      DRILL_ENABLED: the timer drills, and a stale drill is an alert
+     * @param maxAgeDays   DRILL_MAX_AGE_DAYS
+     * @param last         the newest drill that ended, with its steps and measured recovery time; or null
+     * @param lastPassedAt when the newest passed drill ended, or null
+     * @param running      the drill running now, or null
+     */
+    @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+    public record DrillStatus(boolean enabled, int maxAgeDays, com.shiftsync.backup.domain.Drill last,
+                              Instant lastPassedAt, com.shiftsync.backup.domain.Drill running) {
     }
 
     /**

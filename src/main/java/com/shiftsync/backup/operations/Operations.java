@@ -48,7 +48,7 @@ public final class Operations {
         if (op.status().finished() || follower == null) {
             return new StatusCheck(op, false);
         }
-        Operation now = follower.follow(op);
+        Operation now = follower.follow(op, reporter);
         if (now == op) {
             return new StatusCheck(op, false);
         }

@@ -211,7 +211,7 @@ public final class QueuedWork {
     public OperationFollower follower(Task<?> task) {
         return new OperationFollower() {
             @Override
-            public Operation follow(Operation op) {
+            public Operation follow(Operation op, Reporter reporter) {
                 return abandoned(op, clock.instant()).orElse(op);
             }
 

@@ -87,6 +87,11 @@ public final class RestoreEvents {
         }
         reporter.event(Event.of(operation.status() == OperationStatus.Succeeded, RECOVERY_COMPLETED, RECOVERY_FAILED,
                 f));
+        if (operation.status() == OperationStatus.Succeeded) {
+            reporter.record(com.shiftsync.backup.domain.Metric.RECOVERY_DURATION,
+                    operation.duration().orElseThrow().toSeconds(), Map.of("kind", operation.kind().id(), "drill",
+                            String.valueOf(operation.details().containsKey(ServerRestoreJob.DRILL_ID))));
+        }
     }
 
     /** A server restore's Azure part that has just finished, with its duration from request to Azure's end. */

@@ -41,6 +41,8 @@ import java.util.function.Supplier;
  * finished, {@link ServerCompletion} makes the new server one ShiftSync can use.
  */
 public final class ServerRestoreJob implements OperationFollower {
+    /** Detail of a restore a recovery drill started: the drill's operation id. */
+    public static final String DRILL_ID = "drillId";
     /** Tracking key: Resource Manager's Azure-AsyncOperation URL of the create. */
     public static final String ASYNC_OPERATION = "asyncOperationUrl";
     /** Azure copies a geo backup to the pair asynchronously; a server younger than this has none yet. */
@@ -87,6 +89,20 @@ public final class ServerRestoreJob implements OperationFollower {
 
     /** Checks the request, starts the create and reports it started. */
     public Operation start(Caller caller, ServerRestoreRequest request, Reporter reporter) {
+        return start(caller, request, Map.of(), true, reporter);
+    }
+
+    /**
+     * Starts the restore of recovery drill {@code drillId} as {@link #start} does, marked with
+     * the drill's id ({@value #DRILL_ID} in its details) and without reminders of its own: the
+     * drill moves it on, one step per drill step, so two workers never step it at once.
+     */
+    public Operation startForDrill(Caller caller, ServerRestoreRequest request, String drillId, Reporter reporter) {
+        return start(caller, request, Map.of(DRILL_ID, drillId), false, reporter);
+    }
+
+    private Operation start(Caller caller, ServerRestoreRequest request, Map<String, String> marks, boolean remind,
+                            Reporter reporter) {
         String target = request.target().value();
         if (target.equalsIgnoreCase(sourceName)) {
             throw ShiftSyncException.badInput("targetServerName '" + target + "' is the source server itself; "
@@ -122,7 +138,7 @@ public final class ServerRestoreJob implements OperationFollower {
                     + ": choose another name", name.reason(), null);
         }
 
-        Map<String, String> details = new LinkedHashMap<>();
+        Map<String, String> details = new LinkedHashMap<>(marks);
         details.put("sourceServer", source.name());
         details.put("sourceServerId", source.id());
         details.put("sourceLocation", source.location());
@@ -158,7 +174,9 @@ public final class ServerRestoreJob implements OperationFollower {
                 Map.of("resourceManagerAnswer", String.valueOf(started.httpStatus())));
         operations.trySave(running);
         RestoreEvents.serverStarted(running, reporter);
-        remind.accept(running.id());
+        if (remind) {
+            this.remind.accept(running.id());
+        }
         return running;
     }
 
@@ -252,7 +270,7 @@ public final class ServerRestoreJob implements OperationFollower {
      * the operation, the target server's own state); once Azure has finished, the completion.
      */
     @Override
-    public Operation follow(Operation op) {
+    public Operation follow(Operation op, Reporter reporter) {
         if (op.completion() != null) {
             return completion.advance(op);
         }

@@ -167,7 +167,7 @@ class RecoveryIT {
             env.put("BACKUP_CONTAINER", "empty-" + Long.toHexString(System.nanoTime()));
         }
         Instant to = scenario == RecoveryScenario.CORRUPTION ? NOW.minus(Duration.ofMinutes(30)) : null;
-        RecoveryPlan plan = app().recoveryPlanner().plan(scenario, to, Reporter.NONE);
+        RecoveryPlan plan = app().recovery().planner().plan(scenario, to, Reporter.NONE);
         CapturedOutput.record(Json.write(plan));
 
         assertEquals(List.of(), arm.writes(), "a plan sends Resource Manager nothing but GETs");
@@ -238,11 +238,11 @@ class RecoveryIT {
     @DisplayName("a server younger than an hour has no geo-backup yet: the plan says so, and a geo-restore is refused")
     void youngServer() {
         arm.source(source().createdAt("2024-01-15T11:20:00Z"));
-        RecoveryPlan plan = app().recoveryPlanner().plan(RecoveryScenario.REGION_OUTAGE, null, Reporter.NONE);
+        RecoveryPlan plan = app().recovery().planner().plan(RecoveryScenario.REGION_OUTAGE, null, Reporter.NONE);
         RecoveryPlan.Option g = option(plan, "geo-restore");
         assertFalse(g.available());
         assertTrue(g.reason().contains("less than an hour old"), g.reason());
-        ShiftSyncException e = assertThrows(ShiftSyncException.class, () -> app().serverRestoreJob().start(ana(),
+        ShiftSyncException e = assertThrows(ShiftSyncException.class, () -> app().recovery().serverRestoreJob().start(ana(),
                 ServerRestoreRequest.geo("shiftsync-db-geo", null), Reporter.NONE));
         assertTrue(e.getMessage().contains("try after 2024-01-15T12:20:00Z"), e.getMessage());
         assertEquals(List.of(), arm.puts());
@@ -286,7 +286,7 @@ class RecoveryIT {
             arm.missing("shiftsync-db-geo");
             arm.nameAvailable("shiftsync-db-geo");
             arm.acceptCreate("shiftsync-db-geo", c[1]);
-            Operation op = app().serverRestoreJob().start(ana(), ServerRestoreRequest.geo("shiftsync-db-geo", null),
+            Operation op = app().recovery().serverRestoreJob().start(ana(), ServerRestoreRequest.geo("shiftsync-db-geo", null),
                     Reporter.NONE);
             assertEquals(c[1], op.details().get("location"));
             assertTrue(equalToJson("{\"location\":\"" + c[1] + "\",\"properties\":{\"createMode\":\"GeoRestore\"}}",
@@ -299,7 +299,7 @@ class RecoveryIT {
     @DisplayName("a location that is not the pair is refused, naming the pair; nothing is created")
     void notThePair() {
         arm.source(ArmFake.ServerSpec.of(ArmFake.SOURCE, "Ready", "West US", EARLIEST, true));
-        ShiftSyncException e = assertThrows(ShiftSyncException.class, () -> app().serverRestoreJob().start(ana(),
+        ShiftSyncException e = assertThrows(ShiftSyncException.class, () -> app().recovery().serverRestoreJob().start(ana(),
                 ServerRestoreRequest.geo("shiftsync-db-geo", "westeurope"), Reporter.NONE));
         assertTrue(e.getMessage().contains("westeurope is not the paired region of westus")
                 && e.getMessage().contains("only into eastus"), e.getMessage());
@@ -312,13 +312,13 @@ class RecoveryIT {
     void privateAccess() {
         arm.source(source().privateAccess(SUBNET, ZONE));
         arm.acceptCreate(TARGET, "canadacentral");
-        app().serverRestoreJob().start(ana(), ServerRestoreRequest.pointInTime("latest", TARGET), Reporter.NONE);
+        app().recovery().serverRestoreJob().start(ana(), ServerRestoreRequest.pointInTime("latest", TARGET), Reporter.NONE);
         assertTrue(equalToJson("{\"properties\":{\"createMode\":\"PointInTimeRestore\",\"network\":{"
                 + "\"delegatedSubnetResourceId\":\"" + SUBNET + "\",\"privateDnsZoneArmResourceId\":\"" + ZONE
                 + "\"}}}", true, true).match(arm.puts().get(0).getBodyAsString()).isExactMatch(),
                 arm.puts().get(0).getBodyAsString());
 
-        ShiftSyncException e = assertThrows(ShiftSyncException.class, () -> app().serverRestoreJob().start(ana(),
+        ShiftSyncException e = assertThrows(ShiftSyncException.class, () -> app().recovery().serverRestoreJob().start(ana(),
                 ServerRestoreRequest.geo("shiftsync-db-geo", null), Reporter.NONE));
         assertTrue(e.getMessage().contains("has private access") && e.getMessage().contains("canadaeast")
                 && e.getMessage().contains("GEO_RESTORE_SUBNET_ID"), e.getMessage());
@@ -328,7 +328,7 @@ class RecoveryIT {
         arm.missing("shiftsync-db-geo");
         arm.nameAvailable("shiftsync-db-geo");
         arm.acceptCreate("shiftsync-db-geo", "canadaeast");
-        app().serverRestoreJob().start(ana(), ServerRestoreRequest.geo("shiftsync-db-geo", null), Reporter.NONE);
+        app().recovery().serverRestoreJob().start(ana(), ServerRestoreRequest.geo("shiftsync-db-geo", null), Reporter.NONE);
         LoggedRequest put = arm.puts().get(arm.puts().size() - 1);
         assertTrue(equalToJson("{\"location\":\"canadaeast\",\"properties\":{\"createMode\":\"GeoRestore\","
                 + "\"network\":{\"delegatedSubnetResourceId\":\"" + DR_SUBNET + "\",\"privateDnsZoneArmResourceId\":\""
@@ -347,7 +347,7 @@ class RecoveryIT {
         arm.replicas("shiftsync-db-replica1");
         arm.fullBackups("2024-01-15T04:10:00+00:00");
         String armOp = arm.acceptCreate(TARGET, "canadacentral");
-        Operation op = app.serverRestoreJob().start(ana(), ServerRestoreRequest.pointInTime("latest", TARGET),
+        Operation op = app.recovery().serverRestoreJob().start(ana(), ServerRestoreRequest.pointInTime("latest", TARGET),
                 Reporter.NONE);
         clock.advance(Duration.ofMinutes(42));
         arm.operation("canadacentral", armOp, "Succeeded");
@@ -411,7 +411,7 @@ class RecoveryIT {
         assertEquals(2700, recovered.get("totalSeconds").asLong());
         assertTrue(recovered.get("verified").asBoolean());
 
-        RecoveryPlan plan = app().recoveryPlanner().plan(RecoveryScenario.SERVER_FAILURE, null, Reporter.NONE);
+        RecoveryPlan plan = app().recovery().planner().plan(RecoveryScenario.SERVER_FAILURE, null, Reporter.NONE);
         RecoveryPlan.ExpectedDuration expected = option(plan, "point-in-time:latest").expectedDuration();
         assertEquals("measured", expected.basis());
         assertEquals(1, expected.samples());
@@ -455,7 +455,7 @@ class RecoveryIT {
         vault.acceptWrites(CUTOVER);
         String id = restoreThatAzureFinishes(app());
         ShiftSyncException early = assertThrows(ShiftSyncException.class,
-                () -> app().cutoverJob().cutover(ana(), id, Reporter.NONE));
+                () -> app().recovery().cutoverJob().cutover(ana(), id, Reporter.NONE));
         assertEquals(409, early.code().httpStatus());
 
         app().operations().status(id, Reporter.NONE);
@@ -474,7 +474,7 @@ class RecoveryIT {
                 .asText());
         assertTrue(ctx.messages().stream().anyMatch(m -> m.contains("ShiftSync.Recovery.CutOver")));
 
-        app().cutoverJob().cutover(ana(), id, Reporter.NONE);
+        app().recovery().cutoverJob().cutover(ana(), id, Reporter.NONE);
         assertEquals(1, vault.writes(CUTOVER).size(), "a second cutover to the same host writes nothing");
     }
 
@@ -489,7 +489,7 @@ class RecoveryIT {
         queue.clearMessages();
         String armOp = arm.acceptCreate(TARGET, "canadacentral");
         arm.operation("canadacentral", armOp, "InProgress");
-        Operation started = app().serverRestoreJob().start(ana(), ServerRestoreRequest.pointInTime("latest", TARGET),
+        Operation started = app().recovery().serverRestoreJob().start(ana(), ServerRestoreRequest.pointInTime("latest", TARGET),
                 Reporter.NONE);
         assertEquals(1, waiting(queue), "starting the restore queued its first reminder");
         String reminder = "{\"operationId\":\"" + started.id() + "\"}";

@@ -128,7 +128,7 @@ class MetricsTest {
                 List.of(new StatusReport.TierStatus(Tier.DAILY, 1, m.id(), start, 30.0, 123_456L, null, 1, 2000L)),
                 new StatusReport.VerificationStatus(35, m.id(), Tier.DAILY, clock.now, true, null, clock.now),
                 new StatusReport.RestoreTimes(120, List.of()),
-                List.of(new Alert(AlertCode.BACKUP_MISSING, Tier.DAILY, "no daily backup in the last 26 h")));
+                List.of(new Alert(AlertCode.BACKUP_MISSING, Tier.DAILY, "no daily backup in the last 26 h")), null);
         MonitorEvents.monitored(report, reporter);
 
         Collection<MetricData> second = reader.collectAllMetrics();

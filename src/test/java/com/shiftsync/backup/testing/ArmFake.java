@@ -227,8 +227,14 @@ public final class ArmFake implements AutoCloseable {
      * (Azure copies neither rules nor user-set parameters).
      */
     public void acceptWrites(String group, String name, String location) {
+        acceptWritesMatching(group, java.util.regex.Pattern.quote(name), location);
+    }
+
+    /** As {@link #acceptWrites}, for every server of {@code group} whose name matches {@code nameRegex}. */
+    private void acceptWritesMatching(String group, String nameRegex, String location) {
         String rg = group == null ? RESOURCE_GROUP : group;
-        server.stubFor(put(urlPathMatching(serverPath(rg, name) + "/firewallRules/[^/]+"))
+        String path = serverPath(rg, nameRegex);
+        server.stubFor(put(urlPathMatching(path + "/firewallRules/[^/]+"))
                 .withQueryParam("api-version", equalTo(API_VERSION))
                 .withHeader("Authorization", com.github.tomakehurst.wiremock.client.WireMock.matching("Bearer .+"))
                 .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/json")
@@ -239,24 +245,104 @@ public final class ArmFake implements AutoCloseable {
                                 + "'$.properties.startIpAddress'}}\",\"endIpAddress\":\"{{jsonPath request.body "
                                 + "'$.properties.endIpAddress'}}\"}}")));
         String paramOp = UUID.randomUUID().toString();
-        server.stubFor(com.github.tomakehurst.wiremock.client.WireMock.patch(urlPathMatching(serverPath(rg, name)
+        server.stubFor(com.github.tomakehurst.wiremock.client.WireMock.patch(urlPathMatching(path
                         + "/configurations/[^/]+")).withQueryParam("api-version", equalTo(API_VERSION))
                 .withHeader("Authorization", com.github.tomakehurst.wiremock.client.WireMock.matching("Bearer .+"))
                 .willReturn(accepted(location, paramOp)));
         operation(location, paramOp, "Succeeded");
         String restartOp = UUID.randomUUID().toString();
-        server.stubFor(post(urlPathEqualTo(serverPath(rg, name) + "/restart"))
+        server.stubFor(post(urlPathMatching(path + "/restart"))
                 .withQueryParam("api-version", equalTo(API_VERSION))
                 .willReturn(accepted(location, restartOp)));
         operation(location, restartOp, "Succeeded");
         String deleteOp = UUID.randomUUID().toString();
-        server.stubFor(com.github.tomakehurst.wiremock.client.WireMock.delete(urlPathEqualTo(serverPath(rg, name)))
+        server.stubFor(com.github.tomakehurst.wiremock.client.WireMock.delete(urlPathMatching(path))
                 .withQueryParam("api-version", equalTo(API_VERSION))
                 .willReturn(accepted(location, deleteOp)));
         operation(location, deleteOp, "Succeeded");
-        server.stubFor(armGet(serverPath(rg, name) + "/firewallRules").willReturn(json(200, "{\"value\":[]}")));
-        server.stubFor(armGet(serverPath(rg, name) + "/configurations").willReturn(json(200, "{\"value\":["
-                + configuration(name, "array_nulls", "on", "system-default", true) + "]}")));
+        server.stubFor(get(urlPathMatching(path + "/firewallRules")).withQueryParam("api-version",
+                equalTo(API_VERSION)).willReturn(json(200, "{\"value\":[]}")));
+        server.stubFor(get(urlPathMatching(path + "/configurations")).withQueryParam("api-version",
+                equalTo(API_VERSION)).willReturn(json(200, "{\"value\":["
+                + configuration("drill", "array_nulls", "on", "system-default", true) + "]}")));
+    }
+
+    /**
+     * A DELETE of server {@code name} in {@code group} is answered 202 with an operation that
+     * says InProgress until {@link #operation} says otherwise. Returns the operation's id.
+     */
+    public String acceptDelete(String group, String name, String location) {
+        String op = UUID.randomUUID().toString();
+        server.stubFor(com.github.tomakehurst.wiremock.client.WireMock.delete(urlPathEqualTo(serverPath(group, name)))
+                .withQueryParam("api-version", equalTo(API_VERSION))
+                .withHeader("Authorization", com.github.tomakehurst.wiremock.client.WireMock.matching("Bearer .+"))
+                .willReturn(accepted(location, op)));
+        operation(location, op, "InProgress");
+        return op;
+    }
+
+    /** Every DELETE the fake received. */
+    public List<LoggedRequest> deletes() {
+        return server.findAll(com.github.tomakehurst.wiremock.client.WireMock.deleteRequestedFor(urlPathMatching(
+                ".*")));
+    }
+
+    /** GET of server {@code name} in {@code group} answers ARM's 404. */
+    public void missing(String group, String name) {
+        server.stubFor(armGet(serverPath(group, name)).willReturn(error(404, "ResourceNotFound",
+                "The Resource 'Microsoft.DBforPostgreSQL/flexibleServers/" + name + "' under resource group '"
+                        + group + "' was not found. For more details please go to "
+                        + "https://aka.ms/ARMResourceNotFoundFix")));
+    }
+
+    /** The servers of resource group {@code group}, as ARM's list answers (one page). */
+    public void serversIn(String group, ServerSpec... specs) {
+        StringBuilder values = new StringBuilder();
+        for (ServerSpec s : specs) {
+            values.append(values.length() == 0 ? "" : ",").append(serverBody(s));
+        }
+        server.stubFor(armGet("/subscriptions/" + SUBSCRIPTION + "/resourceGroups/" + group + PROVIDER
+                + "/flexibleServers").willReturn(json(200, "{\"value\":[" + values + "]}")));
+    }
+
+    /**
+     * Drill servers ({@code <SOURCE>-drill-<yyyyMMddHHmm>}, any time) in {@code group}, for a
+     * run whose clock the test does not hold (the CLI's own process): the name is free, the
+     * create PUT is accepted and its operation Succeeded, the server then answers Ready at
+     * {@code host} (tagged as sent), writes and the DELETE are accepted, and after the DELETE
+     * the server is gone again.
+     */
+    public void acceptDrills(String group, String location, String host) {
+        String name = SOURCE + "-drill-[0-9]{12}";
+        String path = serverPath(group, name);
+        String scenario = "drill-" + group;
+        server.stubFor(post(urlPathEqualTo("/subscriptions/" + SUBSCRIPTION + PROVIDER + "/checkNameAvailability"))
+                .withQueryParam("api-version", equalTo(API_VERSION))
+                .withRequestBody(matchingJsonPath("$.name", com.github.tomakehurst.wiremock.client.WireMock.matching(
+                        name))).willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/json")
+                        .withTransformers("response-template").withBody("{\"nameAvailable\":true,\"message\":\"\","
+                                + "\"name\":\"{{jsonPath request.body '$.name'}}\",\"type\":"
+                                + "\"Microsoft.DBforPostgreSQL/flexibleServers\"}")));
+        String created = UUID.randomUUID().toString();
+        operation(location, created, "Succeeded");
+        server.stubFor(put(urlPathMatching(path)).withQueryParam("api-version", equalTo(API_VERSION))
+                .inScenario(scenario).willSetStateTo("created").willReturn(accepted(location, created)));
+        server.stubFor(get(urlPathMatching(path)).withQueryParam("api-version", equalTo(API_VERSION))
+                .inScenario(scenario).whenScenarioStateIs(Scenario.STARTED)
+                .willReturn(error(404, "ResourceNotFound", "The Resource was not found.")));
+        String body = serverBody(ServerSpec.of("NAME", "Ready", location, "2024-01-08T00:00:00Z", false)
+                .fqdn(host).in(group, java.util.Map.of("shiftsync-drill", "true")))
+                .replace("\"NAME\"", "\"{{request.pathSegments.[7]}}\"")
+                .replace("/NAME\"", "/{{request.pathSegments.[7]}}\"");
+        server.stubFor(get(urlPathMatching(path)).withQueryParam("api-version", equalTo(API_VERSION))
+                .inScenario(scenario).whenScenarioStateIs("created")
+                .willReturn(json(200, body).withTransformers("response-template")));
+        acceptWritesMatching(group, name, location);
+        String deleted = UUID.randomUUID().toString();
+        operation(location, deleted, "Succeeded");
+        server.stubFor(com.github.tomakehurst.wiremock.client.WireMock.delete(urlPathMatching(path))
+                .withQueryParam("api-version", equalTo(API_VERSION)).inScenario(scenario)
+                .willSetStateTo(Scenario.STARTED).willReturn(accepted(location, deleted)));
     }
 
     /** Every request that is not a GET (what a read-only plan must never send). */

@@ -1,0 +1,160 @@
+package com.shiftsync.backup.cli;
+
+import com.shiftsync.backup.audit.AuditActions;
+import com.shiftsync.backup.domain.Drill;
+import com.shiftsync.backup.domain.Json;
+import com.shiftsync.backup.domain.Operation;
+import com.shiftsync.backup.recovery.DrillJob;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/**
+ * Recovery drills from the command line: {@code drill} starts one and follows it to the
+ * end, printing each step; {@code drill-status} shows where one stands.
+ */
+final class DrillCommands {
+    private DrillCommands() {
+    }
+
+    @Command(name = "drill", mixinStandardHelpOptions = true, description = {
+            "Run a recovery drill: a point-in-time restore of POSTGRES_SERVER_NAME (DRILL_RESTORE_POINT: latest",
+            "or fast) into a temporary server <source>-drill-<yyyyMMddHHmm> in DRILL_RESOURCE_GROUP, tagged",
+            "shiftsync-drill=true; its firewall rules and parameters copied and its data verified against the",
+            "backups as in a real recovery; its recovery time measured against RTO_TARGET_MINUTES; then the",
+            "server deleted, also when the drill fails. Follows the drill to its end, printing each step",
+            "(minutes to hours: the server costs what one of the source's size costs for that long). If this",
+            "command stops, the drill goes on (queue reminders, or each drill-status) and is deleted all the",
+            "same. One drill at a time. Recorded in the audit log. Exit 0 when it passed, 1 when it failed.",
+            "Example: shiftsync-backup drill"})
+    static final class Start implements Callable<Integer> {
+        private final Cli cli;
+
+        @Spec
+        CommandSpec spec;
+
+        @Option(names = "--json", description = "Print the drill at its end as JSON (what GET /api/drills/{id} answers).")
+        boolean json;
+
+        @Option(names = "--interval", paramLabel = "SECONDS", defaultValue = "30",
+                description = "Seconds between status reads while following the drill (default: ${DEFAULT-VALUE}).")
+        int interval;
+
+        Start(Cli cli) {
+            this.cli = cli;
+        }
+
+        @Override
+        public Integer call() throws InterruptedException {
+            if (interval < 0) {
+                throw com.shiftsync.backup.domain.ShiftSyncException.badInput("--interval must be 0 or more seconds, "
+                        + "not " + interval);
+            }
+            DrillJob job = cli.app().recovery().drillJob();
+            PrintWriter err = spec.commandLine().getErr();
+            Operation started = cli.app().auditTrail().perform(AuditActions.RECOVERY_DRILL, Map.of("trigger", "cli"),
+                    ServerRestoreOutput.osUser(), caller -> job.start(caller, "cli", cli.reporter()), Operation::id);
+            err.printf("recovery drill %s of %s into temporary server %s (deleted at the end); if this command stops, "
+                    + "the drill goes on: follow it with shiftsync-backup drill-status %s%n", started.id(),
+                    started.details().get("sourceServer"), started.target(), started.id());
+            err.flush();
+            String step = null;
+            Drill drill;
+            while (true) {
+                drill = job.status(started.id(), cli.reporter());
+                if (!drill.step().equals(step)) {
+                    step = drill.step();
+                    err.printf("%s %s%n", Format.when(cli.app().clock().instant()), stepLine(drill));
+                    err.flush();
+                }
+                if (drill.status().finished()) {
+                    break;
+                }
+                Thread.sleep(Duration.ofSeconds(interval).toMillis());
+            }
+            return print(spec.commandLine().getOut(), drill, json);
+        }
+    }
+
+    @Command(name = "drill-status", mixinStandardHelpOptions = true, description = {
+            "Show where a recovery drill stands: its step (requested, restoring, completing, verifying, deleting,",
+            "passed or failed), each step's duration, the measured recovery time against RTO_TARGET_MINUTES, the",
+            "verification, and whether the drill server was deleted. Reading it also moves the drill on.",
+            "Exit 0 while it runs or when it passed, 1 when it failed."})
+    static final class Status implements Callable<Integer> {
+        private final Cli cli;
+
+        @Spec
+        CommandSpec spec;
+
+        @Parameters(index = "0", paramLabel = "ID", description = "The drill's id, as drill or POST /api/drills gave it.")
+        String id;
+
+        @Option(names = "--json", description = "Print the drill as JSON (what GET /api/drills/{id} answers).")
+        boolean json;
+
+        Status(Cli cli) {
+            this.cli = cli;
+        }
+
+        @Override
+        public Integer call() {
+            Drill drill = cli.app().auditTrail().perform(AuditActions.RECOVERY_DRILL_STATUS, Map.of("drillId",
+                    String.valueOf(id)), ServerRestoreOutput.osUser(), caller -> cli.app().recovery().drillJob()
+                    .status(id, cli.reporter()), d -> null);
+            return print(spec.commandLine().getOut(), drill, json);
+        }
+    }
+
+    private static String stepLine(Drill drill) {
+        return switch (drill.step()) {
+            case Drill.REQUESTED -> "requested";
+            case Drill.RESTORING -> "restoring: Azure is creating " + drill.server();
+            case Drill.COMPLETING -> "completing: copying firewall rules and server parameters to " + drill.server();
+            case Drill.VERIFYING -> "verifying " + drill.server() + " against the backups";
+            case Drill.DELETING -> "deleting " + drill.server();
+            case Drill.PASSED -> "passed";
+            default -> "failed" + (drill.error() == null ? "" : ": " + drill.error().message());
+        };
+    }
+
+    /** The drill for people (or as JSON); exit 1 when it failed. */
+    static int print(PrintWriter out, Drill drill, boolean json) {
+        if (json) {
+            out.println(Json.pretty(drill));
+        } else {
+            out.printf("recovery drill %s of %s: %s (server %s%s)%n", drill.drillId(), drill.sourceServer(),
+                    drill.passed() ? "PASSED" : drill.status().finished() ? "FAILED" : drill.step(), drill.server(),
+                    Boolean.TRUE.equals(drill.serverDeleted()) ? ", deleted" : "");
+            for (Drill.StepTime s : drill.steps()) {
+                out.printf("  %-11s %s%s%n", s.step(), Format.duration(Duration.ofSeconds(s.seconds())),
+                        s.endedAt() == null && !drill.status().finished() ? " so far" : "");
+            }
+            if (drill.recoverySeconds() != null) {
+                out.printf("  recovery time: %s against the RTO target of %d min%s%n",
+                        Format.duration(Duration.ofSeconds(drill.recoverySeconds())), drill.targetMinutes(),
+                        Boolean.TRUE.equals(drill.withinTarget()) ? "" : " (OVER TARGET)");
+            }
+            if (drill.verification() != null) {
+                out.printf("  verification of %s: %s%s%n", drill.verification().host(), drill.verification().passed()
+                        ? "passed" : "FAILED", drill.verification().reason() == null ? ""
+                        : " (" + drill.verification().reason() + ")");
+            }
+            if (drill.error() != null) {
+                out.printf("  error: %s: %s%n", drill.error().code(), drill.error().message());
+            }
+            if (drill.deletion() != null) {
+                out.printf("  %s%n", drill.deletion());
+            }
+        }
+        out.flush();
+        return drill.status() == com.shiftsync.backup.domain.OperationStatus.Failed ? 1 : 0;
+    }
+}

@@ -1,0 +1,32 @@
+package com.shiftsync.backup.config;
+
+import com.shiftsync.backup.domain.DrillPolicy;
+import com.shiftsync.backup.domain.ServerRestoreRequest;
+import com.shiftsync.backup.domain.ShiftSyncException;
+
+import java.util.Locale;
+import java.util.regex.Pattern;
+
+/** The recovery drill's settings, each refused by name when it is wrong. */
+final class DrillSettings {
+    /** Azure's rule for resource group names: letters, digits, underscores, hyphens, periods and parentheses. */
+    private static final Pattern GROUP = Pattern.compile("^[-\\w._()]{1,90}$");
+
+    private DrillSettings() {
+    }
+
+    static DrillPolicy from(Settings settings) {
+        String point = settings.text(Setting.DRILL_RESTORE_POINT).orElse(ServerRestoreRequest.LATEST)
+                .toLowerCase(Locale.ROOT);
+        if (!point.equals(ServerRestoreRequest.LATEST) && !point.equals(ServerRestoreRequest.FAST)) {
+            throw ShiftSyncException.badInput("DRILL_RESTORE_POINT is '" + point + "'; it must be latest or fast");
+        }
+        String group = settings.text(Setting.DRILL_RESOURCE_GROUP).orElse(null);
+        if (group != null && (!GROUP.matcher(group).matches() || group.endsWith("."))) {
+            throw ShiftSyncException.badInput("DRILL_RESOURCE_GROUP '" + group + "' is not a resource group name "
+                    + "(letters, digits, _ - . ( ), at most 90, not ending with a period)");
+        }
+        return new DrillPolicy(settings.flag(Setting.DRILL_ENABLED), group, point,
+                settings.integer(Setting.DRILL_MAX_HOURS, 1), settings.integer(Setting.DRILL_MAX_AGE_DAYS, 1));
+    }
+}

@@ -1,0 +1,107 @@
+package com.shiftsync.backup.domain;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A recovery drill as callers see it ({@code GET /api/drills/{id}}, {@code drill-status},
+ * the last drill in {@code status}): the step it is at, each step with its measured
+ * duration, the restore's measured recovery time against RTO_TARGET_MINUTES, the
+ * verification of the drill server, and whether that server was deleted. Built from the
+ * drill's operation and the point-in-time restore it started.
+ *
+ * @param drillId            the drill's operation id
+ * @param step               requested, restoring, completing, verifying, deleting, passed or failed
+ * @param status             InProgress, Succeeded (passed) or Failed
+ * @param server             the temporary server, {@code <source>-drill-<yyyyMMddHHmm>}
+ * @param resourceGroup      its resource group (DRILL_RESOURCE_GROUP), or null for the source's
+ * @param sourceServer       the server drilled
+ * @param restorePoint       latest or fast (DRILL_RESTORE_POINT)
+ * @param trigger            timer, http or cli
+ * @param requestedBy        who started it (the timer's drills: "recoveryDrill timer")
+ * @param requestedAt        when it was asked for
+ * @param finishedAt         when it ended (the drill server deleted), or null
+ * @param error              why it failed, or null
+ * @param steps              each step reached, in order, with its start, end and seconds (the current one open)
+ * @param recoverySeconds    the restore's recovery time: from its request to the end of the verification
+ * @param targetMinutes      RTO_TARGET_MINUTES
+ * @param withinTarget       whether recoverySeconds is within it; null until measured
+ * @param restoreOperationId the point-in-time restore the drill started, or null before it
+ * @param verification       the drill server checked against the backups, once done
+ * @param serverDeleted      whether the drill server is gone (null until the drill deletes it)
+ * @param deletion           what the deletion did, in a sentence
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record Drill(String drillId, String step, OperationStatus status, String server, String resourceGroup,
+                    String sourceServer, String restorePoint, String trigger, String requestedBy, Instant requestedAt,
+                    Instant finishedAt, Operation.Failure error, List<StepTime> steps, Long recoverySeconds,
+                    int targetMinutes, Boolean withinTarget, String restoreOperationId,
+                    Completion.Verification verification, Boolean serverDeleted, String deletion) {
+    public static final String REQUESTED = "requested";
+    public static final String RESTORING = "restoring";
+    public static final String COMPLETING = "completing";
+    public static final String VERIFYING = "verifying";
+    public static final String DELETING = "deleting";
+    public static final String PASSED = "passed";
+    public static final String FAILED = "failed";
+    /** The steps of a running drill, in order; it ends passed or failed. */
+    public static final List<String> STEPS = List.of(REQUESTED, RESTORING, COMPLETING, VERIFYING, DELETING);
+    /** Detail of a drill's operation: the step it is at. */
+    public static final String STEP = "step";
+    /** Detail prefix: when the drill entered a step ({@code at.restoring}, ...). */
+    public static final String AT = "at.";
+    /** The tag on every drill server; the sweeper deletes no server without it. */
+    public static final String TAG = "shiftsync-drill";
+
+    public Drill {
+        steps = steps == null ? List.of() : List.copyOf(steps);
+    }
+
+    /**
+     * One step of a drill, measured.
+     *
+     * @param seconds from its start to its end, or to now while it runs
+     */
+    public record StepTime(String step, Instant startedAt, Instant endedAt, long seconds) {
+    }
+
+    /** Whether {@code a} comes before {@code b} in {@link #STEPS}. */
+    public static boolean before(String a, String b) {
+        return STEPS.indexOf(a) < STEPS.indexOf(b);
+    }
+
+    /**
+     * The drill {@code drill} describes, with the restore it started (null before it started
+     * one, or when that record is gone), measured at {@code now}.
+     */
+    public static Drill of(Operation drill, Operation restore, int targetMinutes, Instant now) {
+        Map<String, String> d = drill.details();
+        List<StepTime> steps = new ArrayList<>();
+        List<String> reached = STEPS.stream().filter(s -> d.containsKey(AT + s)).toList();
+        for (int i = 0; i < reached.size(); i++) {
+            Instant start = Instant.parse(d.get(AT + reached.get(i)));
+            Instant end = i + 1 < reached.size() ? Instant.parse(d.get(AT + reached.get(i + 1))) : drill.finishedAt();
+            Duration took = Duration.between(start, end == null ? now : end);
+            steps.add(new StepTime(reached.get(i), start, end, Math.max(0, took.toSeconds())));
+        }
+        Long recovery = restore == null ? null : restore.duration().map(Duration::toSeconds).orElse(null);
+        Completion c = restore == null ? null : restore.completion();
+        return new Drill(drill.id(), d.getOrDefault(STEP, REQUESTED), drill.status(), drill.target(),
+                d.get("resourceGroup"), d.get("sourceServer"), drill.parameters().get("restorePoint"),
+                drill.parameters().get("trigger"), drill.requestedBy(), drill.requestedAt(), drill.finishedAt(),
+                drill.error(), steps, recovery, targetMinutes,
+                recovery == null ? null : recovery <= targetMinutes * 60L, d.get("restoreOperationId"),
+                c == null ? null : c.verification(), d.containsKey("deletedAt") ? Boolean.TRUE : null,
+                d.get("deletion"));
+    }
+
+    /** Passed: the restore was verified and the drill server deleted. */
+    public boolean passed() {
+        return status == OperationStatus.Succeeded;
+    }
+}
