@@ -13,6 +13,7 @@ import com.shiftsync.backup.monitor.MonitorJob;
 import com.shiftsync.backup.operations.Operations;
 import com.shiftsync.backup.port.BackupStore;
 import com.shiftsync.backup.port.Database;
+import com.shiftsync.backup.port.HistoryLog;
 import com.shiftsync.backup.port.OperationStore;
 import com.shiftsync.backup.port.Reporter;
 import com.shiftsync.backup.port.SecretSource;
@@ -123,9 +124,9 @@ public final class App {
         return clock;
     }
 
-    /** Where a job run reports: its events on {@code log}, the app's metrics and audit log. */
+    /** Where a job run reports: its events on {@code log}, the app's metrics, audit log and history. */
     public Reporter reporter(Logger log) {
-        return new LogReporter(log, adapters.metrics.get(), auditTrail());
+        return new LogReporter(log, adapters.metrics.get(), auditTrail(), adapters.historyLog);
     }
 
     /** DATABASE_URL with a password looked up anew at every job's start (Key Vault, the environment, Entra). */
@@ -255,6 +256,14 @@ public final class App {
     /** The audit log: append blobs in AUDIT_CONTAINER when storage is configured, else BACKUP_DIR/audit. */
     public AuditTrail auditTrail() {
         return adapters.auditTrail.get();
+    }
+
+    /**
+     * The history of outcomes: append blobs {@code history/<yyyy-MM>.jsonl} in BACKUP_CONTAINER when
+     * storage is configured, else BACKUP_DIR/history.
+     */
+    public HistoryLog historyLog() {
+        return adapters.historyLog.get();
     }
 
     /** The admin check of the HTTP endpoints (Easy Auth's principal and ADMIN_ROLE). */
