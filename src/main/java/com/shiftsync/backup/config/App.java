@@ -197,8 +197,9 @@ public final class App {
         return new OffsiteCheckJob(clock);
     }
 
+    /** The monitor; its size band also reads the history, so it looks past what retention kept. */
     public MonitorJob monitorJob() {
-        return new MonitorJob(clock, MonitorSettings.from(settings()));
+        return new MonitorJob(clock, MonitorSettings.from(settings()), adapters.historyLog);
     }
 
     /** Every retention rule: the local folder, and Blob and the uploads sweep when storage is configured. */
