@@ -25,7 +25,7 @@ import java.util.logging.Logger;
         description = "Backups, restores and monitoring of ShiftSync's PostgreSQL database.",
         subcommands = {BackupCommand.class, ListCommand.class, PruneCommand.class, RestoreCommand.class,
                 VerifyCommand.class, StatusCommand.class, OffsiteCheckCommand.class, ServerRestoreCommands.Pitr.class,
-                ServerRestoreCommands.Geo.class, RestoreStatusCommand.class})
+                ServerRestoreCommands.Geo.class, RestoreStatusCommand.class, HistoryCommand.class, ReportCommand.class})
 public final class Main {
 
     public static void main(String[] args) {

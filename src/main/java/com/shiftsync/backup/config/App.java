@@ -20,6 +20,7 @@ import com.shiftsync.backup.port.SecretSource;
 import com.shiftsync.backup.port.WorkQueue;
 import com.shiftsync.backup.prune.PruneJob;
 import com.shiftsync.backup.queued.QueuedWork;
+import com.shiftsync.backup.report.DashboardJob;
 import com.shiftsync.backup.restore.FromBackupRestore;
 import com.shiftsync.backup.restore.RestoreJob;
 import com.shiftsync.backup.restore.ServerRestoreJob;
@@ -200,6 +201,17 @@ public final class App {
     /** The monitor; its size band also reads the history, so it looks past what retention kept. */
     public MonitorJob monitorJob() {
         return new MonitorJob(clock, MonitorSettings.from(settings()), adapters.historyLog);
+    }
+
+    /** The page (GET /api/dashboard, report --html) and the history (history). */
+    public DashboardJob dashboardJob() {
+        return new DashboardJob(clock, monitorJob(), adapters.historyLog);
+    }
+
+    /** "shiftsync-backup 1.0.0": what made a page or report. */
+    public String version() {
+        String v = App.class.getPackage().getImplementationVersion();
+        return "shiftsync-backup " + (v == null ? "development build" : v);
     }
 
     /** Every retention rule: the local folder, and Blob and the uploads sweep when storage is configured. */
