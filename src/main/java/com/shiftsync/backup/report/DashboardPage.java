@@ -166,7 +166,7 @@ public final class DashboardPage {
         List<Dashboard.RecoveryPoint> r = d.recoveries();
         chart(h, "recoveries", "Recovery time", "Each restore, server restore, recovery and drill: the measured time "
                         + "from the request to a usable database, against the RTO target of " + d.rtoTargetMinutes()
-                        + " min (the dashed line).", r.size(),
+                        + " min (the dashed line); failed ones in red.", r.size(),
                 List.of("ended (UTC)", "kind", "what", "result", "recovery time", "RTO target"),
                 r.stream().map(p -> row(!p.succeeded(), when(p.time()), p.kind(), p.what(),
                         p.succeeded() ? "succeeded" : "failed", Wording.duration(Duration.ofMillis(p.recoveryMs())),
@@ -243,7 +243,8 @@ public final class DashboardPage {
 
     /**
      * The charts' data for the script: per chart the x values (epoch seconds, strictly
-     * increasing: one per point) and its series, each holding a value only at its own points.
+     * increasing: one per point) and its series, each holding a value only at its own points
+     * (the RTO target line, a series of its own, also at both ends of the window).
      */
     static String dataBlock(Dashboard d) {
         Map<String, Object> charts = new LinkedHashMap<>();
@@ -261,10 +262,15 @@ public final class DashboardPage {
         charts.put("tests", series(t, Dashboard.TestPoint::time, p -> p.passed() ? "passed" : "failed",
                 p -> p.durationMs() == null ? 0.0 : tests.of(p.durationMs()), tests.unit, true, null));
         List<Dashboard.RecoveryPoint> r = d.recoveries();
-        charts.put("recoveries", series(r, Dashboard.RecoveryPoint::time, Dashboard.RecoveryPoint::kind,
-                p -> Math.round(p.recoveryMs() / 600.0) / 100.0, "min", true, (double) d.rtoTargetMinutes()));
+        Map<String, Object> recoveries = series(r, Dashboard.RecoveryPoint::time,
+                p -> p.succeeded() ? p.kind() : "failed", p -> Math.round(p.recoveryMs() / 600.0) / 100.0, "min", true,
+                (double) d.rtoTargetMinutes());
+        charts.put("recoveries", r.isEmpty() ? recoveries : acrossWindow(recoveries,
+                d.generatedAt().minus(Duration.ofDays(d.days())).getEpochSecond(), d.generatedAt().getEpochSecond()));
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("generatedAt", d.generatedAt().toString());
+        data.put("from", d.generatedAt().minus(Duration.ofDays(d.days())).getEpochSecond());
+        data.put("to", d.generatedAt().getEpochSecond());
         data.put("rtoTargetMinutes", d.rtoTargetMinutes());
         data.put("charts", charts);
         // inside a script element: no "<" may close it, whatever a reason says
@@ -311,6 +317,30 @@ public final class DashboardPage {
         chart.put("x", x);
         chart.put("series", series);
         return chart;
+    }
+
+    /** The chart with an x at each end of the window, where only the target line has a value: it spans the window. */
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> acrossWindow(Map<String, Object> chart, long from, long to) {
+        List<Long> x = new ArrayList<>((List<Long>) chart.get("x"));
+        long first = Math.min(from, x.get(0) - 1);
+        long last = Math.max(to, x.get(x.size() - 1) + 1);
+        x.add(0, first);
+        x.add(last);
+        List<Map<String, Object>> series = new ArrayList<>();
+        for (Map<String, Object> s : (List<Map<String, Object>>) chart.get("series")) {
+            Map<String, Object> wider = new LinkedHashMap<>(s);
+            List<Double> values = new ArrayList<>((List<Double>) s.get("values"));
+            Double end = Boolean.TRUE.equals(s.get("target")) ? values.get(0) : null;
+            values.add(0, end);
+            values.add(end);
+            wider.put("values", values);
+            series.add(wider);
+        }
+        Map<String, Object> out = new LinkedHashMap<>(chart);
+        out.put("x", x);
+        out.put("series", series);
+        return out;
     }
 
     /** A unit that suits the largest value of a chart, and values in it (three significant decimals). */

@@ -20,6 +20,19 @@
     return uPlot.tzDate(new Date(ts * 1e3), "Etc/UTC");
   }
 
+  function pad(n) {
+    return n < 10 ? "0" + n : String(n);
+  }
+
+  // dates as the tables write them (UTC, month-day; with the time when the ticks are hours apart)
+  function ticks(u, splits, axis, space, incr) {
+    return splits.map(function (ts) {
+      var d = new Date(ts * 1e3);
+      var day = pad(d.getUTCMonth() + 1) + "-" + pad(d.getUTCDate());
+      return incr < 86400 ? day + " " + pad(d.getUTCHours()) + ":" + pad(d.getUTCMinutes()) : day;
+    });
+  }
+
   function width(el) {
     return Math.max(320, Math.floor(el.getBoundingClientRect().width) || 800);
   }
@@ -52,8 +65,12 @@
       width: width(plot),
       height: 240,
       tzDate: utc,
-      scales: { x: { time: true }, y: { range: function (u, min, max) { return [0, max > 0 ? max * 1.1 : 1]; } } },
-      axes: [{}, { label: chart.unit, size: 70 }],
+      scales: {
+        // every chart spans the whole window, so they line up one under the other
+        x: { time: true, range: function () { var pad = (data.to - data.from) / 100; return [data.from - pad, data.to + pad]; } },
+        y: { range: function (u, min, max) { return [0, max > 0 ? max * 1.1 : 1]; } }
+      },
+      axes: [{ values: ticks }, { label: chart.unit, size: 70 }],
       legend: { live: true },
       series: series
     };

@@ -132,9 +132,16 @@ class DashboardPageTest {
         assertEquals(0.954, daily.get(0).asDouble());
         assertTrue(daily.get(1).isNull());
         JsonNode recoveries = charts.get("recoveries");
-        assertEquals(List.of("server-restore", "target"), recoveries.get("series").findValuesAsText("key"));
-        assertEquals(150.0, recoveries.get("series").get(0).get("values").get(0).asDouble(), "minutes");
-        assertEquals(120.0, recoveries.get("series").get(1).get("values").get(0).asDouble());
+        assertEquals(List.of("server-restore", "target"), recoveries.get("series").findValuesAsText("key"),
+                "a failed one would be in a series of its own, \"failed\"");
+        assertEquals(3, recoveries.get("x").size(), "the point, and the window's two ends for the target line");
+        assertEquals(NOW.minus(Duration.ofDays(90)).getEpochSecond(), recoveries.get("x").get(0).asLong());
+        assertEquals(NOW.getEpochSecond(), recoveries.get("x").get(2).asLong());
+        JsonNode restores = recoveries.get("series").get(0).get("values");
+        assertTrue(restores.get(0).isNull() && restores.get(2).isNull());
+        assertEquals(150.0, restores.get(1).asDouble(), "minutes");
+        assertEquals(List.of(120.0, 120.0, 120.0), Json.MAPPER.convertValue(recoveries.get("series").get(1).get("values"),
+                List.class));
         assertTrue(charts.get("tests").get("pointsOnly").asBoolean());
         assertEquals("failed", charts.get("tests").get("series").get(0).get("key").asText());
     }

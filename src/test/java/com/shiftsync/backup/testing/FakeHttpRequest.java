@@ -132,6 +132,11 @@ public final class FakeHttpRequest implements HttpRequestMessage<Optional<String
             return headers.get(key);
         }
 
+        /** Every header the function set. */
+        public Map<String, String> headers() {
+            return java.util.Collections.unmodifiableMap(headers);
+        }
+
         @Override
         public Object getBody() {
             return body;
