@@ -537,6 +537,8 @@ module alerts 'modules/alerts.bicep' = {
     actionGroupName: 'ag-backup-${token}'
     alertEmail: alertEmail
     missingBackupHours: missingBackupHours
+    rpoTargetHours: rpoTargetHours
+    rtoTargetMinutes: rtoTargetMinutes
   }
 }
 
