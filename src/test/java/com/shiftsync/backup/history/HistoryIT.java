@@ -240,4 +240,19 @@ class HistoryIT {
         LocalHistoryLog log = new LocalHistoryLog(dir.resolve("elsewhere"));
         assertEquals(List.of(), log.read(Instant.EPOCH, Instant.now()), "nothing on record is an empty history");
     }
+
+    @Test
+    @DisplayName("bad options are refused before anything runs, naming the option: exit 2")
+    void badOptions() {
+        Map<String, String> env = localEnv();
+        CliRun days = CliRun.run(env, "history", "--days", "0");
+        assertEquals(2, days.exitCode(), days.stderr());
+        assertTrue(days.stderr().contains("--days is 0; use a whole number of days from 1 to 400"), days.stderr());
+        CliRun folder = CliRun.run(env, "report", "--html", dir.resolve("no-such-folder").resolve("x.html").toString());
+        assertEquals(2, folder.exitCode(), folder.stderr());
+        assertTrue(folder.stderr().contains("--html") && folder.stderr().contains("does not exist"), folder.stderr());
+        CliRun missing = CliRun.run(env, "report");
+        assertEquals(2, missing.exitCode(), missing.stderr());
+        assertTrue(missing.stderr().contains("--html"), missing.stderr());
+    }
 }
