@@ -35,7 +35,8 @@ import java.util.function.Function;
 public final class DashboardPage {
     /** The uPlot webjar packaged in the jar (pom.xml). */
     public static final String UPLOT_VERSION = "1.6.30";
-    static final String UPLOT = "/META-INF/resources/webjars/uplot/" + UPLOT_VERSION + "/dist/";
+    static final String UPLOT_ROOT = "/META-INF/resources/webjars/uplot/" + UPLOT_VERSION + "/";
+    static final String UPLOT = UPLOT_ROOT + "dist/";
     private static final DateTimeFormatter WHEN = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm'Z'")
             .withZone(ZoneOffset.UTC);
     private static final Assets ASSETS = Assets.load();
@@ -389,7 +390,9 @@ public final class DashboardPage {
     /** The inlined script (uPlot, then the page's) and style, read from the jar once, with their hashes. */
     private record Assets(String script, String style, String scriptHash, String styleHash) {
         static Assets load() {
-            String script = read(UPLOT + "uPlot.iife.min.js") + "\n" + read("dashboard.js");
+            // the MIT licence travels with every copy of uPlot, so with every page
+            String licence = "/*! uPlot " + UPLOT_VERSION + "\n" + read(UPLOT_ROOT + "LICENSE").replace("*/", "* /") + "*/\n";
+            String script = licence + read(UPLOT + "uPlot.iife.min.js") + "\n" + read("dashboard.js");
             String style = read(UPLOT + "uPlot.min.css") + "\n" + read("dashboard.css");
             if (script.contains("</script") || style.contains("</style")) {
                 throw new IllegalStateException("an inlined asset would end its element early");

@@ -54,7 +54,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The page in a real browser. A history of 90 days is seeded into Azurite (a nightly backup
- * every night but the last, a weekly one every Sunday-ish, three restore tests of which the
+ * every night but the last, a weekly one every 7 days, three restore tests of which the
  * newest failed, restores and server restores with their measured recovery times), with the
  * last 30 days of backups still kept in the backup container as retention would leave them.
  * A test HTTP server on 127.0.0.1 answers /api/dashboard by calling the backupDashboard

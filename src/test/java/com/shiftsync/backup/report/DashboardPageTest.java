@@ -84,6 +84,7 @@ class DashboardPageTest {
         assertEquals(expected + "; frame-ancestors 'none'", page.policy());
         assertTrue(html.contains("<meta http-equiv=\"Content-Security-Policy\" content=\"" + expected + "\">"));
         assertTrue(script.contains("uPlot"), "uPlot from the webjar is inlined");
+        assertTrue(script.startsWith("/*! uPlot " + DashboardPage.UPLOT_VERSION + "\nThe MIT License"), "with its licence");
         assertTrue(style.contains(".uplot"), "uPlot's style is inlined");
         assertEquals(1, html.split("<script type=\"application/json\"", -1).length - 1, "one data block");
     }
