@@ -556,6 +556,8 @@ module alerts 'modules/alerts.bicep' = {
     actionGroupName: 'ag-backup-${token}'
     alertEmail: alertEmail
     missingBackupHours: missingBackupHours
+    rpoTargetHours: rpoTargetHours
+    rtoTargetMinutes: rtoTargetMinutes
   }
 }
 

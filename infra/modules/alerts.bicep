@@ -1,6 +1,8 @@
 // Alerts and the workbook, on Application Insights: an action group that mails alertEmail,
 // one scheduled query rule per condition (queries in infra/alerts/*.kql, read by the tests),
-// and a workbook of backups over time (size, duration, age), restore tests and restores.
+// and a workbook with the panels of the app's own page (GET /api/dashboard): the newest monitor
+// run's alerts, each tier against the RPO target, backups over time (size, duration, rows),
+// restore tests, recovery times against the RTO target, the backups and the recent operations.
 
 param location string
 param tags object
@@ -11,6 +13,10 @@ param actionGroupName string
 param alertEmail string
 
 param missingBackupHours int
+
+@description('RPO_TARGET_HOURS and RTO_TARGET_MINUTES: the workbook draws the same targets as the app.')
+param rpoTargetHours int
+param rtoTargetMinutes int
 
 resource actionGroup 'Microsoft.Insights/actionGroups@2023-01-01' = {
   name: actionGroupName
@@ -181,7 +187,7 @@ resource workbook 'Microsoft.Insights/workbooks@2023-06-01' = {
     displayName: 'ShiftSync Backup'
     category: 'workbook'
     sourceId: appInsightsId
-    serializedData: replace(loadTextContent('../workbooks/shiftsync-backup.workbook.json'), '__APP_INSIGHTS_ID__', appInsightsId)
+    serializedData: replace(replace(replace(replace(loadTextContent('../workbooks/shiftsync-backup.workbook.json'), '__APP_INSIGHTS_ID__', appInsightsId), '__RPO_TARGET_HOURS__', string(rpoTargetHours)), '__RTO_TARGET_MINUTES__', string(rtoTargetMinutes)), '__MISSING_BACKUP_HOURS__', string(missingBackupHours))
   }
 }
 

@@ -35,7 +35,8 @@ param auditImmutabilityDays int
 param auditImmutabilityLocked bool
 
 // The backup tiers' folders in the backup container (domain.Tier): lifecycle rules touch only
-// these, never locks/ (leases of running backups).
+// these, never locks/ (leases of running backups) nor history/ (the append blobs of every
+// outcome, which must outlive the backups they describe; InfraStorageTest checks).
 var backupTierPrefixes = [
   '${backupContainer}/daily/'
   '${backupContainer}/weekly/'

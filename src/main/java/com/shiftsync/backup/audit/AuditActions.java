@@ -20,6 +20,8 @@ public final class AuditActions {
     public static final String RESTORE_FROM_BACKUP_RUN = "restore.from-backup.run";
     /** A read of the backup list (only a denial is recorded). */
     public static final String BACKUPS_LIST = "backups.list";
+    /** A read of the dashboard (only a denial is recorded). */
+    public static final String DASHBOARD_READ = "dashboard.read";
     public static final String BACKUP_ON_DEMAND = "backup.on-demand";
     /** The outcome of a queued on-demand backup. */
     public static final String BACKUP_ON_DEMAND_RUN = "backup.on-demand.run";

@@ -1,16 +1,18 @@
 package com.shiftsync.backup.backup;
 
 import com.shiftsync.backup.domain.Event;
+import com.shiftsync.backup.domain.HistoryEntry;
 import com.shiftsync.backup.domain.Manifest;
 import com.shiftsync.backup.domain.Metric;
 import com.shiftsync.backup.domain.Tier;
 import com.shiftsync.backup.port.Reporter;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** What a backup reports: its events and metrics, the same from the timers, the queue worker and the CLI. */
+/** What a backup reports: its events, metrics and history entry, the same from the timers, the queue worker and the CLI. */
 public final class BackupEvents {
     public static final String SUCCEEDED = "ShiftSync.Backup.Succeeded";
     public static final String FAILED = "ShiftSync.Backup.Failed";
@@ -42,11 +44,19 @@ public final class BackupEvents {
         f.put("sha256", m.sha256());
         f.put("stores", result.stores());
         reporter.event(Event.info(SUCCEEDED, f));
+        reporter.history(HistoryEntry.of(m.finishedAt(), HistoryEntry.BACKUP, m.id(), m.tier().folder(), true)
+                .withSize(m.sizeBytes()).withDuration(result.duration().toMillis()).withRowTotal(m.totalRows())
+                .withDetail("tables", m.rowCounts().size()).withDetail("stores", result.stores()));
     }
 
-    public static void failed(Tier tier, Duration duration, RuntimeException error, Reporter reporter) {
+    /** A backup that made nothing, at {@code at} (the run's end). */
+    public static void failed(Tier tier, Instant at, Duration duration, RuntimeException error, Reporter reporter) {
         reporter.record(Metric.BACKUP_DURATION, seconds(duration), Map.of("tier", tier.folder(), "outcome", "failed"));
-        reporter.event(Event.failed(FAILED, Map.of("tier", tier.folder()), error));
+        Event event = Event.failed(FAILED, Map.of("tier", tier.folder()), error);
+        reporter.event(event);
+        reporter.history(HistoryEntry.of(at, HistoryEntry.BACKUP, null, tier.folder(), false)
+                .withDuration(duration.toMillis()).withReason(String.valueOf(event.fields().get("reason")))
+                .withDetail("code", HistoryEntry.codeOf(error)));
     }
 
     private static double seconds(Duration d) {

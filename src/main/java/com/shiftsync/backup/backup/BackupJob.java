@@ -76,7 +76,7 @@ public final class BackupJob {
             BackupEvents.succeeded(result, reporter);
             return result;
         } catch (RuntimeException e) {
-            BackupEvents.failed(tier, Duration.ofNanos(System.nanoTime() - startNanos), e, reporter);
+            BackupEvents.failed(tier, clock.instant(), Duration.ofNanos(System.nanoTime() - startNanos), e, reporter);
             throw e;
         }
     }

@@ -53,10 +53,7 @@ final class DrillCommands {
 
         @Override
         public Integer call() throws InterruptedException {
-            if (interval < 0) {
-                throw com.shiftsync.backup.domain.ShiftSyncException.badInput("--interval must be 0 or more seconds, "
-                        + "not " + interval);
-            }
+            OptionValues.atLeast(interval, 0, "--interval");
             DrillJob job = cli.app().recovery().drillJob();
             PrintWriter err = spec.commandLine().getErr();
             Operation started = cli.app().auditTrail().perform(AuditActions.RECOVERY_DRILL, Map.of("trigger", "cli"),

@@ -27,7 +27,7 @@ import java.util.logging.Logger;
                 VerifyCommand.class, StatusCommand.class, OffsiteCheckCommand.class, ServerRestoreCommands.Pitr.class,
                 ServerRestoreCommands.Geo.class, RestoreStatusCommand.class,
                 RestoreCutoverCommand.class, RecoverCommand.class, DrillCommands.Start.class,
-                DrillCommands.Status.class})
+                DrillCommands.Status.class, HistoryCommand.class, ReportCommand.class})
 public final class Main {
 
     public static void main(String[] args) {

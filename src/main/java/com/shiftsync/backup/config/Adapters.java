@@ -4,10 +4,12 @@ import com.azure.core.credential.TokenCredential;
 import com.shiftsync.backup.adapter.azure.ArmServerAdmin;
 import com.shiftsync.backup.adapter.blob.BlobAuditLog;
 import com.shiftsync.backup.adapter.blob.BlobBackupStore;
+import com.shiftsync.backup.adapter.blob.BlobHistoryLog;
 import com.shiftsync.backup.adapter.blob.BlobOperationStore;
 import com.shiftsync.backup.adapter.blob.BlobUploadStore;
 import com.shiftsync.backup.adapter.local.LocalAuditLog;
 import com.shiftsync.backup.adapter.local.LocalBackupStore;
+import com.shiftsync.backup.adapter.local.LocalHistoryLog;
 import com.shiftsync.backup.adapter.local.LocalOperationStore;
 import com.shiftsync.backup.adapter.pg.JdbcDatabase;
 import com.shiftsync.backup.adapter.pg.PgBinaries;
@@ -16,6 +18,7 @@ import com.shiftsync.backup.audit.AuditTrail;
 import com.shiftsync.backup.port.BackupStore;
 import com.shiftsync.backup.port.Database;
 import com.shiftsync.backup.port.DumpTool;
+import com.shiftsync.backup.port.HistoryLog;
 import com.shiftsync.backup.port.OperationStore;
 import com.shiftsync.backup.port.UploadStore;
 import com.shiftsync.backup.telemetry.Metrics;
@@ -28,8 +31,9 @@ import java.util.function.Supplier;
 
 /**
  * Every adapter the jobs use, each built once on first use: the database and its login, the
- * dump tool, the backup stores, where operations and the audit log are kept (Blob when
- * storage is configured, else BACKUP_DIR), the metrics, and the Azure clients behind them.
+ * dump tool, the backup stores, where operations, the audit log and the history are kept
+ * (Blob when storage is configured, else BACKUP_DIR), the metrics, and the Azure clients
+ * behind them.
  */
 final class Adapters {
     final Settings settings;
@@ -43,6 +47,7 @@ final class Adapters {
     final Supplier<BackupStore> azureStore;
     final Supplier<OperationStore> operationStore;
     final Supplier<AuditTrail> auditTrail;
+    final Supplier<HistoryLog> historyLog;
 
     Adapters(Settings settings, Clock clock, TokenCredential credential, ArmServerAdmin.Tuning armTuning,
              Supplier<OpenTelemetry> openTelemetry) {
@@ -60,6 +65,10 @@ final class Adapters {
         this.auditTrail = Once.of(() -> new AuditTrail(azure.hasStorage()
                 ? new BlobAuditLog(azure.container(storage.get().audit()))
                 : new LocalAuditLog(backupDir().resolve("audit")), clock));
+        // in the backup container, beside the tier folders that pruning and the lifecycle rules touch, never inside them
+        this.historyLog = Once.of(() -> azure.hasStorage()
+                ? new BlobHistoryLog(azure.container(storage.get().backups()))
+                : new LocalHistoryLog(backupDir().resolve("history")));
     }
 
     /** ShiftSync's uploads container (never the backup container). */

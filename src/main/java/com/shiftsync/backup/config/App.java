@@ -15,12 +15,14 @@ import com.shiftsync.backup.operations.OperationUpdates;
 import com.shiftsync.backup.operations.Operations;
 import com.shiftsync.backup.port.BackupStore;
 import com.shiftsync.backup.port.Database;
+import com.shiftsync.backup.port.HistoryLog;
 import com.shiftsync.backup.port.OperationStore;
 import com.shiftsync.backup.port.Reporter;
 import com.shiftsync.backup.port.SecretSource;
 import com.shiftsync.backup.port.WorkQueue;
 import com.shiftsync.backup.prune.PruneJob;
 import com.shiftsync.backup.queued.QueuedWork;
+import com.shiftsync.backup.report.DashboardJob;
 import com.shiftsync.backup.restore.FromBackupRestore;
 import com.shiftsync.backup.restore.RestoreJob;
 import com.shiftsync.backup.telemetry.LogRedaction;
@@ -127,9 +129,9 @@ public final class App {
         return clock;
     }
 
-    /** Where a job run reports: its events on {@code log}, the app's metrics and audit log. */
+    /** Where a job run reports: its events on {@code log}, the app's metrics, audit log and history. */
     public Reporter reporter(Logger log) {
-        return new LogReporter(log, adapters.metrics.get(), auditTrail());
+        return new LogReporter(log, adapters.metrics.get(), auditTrail(), adapters.historyLog);
     }
 
     /** DATABASE_URL with a password looked up anew at every job's start (Key Vault, the environment, Entra). */
@@ -200,9 +202,21 @@ public final class App {
         return new OffsiteCheckJob(clock);
     }
 
+    /** The monitor; its size band also reads the history, so it looks past what retention kept. */
     public MonitorJob monitorJob() {
-        return new MonitorJob(clock, MonitorSettings.from(settings()), recovery.drillPolicy(),
+        return new MonitorJob(clock, MonitorSettings.from(settings()), adapters.historyLog, recovery.drillPolicy(),
                 () -> operationStore().list());
+    }
+
+    /** The page (GET /api/dashboard, report --html) and the history (history). */
+    public DashboardJob dashboardJob() {
+        return new DashboardJob(clock, monitorJob(), adapters.historyLog);
+    }
+
+    /** "shiftsync-backup 1.0.0": what made a page or report. */
+    public String version() {
+        String v = App.class.getPackage().getImplementationVersion();
+        return "shiftsync-backup " + (v == null ? "development build" : v);
     }
 
     /** Every retention rule: the local folder, and Blob and the uploads sweep when storage is configured. */
@@ -266,6 +280,14 @@ public final class App {
     /** The audit log: append blobs in AUDIT_CONTAINER when storage is configured, else BACKUP_DIR/audit. */
     public AuditTrail auditTrail() {
         return adapters.auditTrail.get();
+    }
+
+    /**
+     * The history of outcomes: append blobs {@code history/<yyyy-MM>.jsonl} in BACKUP_CONTAINER when
+     * storage is configured, else BACKUP_DIR/history.
+     */
+    public HistoryLog historyLog() {
+        return adapters.historyLog.get();
     }
 
     /** The admin check of the HTTP endpoints (Easy Auth's principal and ADMIN_ROLE). */

@@ -12,10 +12,12 @@ public enum Setting {
             + "without KEY_VAULT_URL, the environment variable of that name, dashes as underscores)"),
     DATABASE_AUTH("password", "password (from the URL or Key Vault) or entra (a Microsoft Entra token as the password)"),
     KEY_VAULT_URL(null, "https://<vault>.vault.azure.net/: the password is read from it at the start of every job"),
-    BACKUP_DIR("/var/backups/shiftsync", "local backup folder"),
+    BACKUP_DIR("/var/backups/shiftsync", "local backup folder (without Blob storage, the history is kept in "
+            + "BACKUP_DIR/history/<yyyy-MM>.jsonl)"),
     AZURE_STORAGE_CONNECTION_STRING(null, "storage by connection string (local runs, Azurite)"),
     AZURE_STORAGE_ACCOUNT_URL(null, "storage by managed identity: https://<account>.blob.core.windows.net"),
-    BACKUP_CONTAINER("shiftsync-backups", "Blob container for dumps"),
+    BACKUP_CONTAINER("shiftsync-backups", "Blob container for dumps, and for the history of outcomes "
+            + "(append blobs history/<yyyy-MM>.jsonl, which no pruning touches)"),
     UPLOADS_CONTAINER("uploads", "Blob container of ShiftSync's user uploads (deleted after UPLOADS_TTL_HOURS)"),
     LOCAL_RETENTION_DAYS("7", "days daily and manual backups are kept in the local folder (at least 1)"),
     AZURE_RETENTION_DAYS("30", "days daily and manual backups are kept in Blob (at least 1)"),

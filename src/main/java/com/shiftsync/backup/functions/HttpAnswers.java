@@ -89,6 +89,22 @@ final class HttpAnswers {
         return json(request, status, Map.of("error", detail));
     }
 
+    /**
+     * 200 with an HTML page under {@code policy} (its Content-Security-Policy); never cached,
+     * never framed, never sniffed as anything else.
+     */
+    static HttpResponseMessage html(HttpRequestMessage<?> request, String body, String policy) {
+        return request.createResponseBuilder(status(200))
+                .header("Content-Type", "text/html; charset=utf-8")
+                .header("Content-Security-Policy", policy)
+                .header("X-Content-Type-Options", "nosniff")
+                .header("X-Frame-Options", "DENY")
+                .header("Referrer-Policy", "no-referrer")
+                .header("Cache-Control", "no-store")
+                .body(body)
+                .build();
+    }
+
     static HttpResponseMessage json(HttpRequestMessage<?> request, int status, Object body) {
         return request.createResponseBuilder(status(status))
                 .header("Content-Type", "application/json")

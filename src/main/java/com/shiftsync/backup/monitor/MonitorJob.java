@@ -2,14 +2,17 @@ package com.shiftsync.backup.monitor;
 
 import com.shiftsync.backup.domain.Alert;
 import com.shiftsync.backup.domain.AlertCode;
+import com.shiftsync.backup.domain.BackupId;
 import com.shiftsync.backup.domain.Event;
 import com.shiftsync.backup.domain.DrillPolicy;
+import com.shiftsync.backup.domain.HistoryEntry;
 import com.shiftsync.backup.domain.Manifest;
 import com.shiftsync.backup.domain.Operation;
 import com.shiftsync.backup.domain.ShiftSyncException;
 import com.shiftsync.backup.domain.Tier;
 import com.shiftsync.backup.domain.Wording;
 import com.shiftsync.backup.port.BackupStore;
+import com.shiftsync.backup.port.HistoryLog;
 import com.shiftsync.backup.port.Reporter;
 import com.shiftsync.backup.restore.RestoreCheck;
 import com.shiftsync.backup.verify.Verification;
@@ -21,10 +24,14 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
 import java.util.function.Supplier;
 import java.util.logging.Logger;
 
@@ -34,30 +41,38 @@ import java.util.logging.Logger;
  * next to it, and sets them against the {@link MonitorPolicy}. Each condition raises one
  * alert with a stable {@link AlertCode} and a reason naming the backup, sizes and dates.
  * Ages are measured from manifests' {@code startedAt} on the injected clock, never from
- * file or blob times.
+ * file or blob times. The size band also reads the {@link HistoryLog}: the backups before the
+ * newest that retention has deleted still count there.
  */
 public final class MonitorJob {
     private static final Logger LOG = Logger.getLogger(MonitorJob.class.getName());
     private static final DateTimeFormatter WHEN = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm'Z'")
             .withZone(ZoneOffset.UTC);
 
+    /** How far back the size band reads the history: the 7 weekly backups before the newest, and a week to spare. */
+    static final Duration SIZE_LOOKBACK = MonitorPolicy.WEEKLY_LIMIT.multipliedBy(MonitorPolicy.SIZE_HISTORY + 1);
+
     private final Clock clock;
     private final MonitorPolicy policy;
     private final RecoveryWatch recovery;
     private final Supplier<List<Operation>> operations;
+    private final Supplier<HistoryLog> history;
 
     /** Backups only: no operations on record, drills off. */
     public MonitorJob(Clock clock, MonitorPolicy policy) {
-        this(clock, policy, DrillPolicy.defaults(), List::of);
+        this(clock, policy, () -> HistoryLog.NONE, DrillPolicy.defaults(), List::of);
     }
 
     /**
+     * @param history    the outcomes on record, read for the size band (got when a report is made)
      * @param drills     how drills run (whether a stale one is an alert)
      * @param operations the operations on record (restores and drills), read at every evaluation
      */
-    public MonitorJob(Clock clock, MonitorPolicy policy, DrillPolicy drills, Supplier<List<Operation>> operations) {
+    public MonitorJob(Clock clock, MonitorPolicy policy, Supplier<HistoryLog> history, DrillPolicy drills,
+                      Supplier<List<Operation>> operations) {
         this.clock = clock;
         this.policy = policy;
+        this.history = history;
         this.recovery = new RecoveryWatch(drills, policy.rtoTargetMinutes());
         this.operations = operations;
     }
@@ -87,7 +102,19 @@ public final class MonitorJob {
                     read(store, m, Verification.KIND).map(Verification::read).orElse(null),
                     read(store, m, RestoreCheck.KIND).map(RestoreCheck::read).orElse(null)));
         }
-        return evaluate(store.name(), history);
+        return evaluate(store.name(), history, pastOutcomes());
+    }
+
+    /** The history of the size band's look-back; what cannot be read is left out (the store's backups still count). */
+    private List<HistoryEntry> pastOutcomes() {
+        Instant now = clock.instant();
+        try {
+            return history.get().read(now.minus(SIZE_LOOKBACK), now.plusSeconds(60));
+        } catch (RuntimeException e) {
+            LOG.warning("could not read the history for the size band (only the stored backups count): "
+                    + e.getMessage());
+            return List.of();
+        }
     }
 
     private static Optional<String> read(BackupStore store, Manifest m, String kind) {
@@ -102,6 +129,15 @@ public final class MonitorJob {
 
     /** The rules, on backups already read (newest first or in any order). */
     public StatusReport evaluate(String storeName, List<BackupHistory> history) {
+        return evaluate(storeName, history, List.of());
+    }
+
+    /**
+     * The rules, on backups already read and the outcomes on record ({@code past}, any order):
+     * the size band's median is taken over the good backups before the newest that the store
+     * or the history knows.
+     */
+    public StatusReport evaluate(String storeName, List<BackupHistory> history, List<HistoryEntry> past) {
         Instant now = clock.instant();
         List<BackupHistory> sorted = history.stream()
                 .sorted(Comparator.comparing((BackupHistory h) -> h.manifest().backupId())).toList();
@@ -113,14 +149,15 @@ public final class MonitorJob {
             Manifest newest = good.isEmpty() ? null : good.get(0);
             List<Manifest> before = good.size() <= 1 ? List.of()
                     : good.subList(1, Math.min(good.size(), 1 + MonitorPolicy.SIZE_HISTORY));
-            Long median = before.size() >= MonitorPolicy.MIN_SIZE_HISTORY ? median(before) : null;
+            List<Long> sizes = newest == null ? List.of() : sizesBefore(tier, newest, ofTier, past);
+            Long median = sizes.size() >= MonitorPolicy.MIN_SIZE_HISTORY ? medianOf(sizes) : null;
             tiers.add(new StatusReport.TierStatus(tier, ofTier.size(), newest == null ? null : newest.id(),
                     newest == null ? null : newest.startedAt(), newest == null ? null : hours(age(newest, now)),
                     newest == null ? null : newest.sizeBytes(), median,
                     newest == null ? null : newest.rowCounts().size(), newest == null ? null : newest.totalRows()));
             missing(tier, ofTier, newest, now).ifPresent(alerts::add);
             if (newest != null && tier != Tier.MANUAL) {
-                sizeAnomaly(tier, newest, before, median).ifPresent(alerts::add);
+                sizeAnomaly(tier, newest, sizes.size(), median).ifPresent(alerts::add);
                 if (!before.isEmpty()) {
                     tablesEmptied(tier, newest, before.get(0)).ifPresent(alerts::add);
                 }
@@ -176,7 +213,40 @@ public final class MonitorJob {
         return Optional.empty();
     }
 
-    private Optional<Alert> sizeAnomaly(Tier tier, Manifest newest, List<Manifest> before, Long median) {
+    /**
+     * Sizes of the (at most 7) good backups of {@code tier} before {@code newest}, newest first:
+     * the store's, and those only the history still knows (retention deleted them). A backup
+     * whose restore test failed, in the store or on record, is not good.
+     */
+    private static List<Long> sizesBefore(Tier tier, Manifest newest, List<BackupHistory> ofTier,
+                                          List<HistoryEntry> past) {
+        BackupId limit = newest.backupId();
+        Set<String> bad = new HashSet<>();
+        ofTier.stream().filter(h -> !h.good()).forEach(h -> bad.add(h.manifest().id()));
+        Map<String, HistoryEntry> lastTest = new HashMap<>();
+        past.stream().filter(e -> HistoryEntry.RESTORE_TEST.equals(e.kind()) && e.id() != null)
+                .sorted(Comparator.comparing(HistoryEntry::time))
+                .forEach(e -> lastTest.put(e.id(), e));
+        lastTest.values().stream().filter(e -> !e.succeeded()).forEach(e -> bad.add(e.id()));
+
+        Map<BackupId, Long> sizes = new TreeMap<>();
+        for (HistoryEntry e : past) {
+            if (HistoryEntry.BACKUP.equals(e.kind()) && e.succeeded() && tier.folder().equals(e.tier())
+                    && e.sizeBytes() != null && e.id() != null && BackupId.isValid(e.id()) && !bad.contains(e.id())) {
+                sizes.put(BackupId.parse(e.id()), e.sizeBytes());
+            }
+        }
+        // the store's manifest is the fact wherever it still exists
+        for (BackupHistory h : ofTier) {
+            if (h.good()) {
+                sizes.put(h.manifest().backupId(), h.manifest().sizeBytes());
+            }
+        }
+        return sizes.entrySet().stream().filter(e -> e.getKey().compareTo(limit) > 0)
+                .limit(MonitorPolicy.SIZE_HISTORY).map(Map.Entry::getValue).toList();
+    }
+
+    private Optional<Alert> sizeAnomaly(Tier tier, Manifest newest, int compared, Long median) {
         if (median == null || median == 0) {
             return Optional.empty();
         }
@@ -188,7 +258,7 @@ public final class MonitorJob {
         long percent = Math.round(Math.abs(size - median) * 100.0 / median);
         return Optional.of(new Alert(AlertCode.SIZE_ANOMALY, tier, tier + " backup " + newest.id() + " is "
                 + Wording.bytes(size) + ", " + percent + " % " + (size < median ? "smaller" : "larger") + " than the median "
-                + Wording.bytes(median) + " of the " + before.size() + " good " + tier + " backups before it (allowed: ±"
+                + Wording.bytes(median) + " of the " + compared + " good " + tier + " backups before it (allowed: ±"
                 + policy.sizeBandPercent() + " %)"));
     }
 
@@ -261,7 +331,11 @@ public final class MonitorJob {
     }
 
     static long median(List<Manifest> manifests) {
-        long[] sizes = manifests.stream().mapToLong(Manifest::sizeBytes).sorted().toArray();
+        return medianOf(manifests.stream().map(Manifest::sizeBytes).toList());
+    }
+
+    static long medianOf(List<Long> values) {
+        long[] sizes = values.stream().mapToLong(Long::longValue).sorted().toArray();
         int mid = sizes.length / 2;
         return sizes.length % 2 == 1 ? sizes[mid] : (sizes[mid - 1] + sizes[mid]) / 2;
     }

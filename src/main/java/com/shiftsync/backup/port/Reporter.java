@@ -2,6 +2,7 @@ package com.shiftsync.backup.port;
 
 import com.shiftsync.backup.domain.AuditRecord;
 import com.shiftsync.backup.domain.Event;
+import com.shiftsync.backup.domain.HistoryEntry;
 import com.shiftsync.backup.domain.Metric;
 
 import java.time.Instant;
@@ -9,7 +10,8 @@ import java.util.Map;
 
 /**
  * Where a job reports what became of it: one structured event per outcome, its metrics,
- * and (for work an accepted request started) the audit record of the outcome. Jobs report
+ * one entry in the history that outlives retention, and (for work an accepted request
+ * started) the audit record of the outcome. Jobs report
  * through this themselves, so a run from the CLI reports exactly what the same run from a
  * timer does; the door only chooses where the reports go (the Functions logger, the CLI's
  * log).
@@ -32,6 +34,10 @@ public interface Reporter {
         @Override
         public void audit(AuditRecord record) {
         }
+
+        @Override
+        public void history(HistoryEntry entry) {
+        }
     };
 
     /** Logs one event. */
@@ -53,6 +59,12 @@ public interface Reporter {
 
     /** Appends an audit record; a record that cannot be written is logged whole instead, never lost silently. */
     void audit(AuditRecord record);
+
+    /**
+     * Appends an outcome to the history. Never fails the job that reports it: an entry that
+     * cannot be written is logged whole as a warning instead.
+     */
+    void history(HistoryEntry entry);
 
     /** This reporter, adding {@code field} to every event (e.g. the operation a queue worker runs). */
     default Reporter with(String field, Object value) {
@@ -95,6 +107,11 @@ public interface Reporter {
         @Override
         public void audit(AuditRecord record) {
             inner.audit(record);
+        }
+
+        @Override
+        public void history(HistoryEntry entry) {
+            inner.history(entry);
         }
     }
 

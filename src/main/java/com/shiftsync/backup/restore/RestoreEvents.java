@@ -1,12 +1,15 @@
 package com.shiftsync.backup.restore;
 
 import com.shiftsync.backup.domain.Event;
+import com.shiftsync.backup.domain.HistoryEntry;
 import com.shiftsync.backup.domain.Metric;
 import com.shiftsync.backup.domain.Operation;
 import com.shiftsync.backup.domain.OperationStatus;
 import com.shiftsync.backup.port.Reporter;
 
+import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /** What restores report: a dump restored into a database (CLI or queue), and point-in-time and geo-restores. */
@@ -50,6 +53,29 @@ public final class RestoreEvents {
         f.put("durationMs", result.duration().toMillis());
         f.put("restoreMs", result.check().restoreMs());
         reporter.event(Event.of(result.passed(), SUCCEEDED, FAILED, f));
+        RestoreCheck check = result.check();
+        List<String> differing = check.differences().stream().map(TableDifference::table).limit(20).toList();
+        reporter.history(HistoryEntry.of(check.checkedAt(), HistoryEntry.RESTORE, result.manifest().id(),
+                        result.manifest().tier().folder(), result.passed())
+                .withDuration(result.duration().toMillis()).withRecovery(result.duration().toMillis())
+                .withRowTotal(result.manifest().totalRows()).withSize(result.manifest().sizeBytes())
+                .withReason(result.passed() ? null : check.summary())
+                .withDetail("store", check.store()).withDetail("target", check.targetDatabase() + " on "
+                        + check.targetServer()).withDetail("differingTables", differing.isEmpty() ? null : differing));
+    }
+
+    /** A restore into a named database that failed before its check: nothing restored, or not all of it. */
+    static void failed(String backup, String target, Instant at, RuntimeException error, Reporter reporter) {
+        Map<String, Object> context = new LinkedHashMap<>();
+        context.put("backupId", backup);
+        context.put("target", target);
+        Event event = Event.failed(FAILED, context, error);
+        reporter.event(event);
+        if (HistoryEntry.isOutcome(error)) {
+            reporter.history(HistoryEntry.of(at, HistoryEntry.RESTORE, backup, null, false)
+                    .withReason(String.valueOf(event.fields().get("reason"))).withDetail("target", target)
+                    .withDetail("code", HistoryEntry.codeOf(error)));
+        }
     }
 
     /** A started server restore: what, into which server, and the operation that follows it. */
@@ -87,6 +113,7 @@ public final class RestoreEvents {
         }
         reporter.event(Event.of(operation.status() == OperationStatus.Succeeded, RECOVERY_COMPLETED, RECOVERY_FAILED,
                 f));
+        history(operation, reporter);
         if (operation.status() == OperationStatus.Succeeded) {
             reporter.record(com.shiftsync.backup.domain.Metric.RECOVERY_DURATION,
                     operation.duration().orElseThrow().toSeconds(), Map.of("kind", operation.kind().id(), "drill",
@@ -112,5 +139,23 @@ public final class RestoreEvents {
             f.put("reason", operation.error().message());
         }
         reporter.event(Event.of("Succeeded".equals(status), SERVER_SUCCEEDED, SERVER_FAILED, f));
+        if (operation.completion() == null && operation.status().finished()) {
+            history(operation, reporter);
+        }
+    }
+
+    /**
+     * The history line of a server restore at its end: Azure's failure, or the end of the
+     * completion (a verified server, or why not); its duration is the measured recovery time.
+     */
+    private static void history(Operation operation, Reporter reporter) {
+        boolean succeeded = operation.status() == OperationStatus.Succeeded;
+        Long ms = operation.duration().map(java.time.Duration::toMillis).orElse(null);
+        reporter.history(HistoryEntry.of(operation.finishedAt() != null ? operation.finishedAt() : operation.updatedAt(),
+                        HistoryEntry.SERVER_RESTORE, operation.id(), null, succeeded).withDuration(ms).withRecovery(ms)
+                .withReason(operation.error() == null ? null : operation.error().message())
+                .withDetail("method", operation.kind().id()).withDetail("target", operation.target())
+                .withDetail("drill", operation.details().containsKey(ServerRestoreJob.DRILL_ID) ? "true" : null)
+                .withDetail("upstreamCode", operation.error() == null ? null : operation.error().code()));
     }
 }

@@ -3,7 +3,6 @@ package com.shiftsync.backup.restore;
 import com.shiftsync.backup.domain.BackupId;
 import com.shiftsync.backup.domain.DatabaseUrl;
 import com.shiftsync.backup.domain.ErrorCode;
-import com.shiftsync.backup.domain.Event;
 import com.shiftsync.backup.domain.Manifest;
 import com.shiftsync.backup.domain.Sha256;
 import com.shiftsync.backup.domain.ShiftSyncException;
@@ -22,7 +21,6 @@ import java.security.DigestOutputStream;
 import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 
@@ -78,10 +76,7 @@ public final class RestoreJob {
             RestoreEvents.restored(result, reporter);
             return result;
         } catch (RuntimeException e) {
-            Map<String, Object> context = new LinkedHashMap<>();
-            context.put("backupId", backup);
-            context.put("target", target.withoutPassword().toString());
-            reporter.event(Event.failed(RestoreEvents.FAILED, context, e));
+            RestoreEvents.failed(backup, target.withoutPassword().toString(), clock.instant(), e, reporter);
             throw e;
         }
     }

@@ -2,16 +2,18 @@ package com.shiftsync.backup.verify;
 
 import com.shiftsync.backup.domain.Alert;
 import com.shiftsync.backup.domain.Event;
+import com.shiftsync.backup.domain.HistoryEntry;
 import com.shiftsync.backup.domain.Metric;
 import com.shiftsync.backup.port.Reporter;
 import com.shiftsync.backup.restore.TableDifference;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** What restore tests and offsite checks report: their events and metrics, from the timers and the CLI alike. */
+/** What restore tests and offsite checks report: their events, metrics and history, from the timers and the CLI alike. */
 public final class VerifyEvents {
     public static final String PASSED = "ShiftSync.Verify.Passed";
     public static final String FAILED = "ShiftSync.Verify.Failed";
@@ -51,6 +53,23 @@ public final class VerifyEvents {
             f.put("leftoversProblem", v.leftoversProblem());
         }
         reporter.event(Event.of(v.passed(), PASSED, FAILED, f));
+        List<String> differing = v.differences().stream().map(TableDifference::table).limit(20).toList();
+        reporter.history(HistoryEntry.of(v.verifiedAt(), HistoryEntry.RESTORE_TEST, v.backupId(), v.tier().folder(),
+                        v.passed()).withDuration(v.durationMs()).withReason(v.reason())
+                .withDetail("store", v.store()).withDetail("stage", v.stage()).withDetail("tables", v.tablesCompared())
+                .withDetail("restoreMs", v.restoreMs() > 0 ? v.restoreMs() : null)
+                .withDetail("differingTables", differing.isEmpty() ? null : differing));
+    }
+
+    /** A restore test that could not produce a result (the login failed, the result could not be recorded, ...). */
+    public static void failed(String store, String backup, Instant at, RuntimeException error, Reporter reporter) {
+        Event event = Event.failed(FAILED, Map.of("store", store), error);
+        reporter.event(event);
+        if (HistoryEntry.isOutcome(error)) {
+            reporter.history(HistoryEntry.of(at, HistoryEntry.RESTORE_TEST, backup, null, false)
+                    .withReason(String.valueOf(event.fields().get("reason"))).withDetail("store", store)
+                    .withDetail("code", HistoryEntry.codeOf(error)));
+        }
     }
 
     /** The offsite check: every tier's copy, passed or not, then one alert event per problem. */

@@ -1,7 +1,6 @@
 package com.shiftsync.backup.verify;
 
 import com.shiftsync.backup.domain.DatabaseUrl;
-import com.shiftsync.backup.domain.Event;
 import com.shiftsync.backup.domain.Manifest;
 import com.shiftsync.backup.domain.ShiftSyncException;
 import com.shiftsync.backup.port.BackupStore;
@@ -103,7 +102,7 @@ public final class VerifyJob {
             VerifyEvents.verified(result, reporter);
             return result;
         } catch (RuntimeException e) {
-            reporter.event(Event.failed(VerifyEvents.FAILED, Map.of("store", store.name()), e));
+            VerifyEvents.failed(store.name(), backup, clock.instant(), e, reporter);
             throw e;
         }
     }

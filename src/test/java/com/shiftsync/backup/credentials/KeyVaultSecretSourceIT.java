@@ -169,7 +169,8 @@ class KeyVaultSecretSourceIT {
         String error = String.join("\n", run.errorLines());
         assertTrue(error.contains("'no-such-secret'") && error.contains(vault.url()), error);
         assertTrue(error.contains("does not exist") && error.contains("SecretNotFound"), error);
-        assertEquals(List.of(), filesUnder(backups), "no manifest, no archive, no partial file, no lock");
+        assertEquals(List.of(), backupFiles(backups), "no manifest, no archive, no partial file, no lock");
+        assertOneFailedBackupOnRecord(backups);
     }
 
     @Test
@@ -186,7 +187,8 @@ class KeyVaultSecretSourceIT {
         String error = String.join("\n", run.errorLines());
         assertTrue(error.contains("'" + SECRET + "'") && error.contains(nowhere), error);
         assertTrue(took.compareTo(Duration.ofSeconds(90)) < 0, "retries are bounded: took " + took);
-        assertEquals(List.of(), filesUnder(backups));
+        assertEquals(List.of(), backupFiles(backups));
+        assertOneFailedBackupOnRecord(backups);
     }
 
     @Test
@@ -210,7 +212,9 @@ class KeyVaultSecretSourceIT {
                 && event.contains(vault.url()), event);
         var blobs = new BlobServiceClientBuilder().connectionString(Azurite.shared().connectionString())
                 .buildClient().getBlobContainerClient(container);
-        assertTrue(!blobs.exists() || !blobs.listBlobs().iterator().hasNext(), "no blob at all");
+        assertTrue(!blobs.exists() || blobs.listBlobs().stream().allMatch(b -> b.getName().startsWith("history/")),
+                "no backup blob at all, only the history's line of the failure");
+        assertTrue(blobs.exists() && blobs.listBlobs().stream().count() == 1, "the failure is on record in history/");
     }
 
     @Test
@@ -230,6 +234,25 @@ class KeyVaultSecretSourceIT {
     private static List<String> manifestIds(Path backups) {
         return filesUnder(backups).stream().filter(p -> p.endsWith(".manifest.json"))
                 .map(p -> p.substring(p.lastIndexOf('/') + 1, p.length() - ".manifest.json".length())).sorted().toList();
+    }
+
+    /** Every file under {@code folder} but the history (which records the failure), hidden ones included. */
+    private static List<String> backupFiles(Path folder) {
+        return filesUnder(folder).stream().filter(p -> !p.contains("/history/")).toList();
+    }
+
+    /** The history holds the failed backup, one line, and nothing else. */
+    private static void assertOneFailedBackupOnRecord(Path folder) {
+        List<String> history = filesUnder(folder).stream().filter(p -> p.contains("/history/")).toList();
+        assertEquals(1, history.size(), history.toString());
+        try {
+            List<String> lines = Files.readAllLines(Path.of(history.get(0)));
+            assertEquals(1, lines.size(), lines.toString());
+            assertTrue(lines.get(0).contains("\"kind\":\"backup\"") && lines.get(0).contains("\"result\":\"failed\""),
+                    lines.get(0));
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** Every file under {@code folder}, hidden ones included. */

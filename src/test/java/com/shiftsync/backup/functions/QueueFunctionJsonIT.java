@@ -18,8 +18,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The bindings the Functions host reads for the restore from a backup, the backup list
- * and the on-demand backup: HTTP routes with the function key, queue triggers on the
+ * The bindings the Functions host reads for the restore from a backup, the backup list,
+ * the on-demand backup and the dashboard: HTTP routes with the function key, queue triggers on the
  * fixed queue names through connection ShiftSyncStorage, and a message encoding the
  * sender and the host agree on.
  */
@@ -30,6 +30,7 @@ class QueueFunctionJsonIT {
             "restoreFromBackup, restores/from-backup, POST, FromBackupFunctions.request",
             "listBackups,       backups,              GET,  BackupFunctions.list",
             "onDemandBackup,    backups,              POST, BackupFunctions.request",
+            "backupDashboard,   dashboard,            GET,  DashboardFunctions.dashboard",
     })
     void http(String function, String route, String method, String entryPoint) throws IOException {
         JsonNode json = FunctionJsonIT.functionJson(function);

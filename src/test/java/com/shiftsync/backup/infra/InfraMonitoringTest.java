@@ -25,7 +25,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * The alert rules the issue asks for exist, each query (infra/alerts/*.kql) is wired into a
  * rule, every ShiftSync.* event a query or the workbook names is one the app emits, and the
- * workbook shows backups over time (size, duration, age), restore tests and restores.
+ * workbook shows the panels of the app's own page: the newest monitor run's alerts, each tier
+ * against the RPO target, backups over time (size, duration, rows), restore tests, recovery
+ * times against the RTO target, the backups and the recent operations.
  */
 class InfraMonitoringTest {
     static final Path ALERTS = Bicep.INFRA.resolve("alerts");
@@ -34,7 +36,7 @@ class InfraMonitoringTest {
 
     /** Prefixes (ShiftSync.X.) the queries use to match a family of events. */
     private static final Set<String> KNOWN_FAMILIES = Set.of("ShiftSync.Backup.", "ShiftSync.Verify.",
-            "ShiftSync.ServerRestore.", "ShiftSync.Restore.");
+            "ShiftSync.ServerRestore.", "ShiftSync.Restore.", "ShiftSync.Monitor.");
 
     static List<Path> queries() throws IOException {
         try (Stream<Path> all = Files.list(ALERTS)) {
@@ -210,5 +212,67 @@ class InfraMonitoringTest {
         String module = Bicep.flat(ALERTS_MODULE.resourceBody("workbook"));
         assertTrue(module.contains("replace(loadTextContent('../workbooks/shiftsync-backup.workbook.json'), '__APP_INSIGHTS_ID__', appInsightsId)"));
         assertTrue(module.contains("sourceId: appInsightsId"));
+    }
+
+    /** The workbook's queries by item name, and the whole items. */
+    static Map<String, JsonNode> workbookItems() throws IOException {
+        Map<String, JsonNode> items = new TreeMap<>();
+        for (JsonNode item : Json.MAPPER.readTree(WORKBOOK.toFile()).get("items")) {
+            items.put(item.get("name").asText(), item);
+        }
+        return items;
+    }
+
+    @Test
+    @DisplayName("the workbook has the page's panels (GET /api/dashboard), from the events that carry the same figures: "
+            + "the banner, the tiers against the RPO target, restore tests charted, recovery times against the RTO "
+            + "target, the backups with stores, SHA-256 and restore test, the recent operations; over 90 days by default")
+    void workbookHasThePagesPanels() throws IOException {
+        Map<String, JsonNode> items = workbookItems();
+        Map<String, String> query = new TreeMap<>();
+        items.forEach((name, item) -> {
+            if (item.get("type").asInt() == 3) {
+                query.put(name, item.get("content").get("query").asText());
+            }
+        });
+        String banner = query.get("status-banner");
+        assertTrue(banner.contains("ShiftSync.Monitor.") && banner.contains("ShiftSync.Alert") && banner.contains("operation_Id")
+                && banner.contains("e.code") && banner.contains("e.reason"), "the alerts of the newest monitor run: " + banner);
+        String tiers = query.get("backup-age");
+        assertTrue(tiers.contains("__RPO_TARGET_HOURS__") && tiers.contains("__MISSING_BACKUP_HOURS__")
+                && tiers.contains("\"green\"") && tiers.contains("\"amber\"") && tiers.contains("\"red\""), tiers);
+        assertEquals("light", items.get("backup-age").get("content").get("gridSettings").get("formatters").get(0)
+                .get("columnMatch").asText(), "the light is coloured");
+        assertTrue(query.get("backup-rows").contains("e.rowTotal"), "a sudden drop of rows shows");
+        String tests = query.get("verify-chart");
+        assertTrue(tests.contains("ShiftSync.Verify.Passed") && tests.contains("e.durationMs") && tests.contains("failed"), tests);
+        assertTrue(items.get("verify-chart").get("content").get("visualization").asText().endsWith("chart"));
+        String recovery = query.get("recovery-times");
+        assertTrue(recovery.contains("__RTO_TARGET_MINUTES__") && recovery.contains("RTO target")
+                && recovery.contains("e.durationSeconds") && recovery.contains("e.durationMs")
+                && recovery.contains("ShiftSync.ServerRestore.Succeeded") && recovery.contains("ShiftSync.Restore.Succeeded"),
+                recovery);
+        assertEquals("timechart", items.get("recovery-times").get("content").get("visualization").asText());
+        String backups = query.get("backups");
+        assertTrue(backups.contains("e.stores") && backups.contains("e.sha256") && backups.contains("restoreTest")
+                && backups.contains("ShiftSync.Verify."), backups);
+        String operations = query.get("operations");
+        assertTrue(operations.contains("ShiftSync.ServerRestore.Failed") && operations.contains("ShiftSync.Backup.Failed")
+                && operations.contains("take 50"), operations);
+        assertEquals(7776000000L, items.get("parameters").get("content").get("parameters").get(0).get("value")
+                .get("durationMs").asLong(), "90 days, the page's default window");
+
+        String module = Bicep.flat(ALERTS_MODULE.resourceBody("workbook"));
+        for (String[] p : new String[][] {{"__RPO_TARGET_HOURS__", "rpoTargetHours"},
+                {"__RTO_TARGET_MINUTES__", "rtoTargetMinutes"}, {"__MISSING_BACKUP_HOURS__", "missingBackupHours"}}) {
+            assertTrue(module.contains("'" + p[0] + "', string(" + p[1] + "))"), p[0] + " is not filled in: " + module);
+            assertTrue(ALERTS_MODULE.params().containsKey(p[1]), p[1]);
+            assertTrue(Bicep.flat(Bicep.main().code()).contains(p[1] + ": " + p[1]), "main.bicep passes " + p[1]);
+        }
+        String filled = Files.readString(WORKBOOK).replace("__RPO_TARGET_HOURS__", "24")
+                .replace("__RTO_TARGET_MINUTES__", "120").replace("__MISSING_BACKUP_HOURS__", "26")
+                .replace("__APP_INSIGHTS_ID__", "/subscriptions/x/resourceGroups/rg/providers/microsoft.insights/components/ai");
+        Json.MAPPER.readTree(filled);
+        assertTrue(!Pattern.compile("__[A-Z_]+__").matcher(filled).find(), "every placeholder is one the module fills in");
     }
 }

@@ -1,12 +1,15 @@
 package com.shiftsync.backup.infra;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.shiftsync.backup.adapter.blob.BlobHistoryLog;
+import com.shiftsync.backup.config.Setting;
 import com.shiftsync.backup.domain.Json;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -131,6 +134,34 @@ class InfraStorageTest {
             assertTrue(prefixes.contains("'${backupContainer}/" + tier + "/'"), "lifecycle rules miss tier " + tier);
         }
         assertEquals(CodeFacts.tierFolders().size(), prefixes.size(), "only tier folders (never locks/): " + prefixes);
+    }
+
+    @Test
+    @DisplayName("no lifecycle rule reaches the history (history/ in the backup container): every rule has prefixes, "
+            + "and none of them is a prefix of the history's blobs, so the history outlives every backup it describes")
+    void lifecycleSparesTheHistory() {
+        String rules = Bicep.flat(STORAGE.resourceBody("lifecycle"));
+        int ruleCount = rules.split("type: 'Lifecycle'", -1).length - 1;
+        Matcher m = Pattern.compile("prefixMatch: (\\[[^\\]]*\\]|\\w+)").matcher(rules);
+        List<String> prefixes = new ArrayList<>();
+        int filtered = 0;
+        while (m.find()) {
+            filtered++;
+            String match = m.group(1);
+            List<String> items = match.startsWith("[")
+                    ? List.of(match.substring(1, match.length() - 1).trim().split("\\s+"))
+                    : STORAGE.arrayVariable(match);
+            for (String item : items) {
+                prefixes.add(item.replace("'", "").replace("${backupContainer}", Setting.BACKUP_CONTAINER.defaultValue())
+                        .replace("${uploadsContainer}", Setting.UPLOADS_CONTAINER.defaultValue()));
+            }
+        }
+        assertEquals(ruleCount, filtered, "a rule without prefixMatch would reach every blob: " + rules);
+        String history = Setting.BACKUP_CONTAINER.defaultValue() + "/" + BlobHistoryLog.PREFIX + "2024-03.jsonl";
+        for (String prefix : prefixes) {
+            assertTrue(!prefix.isEmpty() && !history.startsWith(prefix), "lifecycle prefix " + prefix + " reaches " + history);
+        }
+        assertTrue(prefixes.contains("shiftsync-backups/daily/"), prefixes.toString());
     }
 
     @Test

@@ -2,12 +2,15 @@ package com.shiftsync.backup.monitor;
 
 import com.shiftsync.backup.adapter.blob.BlobBackupStore;
 import com.shiftsync.backup.adapter.blob.StorageClients;
+import com.shiftsync.backup.adapter.local.LocalHistoryLog;
 import com.shiftsync.backup.domain.Alert;
 import com.shiftsync.backup.domain.AlertCode;
 import com.shiftsync.backup.domain.BackupId;
+import com.shiftsync.backup.domain.HistoryEntry;
 import com.shiftsync.backup.domain.Manifest;
 import com.shiftsync.backup.domain.Tier;
 import com.shiftsync.backup.port.BackupStore;
+import com.shiftsync.backup.port.HistoryLog;
 import com.shiftsync.backup.restore.RestoreCheck;
 import com.shiftsync.backup.testing.Azurite;
 import com.shiftsync.backup.testing.CapturedOutput;
@@ -15,6 +18,8 @@ import com.shiftsync.backup.verify.Verification;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -272,5 +277,42 @@ class MonitorJobIT {
         assertEquals("no backup passed a restore test in the last 35 days: no backup has ever passed one",
                 report.alerts().get(1).reason());
         assertEquals(new StatusReport.Rpo(24, null, null, false), report.rpo());
+    }
+
+    @Test
+    @DisplayName("the size band reads the history: after retention left two daily backups, the ones only the history "
+            + "knows still make the median, and one whose restore test failed on record does not count")
+    void sizeBandOutlivesRetention() throws IOException {
+        HistoryLog log = new LocalHistoryLog(Files.createTempDirectory("shiftsync-history-it"));
+        List<Planted> kept = new ArrayList<>();
+        for (int daysAgo = 9; daysAgo >= 0; daysAgo--) {
+            Instant at = TODAY_0200.minus(Duration.ofDays(daysAgo));
+            long size = daysAgo == 0 ? USUAL_SIZE * 4 / 10 : daysAgo == 3 ? USUAL_SIZE * 10 : USUAL_SIZE;
+            Planted p = new Planted(Tier.DAILY, at, size, counts(2000), null, null);
+            log.append(HistoryEntry.of(at.plusSeconds(40), HistoryEntry.BACKUP, p.id().toString(), "daily", true)
+                    .withSize(size).withDuration(40_000L).withRowTotal(3863L));
+            if (daysAgo <= 1) {
+                kept.add(p);
+            }
+        }
+        String bad = BackupId.of("shiftsync", TODAY_0200.minus(Duration.ofDays(3))).toString();
+        log.append(HistoryEntry.of(TODAY_0200.minus(Duration.ofDays(3)).plusSeconds(4000), HistoryEntry.RESTORE_TEST,
+                bad, "daily", false).withReason("1 of 5 tables differ"));
+        BackupStore store = plant(kept);
+        Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
+
+        StatusReport withHistory = new MonitorJob(clock, MonitorPolicy.defaults(), () -> log,
+                com.shiftsync.backup.domain.DrillPolicy.defaults(), List::of).read(store);
+        CapturedOutput.record(withHistory.toString());
+        Alert alert = withHistory.alerts().stream().filter(a -> a.code() == AlertCode.SIZE_ANOMALY).findFirst()
+                .orElseThrow(() -> new AssertionError("no size-anomaly alert: " + withHistory.alerts()));
+        assertEquals("daily backup shiftsync_backup_20240320_020000 is 390.6 KiB, 60 % smaller than the median "
+                + "976.6 KiB of the 7 good daily backups before it (allowed: ±50 %)", alert.reason());
+        assertEquals(USUAL_SIZE, withHistory.tiers().get(0).medianSizeBytes());
+
+        StatusReport storeOnly = new MonitorJob(clock, MonitorPolicy.defaults()).read(store);
+        assertTrue(storeOnly.alerts().stream().noneMatch(a -> a.code() == AlertCode.SIZE_ANOMALY),
+                "one backup before the newest is too few for a median: " + storeOnly.alerts());
+        assertNull(storeOnly.tiers().get(0).medianSizeBytes());
     }
 }

@@ -99,7 +99,7 @@ class MetricsTest {
                 start.plusSeconds(80), 123_456, "ab".repeat(32), "15.8", "pg_dump (PostgreSQL) 15.8", null,
                 Map.of("public.shifts", 2000L));
         BackupEvents.succeeded(new BackupResult(m, Duration.ofSeconds(80), List.of("azure")), reporter);
-        BackupEvents.failed(Tier.WEEKLY, Duration.ofMillis(2500), new IllegalStateException("x"), reporter);
+        BackupEvents.failed(Tier.WEEKLY, clock.instant(), Duration.ofMillis(2500), new IllegalStateException("x"), reporter);
         VerifyEvents.verified(new Verification(m.id(), Tier.DAILY, "azure", false, clock.instant(), "compare", "differs", 1,
                 List.of(), List.of(), "shiftsync_verify_x", true, 1, 1000, 30_000, 45_000, List.of(), null), reporter);
 

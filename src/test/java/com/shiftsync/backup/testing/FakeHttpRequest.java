@@ -56,9 +56,21 @@ public final class FakeHttpRequest implements HttpRequestMessage<Optional<String
         return headers;
     }
 
+    /** The URL's query, decoded, as the host hands it over. */
     @Override
     public Map<String, String> getQueryParameters() {
-        return Map.of();
+        Map<String, String> query = new LinkedHashMap<>();
+        String raw = uri.getRawQuery();
+        if (raw != null) {
+            for (String pair : raw.split("&")) {
+                int eq = pair.indexOf('=');
+                String name = eq < 0 ? pair : pair.substring(0, eq);
+                String value = eq < 0 ? "" : pair.substring(eq + 1);
+                query.put(java.net.URLDecoder.decode(name, java.nio.charset.StandardCharsets.UTF_8),
+                        java.net.URLDecoder.decode(value, java.nio.charset.StandardCharsets.UTF_8));
+            }
+        }
+        return query;
     }
 
     @Override
@@ -118,6 +130,11 @@ public final class FakeHttpRequest implements HttpRequestMessage<Optional<String
         @Override
         public String getHeader(String key) {
             return headers.get(key);
+        }
+
+        /** Every header the function set. */
+        public Map<String, String> headers() {
+            return java.util.Collections.unmodifiableMap(headers);
         }
 
         @Override
