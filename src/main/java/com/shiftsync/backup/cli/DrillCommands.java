@@ -62,18 +62,21 @@ final class DrillCommands {
                     + "the drill goes on: follow it with shiftsync-backup drill-status %s%n", started.id(),
                     started.details().get("sourceServer"), started.target(), started.id());
             err.flush();
-            String step = null;
+            int printed = 0;
             Drill drill;
             while (true) {
                 drill = job.status(started.id(), cli.reporter());
-                if (!drill.step().equals(step)) {
-                    step = drill.step();
-                    err.printf("%s %s%n", Format.when(cli.app().clock().instant()), stepLine(drill));
-                    err.flush();
+                // every step the drill went through, also those one read passed at once
+                for (; printed < drill.steps().size(); printed++) {
+                    Drill.StepTime s = drill.steps().get(printed);
+                    err.printf("%s %s%n", Format.when(s.startedAt()), stepLine(s.step(), drill));
                 }
                 if (drill.status().finished()) {
+                    err.printf("%s %s%n", Format.when(drill.finishedAt()), stepLine(drill.step(), drill));
+                    err.flush();
                     break;
                 }
+                err.flush();
                 Thread.sleep(Duration.ofSeconds(interval).toMillis());
             }
             return print(spec.commandLine().getOut(), drill, json);
@@ -110,8 +113,8 @@ final class DrillCommands {
         }
     }
 
-    private static String stepLine(Drill drill) {
-        return switch (drill.step()) {
+    private static String stepLine(String step, Drill drill) {
+        return switch (step) {
             case Drill.REQUESTED -> "requested";
             case Drill.RESTORING -> "restoring: Azure is creating " + drill.server();
             case Drill.COMPLETING -> "completing: copying firewall rules and server parameters to " + drill.server();

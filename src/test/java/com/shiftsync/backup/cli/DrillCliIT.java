@@ -1,0 +1,106 @@
+package com.shiftsync.backup.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+import com.shiftsync.backup.domain.Json;
+import com.shiftsync.backup.testing.ArmFake;
+import com.shiftsync.backup.testing.AzureFakes;
+import com.shiftsync.backup.testing.Azurite;
+import com.shiftsync.backup.testing.CapturedOutput;
+import com.shiftsync.backup.testing.CliRun;
+import com.shiftsync.backup.testing.PostgresCluster;
+import com.shiftsync.backup.testing.TestSecrets;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * {@code drill} and {@code drill-status} as an operator runs them: the packaged jar in its
+ * own process against the Resource Manager fake, the drill server played by a second real
+ * PostgreSQL reached by its host name. The drill is followed to its end and every step is
+ * printed; a later {@code drill-status} (a new process) reads the same drill.
+ */
+class DrillCliIT {
+    static final String GROUP = "shiftsync-drills";
+    @RegisterExtension
+    static final AzureFakes azure = new AzureFakes();
+    static final ArmFake arm = azure.arm;
+
+    Map<String, String> env;
+
+    @BeforeEach
+    void fresh() throws IOException {
+        PostgresCluster pg = PostgresCluster.shared();
+        String db = pg.createDatabase("drillcli");
+        pg.executeResource(db, "/seed/shiftsync.sql");
+        PostgresCluster.restoredServer().restoreFrom(pg, db);
+        Instant now = Instant.now();
+        arm.source("Canada Central", now.minus(7, ChronoUnit.DAYS).atOffset(ZoneOffset.UTC).toString(), true);
+        arm.acceptDrills(GROUP, "canadacentral", PostgresCluster.RESTORED_HOST);
+        env = new HashMap<>(azure.settings());
+        env.put("DATABASE_URL", pg.urlText(db));
+        env.put("AZURE_STORAGE_CONNECTION_STRING", Azurite.shared().connectionString());
+        env.put("BACKUP_CONTAINER", "drillcli-" + Long.toHexString(System.nanoTime()));
+        env.put("AUDIT_CONTAINER", "audit-drillcli");
+        env.put("OPERATIONS_CONTAINER", "operations-drillcli-" + Long.toHexString(System.nanoTime()));
+        env.put("BACKUP_DIR", Files.createTempDirectory("shiftsync-drill-cli").toString());
+        env.put("DRILL_RESOURCE_GROUP", GROUP);
+    }
+
+    CliRun run(String... args) {
+        CliRun r = CliRun.run(env, args);
+        CapturedOutput.record(r.stdout() + r.rawStderr());
+        assertEquals(List.of(), TestSecrets.foundIn(r.stdout() + r.rawStderr()), "no secret in the CLI's output");
+        return r;
+    }
+
+    @Test
+    @DisplayName("drill follows the drill to its end, printing each step; drill-status in a new process reads it")
+    void drillToTheEnd() throws IOException {
+        CliRun backup = run("backup", "--upload");
+        assertEquals(0, backup.exitCode(), backup.stderr());
+
+        CliRun drill = run("drill", "--interval", "0");
+        assertEquals(0, drill.exitCode(), drill.stdout() + drill.stderr());
+        String err = drill.stderr();
+        for (String step : List.of(" restoring: Azure is creating shiftsync-db-drill-", " completing: copying firewall",
+                " verifying shiftsync-db-drill-", " deleting shiftsync-db-drill-", " passed")) {
+            assertTrue(err.contains(step), "step line '" + step + "' in:\n" + err);
+        }
+        assertTrue(err.contains("if this command stops, the drill goes on"), err);
+        assertTrue(drill.stdout().contains(": PASSED (server shiftsync-db-drill-"), drill.stdout());
+        assertTrue(drill.stdout().contains(", deleted)"), drill.stdout());
+        assertTrue(drill.stdout().contains("recovery time: "), drill.stdout());
+        assertTrue(drill.stdout().contains("verification of " + PostgresCluster.RESTORED_HOST + ": passed"),
+                drill.stdout());
+        List<LoggedRequest> deletes = arm.deletes();
+        assertEquals(1, deletes.size(), deletes.toString());
+        assertTrue(deletes.get(0).getUrl().contains("/resourceGroups/" + GROUP + "/"), deletes.get(0).getUrl());
+        String id = drill.stdout().split(" ")[2];
+
+        CliRun status = run("drill-status", id, "--json");
+        assertEquals(0, status.exitCode(), status.stderr());
+        JsonNode json = Json.MAPPER.readTree(status.stdout());
+        assertEquals("passed", json.get("step").asText());
+        assertEquals(5, json.get("steps").size());
+        assertTrue(json.get("verification").get("passed").asBoolean());
+        assertEquals(backup.stdout().trim(), json.get("verification").get("comparedWith").asText(),
+                "compared with the backup just made");
+
+        CliRun again = run("drill-status", "not-an-id");
+        assertEquals(2, again.exitCode(), again.stderr());
+    }
+}
