@@ -139,6 +139,31 @@ param geoRestorePrivateDnsZoneId string = ''
 param cutoverSecretName string = ''
 
 // ---------------------------------------------------------------------------------------
+// Recovery drills (a point-in-time restore into a temporary server, verified, measured, deleted)
+// ---------------------------------------------------------------------------------------
+
+@description('true: the recoveryDrill timer runs a drill on its schedule (DRILL_ENABLED). A drill asked for by hand (POST /api/drills, CLI drill) runs either way.')
+param drillEnabled bool = false
+
+@allowed([
+  'latest'
+  'fast'
+])
+@description('What a drill restores to (DRILL_RESTORE_POINT): latest (newest point, with log replay) or fast (newest full backup, no replay).')
+param drillRestorePoint string = 'latest'
+
+@description('Resource group of the temporary drill servers (DRILL_RESOURCE_GROUP): the one group where the app may delete servers. Empty: <the server\'s resource group>-drills, created by this deployment. A name: an existing group of yours; never the server\'s own group (refused).')
+param drillResourceGroupName string = ''
+
+@minValue(1)
+@description('A drill-tagged server older than this many hours whose drill has ended is deleted by the retentionPrune timer (DRILL_MAX_HOURS).')
+param drillMaxHours int = 6
+
+@minValue(1)
+@description('While drills are enabled, status alerts when no drill passed within this many days (DRILL_MAX_AGE_DAYS).')
+param drillMaxAgeDays int = 35
+
+// ---------------------------------------------------------------------------------------
 // Retention (the app's own rules stay the primary mechanism; lifecycle rules derive from them)
 // ---------------------------------------------------------------------------------------
 
@@ -297,8 +322,29 @@ var regionPairs = {
 var pgServerName = !empty(postgresServerName) ? postgresServerName : 'psql-shiftsync-${token}'
 var pgResourceGroupName = createPostgresServer ? resourceGroupName : postgresResourceGroupName
 
+// Where drill servers are created and deleted. A group of their own, never the server's: the app
+// may delete Flexible Servers there (the drill's end, the sweeper), and a delete right on the
+// server's group would let a bug, or whoever controls the app's identity, delete the server
+// being backed up. The code's own default for DRILL_RESOURCE_GROUP is the server's group (no
+// group to create when run by hand), so infra always sets it. Resource group names are
+// case-insensitive, hence toLower.
+var drillGroupCreated = empty(drillResourceGroupName)
+var drillGroupWanted = drillGroupCreated ? '${pgResourceGroupName}-drills' : drillResourceGroupName
+var drillOnServerGroup = 'drillResourceGroupName: ${drillGroupWanted} is the resource group of the server being backed up. The app may delete Flexible Servers in the drill group, so it must be another one: leave drillResourceGroupName empty (${pgResourceGroupName}-drills is then created), or name a group that holds nothing but drill servers (README: "Deploying to Azure", recovery drills).'
+var drillGroupName = toLower(drillGroupWanted) == toLower(pgResourceGroupName) ? fail(drillOnServerGroup) : drillGroupWanted
+
 resource rg 'Microsoft.Resources/resourceGroups@2024-03-01' = {
   name: resourceGroupName
+  location: location
+  tags: tags
+}
+
+// The drill servers' own group, when infra names it. A group you name is yours and must exist:
+// declaring it here would move its tags, and fail when it lives in another region. Created
+// whether or not the timer drills (DRILL_ENABLED), since a drill by hand runs either way; it
+// stays empty, and costs nothing, between drills.
+resource drillRg 'Microsoft.Resources/resourceGroups@2024-03-01' = if (drillGroupCreated) {
+  name: drillGroupName
   location: location
   tags: tags
 }
@@ -466,6 +512,12 @@ var appSettings = {
   GEO_RESTORE_SUBNET_ID: geoRestoreSubnetId
   GEO_RESTORE_PRIVATE_DNS_ZONE_ID: geoRestorePrivateDnsZoneId
   CUTOVER_SECRET_NAME: cutoverSecretName
+  // Recovery drills
+  DRILL_ENABLED: drillEnabled ? 'true' : 'false'
+  DRILL_RESOURCE_GROUP: drillGroupName
+  DRILL_RESTORE_POINT: drillRestorePoint
+  DRILL_MAX_HOURS: string(drillMaxHours)
+  DRILL_MAX_AGE_DAYS: string(drillMaxAgeDays)
   // Targets, monitoring thresholds, access
   RPO_TARGET_HOURS: string(rpoTargetHours)
   RTO_TARGET_MINUTES: string(rtoTargetMinutes)
@@ -487,6 +539,7 @@ var appSettings = {
   monthlyVerify: scheduleOverrides.?monthlyVerify ?? '0 0 4 1 * *'
   backupMonitor: scheduleOverrides.?backupMonitor ?? '0 */15 * * * *'
   offsiteCheck: scheduleOverrides.?offsiteCheck ?? '0 0 5 * * 0'
+  recoveryDrill: scheduleOverrides.?recoveryDrill ?? '0 0 6 1 * *'
 }
 
 module functionApp 'modules/functionapp.bicep' = {
