@@ -135,8 +135,26 @@ param geoRestoreSubnetId string = ''
 @description('Private DNS zone for that geo-restored server (GEO_RESTORE_PRIVATE_DNS_ZONE_ID); empty: none.')
 param geoRestorePrivateDnsZoneId string = ''
 
-@description('Key Vault secret ShiftSync reads its database host from; a cutover rewrites it (CUTOVER_SECRET_NAME). Empty: no cutover.')
+@description('Key Vault secret ShiftSync reads its database host from; a cutover rewrites it (CUTOVER_SECRET_NAME), so the app gets Key Vault Secrets Officer on that one secret, which must exist before provisioning. Empty: no cutover, no such role.')
 param cutoverSecretName string = ''
+
+@description('Delegated subnet of an existing server with private access (VNet integration), its resource id: a point-in-time restore or a drill joins the new server to it, so the app may join subnets in its resource group. Empty: public access.')
+param postgresSubnetId string = ''
+
+@description('Private DNS zone of that server, its resource id (with postgresSubnetId); the app may join zones in its resource group. Empty: none.')
+param postgresPrivateDnsZoneId string = ''
+
+// The resource groups of every subnet and private DNS zone a restored server may join: the
+// restore network role (restore-roles.bicep) is assigned on each, once. Derived from the ids
+// (/subscriptions/<id>/resourceGroups/<name>/providers/...), lower case (Azure compares scopes
+// without case), so that a subnet and a zone in one group give one assignment.
+var restoreNetworkIds = filter([
+  postgresSubnetId
+  postgresPrivateDnsZoneId
+  geoRestoreSubnetId
+  geoRestorePrivateDnsZoneId
+], id => !empty(id))
+var restoreNetworkGroupIds = union(map(restoreNetworkIds, id => toLower('/subscriptions/${split(id, '/')[2]}/resourceGroups/${split(id, '/')[4]}')), [])
 
 // ---------------------------------------------------------------------------------------
 // Recovery drills (a point-in-time restore into a temporary server, verified, measured, deleted)
@@ -560,7 +578,7 @@ module functionApp 'modules/functionapp.bicep' = {
 
 // Least privilege for the app's identity on what this deployment created: data roles on the
 // backup account only, the Functions host's roles on its own account, Key Vault Secrets User,
-// AcrPull.
+// AcrPull, and Key Vault Secrets Officer on the cutover secret alone when there is one.
 module appRoles 'modules/app-roles.bicep' = {
   name: 'app-roles'
   scope: rg
@@ -570,20 +588,25 @@ module appRoles 'modules/app-roles.bicep' = {
     hostStorageName: hostStorage.outputs.name
     vaultName: vault.outputs.name
     registryName: registry.outputs.name
+    cutoverSecretName: cutoverSecretName
     operatorPrincipalId: principalId
     operatorPrincipalType: principalType
   }
 }
 
-// Restores: custom roles with exactly the Resource Manager actions the app calls.
+// Restores and drills: custom roles with exactly the Resource Manager actions the app calls.
+// After both groups: a role's assignable scope is its group.
 module restoreRoles 'modules/restore-roles.bicep' = {
   name: 'restore-roles'
   dependsOn: [
     rg
+    drillRg
   ]
   params: {
     principalId: functionApp.outputs.principalId
     postgresResourceGroupName: pgResourceGroupName
+    drillResourceGroupName: drillGroupName
+    networkResourceGroupIds: restoreNetworkGroupIds
     roleSuffix: '${environmentName}-${token}'
   }
 }
@@ -598,6 +621,29 @@ module restoreAssignment 'modules/restore-assignment.bicep' = {
     roleDefinitionId: restoreRoles.outputs.serverRestorerRoleId
   }
 }
+
+// The one delete right: servers in the drill group, never the server's own (drillGroupName
+// refuses that). The server's group keeps the restorer role above, which cannot delete.
+module drillAssignment 'modules/restore-assignment.bicep' = {
+  name: 'drill-assignment'
+  scope: resourceGroup(drillGroupName)
+  params: {
+    principalId: functionApp.outputs.principalId
+    roleDefinitionId: restoreRoles.outputs.drillServersRoleId
+  }
+}
+
+// Joining subnets and private DNS zones, on each of their groups (none for public access).
+module networkAssignments 'modules/restore-assignment.bicep' = [
+  for groupId in restoreNetworkGroupIds: {
+    name: 'network-assignment-${uniqueString(groupId)}'
+    scope: resourceGroup(split(groupId, '/')[2], split(groupId, '/')[4])
+    params: {
+      principalId: functionApp.outputs.principalId
+      roleDefinitionId: restoreRoles.outputs.restoreNetworkRoleId
+    }
+  }
+]
 
 module alerts 'modules/alerts.bicep' = {
   name: 'alerts'
