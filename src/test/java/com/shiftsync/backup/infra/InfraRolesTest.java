@@ -324,6 +324,26 @@ class InfraRolesTest {
         assertEquals(List.of(), found);
     }
 
+    @Test
+    @DisplayName("README's roles table names every custom role infra defines")
+    void readmeNamesEveryCustomRole() throws java.io.IOException {
+        String readme = java.nio.file.Files.readString(Path.of("README.md"));
+        int start = readme.indexOf("\n### Roles (least privilege)\n");
+        assertTrue(start >= 0, "README has no roles table");
+        String table = readme.substring(start, readme.indexOf("\n### ", start + 1));
+        Matcher role = Pattern.compile("roleName: 'ShiftSync Backup ([a-z ]+) \\(\\$\\{roleSuffix}\\)'").matcher(RESTORE_ROLES.code());
+        List<String> missing = new ArrayList<>();
+        int roles = 0;
+        while (role.find()) {
+            roles++;
+            if (!table.contains("custom \"ShiftSync Backup " + role.group(1) + "\"")) {
+                missing.add(role.group(1));
+            }
+        }
+        assertEquals(4, roles);
+        assertEquals(List.of(), missing);
+    }
+
     /** The actions of a custom role definition: its literal actions plus vars restoreOperationActions and completionActions. */
     private static Set<String> actions(String symbol) {
         String body = RESTORE_ROLES.resourceBody(symbol);
