@@ -348,7 +348,7 @@ var pgResourceGroupName = createPostgresServer ? resourceGroupName : postgresRes
 // case-insensitive, hence toLower.
 var drillGroupCreated = empty(drillResourceGroupName)
 var drillGroupWanted = drillGroupCreated ? '${pgResourceGroupName}-drills' : drillResourceGroupName
-var drillOnServerGroup = 'drillResourceGroupName: ${drillGroupWanted} is the resource group of the server being backed up. The app may delete Flexible Servers in the drill group, so it must be another one: leave drillResourceGroupName empty (${pgResourceGroupName}-drills is then created), or name a group that holds nothing but drill servers (README: "Deploying to Azure", recovery drills).'
+var drillOnServerGroup = 'drillResourceGroupName: ${drillGroupWanted} is the resource group of the server being backed up. The app may delete Flexible Servers in the drill group, so it must be another one: leave drillResourceGroupName empty (${pgResourceGroupName}-drills is then created), or name a group that holds nothing but drill servers (README: "Deploying to Azure", "Turning drills on").'
 var drillGroupName = toLower(drillGroupWanted) == toLower(pgResourceGroupName) ? fail(drillOnServerGroup) : drillGroupWanted
 
 resource rg 'Microsoft.Resources/resourceGroups@2024-03-01' = {
