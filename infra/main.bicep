@@ -135,8 +135,51 @@ param geoRestoreSubnetId string = ''
 @description('Private DNS zone for that geo-restored server (GEO_RESTORE_PRIVATE_DNS_ZONE_ID); empty: none.')
 param geoRestorePrivateDnsZoneId string = ''
 
-@description('Key Vault secret ShiftSync reads its database host from; a cutover rewrites it (CUTOVER_SECRET_NAME). Empty: no cutover.')
+@description('Key Vault secret ShiftSync reads its database host from; a cutover rewrites it (CUTOVER_SECRET_NAME), so the app gets Key Vault Secrets Officer on that one secret, which must exist before provisioning. Empty: no cutover, no such role.')
 param cutoverSecretName string = ''
+
+@description('Delegated subnet of an existing server with private access (VNet integration), its resource id: a point-in-time restore or a drill joins the new server to it, so the app may join subnets in its resource group. Empty: public access.')
+param postgresSubnetId string = ''
+
+@description('Private DNS zone of that server, its resource id (with postgresSubnetId); the app may join zones in its resource group. Empty: none.')
+param postgresPrivateDnsZoneId string = ''
+
+// The resource groups of every subnet and private DNS zone a restored server may join: the
+// restore network role (restore-roles.bicep) is assigned on each, once. Derived from the ids
+// (/subscriptions/<id>/resourceGroups/<name>/providers/...), lower case (Azure compares scopes
+// without case), so that a subnet and a zone in one group give one assignment.
+var restoreNetworkIds = filter([
+  postgresSubnetId
+  postgresPrivateDnsZoneId
+  geoRestoreSubnetId
+  geoRestorePrivateDnsZoneId
+], id => !empty(id))
+var restoreNetworkGroupIds = union(map(restoreNetworkIds, id => toLower('/subscriptions/${split(id, '/')[2]}/resourceGroups/${split(id, '/')[4]}')), [])
+
+// ---------------------------------------------------------------------------------------
+// Recovery drills (a point-in-time restore into a temporary server, verified, measured, deleted)
+// ---------------------------------------------------------------------------------------
+
+@description('true: the recoveryDrill timer runs a drill on its schedule (DRILL_ENABLED). A drill asked for by hand (POST /api/drills, CLI drill) runs either way.')
+param drillEnabled bool = false
+
+@allowed([
+  'latest'
+  'fast'
+])
+@description('What a drill restores to (DRILL_RESTORE_POINT): latest (newest point, with log replay) or fast (newest full backup, no replay).')
+param drillRestorePoint string = 'latest'
+
+@description('Resource group of the temporary drill servers (DRILL_RESOURCE_GROUP): the one group where the app may delete servers. Empty: <the server\'s resource group>-drills, created by this deployment. A name: an existing group of yours; never the server\'s own group (refused).')
+param drillResourceGroupName string = ''
+
+@minValue(1)
+@description('A drill-tagged server older than this many hours whose drill has ended is deleted by the retentionPrune timer (DRILL_MAX_HOURS).')
+param drillMaxHours int = 6
+
+@minValue(1)
+@description('While drills are enabled, status alerts when no drill passed within this many days (DRILL_MAX_AGE_DAYS).')
+param drillMaxAgeDays int = 35
 
 // ---------------------------------------------------------------------------------------
 // Retention (the app's own rules stay the primary mechanism; lifecycle rules derive from them)
@@ -297,8 +340,29 @@ var regionPairs = {
 var pgServerName = !empty(postgresServerName) ? postgresServerName : 'psql-shiftsync-${token}'
 var pgResourceGroupName = createPostgresServer ? resourceGroupName : postgresResourceGroupName
 
+// Where drill servers are created and deleted. A group of their own, never the server's: the app
+// may delete Flexible Servers there (the drill's end, the sweeper), and a delete right on the
+// server's group would let a bug, or whoever controls the app's identity, delete the server
+// being backed up. The code's own default for DRILL_RESOURCE_GROUP is the server's group (no
+// group to create when run by hand), so infra always sets it. Resource group names are
+// case-insensitive, hence toLower.
+var drillGroupCreated = empty(drillResourceGroupName)
+var drillGroupWanted = drillGroupCreated ? '${pgResourceGroupName}-drills' : drillResourceGroupName
+var drillOnServerGroup = 'drillResourceGroupName: ${drillGroupWanted} is the resource group of the server being backed up. The app may delete Flexible Servers in the drill group, so it must be another one: leave drillResourceGroupName empty (${pgResourceGroupName}-drills is then created), or name a group that holds nothing but drill servers (README: "Deploying to Azure", "Turning drills on").'
+var drillGroupName = toLower(drillGroupWanted) == toLower(pgResourceGroupName) ? fail(drillOnServerGroup) : drillGroupWanted
+
 resource rg 'Microsoft.Resources/resourceGroups@2024-03-01' = {
   name: resourceGroupName
+  location: location
+  tags: tags
+}
+
+// The drill servers' own group, when infra names it. A group you name is yours and must exist:
+// declaring it here would move its tags, and fail when it lives in another region. Created
+// whether or not the timer drills (DRILL_ENABLED), since a drill by hand runs either way; it
+// stays empty, and costs nothing, between drills.
+resource drillRg 'Microsoft.Resources/resourceGroups@2024-03-01' = if (drillGroupCreated) {
+  name: drillGroupName
   location: location
   tags: tags
 }
@@ -466,6 +530,12 @@ var appSettings = {
   GEO_RESTORE_SUBNET_ID: geoRestoreSubnetId
   GEO_RESTORE_PRIVATE_DNS_ZONE_ID: geoRestorePrivateDnsZoneId
   CUTOVER_SECRET_NAME: cutoverSecretName
+  // Recovery drills
+  DRILL_ENABLED: drillEnabled ? 'true' : 'false'
+  DRILL_RESOURCE_GROUP: drillGroupName
+  DRILL_RESTORE_POINT: drillRestorePoint
+  DRILL_MAX_HOURS: string(drillMaxHours)
+  DRILL_MAX_AGE_DAYS: string(drillMaxAgeDays)
   // Targets, monitoring thresholds, access
   RPO_TARGET_HOURS: string(rpoTargetHours)
   RTO_TARGET_MINUTES: string(rtoTargetMinutes)
@@ -487,6 +557,7 @@ var appSettings = {
   monthlyVerify: scheduleOverrides.?monthlyVerify ?? '0 0 4 1 * *'
   backupMonitor: scheduleOverrides.?backupMonitor ?? '0 */15 * * * *'
   offsiteCheck: scheduleOverrides.?offsiteCheck ?? '0 0 5 * * 0'
+  recoveryDrill: scheduleOverrides.?recoveryDrill ?? '0 0 6 1 * *'
 }
 
 module functionApp 'modules/functionapp.bicep' = {
@@ -507,7 +578,7 @@ module functionApp 'modules/functionapp.bicep' = {
 
 // Least privilege for the app's identity on what this deployment created: data roles on the
 // backup account only, the Functions host's roles on its own account, Key Vault Secrets User,
-// AcrPull.
+// AcrPull, and Key Vault Secrets Officer on the cutover secret alone when there is one.
 module appRoles 'modules/app-roles.bicep' = {
   name: 'app-roles'
   scope: rg
@@ -517,20 +588,25 @@ module appRoles 'modules/app-roles.bicep' = {
     hostStorageName: hostStorage.outputs.name
     vaultName: vault.outputs.name
     registryName: registry.outputs.name
+    cutoverSecretName: cutoverSecretName
     operatorPrincipalId: principalId
     operatorPrincipalType: principalType
   }
 }
 
-// Restores: custom roles with exactly the Resource Manager actions the app calls.
+// Restores and drills: custom roles with exactly the Resource Manager actions the app calls.
+// After both groups: a role's assignable scope is its group.
 module restoreRoles 'modules/restore-roles.bicep' = {
   name: 'restore-roles'
   dependsOn: [
     rg
+    drillRg
   ]
   params: {
     principalId: functionApp.outputs.principalId
     postgresResourceGroupName: pgResourceGroupName
+    drillResourceGroupName: drillGroupName
+    networkResourceGroupIds: restoreNetworkGroupIds
     roleSuffix: '${environmentName}-${token}'
   }
 }
@@ -545,6 +621,29 @@ module restoreAssignment 'modules/restore-assignment.bicep' = {
     roleDefinitionId: restoreRoles.outputs.serverRestorerRoleId
   }
 }
+
+// The one delete right: servers in the drill group, never the server's own (drillGroupName
+// refuses that). The server's group keeps the restorer role above, which cannot delete.
+module drillAssignment 'modules/restore-assignment.bicep' = {
+  name: 'drill-assignment'
+  scope: resourceGroup(drillGroupName)
+  params: {
+    principalId: functionApp.outputs.principalId
+    roleDefinitionId: restoreRoles.outputs.drillServersRoleId
+  }
+}
+
+// Joining subnets and private DNS zones, on each of their groups (none for public access).
+module networkAssignments 'modules/restore-assignment.bicep' = [
+  for groupId in restoreNetworkGroupIds: {
+    name: 'network-assignment-${uniqueString(groupId)}'
+    scope: resourceGroup(split(groupId, '/')[2], split(groupId, '/')[4])
+    params: {
+      principalId: functionApp.outputs.principalId
+      roleDefinitionId: restoreRoles.outputs.restoreNetworkRoleId
+    }
+  }
+]
 
 module alerts 'modules/alerts.bicep' = {
   name: 'alerts'

@@ -121,6 +121,28 @@ var rules = [
     autoMitigate: true
   }
   {
+    name: 'drill'
+    displayName: 'ShiftSync Backup: recovery drill failed, over the RTO target, or stale'
+    description: 'The last recovery drill failed (its restore, its verification, or the deletion of its server), its measured recovery time is over RTO_TARGET_MINUTES, or no drill passed within DRILL_MAX_AGE_DAYS while DRILL_ENABLED is true. The server restore path the RTO targets rely on is unproven until a drill passes.'
+    severity: 1
+    frequency: 'PT15M'
+    window: 'PT30M'
+    queryTimeRange: ''
+    query: loadTextContent('../alerts/drill.kql')
+    operator: 'GreaterThan'
+    threshold: 0
+    dimensions: [
+      {
+        name: 'problem'
+        operator: 'Include'
+        values: [
+          '*'
+        ]
+      }
+    ]
+    autoMitigate: true
+  }
+  {
     name: 'restore-started'
     displayName: 'ShiftSync Backup: a restore was started'
     description: 'Informational: a point-in-time or geo-restore, or a restore of a dump, was started. Every restore request is also in the audit container.'

@@ -5,13 +5,24 @@
 //                   Storage Table Data Contributor  the host's diagnostic events
 //   vault           Key Vault Secrets User          read the database password
 //   registry        AcrPull                         pull the app's image
+//   cutover secret  Key Vault Secrets Officer       a cutover writes the restored server's host into
+//                                                   CUTOVER_SECRET_NAME (only when it is set)
 // and, when an operator is given, Key Vault Secrets Officer on the vault to rotate the password.
+//
+// The cutover's role is on that one secret, never the vault: Secrets Officer on the vault could
+// overwrite the database password too. It is the narrowest built-in role that may set a secret
+// (Secrets User and Reader only read); on one secret it also lets the app delete that secret,
+// and purge protection keeps a deleted one recoverable. A role on a secret needs the secret:
+// create it (its value: the server's host name) before provisioning with cutoverSecretName.
 
 param principalId string
 param backupStorageName string
 param hostStorageName string
 param vaultName string
 param registryName string
+
+@description('CUTOVER_SECRET_NAME, an existing secret of the vault; empty: no cutover, no role on it.')
+param cutoverSecretName string
 
 @description('Object id of the operator who rotates the password; empty: none.')
 param operatorPrincipalId string
@@ -41,6 +52,11 @@ resource vault 'Microsoft.KeyVault/vaults@2023-07-01' existing = {
 
 resource registry 'Microsoft.ContainerRegistry/registries@2023-07-01' existing = {
   name: registryName
+}
+
+resource cutover 'Microsoft.KeyVault/vaults/secrets@2023-07-01' existing = if (!empty(cutoverSecretName)) {
+  parent: vault
+  name: cutoverSecretName
 }
 
 resource backupBlobs 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
@@ -98,6 +114,16 @@ resource imagePull 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
   scope: registry
   properties: {
     roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.acrPull)
+    principalId: principalId
+    principalType: 'ServicePrincipal'
+  }
+}
+
+resource cutoverSecret 'Microsoft.Authorization/roleAssignments@2022-04-01' = if (!empty(cutoverSecretName)) {
+  name: guid(vault.id, cutoverSecretName, principalId, roles.keyVaultSecretsOfficer)
+  scope: cutover
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.keyVaultSecretsOfficer)
     principalId: principalId
     principalType: 'ServicePrincipal'
   }

@@ -1,5 +1,7 @@
-// The server restorer role (restore-roles.bicep) for the Function App, on the resource group
-// of the PostgreSQL server: the app reads the source there and creates restored servers there.
+// One custom role of restore-roles.bicep for the Function App, on one resource group: the
+// server restorer on the PostgreSQL server's group (the app reads the source there and creates
+// restored servers there), the drill servers role on the drill group, the restore network role
+// on the group of a subnet or private DNS zone a restored server joins.
 
 param principalId string
 param roleDefinitionId string

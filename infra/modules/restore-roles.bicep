@@ -1,23 +1,55 @@
-// Point-in-time and geo-restores create a new Flexible Server through Resource Manager. No
-// built-in role fits without granting far more (Contributor; there is no PostgreSQL-only
-// contributor role), so two custom roles hold exactly the actions the app calls:
+// Point-in-time and geo-restores create a new Flexible Server through Resource Manager, then
+// make it ready to use; recovery drills do the same in a group of their own and delete the
+// server at the end. No built-in role fits without granting far more (Contributor; there is no
+// PostgreSQL-only contributor role), so custom roles hold exactly the actions the app calls
+// (names as in Azure's "resource provider operations" list, Microsoft.DBforPostgreSQL and
+// Microsoft.Network):
 //
-// 1. on the server's resource group (restore-assignment.bicep):
-//      flexibleServers/read    read the source (earliest restore point, geo-redundancy, region)
-//                              and the target (exists? its host name when done)
+// 1. server restorer, on the server's resource group (restore-assignment.bicep):
+//      flexibleServers/read    read the source (earliest restore point, geo-redundancy, region,
+//                              network, high availability) and the target (exists? its host
+//                              name when done); list the group's servers
 //      flexibleServers/write   the PUT with createMode PointInTimeRestore / GeoRestore
+//      flexibleServers/firewallRules/read, /write
+//                              list the source's rules, write them on the restored server
+//      flexibleServers/configurations/read, /write
+//                              list the source's parameters, set the user overrides on the
+//                              restored server (PATCH)
+//      flexibleServers/restart/action
+//                              restart the restored server, only when the request asked for it
+//      flexibleServers/backups/read    the fast restore point (newest full backup)
+//      flexibleServers/replicas/read   follow-ups: the source's read replicas
 //      locations/azureAsyncOperation/read, locations/operationResults/read
 //                              follow the operation (Azure-AsyncOperation / Location URLs)
-// 2. on the subscription (assigned here), because these are subscription-level calls:
+//    No delete: a restore never removes a server, and neither can the app in this group.
+// 2. drill servers, on the drill group only (DRILL_RESOURCE_GROUP, never the server's group:
+//    main.bicep refuses it): the restorer's writes on the new server (write, firewall rules,
+//    parameters, restart), reading and listing the group's servers (the sweeper), following
+//    operations, and flexibleServers/delete: the drill deletes its server, the sweeper one left
+//    behind. The source is read through role 1.
+// 3. restore checks, on the subscription (assigned here), because these are subscription-level
+//    calls:
 //      checkNameAvailability/action   POST /subscriptions/{id}/providers/Microsoft.DBforPostgreSQL/checkNameAvailability
 //      locations/azureAsyncOperation/read, locations/operationResults/read
 //                              the operation URLs live under /subscriptions/{id}/providers/...
 //    These reveal only whether a server name is taken and an operation's status.
-// Nothing here can delete a server, change its firewall, or read data.
+// 4. restore network, on the resource group of each delegated subnet and private DNS zone a
+//    private-access server is restored into (the source's own, GEO_RESTORE_SUBNET_ID's and
+//    GEO_RESTORE_PRIVATE_DNS_ZONE_ID's), only when there is one: joining the subnet and the zone
+//    is checked on the caller of the create.
+//      Microsoft.Network/virtualNetworks/subnets/read, /join/action
+//      Microsoft.Network/privateDnsZones/read, /join/action
+// Nothing here can read data, and nothing but role 2 can delete a server.
 targetScope = 'subscription'
 
 param principalId string
 param postgresResourceGroupName string
+
+@description('DRILL_RESOURCE_GROUP: the only group where role 2 is assignable.')
+param drillResourceGroupName string
+
+@description('Ids (/subscriptions/<id>/resourceGroups/<name>) of the groups holding the subnets and private DNS zones restores join; empty: none.')
+param networkResourceGroupIds array
 
 @description('Makes the role names unique in the tenant.')
 param roleSuffix string
@@ -27,32 +59,47 @@ var restoreOperationActions = [
   'Microsoft.DBforPostgreSQL/locations/operationResults/read'
 ]
 
+// What the completion writes on a new server (a restored one, or a drill's): Azure copies
+// neither firewall rules nor server parameters.
+var completionActions = [
+  'Microsoft.DBforPostgreSQL/flexibleServers/firewallRules/read'
+  'Microsoft.DBforPostgreSQL/flexibleServers/firewallRules/write'
+  'Microsoft.DBforPostgreSQL/flexibleServers/configurations/read'
+  'Microsoft.DBforPostgreSQL/flexibleServers/configurations/write'
+  'Microsoft.DBforPostgreSQL/flexibleServers/restart/action'
+]
+
 // The roles' names (guids) and ids. A new custom role must exist before its first assignment:
 // the assignment below names its role by id and waits for it through an explicit dependsOn;
-// the server restorer's assignment (restore-assignment.bicep) takes this module's output, so it
-// deploys after the module. (Azure replicates a new role definition; in the rare case an
+// the assignments on resource groups (restore-assignment.bicep) take this module's outputs, so
+// they deploy after the module. (Azure replicates a new role definition; in the rare case an
 // assignment still reports RoleDefinitionDoesNotExist, provision again: see README.)
 var serverRestorerName = guid(subscription().id, postgresResourceGroupName, roleSuffix, 'shiftsync-backup-server-restorer')
+var drillServersName = guid(subscription().id, drillResourceGroupName, roleSuffix, 'shiftsync-backup-drill-servers')
+var restoreNetworkName = guid(subscription().id, roleSuffix, 'shiftsync-backup-restore-network')
 var restoreChecksName = guid(subscription().id, roleSuffix, 'shiftsync-backup-restore-checks')
 var restoreChecksId = subscriptionResourceId('Microsoft.Authorization/roleDefinitions', restoreChecksName)
 
-// The resource group's id, written out: subscriptionResourceId('Microsoft.Resources/resourceGroups', ...)
+// The resource groups' ids, written out: subscriptionResourceId('Microsoft.Resources/resourceGroups', ...)
 // gives /subscriptions/<id>/providers/Microsoft.Resources/resourceGroups/<name>, which is not
 // the scope an assignment on the group has.
 var postgresResourceGroupId = '${subscription().id}/resourceGroups/${postgresResourceGroupName}'
+var drillResourceGroupId = '${subscription().id}/resourceGroups/${drillResourceGroupName}'
 
 resource serverRestorer 'Microsoft.Authorization/roleDefinitions@2022-04-01' = {
   name: serverRestorerName
   properties: {
     roleName: 'ShiftSync Backup server restorer (${roleSuffix})'
-    description: 'Read Flexible Servers and create new ones from their backups (point-in-time and geo-restore), and follow the operation. Assigned to the ShiftSync Backup Function App on the server\'s resource group.'
+    description: 'Read Flexible Servers, create new ones from their backups (point-in-time and geo-restore), copy firewall rules and server parameters to them, restart them, and follow the operation. No delete. Assigned to the ShiftSync Backup Function App on the server\'s resource group.'
     type: 'CustomRole'
     permissions: [
       {
         actions: concat([
           'Microsoft.DBforPostgreSQL/flexibleServers/read'
           'Microsoft.DBforPostgreSQL/flexibleServers/write'
-        ], restoreOperationActions)
+          'Microsoft.DBforPostgreSQL/flexibleServers/backups/read'
+          'Microsoft.DBforPostgreSQL/flexibleServers/replicas/read'
+        ], completionActions, restoreOperationActions)
         notActions: []
         dataActions: []
         notDataActions: []
@@ -61,6 +108,53 @@ resource serverRestorer 'Microsoft.Authorization/roleDefinitions@2022-04-01' = {
     assignableScopes: [
       postgresResourceGroupId
     ]
+  }
+}
+
+resource drillServers 'Microsoft.Authorization/roleDefinitions@2022-04-01' = {
+  name: drillServersName
+  properties: {
+    roleName: 'ShiftSync Backup drill servers (${roleSuffix})'
+    description: 'Create temporary Flexible Servers from a backup for recovery drills, make them ready as a restore is, list, read and delete them. Assignable only to the drill resource group, which holds nothing but drill servers.'
+    type: 'CustomRole'
+    permissions: [
+      {
+        actions: concat([
+          'Microsoft.DBforPostgreSQL/flexibleServers/read'
+          'Microsoft.DBforPostgreSQL/flexibleServers/write'
+          'Microsoft.DBforPostgreSQL/flexibleServers/delete'
+        ], completionActions, restoreOperationActions)
+        notActions: []
+        dataActions: []
+        notDataActions: []
+      }
+    ]
+    assignableScopes: [
+      drillResourceGroupId
+    ]
+  }
+}
+
+resource restoreNetwork 'Microsoft.Authorization/roleDefinitions@2022-04-01' = if (!empty(networkResourceGroupIds)) {
+  name: restoreNetworkName
+  properties: {
+    roleName: 'ShiftSync Backup restore network (${roleSuffix})'
+    description: 'Join a restored private-access Flexible Server to its delegated subnet and private DNS zone. Assigned to the ShiftSync Backup Function App on the groups of those subnets and zones.'
+    type: 'CustomRole'
+    permissions: [
+      {
+        actions: [
+          'Microsoft.Network/virtualNetworks/subnets/read'
+          'Microsoft.Network/virtualNetworks/subnets/join/action'
+          'Microsoft.Network/privateDnsZones/read'
+          'Microsoft.Network/privateDnsZones/join/action'
+        ]
+        notActions: []
+        dataActions: []
+        notDataActions: []
+      }
+    ]
+    assignableScopes: networkResourceGroupIds
   }
 }
 
@@ -98,6 +192,8 @@ resource restoreChecksAssignment 'Microsoft.Authorization/roleAssignments@2022-0
   ]
 }
 
-// Read by restore-assignment.bicep (main.bicep), which deploys after this module: the server
-// restorer role exists before its assignment on the server's resource group.
+// Read by the assignments on resource groups (restore-assignment.bicep, from main.bicep), which
+// deploy after this module: each role exists before its first assignment.
 output serverRestorerRoleId string = serverRestorer.id
+output drillServersRoleId string = drillServers.id
+output restoreNetworkRoleId string = empty(networkResourceGroupIds) ? '' : restoreNetwork.id

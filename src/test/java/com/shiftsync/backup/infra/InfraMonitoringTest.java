@@ -104,7 +104,7 @@ class InfraMonitoringTest {
             files.add(q.getFileName().toString());
         }
         assertEquals(Set.of("function-failure.kql", "no-nightly-backup.kql", "size-anomaly.kql", "verification.kql",
-                "restore-started.kql"), files);
+                "restore-started.kql", "drill.kql"), files);
         String code = ALERTS_MODULE.code();
         for (String file : files) {
             assertTrue(code.contains("loadTextContent('../alerts/" + file + "')"), file + " is not wired into a rule");
@@ -141,7 +141,7 @@ class InfraMonitoringTest {
         while (m.find()) {
             severity.put(m.group(1), Integer.parseInt(m.group(2)));
         }
-        assertEquals(Set.of("function-failure", "no-nightly-backup", "size-anomaly", "verification", "restore-started"),
+        assertEquals(Set.of("function-failure", "no-nightly-backup", "size-anomaly", "verification", "restore-started", "drill"),
                 severity.keySet());
         severity.forEach((rule, level) -> assertTrue(rule.equals("restore-started") ? level == 3 : level <= 2, rule + ": " + level));
     }
@@ -163,6 +163,51 @@ class InfraMonitoringTest {
         assertTrue(codes.containsAll(named), "not alert codes: " + named.stream().filter(c -> !codes.contains(c)).toList());
         assertTrue(named.containsAll(Set.of("size-anomaly", "table-emptied", "verification-failed", "verification-stale")),
                 named.toString());
+    }
+
+    @Test
+    @DisplayName("the drill rule: every drill alert code (failed, over the RTO target, stale), one alert per code, stateful, "
+            + "so the monitor's repeats of a code every 15 minutes keep one alert open instead of mailing again")
+    void drillRule() throws IOException {
+        String query = Files.readString(ALERTS.resolve("drill.kql"));
+        String code = query.replaceAll("(?m)//.*$", "");
+        assertTrue(code.contains("where message startswith '{\"event\":\"ShiftSync.Alert\"'"), code);
+        assertTrue(code.contains("where problem in (\"drill-failed\", \"drill-rto-exceeded\", \"drill-stale\")"), code);
+        Set<String> drillCodes = new TreeSet<>();
+        for (AlertCode c : AlertCode.values()) {
+            if (c.id().startsWith("drill-")) {
+                drillCodes.add(c.id());
+            }
+        }
+        assertEquals(Set.of("drill-failed", "drill-rto-exceeded", "drill-stale"), drillCodes, "a new drill code needs the rule too");
+        assertTrue(code.contains("extend problem = tostring(e.code)"), "the dimension is the code, not the source");
+
+        String rules = Bicep.flat(ALERTS_MODULE.code());
+        assertTrue(rules.contains("query: loadTextContent('../alerts/drill.kql') operator: 'GreaterThan' threshold: 0 "
+                + "dimensions: [ { name: 'problem' operator: 'Include' values: [ '*' ] } ] autoMitigate: true"), rules);
+        assertTrue(rules.contains("name: 'drill' displayName: 'ShiftSync Backup: recovery drill failed, over the RTO target, or stale'"));
+        // the window spans two monitor runs (every 15 minutes), so a repeated code never lets the alert resolve in between
+        assertTrue(rules.contains("frequency: 'PT15M' window: 'PT30M' queryTimeRange: '' query: loadTextContent('../alerts/drill.kql')"),
+                rules);
+        assertEquals("0 */15 * * * *", com.shiftsync.backup.config.Setting.backupMonitor.defaultValue());
+    }
+
+    @Test
+    @DisplayName("a drill that ended failed is mailed by the drill rule only: the failure rule leaves out its end and its restore's, "
+            + "and keeps drills that could not run and the sweeper's failures")
+    void drillFailureIsMailedOnce() throws IOException {
+        String code = Files.readString(ALERTS.resolve("function-failure.kql")).replaceAll("(?m)//.*$", "");
+        assertTrue(code.contains("where event endswith \"Failed\""), "every *Failed event, the drill's sweeper's included");
+        assertTrue(code.contains("where not(event == \"ShiftSync.Drill.Failed\" and tostring(e.passed) == \"false\")"), code);
+        assertTrue(Bicep.flat(code).contains("where not(event in (\"ShiftSync.Recovery.Failed\", \"ShiftSync.ServerRestore.Failed\") "
+                + "and tostring(e.target) matches regex @\"-drill-\\d{12}$\")"), code);
+        // that pattern is the drill servers' name, and not a restore's name people choose by the contract's examples
+        Pattern drillServer = Pattern.compile("-drill-\\d{12}$");
+        assertTrue(drillServer.matcher("shiftsync-db-drill-202401150600").find());
+        assertTrue(!drillServer.matcher("shiftsync-db-restored").find() && !drillServer.matcher("shiftsync-drill").find());
+        // the drill's own end is the only ShiftSync.Drill.Failed with a "passed" field
+        assertEquals("ShiftSync.Drill.Failed", com.shiftsync.backup.recovery.DrillEvents.FAILED);
+        assertTrue(CodeFacts.events().contains("ShiftSync.Drill.SweepFailed"));
     }
 
     @Test

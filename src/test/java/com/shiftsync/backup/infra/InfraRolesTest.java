@@ -65,7 +65,8 @@ class InfraRolesTest {
                 "hostTables", "hostStorage:storageTableDataContributor",
                 "vaultSecrets", "vault:keyVaultSecretsUser",
                 "imagePull", "registry:acrPull",
-                "operatorSecrets", "vault:keyVaultSecretsOfficer");
+                "operatorSecrets", "vault:keyVaultSecretsOfficer",
+                "cutoverSecret", "cutover:keyVaultSecretsOfficer");
         Set<String> assignments = new TreeSet<>();
         for (Bicep.Resource r : APP_ROLES.resources()) {
             if (r.type().equals("Microsoft.Authorization/roleAssignments")) {
@@ -86,15 +87,41 @@ class InfraRolesTest {
         assertFalse(Bicep.flat(APP_ROLES.resourceBody("hostBlobs")).contains("backupStorage"));
     }
 
+    /**
+     * What the completion of a restored server calls on it (firewall rules and parameters listed
+     * and written, a restart when asked), as Azure's resource provider operations name them.
+     */
+    private static final Set<String> COMPLETION = Set.of(
+            "Microsoft.DBforPostgreSQL/flexibleServers/firewallRules/read",
+            "Microsoft.DBforPostgreSQL/flexibleServers/firewallRules/write",
+            "Microsoft.DBforPostgreSQL/flexibleServers/configurations/read",
+            "Microsoft.DBforPostgreSQL/flexibleServers/configurations/write",
+            "Microsoft.DBforPostgreSQL/flexibleServers/restart/action");
+
+    private static final Set<String> OPERATION_STATUS = Set.of(
+            "Microsoft.DBforPostgreSQL/locations/azureAsyncOperation/read",
+            "Microsoft.DBforPostgreSQL/locations/operationResults/read");
+
+    private static final String DELETE_SERVERS = "Microsoft.DBforPostgreSQL/flexibleServers/delete";
+
+    private static Set<String> union(Set<String> a, Set<String> b, String... more) {
+        Set<String> all = new TreeSet<>(a);
+        all.addAll(b);
+        all.addAll(List.of(more));
+        return all;
+    }
+
     @Test
-    @DisplayName("restores: a custom role on the server's resource group with exactly read, write and operation status")
+    @DisplayName("restores: a custom role on the server's resource group with read, write, the completion's calls "
+            + "(firewall rules, parameters, restart), the source's backups and replicas, operation status; no delete")
     void serverRestorerRole() {
-        assertEquals(Set.of(
+        assertEquals(union(COMPLETION, OPERATION_STATUS,
                         "Microsoft.DBforPostgreSQL/flexibleServers/read",
                         "Microsoft.DBforPostgreSQL/flexibleServers/write",
-                        "Microsoft.DBforPostgreSQL/locations/azureAsyncOperation/read",
-                        "Microsoft.DBforPostgreSQL/locations/operationResults/read"),
+                        "Microsoft.DBforPostgreSQL/flexibleServers/backups/read",
+                        "Microsoft.DBforPostgreSQL/flexibleServers/replicas/read"),
                 actions("serverRestorer"));
+        assertFalse(actions("serverRestorer").contains(DELETE_SERVERS));
         String body = Bicep.flat(RESTORE_ROLES.resourceBody("serverRestorer"));
         assertTrue(body.contains("assignableScopes: [ postgresResourceGroupId ]"), body);
         // the group's own id, /subscriptions/<id>/resourceGroups/<name>: subscriptionResourceId(...) would add
@@ -111,6 +138,152 @@ class InfraRolesTest {
         assertTrue(Bicep.flat(Bicep.main().code()).contains("scope: resourceGroup(pgResourceGroupName) params: { "
                 + "principalId: functionApp.outputs.principalId roleDefinitionId: restoreRoles.outputs.serverRestorerRoleId"));
         assertTrue(RESTORE_ROLES.code().contains("output serverRestorerRoleId string = serverRestorer.id"));
+    }
+
+    @Test
+    @DisplayName("drills: a custom role assignable only to the drill group, assigned there, with the restorer's writes "
+            + "and flexibleServers/delete")
+    void drillServersRole() {
+        assertEquals(union(COMPLETION, OPERATION_STATUS,
+                        "Microsoft.DBforPostgreSQL/flexibleServers/read",
+                        "Microsoft.DBforPostgreSQL/flexibleServers/write",
+                        DELETE_SERVERS),
+                actions("drillServers"));
+        String body = Bicep.flat(RESTORE_ROLES.resourceBody("drillServers"));
+        assertTrue(body.contains("assignableScopes: [ drillResourceGroupId ]"), body);
+        assertTrue(RESTORE_ROLES.code().contains(
+                "var drillResourceGroupId = '${subscription().id}/resourceGroups/${drillResourceGroupName}'"));
+        assertTrue(RESTORE_ROLES.code().contains("output drillServersRoleId string = drillServers.id"));
+
+        String main = Bicep.flat(Bicep.main().code());
+        assertTrue(main.contains("module drillAssignment 'modules/restore-assignment.bicep' = { name: 'drill-assignment' "
+                + "scope: resourceGroup(drillGroupName) params: { principalId: functionApp.outputs.principalId "
+                + "roleDefinitionId: restoreRoles.outputs.drillServersRoleId } }"), "assigned on the drill group");
+        assertTrue(main.contains("drillResourceGroupName: drillGroupName"), "the role's scope is the same group");
+        assertEquals("drillGroupName", Bicep.main().objectVariable("appSettings").get("DRILL_RESOURCE_GROUP"),
+                "the app drills in the group it may delete in");
+        // restoreRoles (which defines the role on the group) waits for the group infra creates
+        assertTrue(main.contains("module restoreRoles 'modules/restore-roles.bicep' = { name: 'restore-roles' "
+                + "dependsOn: [ rg drillRg ]"), "restoreRoles waits for the drill group");
+    }
+
+    @Test
+    @DisplayName("drills: the drill group is <server group>-drills, created by infra, unless named; the server's own "
+            + "group is refused, so no delete right ever lands on it")
+    void drillGroupIsNeverTheServers() {
+        String main = Bicep.flat(Bicep.main().code());
+        assertEquals("''", Bicep.main().params().get("drillResourceGroupName").defaultValue());
+        assertTrue(main.contains("var drillGroupCreated = empty(drillResourceGroupName)"));
+        assertTrue(main.contains("var drillGroupWanted = drillGroupCreated ? '${pgResourceGroupName}-drills' : drillResourceGroupName"));
+        assertTrue(main.contains("var drillGroupName = toLower(drillGroupWanted) == toLower(pgResourceGroupName) "
+                + "? fail(drillOnServerGroup) : drillGroupWanted"), "a drill group equal to the server's is refused");
+        assertTrue(main.contains("resource drillRg 'Microsoft.Resources/resourceGroups@2024-03-01' = if (drillGroupCreated) { "
+                + "name: drillGroupName"), "infra creates the group it names");
+        // every use of the drill group goes through the checked name: beyond the definitions above (and the refusal's
+        // message), the unchecked names appear only as the parameter itself and as the roles module's parameter
+        String code = Bicep.main().code();
+        String rest = Pattern.compile("(?m)^var (drillGroupCreated|drillGroupWanted|drillOnServerGroup|drillGroupName) = .*$")
+                .matcher(code).replaceAll("");
+        assertFalse(rest.contains("drillGroupWanted"), "drillGroupWanted used unchecked");
+        Matcher raw = Pattern.compile("(?m)^.*\\bdrillResourceGroupName\\b.*$").matcher(rest);
+        List<String> uses = new ArrayList<>();
+        while (raw.find()) {
+            uses.add(raw.group().strip());
+        }
+        assertEquals(List.of("param drillResourceGroupName string = ''", "drillResourceGroupName: drillGroupName"), uses);
+    }
+
+    @Test
+    @DisplayName("no role assigned on the server's resource group can delete a server: delete is in the drill role only")
+    void noDeleteOnTheServersGroup() {
+        // every custom role with a delete action, across infra
+        List<String> deleting = new ArrayList<>();
+        for (Bicep.Resource r : RESTORE_ROLES.resources()) {
+            if (r.type().equals("Microsoft.Authorization/roleDefinitions") && actions(r.symbol()).stream()
+                    .anyMatch(a -> a.endsWith("/delete"))) {
+                deleting.add(r.symbol());
+            }
+        }
+        assertEquals(List.of("drillServers"), deleting);
+        // what main assigns on the server's group, and where the drill role goes
+        String main = Bicep.flat(Bicep.main().code());
+        Matcher onServerGroup = Pattern.compile("scope: resourceGroup\\(pgResourceGroupName\\) params: \\{[^}]*roleDefinitionId: "
+                + "restoreRoles\\.outputs\\.(\\w+)RoleId").matcher(main);
+        Set<String> assigned = new TreeSet<>();
+        while (onServerGroup.find()) {
+            assigned.add(onServerGroup.group(1));
+        }
+        assertEquals(Set.of("serverRestorer"), assigned);
+        Matcher drillRole = Pattern.compile("scope: ([^ ]+) params: \\{[^}]*restoreRoles\\.outputs\\.drillServersRoleId").matcher(main);
+        List<String> drillScopes = new ArrayList<>();
+        while (drillRole.find()) {
+            drillScopes.add(drillRole.group(1));
+        }
+        assertEquals(List.of("resourceGroup(drillGroupName)"), drillScopes);
+        // and no built-in role that can delete servers (Contributor and the like: nothingBroad) anywhere
+    }
+
+    @Test
+    @DisplayName("private access: joining subnets and private DNS zones, on the groups of the source's and the geo-restore's "
+            + "subnet and zone, and only when there is one")
+    void restoreNetworkRole() {
+        assertEquals(Set.of(
+                        "Microsoft.Network/virtualNetworks/subnets/read",
+                        "Microsoft.Network/virtualNetworks/subnets/join/action",
+                        "Microsoft.Network/privateDnsZones/read",
+                        "Microsoft.Network/privateDnsZones/join/action"),
+                actions("restoreNetwork"));
+        String body = Bicep.flat(RESTORE_ROLES.resourceBody("restoreNetwork"));
+        assertTrue(body.contains("assignableScopes: networkResourceGroupIds"), body);
+        assertTrue(Bicep.flat(RESTORE_ROLES.code()).contains("resource restoreNetwork 'Microsoft.Authorization/roleDefinitions@2022-04-01' "
+                + "= if (!empty(networkResourceGroupIds))"), "no role when no restore joins a network");
+
+        Bicep mainBicep = Bicep.main();
+        String main = Bicep.flat(mainBicep.code());
+        for (String param : List.of("postgresSubnetId", "postgresPrivateDnsZoneId", "geoRestoreSubnetId", "geoRestorePrivateDnsZoneId")) {
+            assertEquals("''", mainBicep.params().get(param).defaultValue(), param);
+        }
+        assertTrue(main.contains("var restoreNetworkIds = filter([ postgresSubnetId postgresPrivateDnsZoneId geoRestoreSubnetId "
+                + "geoRestorePrivateDnsZoneId ], id => !empty(id))"), "every subnet and zone a restore joins");
+        String derive = "var restoreNetworkGroupIds = union(map(restoreNetworkIds, id => "
+                + "toLower('/subscriptions/${split(id, '/')[2]}/resourceGroups/${split(id, '/')[4]}')), [])";
+        assertTrue(main.contains(derive), "each id's resource group");
+        // what that expression gives for resource ids as Azure writes them (split keeps the empty first part)
+        String subnet = "/subscriptions/0000-1111/resourceGroups/RG-Net/providers/Microsoft.Network/virtualNetworks/vnet/subnets/pg";
+        String zone = "/subscriptions/0000-1111/resourceGroups/rg-net/providers/Microsoft.Network/privateDnsZones/x.postgres.database.azure.com";
+        Set<String> groups = new TreeSet<>();
+        for (String id : List.of(subnet, zone)) {
+            String[] parts = id.split("/");
+            groups.add(("/subscriptions/" + parts[2] + "/resourceGroups/" + parts[4]).toLowerCase(java.util.Locale.ROOT));
+        }
+        assertEquals(Set.of("/subscriptions/0000-1111/resourcegroups/rg-net"), groups, "one group, one assignment");
+
+        assertTrue(main.contains("networkResourceGroupIds: restoreNetworkGroupIds"), "the role is assignable on those groups");
+        assertTrue(main.contains("module networkAssignments 'modules/restore-assignment.bicep' = [ for groupId in restoreNetworkGroupIds: { "
+                + "name: 'network-assignment-${uniqueString(groupId)}' scope: resourceGroup(split(groupId, '/')[2], split(groupId, '/')[4]) "
+                + "params: { principalId: functionApp.outputs.principalId roleDefinitionId: restoreRoles.outputs.restoreNetworkRoleId } } ]"),
+                "assigned once on each of those groups");
+        assertTrue(RESTORE_ROLES.code().contains(
+                "output restoreNetworkRoleId string = empty(networkResourceGroupIds) ? '' : restoreNetwork.id"));
+    }
+
+    @Test
+    @DisplayName("cutover: Key Vault Secrets Officer on the one secret CUTOVER_SECRET_NAME, only when it is set; the vault keeps Secrets User")
+    void cutoverSecretRole() {
+        String secret = Bicep.flat(APP_ROLES.resourceBody("cutover"));
+        assertTrue(Bicep.flat(APP_ROLES.code()).contains("resource cutover 'Microsoft.KeyVault/vaults/secrets@2023-07-01' existing = "
+                + "if (!empty(cutoverSecretName)) { parent: vault name: cutoverSecretName }"), secret);
+        String assignment = Bicep.flat(APP_ROLES.resourceBody("cutoverSecret"));
+        assertTrue(Bicep.flat(APP_ROLES.code()).contains("resource cutoverSecret 'Microsoft.Authorization/roleAssignments@2022-04-01' = "
+                + "if (!empty(cutoverSecretName))"), assignment);
+        assertTrue(assignment.contains("scope: cutover "), "scoped to the secret, not the vault: " + assignment);
+        assertTrue(assignment.contains("roles.keyVaultSecretsOfficer)"), assignment);
+        assertTrue(assignment.contains("name: guid(vault.id, cutoverSecretName, principalId, roles.keyVaultSecretsOfficer)"), assignment);
+        // the password's read role stays, on the vault
+        assertTrue(Bicep.flat(APP_ROLES.resourceBody("vaultSecrets")).contains("scope: vault "));
+        assertTrue(Bicep.flat(Bicep.main().code()).contains("cutoverSecretName: cutoverSecretName"), "main passes the secret's name");
+        assertEquals("cutoverSecretName", Bicep.main().objectVariable("appSettings").get("CUTOVER_SECRET_NAME"),
+                "the role is on the secret the app writes");
     }
 
     @Test
@@ -151,7 +324,27 @@ class InfraRolesTest {
         assertEquals(List.of(), found);
     }
 
-    /** The actions of a custom role definition: its literal actions plus var restoreOperationActions. */
+    @Test
+    @DisplayName("README's roles table names every custom role infra defines")
+    void readmeNamesEveryCustomRole() throws java.io.IOException {
+        String readme = java.nio.file.Files.readString(Path.of("README.md"));
+        int start = readme.indexOf("\n### Roles (least privilege)\n");
+        assertTrue(start >= 0, "README has no roles table");
+        String table = readme.substring(start, readme.indexOf("\n### ", start + 1));
+        Matcher role = Pattern.compile("roleName: 'ShiftSync Backup ([a-z ]+) \\(\\$\\{roleSuffix}\\)'").matcher(RESTORE_ROLES.code());
+        List<String> missing = new ArrayList<>();
+        int roles = 0;
+        while (role.find()) {
+            roles++;
+            if (!table.contains("custom \"ShiftSync Backup " + role.group(1) + "\"")) {
+                missing.add(role.group(1));
+            }
+        }
+        assertEquals(4, roles);
+        assertEquals(List.of(), missing);
+    }
+
+    /** The actions of a custom role definition: its literal actions plus vars restoreOperationActions and completionActions. */
     private static Set<String> actions(String symbol) {
         String body = RESTORE_ROLES.resourceBody(symbol);
         Set<String> actions = new TreeSet<>();
@@ -161,9 +354,11 @@ class InfraRolesTest {
                 actions.add(m.group(1));
             }
         }
-        if (body.contains("restoreOperationActions")) {
-            for (String item : RESTORE_ROLES.arrayVariable("restoreOperationActions")) {
-                actions.add(item.replace("'", ""));
+        for (String shared : List.of("restoreOperationActions", "completionActions")) {
+            if (body.contains(shared)) {
+                for (String item : RESTORE_ROLES.arrayVariable(shared)) {
+                    actions.add(item.replace("'", ""));
+                }
             }
         }
         assertTrue(Bicep.flat(body).contains("dataActions: []"), symbol + " grants no data actions");

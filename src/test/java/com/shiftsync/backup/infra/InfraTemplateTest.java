@@ -32,7 +32,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class InfraTemplateTest {
     private static final Pattern MODULE = Pattern.compile(
-            "(?m)^module (\\w+) '([^']+)' = (?:if \\([^)]*\\) )?\\{$");
+            "(?m)^module (\\w+) '([^']+)' = (?:if \\([^)]*\\) |\\[\\n\\s+for [^:\\n]+: )?\\{$");
     private static final Path AZURE_YAML = Path.of("azure.yaml");
     private static final Pattern VARIABLE = Pattern.compile("\\$\\{([A-Z][A-Z0-9_]*)(?:=([^}]*))?}");
 
@@ -321,7 +321,8 @@ class InfraTemplateTest {
 
     /** The parameter names in the params: { ... } block of the module declared before {@code from}. */
     private static Set<String> givenParams(String code, int from) {
-        int params = code.indexOf("\n  params: {", from);
+        Matcher found = Pattern.compile("\n\\s+params: \\{").matcher(code);
+        int params = found.find(from) ? found.start() : -1;
         int next = code.indexOf("\nmodule ", from);
         Set<String> names = new TreeSet<>();
         if (params < 0 || next >= 0 && params > next) {
