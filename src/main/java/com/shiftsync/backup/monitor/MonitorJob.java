@@ -1,5 +1,6 @@
 package com.shiftsync.backup.monitor;
 
+import com.shiftsync.backup.domain.Redaction;
 import com.shiftsync.backup.domain.Alert;
 import com.shiftsync.backup.domain.AlertCode;
 import com.shiftsync.backup.domain.BackupId;
@@ -112,7 +113,7 @@ public final class MonitorJob {
             return history.get().read(now.minus(SIZE_LOOKBACK), now.plusSeconds(60));
         } catch (RuntimeException e) {
             LOG.warning("could not read the history for the size band (only the stored backups count): "
-                    + e.getMessage());
+                    + Redaction.redact(e.getMessage()));
             return List.of();
         }
     }
@@ -122,7 +123,8 @@ public final class MonitorJob {
             return store.getRecord(m.tier(), m.backupId(), kind);
         } catch (RuntimeException e) {
             // one unreadable record must not blind the monitor to everything else
-            LOG.warning("could not read the " + kind + " record of " + m.id() + ": " + e.getMessage());
+            LOG.warning("could not read the " + kind + " record of " + m.id() + ": "
+                    + Redaction.redact(e.getMessage()));
             return Optional.empty();
         }
     }

@@ -1,5 +1,6 @@
 package com.shiftsync.backup.prune;
 
+import com.shiftsync.backup.domain.Redaction;
 import com.shiftsync.backup.domain.Manifest;
 import com.shiftsync.backup.domain.RetentionPlan;
 import com.shiftsync.backup.domain.RetentionPlan.Action;
@@ -186,7 +187,7 @@ public final class PruneJob {
                 return Verification.read(json).passed();
             } catch (RuntimeException e) {
                 LOG.warning("ignoring unreadable verification record of " + m.id() + " in " + store.describe()
-                        + ": " + e.getMessage());
+                        + ": " + Redaction.redact(e.getMessage()));
                 return false;
             }
         }).orElse(false);

@@ -87,7 +87,7 @@ public final class DashboardJob {
         try {
             past = history(window);
         } catch (RuntimeException e) {
-            LOG.warning("the dashboard could not read the history: " + e.getMessage());
+            LOG.warning("the dashboard could not read the history: " + Redaction.redact(e.getMessage()));
             notes.add(Redaction.redact("The history could not be read, so the charts show only the backups kept now: "
                     + e.getMessage()));
             past = List.of();

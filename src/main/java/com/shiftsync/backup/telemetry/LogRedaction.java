@@ -12,8 +12,12 @@ import java.util.logging.Logger;
  * Puts {@link Redaction} between every log record and the root logger's handlers, where
  * the Azure SDK's own log lines (slf4j to java.util.logging) end up too: the message is
  * formatted with its parameters, then redacted, and a thrown exception is replaced by a
- * copy whose messages are redacted. Our own code redacts before it logs; this is the net
- * under code that is not ours.
+ * copy whose messages are redacted. It is a net for what handlers print (the console, a
+ * file), not for Application Insights: the agent captures a record when it is logged,
+ * before any handler or filter runs. So our own code redacts at the source — every log call
+ * gets text that has been through {@link Redaction} (ArchitectureTest checks the calls;
+ * RawLogRecordsIT checks every job's records as the agent sees them) — and the Azure SDK's
+ * INFO chatter is not logged at all in the image (the Dockerfile's logging.properties).
  */
 public final class LogRedaction implements Filter {
     private static final Formatter PLAIN = new Formatter() {

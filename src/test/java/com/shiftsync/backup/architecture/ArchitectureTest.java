@@ -95,6 +95,31 @@ class ArchitectureTest {
     }
 
     @Test
+    @DisplayName("a log call hands the logger no raw exception: its message goes through Redaction (or is already a "
+            + "ShiftSyncException's, redacted when made), and no Throwable is attached (the Application Insights agent "
+            + "captures a record before any handler or filter could redact it)")
+    void logCallsRedactAtTheSource() throws IOException {
+        java.util.regex.Pattern call = java.util.regex.Pattern.compile(
+                "\\bLOG\\.(warning|info|severe|fine|config|log)\\((?:[^;]|;(?=[^\\n]*\"))*?\\);",
+                java.util.regex.Pattern.DOTALL);
+        List<String> offenders = new ArrayList<>();
+        for (Path file : sources()) {
+            java.util.regex.Matcher m = call.matcher(Files.readString(file));
+            while (m.find()) {
+                String stmt = m.group();
+                boolean rawMessage = stmt.contains(".getMessage()") && !stmt.contains("Redaction.redact(")
+                        && !stmt.contains("ShiftSyncException.wrap(");
+                boolean thrown = stmt.startsWith("LOG.log(") && stmt.matches("(?s).*,\\s*\\w+\\s*\\);$")
+                        && !stmt.matches("(?s).*\"\\s*\\);$");
+                if (rawMessage || thrown) {
+                    offenders.add(MAIN.relativize(file) + ": " + stmt.replaceAll("\\s+", " "));
+                }
+            }
+        }
+        assertEquals(List.of(), offenders);
+    }
+
+    @Test
     @DisplayName("only config/Settings reads the environment")
     void oneDoorToTheEnvironment() throws IOException {
         List<String> offenders = new ArrayList<>();

@@ -2,6 +2,7 @@ package com.shiftsync.backup.telemetry;
 
 import com.shiftsync.backup.domain.Redaction;
 import com.shiftsync.backup.testing.CapturedOutput;
+import com.shiftsync.backup.testing.RawLogRecords;
 import com.shiftsync.backup.testing.TestSecrets;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -45,7 +46,7 @@ class LogRedactionTest {
         try {
             LogRedaction.install();
             LogRedaction.install();
-            Logger sdk = Logger.getLogger("com.azure.identity.test");
+            Logger sdk = Logger.getLogger("com.azure.identity." + RawLogRecords.PLANTED);
             sdk.log(Level.WARNING, "token request to {0} failed with {1}",
                     new Object[] {"https://login.example/x?client_secret=" + secret, "Bearer " + secret});
             sdk.log(Level.WARNING, "boom", new IllegalStateException("carried " + secret));

@@ -23,6 +23,7 @@ public final class FakeExecutionContext implements ExecutionContext {
         logger.addHandler(new Handler() {
             @Override
             public void publish(LogRecord record) {
+                RawLogRecords.record(record);
                 records.add(record);
                 CapturedOutput.record(record.getMessage());
             }

@@ -1,5 +1,6 @@
 package com.shiftsync.backup.adapter.blob;
 
+import com.shiftsync.backup.domain.Redaction;
 import com.azure.core.util.BinaryData;
 import com.azure.storage.blob.BlobContainerClient;
 import com.azure.storage.blob.models.BlobHttpHeaders;
@@ -125,7 +126,7 @@ public final class BlobBackupStore implements BackupStore {
                             + item.getName(), e);
                 }
             } catch (UncheckedIOException | IllegalArgumentException e) {
-                LOG.warning("skipping unreadable manifest " + item.getName() + ": " + e.getMessage());
+                LOG.warning("skipping unreadable manifest " + item.getName() + ": " + Redaction.redact(e.getMessage()));
             }
         }
         manifests.sort(Comparator.comparing(Manifest::backupId));

@@ -1,5 +1,6 @@
 package com.shiftsync.backup.adapter.blob;
 
+import com.shiftsync.backup.domain.Redaction;
 import com.azure.core.util.BinaryData;
 import com.azure.storage.blob.BlobClient;
 import com.azure.storage.blob.BlobContainerClient;
@@ -86,7 +87,8 @@ public final class BlobOperationStore implements OperationStore {
                     all.add(Json.read(container.getBlobClient(name).downloadContentWithResponse(null, null, TIMEOUT,
                             null).getValue().toBytes(), Operation.class));
                 } catch (UncheckedIOException | IllegalArgumentException e) {
-                    LOG.warning("skipping unreadable operation " + name + " in " + describe() + ": " + e.getMessage());
+                    LOG.warning("skipping unreadable operation " + name + " in " + describe() + ": "
+                            + Redaction.redact(e.getMessage()));
                 }
             }
         } catch (RuntimeException e) {

@@ -1,5 +1,6 @@
 package com.shiftsync.backup.adapter.local;
 
+import com.shiftsync.backup.domain.Redaction;
 import com.shiftsync.backup.domain.BackupId;
 import com.shiftsync.backup.domain.ErrorCode;
 import com.shiftsync.backup.domain.Json;
@@ -193,7 +194,7 @@ public final class LocalBackupStore implements BackupStore {
                 try {
                     manifests.add(Json.read(Files.readAllBytes(file), Manifest.class));
                 } catch (IOException | UncheckedIOException | IllegalArgumentException e) {
-                    LOG.warning("skipping unreadable manifest " + file + ": " + e.getMessage());
+                    LOG.warning("skipping unreadable manifest " + file + ": " + Redaction.redact(e.getMessage()));
                 }
             }
         }
@@ -226,7 +227,7 @@ public final class LocalBackupStore implements BackupStore {
                     archives.add(new StoredArchive(tier, BackupId.parse(id), Files.size(file),
                             Files.getLastModifiedTime(file).toInstant()));
                 } catch (IOException e) {
-                    LOG.warning("skipping " + file + ": " + e.getMessage());
+                    LOG.warning("skipping " + file + ": " + Redaction.redact(e.getMessage()));
                 }
             }
         }

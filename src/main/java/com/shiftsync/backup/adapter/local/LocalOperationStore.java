@@ -1,5 +1,6 @@
 package com.shiftsync.backup.adapter.local;
 
+import com.shiftsync.backup.domain.Redaction;
 import com.shiftsync.backup.domain.ErrorCode;
 import com.shiftsync.backup.domain.Json;
 import com.shiftsync.backup.domain.Operation;
@@ -74,7 +75,7 @@ public final class LocalOperationStore implements OperationStore {
                 try {
                     all.add(Json.read(Files.readAllBytes(f), Operation.class));
                 } catch (IOException | UncheckedIOException | IllegalArgumentException e) {
-                    LOG.warning("skipping unreadable operation " + f + ": " + e.getMessage());
+                    LOG.warning("skipping unreadable operation " + f + ": " + Redaction.redact(e.getMessage()));
                 }
             }
         } catch (IOException e) {

@@ -1,0 +1,245 @@
+package com.shiftsync.backup.telemetry;
+
+import com.azure.storage.queue.QueueClient;
+import com.azure.storage.queue.QueueClientBuilder;
+import com.azure.storage.queue.models.QueueMessageItem;
+import com.shiftsync.backup.config.App;
+import com.shiftsync.backup.config.Settings;
+import com.shiftsync.backup.domain.Caller;
+import com.shiftsync.backup.domain.Manifest;
+import com.shiftsync.backup.domain.Operation;
+import com.shiftsync.backup.domain.ServerRestoreRequest;
+import com.shiftsync.backup.domain.Tier;
+import com.shiftsync.backup.port.Reporter;
+import com.shiftsync.backup.port.WorkQueue;
+import com.shiftsync.backup.restore.FromBackupRestore;
+import com.shiftsync.backup.testing.ArmFake;
+import com.shiftsync.backup.testing.AzureFakes;
+import com.shiftsync.backup.testing.Azurite;
+import com.shiftsync.backup.testing.FakeKeyVault;
+import com.shiftsync.backup.testing.MutableClock;
+import com.shiftsync.backup.testing.PostgresCluster;
+import com.shiftsync.backup.testing.RawLogRecords;
+import com.shiftsync.backup.testing.TestSecrets;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Consumer;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * No secret reaches a log record, as the Application Insights agent sees records: before any
+ * handler or filter runs (so before {@link LogRedaction}). Every job runs here with a known
+ * database password (in Key Vault), the Key Vault secret, the storage account key (in the
+ * connection string) and the managed identity's access token and header, succeeding and
+ * failing; {@link RawLogRecords}, ahead of every handler, keeps each record whole (message,
+ * parameters, the thrown exception and its causes), and none may hold a secret. The suite's
+ * own secrets scan checks the records of every other test the same way.
+ */
+class RawLogRecordsIT {
+    static final Instant NOW = Instant.parse("2024-01-15T12:00:00Z");
+    static final String PASSWORD_SECRET = "shiftsync-db-password";
+    static final String CUTOVER = "shiftsync-db-host";
+    static final com.shiftsync.backup.adapter.azure.ArmServerAdmin.Tuning TUNING =
+            new com.shiftsync.backup.adapter.azure.ArmServerAdmin.Tuning(1, Duration.ofMillis(50),
+                    Duration.ofMillis(200), Duration.ofSeconds(5), Duration.ofSeconds(20));
+
+    @RegisterExtension
+    static final AzureFakes azure = new AzureFakes();
+    static FakeKeyVault vault;
+    static PostgresCluster pg;
+    static String db;
+
+    @BeforeAll
+    static void start() {
+        pg = PostgresCluster.shared();
+        db = pg.createDatabase("rawlog");
+        pg.executeResource(db, "/seed/shiftsync.sql");
+        vault = new FakeKeyVault(azure.identity.token());
+        vault.put(PASSWORD_SECRET, pg.password());
+        TestSecrets.register(Azurite.ACCOUNT_KEY);
+        TestSecrets.register(azure.identity.token());
+        TestSecrets.register(azure.identity.header());
+    }
+
+    @AfterAll
+    static void stop() {
+        vault.close();
+    }
+
+    static List<String> secrets() {
+        return List.of(pg.password(), Azurite.ACCOUNT_KEY, azure.identity.token(), azure.identity.header());
+    }
+
+    Map<String, String> settings() throws IOException {
+        Map<String, String> s = new HashMap<>(azure.settings());
+        s.put("DATABASE_URL", "postgresql://postgres@127.0.0.1:" + pg.port() + "/" + db);
+        s.put("KEY_VAULT_URL", vault.url());
+        s.put("DATABASE_PASSWORD_SECRET", PASSWORD_SECRET);
+        s.put("CUTOVER_SECRET_NAME", CUTOVER);
+        s.put("AZURE_STORAGE_CONNECTION_STRING", Azurite.shared().connectionString());
+        s.put("BACKUP_CONTAINER", "rawlog-" + Long.toHexString(System.nanoTime()));
+        s.put("OPERATIONS_CONTAINER", "rawlog-ops-" + Long.toHexString(System.nanoTime()));
+        s.put("AUDIT_CONTAINER", "rawlog-audit-" + Long.toHexString(System.nanoTime()));
+        s.put("BACKUP_DIR", Files.createTempDirectory("shiftsync-rawlog").toString());
+        s.put("WEBSITE_AUTH_ENABLED", "True");
+        return s;
+    }
+
+    /** Runs {@code work} and lets it fail: a failure's messages are what most often carry a secret. */
+    static void attempt(List<String> ran, String what, Runnable work) {
+        try {
+            work.run();
+            ran.add(what + ": ok");
+        } catch (RuntimeException e) {
+            ran.add(what + ": " + e.getClass().getSimpleName());
+        }
+    }
+
+    @Test
+    @DisplayName("every job, succeeding and failing, with a known password, Key Vault secret, storage key and access "
+            + "token: no raw log record holds any of them")
+    void noSecretInAnyRawRecord() throws IOException {
+        assertTrue(RawLogRecords.installedFirst(), "the recorder runs ahead of every root handler");
+        int mark = RawLogRecords.mark();
+        Logger function = Logger.getLogger("Host.Function.RawLogRecordsIT");
+        function.setLevel(Level.ALL);
+        Map<String, String> env = settings();
+        MutableClock clock = new MutableClock(NOW);
+        App app = new App(new Settings(env), clock, azure.identity.credential(), TUNING);
+        Reporter reporter = app.reporter(function);
+        List<String> ran = new ArrayList<>();
+        Caller ana = new Caller("oid-ana", "ana@shiftsync.test", Caller.EASY_AUTH, Set.of("Backup.Admin"));
+        ArmFake arm = azure.arm;
+        arm.source("Canada Central", "2024-01-08T02:13:55Z", true);
+        arm.fullBackups("2024-01-15T04:10:00+00:00");
+
+        // backups, restore tests, offsite check, retention, monitor, the page and the history
+        Manifest backup = app.backupToAzure().run(Tier.DAILY, reporter).manifest();
+        clock.advance(Duration.ofSeconds(1));
+        attempt(ran, "backup to both", () -> app.backupToLocalAndAzure().run(Tier.MANUAL, reporter));
+        attempt(ran, "verify", () -> app.verifyJob().run(app.azureStore(), "latest", reporter));
+        attempt(ran, "offsite check", () -> app.offsiteCheckJob().run(app.azureStore(), reporter));
+        attempt(ran, "prune", () -> app.pruneJob().run(false, reporter));
+        attempt(ran, "monitor", () -> app.monitorJob().run(app.azureStore(), reporter));
+        attempt(ran, "dashboard", () -> app.dashboardJob().build(app.azureStore(), List.of(app.azureStore()),
+                com.shiftsync.backup.report.Window.defaultWindow()));
+        String target = pg.createDatabase("rawlog_target");
+        attempt(ran, "restore", () -> app.restoreJob().run(app.azureStore(), backup.id(), app.login().current()
+                .withDatabase(target), reporter));
+
+        // queued work: an on-demand backup and a restore from a backup, through Azurite's queues
+        clock.advance(Duration.ofSeconds(1));
+        attempt(ran, "on-demand backup", () -> {
+            app.onDemandBackup().start(ana, "manual", reporter);
+            work(WorkQueue.BACKUP_REQUESTS, text -> app.queuedWork().run(text, app.onDemandBackup(), reporter));
+        });
+        attempt(ran, "restore from backup", () -> {
+            app.fromBackupRestore().start(ana, new FromBackupRestore.Request(backup.id(), "rawlog_queued", false,
+                    false), Map.of("backupId", backup.id()), reporter);
+            work(WorkQueue.RESTORE_REQUESTS, text -> app.queuedWork().run(text, app.fromBackupRestore(), reporter));
+        });
+
+        // recovery: plan, a point-in-time restore completed and verified, the cutover, a drill and the sweeper
+        PostgresCluster restored = PostgresCluster.restoredServer();
+        restored.restoreFrom(pg, db);
+        String pitr = "shiftsync-db-rawlog";
+        arm.missing(pitr);
+        arm.nameAvailable(pitr);
+        String armOp = arm.acceptCreate(pitr, "canadacentral");
+        vault.holds(CUTOVER, "shiftsync-db.postgres.database.azure.com");
+        vault.acceptWrites(CUTOVER);
+        attempt(ran, "plan", () -> app.recovery().planner().plan(null, null, reporter));
+        attempt(ran, "pitr", () -> {
+            Operation op = app.recovery().serverRestoreJob().start(ana, ServerRestoreRequest.pointInTime("latest",
+                    pitr), reporter);
+            clock.advance(Duration.ofMinutes(30));
+            arm.operation("canadacentral", armOp, "Succeeded");
+            arm.server(ArmFake.ServerSpec.of(pitr, "Ready", "Canada Central", "2024-01-08T02:13:55Z", true)
+                    .fqdn(PostgresCluster.RESTORED_HOST));
+            app.operations().status(op.id(), reporter);
+            app.operations().status(op.id(), reporter);
+            app.recovery().cutoverJob().cutover(ana, op.id(), reporter);
+        });
+        arm.acceptDrills(ArmFake.RESOURCE_GROUP, "canadacentral", PostgresCluster.RESTORED_HOST);
+        attempt(ran, "drill", () -> {
+            String drill = app.recovery().drillJob().start(ana, "http", reporter).id();
+            for (int i = 0; i < 5 && !app.recovery().drillJob().status(drill, reporter).status().finished(); i++) {
+                clock.advance(Duration.ofMinutes(1));
+            }
+            assertEquals("passed", app.recovery().drillJob().status(drill, reporter).step());
+        });
+        arm.serversIn(ArmFake.RESOURCE_GROUP);
+        attempt(ran, "sweeper", () -> app.recovery().sweepDrillServers(reporter));
+
+        // failures: the wrong password, a Key Vault secret that is not there, a bad storage key, Resource Manager down
+        String wrong = TestSecrets.random("wrong-password-");
+        Map<String, String> badPassword = new HashMap<>(env);
+        badPassword.put("DATABASE_URL", "postgresql://postgres:" + wrong + "@127.0.0.1:" + pg.port() + "/" + db);
+        badPassword.remove("DATABASE_PASSWORD_SECRET");
+        attempt(ran, "backup, wrong password", () -> new App(new Settings(badPassword), clock,
+                azure.identity.credential(), TUNING).backupToAzure().run(Tier.DAILY, reporter));
+        vault.missing("no-such-secret");
+        Map<String, String> noSecret = new HashMap<>(env);
+        noSecret.put("DATABASE_PASSWORD_SECRET", "no-such-secret");
+        attempt(ran, "backup, no Key Vault secret", () -> new App(new Settings(noSecret), clock,
+                azure.identity.credential(), TUNING).backupToAzure().run(Tier.DAILY, reporter));
+        String badKey = TestSecrets.register(java.util.Base64.getEncoder().encodeToString(
+                TestSecrets.random("storage-key-").getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        Map<String, String> wrongKey = new HashMap<>(env);
+        wrongKey.put("AZURE_STORAGE_CONNECTION_STRING", Azurite.shared().connectionString()
+                .replace(Azurite.ACCOUNT_KEY, badKey));
+        attempt(ran, "backup, wrong storage key", () -> new App(new Settings(wrongKey), clock,
+                azure.identity.credential(), TUNING).backupToAzure().run(Tier.DAILY, reporter));
+        attempt(ran, "list, wrong storage key", () -> new App(new Settings(wrongKey), clock,
+                azure.identity.credential(), TUNING).azureStore().list());
+        arm.brokenEverywhere();
+        attempt(ran, "pitr, Resource Manager down", () -> app.recovery().serverRestoreJob().start(ana,
+                ServerRestoreRequest.pointInTime("latest", "shiftsync-db-down"), reporter));
+        arm.reset();
+
+        List<String> records = RawLogRecords.since(mark);
+        assertTrue(records.stream().anyMatch(r -> r.contains("ShiftSync.Backup.Succeeded")),
+                "the recorder saw the jobs' events: " + ran);
+        assertTrue(records.stream().anyMatch(r -> r.contains("ShiftSync.Backup.Failed")), "and their failures");
+        List<String> secrets = new ArrayList<>(secrets());
+        secrets.add(wrong);
+        secrets.add(badKey);
+        List<String> leaks = new ArrayList<>();
+        for (String record : records) {
+            for (int i = 0; i < secrets.size(); i++) {
+                if (record.contains(secrets.get(i))) {
+                    leaks.add("secret #" + i + " in: " + record.replace(secrets.get(i), "<secret #" + i + ">"));
+                }
+            }
+        }
+        assertEquals(List.of(), leaks, records.size() + " raw records of: " + ran);
+    }
+
+    /** Takes the one message waiting on {@code queue} and hands it to its worker, as the Functions host would. */
+    static void work(String queue, Consumer<String> worker) {
+        QueueClient client = new QueueClientBuilder().connectionString(Azurite.shared().connectionString())
+                .queueName(queue).buildClient();
+        for (QueueMessageItem m : client.receiveMessages(32)) {
+            worker.accept(new String(java.util.Base64.getDecoder().decode(m.getBody().toString()),
+                    java.nio.charset.StandardCharsets.UTF_8));
+            client.deleteMessage(m.getMessageId(), m.getPopReceipt());
+        }
+    }
+}
