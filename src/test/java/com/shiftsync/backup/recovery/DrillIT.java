@@ -90,13 +90,7 @@ class DrillIT {
     }
 
     static Map<String, String> settings(String container) {
-        Map<String, String> s = new HashMap<>(azure.settings());
-        s.put("DATABASE_URL", pg.urlText(db));
-        s.put("AZURE_STORAGE_CONNECTION_STRING", Azurite.shared().connectionString());
-        s.put("BACKUP_CONTAINER", container);
-        s.put("OPERATIONS_CONTAINER", "ops-" + Long.toHexString(System.nanoTime()));
-        s.put("AUDIT_CONTAINER", "audit-" + Long.toHexString(System.nanoTime()));
-        s.put("WEBSITE_AUTH_ENABLED", "True");
+        Map<String, String> s = RecoveryIT.settings(azure, pg.urlText(db), container);
         s.put("DRILL_RESOURCE_GROUP", GROUP);
         try {
             s.put("BACKUP_DIR", Files.createTempDirectory("shiftsync-drill").toString());

@@ -112,8 +112,13 @@ class RecoveryIT {
     }
 
     static Map<String, String> settings(String container) {
-        Map<String, String> s = new HashMap<>(azure.settings());
-        s.put("DATABASE_URL", pg.urlText(db));
+        return settings(azure, pg.urlText(db), container);
+    }
+
+    /** The app against {@code fakes}, Azurite, and the database {@code databaseUrl}, in fresh containers. */
+    static Map<String, String> settings(AzureFakes fakes, String databaseUrl, String container) {
+        Map<String, String> s = new HashMap<>(fakes.settings());
+        s.put("DATABASE_URL", databaseUrl);
         s.put("AZURE_STORAGE_CONNECTION_STRING", Azurite.shared().connectionString());
         s.put("BACKUP_CONTAINER", container);
         s.put("OPERATIONS_CONTAINER", "ops-" + Long.toHexString(System.nanoTime()));
