@@ -4,17 +4,20 @@ import com.shiftsync.backup.domain.ErrorCode;
 import com.shiftsync.backup.domain.Operation;
 import com.shiftsync.backup.domain.OperationKind;
 import com.shiftsync.backup.domain.ShiftSyncException;
+import com.shiftsync.backup.port.Lease;
 import com.shiftsync.backup.port.OperationStore;
 import com.shiftsync.backup.port.Reporter;
 
 import java.util.EnumMap;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The status of every operation, whatever its kind (point-in-time and geo-restores,
  * restores from a dump, on-demand backups): read from the {@link OperationStore}, moved on
- * by the kind's {@link OperationFollower} while it runs, stored again when it changed, and
- * its end reported once, by the status read that saw it.
+ * by the kind's {@link OperationFollower} while it runs (one step at a time: a step is taken
+ * under the store's claim, so two readers never step the same operation at once), stored
+ * again when it changed, and its end reported once, by the status read that saw it.
  */
 public final class Operations {
     private final OperationStore store;
@@ -48,12 +51,24 @@ public final class Operations {
         if (op.status().finished() || follower == null) {
             return new StatusCheck(op, false);
         }
-        Operation now = follower.follow(op, reporter);
-        if (now == op) {
+        Optional<Lease> claim = store.claimStep(id);
+        if (claim.isEmpty()) {
+            // another reader is taking this operation's step right now: answer with what is stored
             return new StatusCheck(op, false);
         }
-        store.save(now);
-        follower.changed(op, now, reporter);
-        return new StatusCheck(now, now.status().finished());
+        try (Lease held = claim.get()) {
+            Operation fresh = store.find(id).orElse(op);
+            if (fresh.status().finished()) {
+                return new StatusCheck(fresh, false);
+            }
+            Operation now = follower.follow(fresh, reporter);
+            if (now == fresh) {
+                return new StatusCheck(fresh, false);
+            }
+            held.verifyHeld();
+            store.save(now);
+            follower.changed(fresh, now, reporter);
+            return new StatusCheck(now, now.status().finished());
+        }
     }
 }

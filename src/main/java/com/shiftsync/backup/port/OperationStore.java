@@ -27,6 +27,15 @@ public interface OperationStore {
      */
     java.util.List<Operation> list();
 
+    /**
+     * Claims the next step of operation {@code id} for this caller until the claim is closed;
+     * empty when another caller (a status read, a reminder, the CLI) is taking one now. So
+     * one operation takes one step at a time across instances and processes: a write is
+     * never sent twice because two readers stepped at once. A claim whose holder dies lapses
+     * by itself (within a minute).
+     */
+    Optional<Lease> claimStep(String id);
+
     /** Where the operations are, for messages: "Blob container operations at ...". */
     String describe();
 

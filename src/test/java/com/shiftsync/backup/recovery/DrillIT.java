@@ -301,6 +301,29 @@ class DrillIT {
         assertEquals(1, arm.requests(patchRequestedFor(urlPathMatching(".*/" + DRILL + "/configurations/.*"))).size());
     }
 
+    @Test
+    @DisplayName("one step at a time: while another reader holds the step of a drill (Blob lease) or a restore (file "
+            + "lock), a status read answers with what is stored and sends Resource Manager nothing")
+    void oneStepAtATime() {
+        Operation requested = app().recovery().drillJob().request(RecoveryIT.ana(), "cli");
+        try (com.shiftsync.backup.port.Lease other = app().operationStore().claimStep(requested.id()).orElseThrow()) {
+            int before = arm.all().size();
+            assertEquals("requested", app().recovery().drillJob().status(requested.id(), Reporter.NONE).step());
+            assertEquals(before, arm.all().size(), "no request while another reader takes the step");
+            assertTrue(app().operationStore().claimStep(requested.id()).isEmpty(), "the claim is held");
+        }
+        assertEquals("restoring", app().recovery().drillJob().status(requested.id(), Reporter.NONE).step(),
+                "the claim released, the next read takes the step");
+        assertEquals(1, creates().size());
+
+        com.shiftsync.backup.adapter.local.LocalOperationStore local = new com.shiftsync.backup.adapter.local
+                .LocalOperationStore(java.nio.file.Path.of(env.get("BACKUP_DIR"), "operations"));
+        try (com.shiftsync.backup.port.Lease held = local.claimStep(requested.id()).orElseThrow()) {
+            assertTrue(local.claimStep(requested.id()).isEmpty(), "a second claim in this JVM waits too");
+        }
+        local.claimStep(requested.id()).orElseThrow().close();
+    }
+
     private String advance(String id) {
         clock.advance(Duration.ofMinutes(1));
         return app().recovery().drillJob().status(id, Reporter.NONE).step();

@@ -241,6 +241,19 @@ class ServerRestoreJobTest {
         }
 
         @Override
+        public java.util.Optional<com.shiftsync.backup.port.Lease> claimStep(String id) {
+            return java.util.Optional.of(new com.shiftsync.backup.port.Lease() {
+                @Override
+                public void verifyHeld() {
+                }
+
+                @Override
+                public void close() {
+                }
+            });
+        }
+
+        @Override
         public String describe() {
             return "memory";
         }

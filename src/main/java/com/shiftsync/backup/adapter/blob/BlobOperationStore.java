@@ -1,19 +1,20 @@
 package com.shiftsync.backup.adapter.blob;
 
-import com.shiftsync.backup.domain.Redaction;
 import com.azure.core.util.BinaryData;
 import com.azure.storage.blob.BlobClient;
 import com.azure.storage.blob.BlobContainerClient;
 import com.azure.storage.blob.models.BlobHttpHeaders;
 import com.azure.storage.blob.models.BlobItem;
-import com.azure.storage.blob.models.ListBlobsOptions;
 import com.azure.storage.blob.models.BlobRequestConditions;
 import com.azure.storage.blob.models.BlobStorageException;
+import com.azure.storage.blob.models.ListBlobsOptions;
 import com.azure.storage.blob.options.BlobParallelUploadOptions;
 import com.shiftsync.backup.domain.ErrorCode;
 import com.shiftsync.backup.domain.Json;
 import com.shiftsync.backup.domain.Operation;
+import com.shiftsync.backup.domain.Redaction;
 import com.shiftsync.backup.domain.ShiftSyncException;
+import com.shiftsync.backup.port.Lease;
 import com.shiftsync.backup.port.OperationStore;
 
 import java.io.UncheckedIOException;
@@ -96,6 +97,12 @@ public final class BlobOperationStore implements OperationStore {
         }
         all.sort(Comparator.comparing(Operation::requestedAt).reversed());
         return all;
+    }
+
+    @Override
+    public Optional<Lease> claimStep(String id) {
+        ensured.forWriting();
+        return BlobStepClaim.claim(container.getBlobClient("steps/" + id));
     }
 
     @Override

@@ -1,14 +1,18 @@
 package com.shiftsync.backup.adapter.local;
 
-import com.shiftsync.backup.domain.Redaction;
 import com.shiftsync.backup.domain.ErrorCode;
 import com.shiftsync.backup.domain.Json;
 import com.shiftsync.backup.domain.Operation;
+import com.shiftsync.backup.domain.Redaction;
 import com.shiftsync.backup.domain.ShiftSyncException;
+import com.shiftsync.backup.port.Lease;
 import com.shiftsync.backup.port.OperationStore;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
@@ -16,6 +20,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -83,6 +88,57 @@ public final class LocalOperationStore implements OperationStore {
         }
         all.sort(Comparator.comparing(Operation::requestedAt).reversed());
         return all;
+    }
+
+    /**
+     * An OS file lock on {@code <dir>/.<id>.step}: held by one process (and one claim in this
+     * JVM) at a time, released by the OS when a process dies.
+     */
+    @Override
+    public Optional<Lease> claimStep(String id) {
+        Path file = dir.resolve("." + id + ".step");
+        FileChannel channel;
+        try {
+            Files.createDirectories(dir);
+            channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        } catch (IOException e) {
+            throw new ShiftSyncException(ErrorCode.JOB_FAILED, "could not open " + file + " to take a step of "
+                    + "operation " + id + ": " + Redaction.redact(e.getMessage()), e);
+        }
+        FileLock lock;
+        try {
+            lock = channel.tryLock();
+        } catch (OverlappingFileLockException | IOException e) {
+            lock = null;
+        }
+        if (lock == null) {
+            try {
+                channel.close();
+            } catch (IOException ignored) {
+                // nothing was held
+            }
+            return Optional.empty();
+        }
+        FileLock held = lock;
+        return Optional.of(new Lease() {
+            @Override
+            public void verifyHeld() {
+                if (!held.isValid()) {
+                    throw new ShiftSyncException(ErrorCode.JOB_FAILED, "lost the lock " + file + " of operation "
+                            + id + "; the step was not recorded");
+                }
+            }
+
+            @Override
+            public void close() {
+                try {
+                    held.release();
+                    channel.close();
+                } catch (IOException ignored) {
+                    // closing the channel releases the lock; the OS does at exit
+                }
+            }
+        });
     }
 
     @Override
