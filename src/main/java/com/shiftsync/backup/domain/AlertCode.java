@@ -22,7 +22,11 @@ public enum AlertCode {
     /** The offsite check found no Azure copy of a tier's newest backup. */
     OFFSITE_COPY_MISSING("offsite-copy-missing"),
     /** The offsite check read an Azure copy whose size or SHA-256 differs from its manifest. */
-    OFFSITE_COPY_MISMATCH("offsite-copy-mismatch");
+    OFFSITE_COPY_MISMATCH("offsite-copy-mismatch"),
+    /** A backup is not complete: its archive is missing or of the wrong size, or its manifest cannot be read. */
+    BACKUP_DAMAGED("backup-damaged"),
+    /** A backup made with an offsite copy has none in Azure (its upload failed); the next run or offsite-check --repair uploads it. */
+    OFFSITE_MISSING("offsite-missing");
 
     private final String id;
 

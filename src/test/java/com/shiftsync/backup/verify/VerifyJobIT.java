@@ -340,6 +340,11 @@ class VerifyJobIT {
             public boolean dropIfIdle(DatabaseUrl server, String database) {
                 return real.dropIfIdle(server, database);
             }
+
+            @Override
+            public java.util.Optional<Facts> facts(DatabaseUrl url) {
+                return real.facts(url);
+            }
         };
     }
 
