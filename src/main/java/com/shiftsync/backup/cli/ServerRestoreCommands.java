@@ -35,11 +35,17 @@ final class ServerRestoreCommands {
         return 0;
     }
 
-    @Command(name = "pitr", description = {
-            "Start a point-in-time restore of POSTGRES_SERVER_NAME into a new server in the same region and",
-            "resource group. Returns at once with an operation id (the restore takes minutes to hours);",
-            "follow it with restore-status. Checks first: the time is ISO-8601 with an offset, in the past and",
-            "inside the server's restore window; the target name is valid, new and free in Azure.", AUDIT_NOTE})
+    @Command(name = "pitr",
+            header = "Start a point-in-time restore of POSTGRES_SERVER_NAME into a new server (returns an operation id).",
+            footerHeading = "%nExamples:%n",
+            footer = {"  shiftsync-backup pitr --restore-time 2024-01-15T14:30:00Z --target-server shiftsync-db-restored"},
+            description = {
+                "Starts a point-in-time restore of POSTGRES_SERVER_NAME into a new server in the same region and "
+                + "resource group. Returns at once with an operation id (the restore takes minutes to hours); "
+                + "follow it with restore-status. Checks first: the time is ISO-8601 with an offset, in the past "
+                + "and inside the server's restore window; the target name is valid, new and free in Azure.",
+                AUDIT_NOTE,
+                ""})
     static final class Pitr implements Callable<Integer> {
         private final Cli cli;
 
@@ -70,10 +76,16 @@ final class ServerRestoreCommands {
         }
     }
 
-    @Command(name = "geo-restore", description = {
-            "Start a geo-restore of POSTGRES_SERVER_NAME from its geo-redundant backup into a new server in",
-            "another region (normally the paired one). Only for servers created with geo-redundant backup.",
-            "Returns at once with an operation id; follow it with restore-status.", AUDIT_NOTE})
+    @Command(name = "geo-restore",
+            header = "Start a geo-restore of POSTGRES_SERVER_NAME into a new server in another region (returns an operation id).",
+            footerHeading = "%nExamples:%n",
+            footer = {"  shiftsync-backup geo-restore --target-server shiftsync-db-dr --location northeurope"},
+            description = {
+                "Starts a geo-restore of POSTGRES_SERVER_NAME from its geo-redundant backup into a new server in "
+                + "another region (normally the paired one). Only for servers created with geo-redundant backup. "
+                + "Returns at once with an operation id; follow it with restore-status.",
+                AUDIT_NOTE,
+                ""})
     static final class Geo implements Callable<Integer> {
         private final Cli cli;
 
