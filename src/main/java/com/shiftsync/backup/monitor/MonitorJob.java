@@ -93,12 +93,18 @@ public final class MonitorJob {
         for (BackupStore store : stores) {
             BackupCatalog catalog = store.catalog();
             catalogs.put(store.name(), catalog);
-            for (Manifest m : catalog.complete()) {
+            for (BackupCatalog.Entry e : catalog.entries()) {
+                Manifest m = e.manifest();
+                if (m == null) {
+                    continue;
+                }
                 BackupHistory h = new BackupHistory(m,
                         read(store, m, Verification.KIND).map(Verification::read).orElse(null),
-                        read(store, m, RestoreCheck.KIND).map(RestoreCheck::read).orElse(null));
+                        read(store, m, RestoreCheck.KIND).map(RestoreCheck::read).orElse(null), e.complete());
                 byId.merge(m.id(), h, MonitorJob::latestRecords);
-                holders.computeIfAbsent(m.id(), k -> new ArrayList<>()).add(store.name());
+                if (e.complete()) {
+                    holders.computeIfAbsent(m.id(), k -> new ArrayList<>()).add(store.name());
+                }
             }
             for (BackupCatalog.Entry e : catalog.damaged()) {
                 found.add(new Alert(AlertCode.BACKUP_DAMAGED, e.tier(), e.reason()
@@ -127,7 +133,7 @@ public final class MonitorJob {
                 .with(found, names, id -> holders.getOrDefault(id, List.of()));
     }
 
-    /** One backup held by two stores: the newest restore test and restore of either counts. */
+    /** One backup held by two stores: complete if either copy is, the newest restore test and restore of either counts. */
     private static BackupHistory latestRecords(BackupHistory a, BackupHistory b) {
         Verification v = a.verification() == null ? b.verification() : b.verification() == null ? a.verification()
                 : b.verification().verifiedAt().isAfter(a.verification().verifiedAt()) ? b.verification()
@@ -135,7 +141,7 @@ public final class MonitorJob {
         RestoreCheck c = a.restoreCheck() == null ? b.restoreCheck() : b.restoreCheck() == null ? a.restoreCheck()
                 : b.restoreCheck().checkedAt().isAfter(a.restoreCheck().checkedAt()) ? b.restoreCheck()
                 : a.restoreCheck();
-        return new BackupHistory(a.manifest(), v, c);
+        return new BackupHistory(a.complete() ? a.manifest() : b.manifest(), v, c, a.complete() || b.complete());
     }
 
     private static Optional<PendingCopy> pendingCopy(String json) {
@@ -208,7 +214,9 @@ public final class MonitorJob {
         if (newest == null) {
             return Optional.of(new Alert(AlertCode.BACKUP_MISSING, tier, ofTier.isEmpty()
                     ? "there is no " + tier + " backup at all"
-                    : "there is no good " + tier + " backup: every one failed its restore test"));
+                    : ofTier.stream().allMatch(BackupHistory::complete)
+                    ? "there is no good " + tier + " backup: every one failed its restore test"
+                    : "there is no good " + tier + " backup: every one is damaged or failed its restore test"));
         }
         Duration age = age(newest, now);
         if (age.compareTo(limit) > 0) {

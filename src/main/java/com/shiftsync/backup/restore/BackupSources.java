@@ -116,7 +116,9 @@ public record BackupSources(List<BackupStore> searched, List<BackupStore> others
             newer.forEach(e -> damaged.add(e.reason()));
         }
         if (newest == null) {
-            throw new ShiftSyncException(ErrorCode.NOT_FOUND, "there is no complete backup in " + describe()
+            // nothing at all is a wrong place to look; only damaged backups is a failure to report
+            throw new ShiftSyncException(damaged.isEmpty() ? ErrorCode.NOT_FOUND : ErrorCode.JOB_FAILED,
+                    "there is no complete backup in " + describe()
                     + (damaged.isEmpty() ? "" : " (" + String.join("; ", damaged) + ")") + elsewhere());
         }
         Manifest picked = newest;

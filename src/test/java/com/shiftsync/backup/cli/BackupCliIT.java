@@ -88,7 +88,8 @@ class BackupCliIT {
         CliRun restore = CliRun.run(env, "restore", "--backup", "latest", "--source", "azure",
                 "--target-url", "postgresql://postgres@127.0.0.1:" + pg.port() + "/" + target);
         assertEquals(0, restore.exitCode(), restore.stderr());
-        assertTrue(restore.stdout().startsWith("restored " + id + " into "), restore.stdout());
+        assertTrue(restore.stdout().startsWith("restored " + id + " from Blob container " + env.get("BACKUP_CONTAINER")
+                + " at http://127.0.0.1:"), restore.stdout());
         assertEquals(Fingerprint.data(pg, db), Fingerprint.data(pg, target));
         pg.dropDatabase(target);
     }
