@@ -1,7 +1,9 @@
 package com.shiftsync.backup.cli;
 
 import com.shiftsync.backup.config.App;
+import com.shiftsync.backup.domain.ErrorCode;
 import com.shiftsync.backup.domain.Json;
+import com.shiftsync.backup.domain.ShiftSyncException;
 import com.shiftsync.backup.domain.Manifest;
 import com.shiftsync.backup.port.BackupStore;
 import com.shiftsync.backup.verify.BackupListing;
@@ -48,7 +50,11 @@ final class ListCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         List<BackupStore> stores = app.backupSources(source).searched();
-        List<BackupListing.Row> rows = BackupListing.of(stores);
+        BackupListing.Listing listing = BackupListing.reachable(stores);
+        if (listing.rows().isEmpty() && listing.problems().size() == stores.size()) {
+            throw new ShiftSyncException(ErrorCode.UPSTREAM_FAILED, String.join("; ", listing.problems()));
+        }
+        List<BackupListing.Row> rows = listing.rows();
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
             out.println(Json.pretty(BackupListing.toJson(rows)));
@@ -73,6 +79,12 @@ final class ListCommand implements Callable<Integer> {
             }
         }
         out.flush();
+        if (!listing.problems().isEmpty()) {
+            PrintWriter err = spec.commandLine().getErr();
+            listing.problems().forEach(p -> err.println("shiftsync-backup: " + p + "; its backups are not listed"));
+            err.flush();
+            return ErrorCode.UPSTREAM_FAILED.exitCode();
+        }
         return 0;
     }
 }

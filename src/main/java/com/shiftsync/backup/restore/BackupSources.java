@@ -93,11 +93,40 @@ public record BackupSources(List<BackupStore> searched, List<BackupStore> others
         if (backup == null || backup.isBlank()) {
             throw ShiftSyncException.badInput("name a backup: an id such as shiftsync_backup_20240115_020000, or latest");
         }
-        List<BackupCatalog> catalogs = searched.stream().map(BackupStore::catalog).toList();
-        Chosen chosen = backup.trim().equalsIgnoreCase("latest") ? latest(catalogs)
-                : byId(catalogs, BackupId.parse(backup));
-        chosen.skipped().forEach(LOG::warning);
-        return chosen;
+        boolean latest = backup.trim().equalsIgnoreCase("latest");
+        BackupId id = latest ? null : BackupId.parse(backup);
+        // a store that cannot be read (Blob Storage down) leaves the others to search: its backups are not lost
+        List<BackupCatalog> catalogs = new ArrayList<>();
+        List<BackupStore> readable = new ArrayList<>();
+        List<String> unreachable = new ArrayList<>();
+        RuntimeException first = null;
+        for (BackupStore store : searched) {
+            try {
+                catalogs.add(store.catalog());
+                readable.add(store);
+            } catch (RuntimeException e) {
+                first = first == null ? e : first;
+                unreachable.add(ShiftSyncException.wrap(e).getMessage());
+            }
+        }
+        if (readable.isEmpty()) {
+            throw first;
+        }
+        BackupSources reachable = new BackupSources(readable, others);
+        Chosen chosen;
+        try {
+            chosen = latest ? reachable.latest(catalogs) : reachable.byId(catalogs, id);
+        } catch (ShiftSyncException e) {
+            if (unreachable.isEmpty()) {
+                throw e;
+            }
+            throw new ShiftSyncException(e.code(), e.getMessage() + "; not searched: " + String.join("; ", unreachable),
+                    e.upstreamCode(), e);
+        }
+        List<String> notes = new ArrayList<>(chosen.skipped());
+        unreachable.forEach(u -> notes.add(u + "; only " + reachable.describe() + " was searched"));
+        notes.forEach(LOG::warning);
+        return new Chosen(chosen.store(), chosen.manifest(), notes);
     }
 
     private Chosen latest(List<BackupCatalog> catalogs) {

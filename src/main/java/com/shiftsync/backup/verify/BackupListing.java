@@ -41,7 +41,32 @@ public final class BackupListing {
         }
     }
 
-    /** Every backup of every store, complete or damaged, newest first (then by store). */
+    /**
+     * What {@link #reachable} read: the rows of every store that could be read, and one
+     * sentence per store that could not.
+     */
+    public record Listing(List<Row> rows, List<String> problems) {
+    }
+
+    /**
+     * Every backup of every store that can be read, and why the others could not: one store
+     * being down (Blob Storage unreachable) must not hide the backups of the other.
+     */
+    public static Listing reachable(List<BackupStore> stores) {
+        List<Row> rows = new ArrayList<>();
+        List<String> problems = new ArrayList<>();
+        for (BackupStore store : stores) {
+            try {
+                rows.addAll(of(List.of(store)));
+            } catch (RuntimeException e) {
+                problems.add(com.shiftsync.backup.domain.ShiftSyncException.wrap(e).getMessage());
+            }
+        }
+        rows.sort(Comparator.comparing((Row r) -> r.entry().id()).thenComparing(Row::store));
+        return new Listing(rows, problems);
+    }
+
+    /** Every backup of every store, complete or damaged, newest first (then by store); fails when a store does. */
     public static List<Row> of(List<BackupStore> stores) {
         List<Row> rows = new ArrayList<>();
         for (BackupStore store : stores) {

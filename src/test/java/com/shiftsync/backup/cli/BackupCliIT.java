@@ -251,9 +251,12 @@ class BackupCliIT {
     }
 
     @Test
-    @DisplayName("backup --keep-days N deletes local backups of the tier older than N days, never the newest")
+    @DisplayName("backup --keep-days N deletes local backups of the tier older than N days, never the newest, and says what it deleted or that it deleted nothing")
     void keepDays() throws IOException {
-        assertEquals(0, CliRun.run(env, "backup").exitCode());
+        CliRun first = CliRun.run(env, "backup");
+        assertEquals(0, first.exitCode());
+        assertTrue(first.stderr().contains("local retention of 7 days: deleted no local daily backup; 1 kept"),
+                "says that it deleted nothing: " + first.stderr());
         LocalBackupStore store = new LocalBackupStore(dir.resolve("backups"));
         Manifest real = store.list().get(0);
         Instant now = Instant.now();

@@ -457,8 +457,7 @@ public final class LocalBackupStore implements BackupStore {
             }
             return dir;
         } catch (IOException e) {
-            throw new ShiftSyncException(ErrorCode.JOB_FAILED, "could not create folder " + dir + ": " + because(e)
-                    + " (set BACKUP_DIR to a folder user " + System.getProperty("user.name") + " may write)", e);
+            throw new ShiftSyncException(ErrorCode.JOB_FAILED, "could not create folder " + dir + ": " + because(e), e);
         }
     }
 
