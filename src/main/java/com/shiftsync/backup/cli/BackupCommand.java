@@ -106,8 +106,9 @@ final class BackupCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         if (!result.complete()) {
             String sentence = result.partialSummary() + ". The next backup --upload, or shiftsync-backup "
-                    + "offsite-check --repair, copies it there from " + result.stores().get(0) + " after checking its "
-                    + "SHA-256";
+                    + "offsite-check --repair, copies it there from " + result.storeResults().stream()
+                    .filter(StoreResult::stored).findFirst().map(StoreResult::location).orElse("the good copy")
+                    + " after checking its SHA-256";
             if (json) {
                 Map<String, Object> error = new LinkedHashMap<>();
                 error.put("code", ErrorCode.JOB_FAILED.id());

@@ -67,10 +67,26 @@ public final class StorageErrors {
             return "the host name of Blob Storage does not resolve (check the account in AZURE_STORAGE_CONNECTION_STRING "
                     + "or AZURE_STORAGE_ACCOUNT_URL)" + tried(spent);
         }
+        ShiftSyncException ours = find(t, ShiftSyncException.class);
+        if (ours != null) {
+            // our own credential's sentence (the managed identity gave no token, ...)
+            return ours.getMessage();
+        }
+        com.azure.core.exception.ClientAuthenticationException noToken =
+                find(t, com.azure.core.exception.ClientAuthenticationException.class);
+        if (noToken != null) {
+            String why = String.valueOf(noToken.getMessage());
+            int nl = why.indexOf('\n');
+            return "the credential for Blob Storage could not get a token (the managed identity at IDENTITY_ENDPOINT, "
+                    + "or AZURE_CLIENT_ID, AZURE_TENANT_ID and AZURE_CLIENT_SECRET): "
+                    + (nl < 0 ? why : why.substring(0, nl));
+        }
         Throwable root = root(t);
         String rootMessage = String.valueOf(root.getMessage());
-        if (find(t, ConnectException.class) != null || rootMessage.contains("Connection refused")) {
-            Matcher address = ADDRESS.matcher(rootMessage);
+        ConnectException refused = find(t, ConnectException.class);
+        if (refused != null || rootMessage.contains("Connection refused")) {
+            Matcher address = ADDRESS.matcher(refused != null && refused.getMessage() != null
+                    ? refused.getMessage() : rootMessage);
             return "Blob Storage" + (address.find() ? " at " + address.group(1) : "")
                     + " could not be reached (connection refused)" + tried(spent);
         }
