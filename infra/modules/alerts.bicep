@@ -115,6 +115,28 @@ var rules = [
     autoMitigate: true
   }
   {
+    name: 'backup-integrity'
+    displayName: 'ShiftSync Backup: a backup is damaged or missing from Azure'
+    description: 'A backup is not complete (archive missing or of the wrong size, manifest unreadable), a backup has no Azure copy, or the offsite check found a copy missing or altered. The reason names the backup and the store.'
+    severity: 1
+    frequency: 'PT15M'
+    window: 'PT30M'
+    queryTimeRange: ''
+    query: loadTextContent('../alerts/backup-integrity.kql')
+    operator: 'GreaterThan'
+    threshold: 0
+    dimensions: [
+      {
+        name: 'problem'
+        operator: 'Include'
+        values: [
+          '*'
+        ]
+      }
+    ]
+    autoMitigate: true
+  }
+  {
     name: 'restore-started'
     displayName: 'ShiftSync Backup: a restore was started'
     description: 'Informational: a point-in-time or geo-restore, or a restore of a dump, was started. Every restore request is also in the audit container.'

@@ -100,7 +100,12 @@ public final class StorageErrors {
         }
         String msg = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
         int nl = msg.indexOf('\n');
-        return nl < 0 ? msg : msg.substring(0, nl);
+        String line = nl < 0 ? msg : msg.substring(0, nl);
+        if (find(t, java.io.IOException.class) != null || find(t, java.io.UncheckedIOException.class) != null) {
+            // the connection broke (reset, closed early): a network failure, retried like one
+            return "the connection to Blob Storage failed (" + line + ")" + tried(spent);
+        }
+        return line;
     }
 
     /** The SDK's tries per request (StorageClients' retry policy). */
