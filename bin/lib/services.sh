@@ -37,7 +37,8 @@ start_azurite() {
   blob="$(free_port)"; queue="$(free_port)"; table="$(free_port)"
   node "$SERVICES_HOME/node_modules/azurite/dist/src/azurite.js" --silent --location "$dir" \
     --blobHost 127.0.0.1 --queueHost 127.0.0.1 --tableHost 127.0.0.1 --blobPort "$blob" \
-    --queuePort "$queue" --tablePort "$table" --skipApiVersionCheck --loose > "$dir/azurite.log" 2>&1 &
+    --queuePort "$queue" --tablePort "$table" --skipApiVersionCheck --loose --disableTelemetry \
+    > "$dir/azurite.log" 2>&1 &
   AZURITE_PID=$!
   for _ in $(seq 1 200); do
     (exec 3<>"/dev/tcp/127.0.0.1/$blob") 2>/dev/null && break
@@ -48,9 +49,20 @@ start_azurite() {
   AZURITE_CONNECTION_STRING="DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;BlobEndpoint=http://127.0.0.1:${blob}/devstoreaccount1;QueueEndpoint=http://127.0.0.1:${queue}/devstoreaccount1;"
 }
 
+# Stops both and waits for them to be gone: Azurite up to 30 s after SIGTERM (it saves its
+# data first), then SIGKILL; pg_ctl -w waits for the server itself.
 stop_services() {
-  [ -n "${AZURITE_PID:-}" ] && kill "$AZURITE_PID" 2>/dev/null || true
+  if [ -n "${AZURITE_PID:-}" ] && kill "$AZURITE_PID" 2>/dev/null; then
+    for _ in $(seq 1 300); do
+      kill -0 "$AZURITE_PID" 2>/dev/null || break
+      sleep 0.1
+    done
+    kill -9 "$AZURITE_PID" 2>/dev/null || true
+    wait "$AZURITE_PID" 2>/dev/null || true
+  fi
+  AZURITE_PID=""
   [ -n "${PG_DIR:-}" ] && as_postgres "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -m fast -w stop >/dev/null 2>&1 || true
+  PG_DIR=""
 }
 
 # psql as the superuser of the throwaway cluster; the password goes in the environment only.

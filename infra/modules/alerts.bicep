@@ -121,6 +121,28 @@ var rules = [
     autoMitigate: true
   }
   {
+    name: 'backup-integrity'
+    displayName: 'ShiftSync Backup: a backup is damaged or missing from Azure'
+    description: 'A backup is not complete (archive missing or of the wrong size, manifest unreadable), a backup has no Azure copy, or the offsite check found a copy missing or altered. The reason names the backup and the store.'
+    severity: 1
+    frequency: 'PT15M'
+    window: 'PT30M'
+    queryTimeRange: ''
+    query: loadTextContent('../alerts/backup-integrity.kql')
+    operator: 'GreaterThan'
+    threshold: 0
+    dimensions: [
+      {
+        name: 'problem'
+        operator: 'Include'
+        values: [
+          '*'
+        ]
+      }
+    ]
+    autoMitigate: true
+  }
+  {
     name: 'drill'
     displayName: 'ShiftSync Backup: recovery drill failed, over the RTO target, or stale'
     description: 'The last recovery drill failed (its restore, its verification, or the deletion of its server), its measured recovery time is over RTO_TARGET_MINUTES, or no drill passed within DRILL_MAX_AGE_DAYS while DRILL_ENABLED is true. The server restore path the RTO targets rely on is unproven until a drill passes.'

@@ -43,6 +43,10 @@ public final class BackupEvents {
         f.put("rowTotal", m.totalRows());
         f.put("sha256", m.sha256());
         f.put("stores", result.stores());
+        f.put("storeResults", storeResults(result));
+        if (!result.caughtUp().isEmpty()) {
+            f.put("caughtUp", result.caughtUp());
+        }
         reporter.event(Event.info(SUCCEEDED, f));
         reporter.history(HistoryEntry.of(m.finishedAt(), HistoryEntry.BACKUP, m.id(), m.tier().folder(), true)
                 .withSize(m.sizeBytes()).withDuration(result.duration().toMillis()).withRowTotal(m.totalRows())
@@ -57,6 +61,39 @@ public final class BackupEvents {
         reporter.history(HistoryEntry.of(at, HistoryEntry.BACKUP, null, tier.folder(), false)
                 .withDuration(duration.toMillis()).withReason(String.valueOf(event.fields().get("reason")))
                 .withDetail("code", HistoryEntry.codeOf(error)));
+    }
+
+    /**
+     * A backup that some stores hold and others could not take: a failure (the run exits 1;
+     * {@code ShiftSync.Backup.Failed} with the backup's id), with every store's result.
+     */
+    public static void partlyStored(BackupResult result, Reporter reporter) {
+        Manifest m = result.manifest();
+        Map<String, String> tier = Map.of("tier", m.tier().folder());
+        reporter.record(Metric.BACKUP_SIZE, m.sizeBytes(), tier);
+        reporter.record(Metric.BACKUP_DURATION, seconds(result.duration()),
+                Map.of("tier", m.tier().folder(), "outcome", "partial"));
+        reporter.recordSince(Metric.BACKUP_AGE, m.startedAt(), tier);
+        Map<String, Object> f = new LinkedHashMap<>();
+        f.put("tier", m.tier().folder());
+        f.put("id", m.id());
+        f.put("stores", result.stores());
+        f.put("storeResults", storeResults(result));
+        f.put("code", com.shiftsync.backup.domain.ErrorCode.JOB_FAILED.id());
+        f.put("reason", com.shiftsync.backup.domain.Redaction.redact(result.partialSummary()));
+        reporter.event(Event.severe(FAILED, f));
+    }
+
+    private static java.util.List<Map<String, Object>> storeResults(BackupResult result) {
+        return result.storeResults().stream().map(r -> {
+            Map<String, Object> s = new LinkedHashMap<>();
+            s.put("store", r.store());
+            s.put("stored", r.stored());
+            if (r.reason() != null) {
+                s.put("reason", r.reason());
+            }
+            return s;
+        }).toList();
     }
 
     private static double seconds(Duration d) {

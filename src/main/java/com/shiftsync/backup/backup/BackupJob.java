@@ -1,9 +1,11 @@
 package com.shiftsync.backup.backup;
 
 import com.shiftsync.backup.domain.BackupId;
+import com.shiftsync.backup.domain.Cancellation;
 import com.shiftsync.backup.domain.DatabaseUrl;
 import com.shiftsync.backup.domain.ErrorCode;
 import com.shiftsync.backup.domain.Manifest;
+import com.shiftsync.backup.domain.Progress;
 import com.shiftsync.backup.domain.Sha256;
 import com.shiftsync.backup.domain.ShiftSyncException;
 import com.shiftsync.backup.domain.Tier;
@@ -25,20 +27,33 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 
 /**
- * One backup, fail-closed: lock the tier in every store, export a snapshot, count rows in
- * it while pg_dump dumps that same snapshot, stream the archive through SHA-256 into
- * every store at once, check pg_dump's exit and stderr, commit, read each stored archive's
- * table of contents back, and only then write the manifests. Whatever fails, nothing
- * that looks like a backup is left behind and earlier backups are never touched.
+ * One backup, fail-closed per store: lock the tier in every store, export a snapshot, count
+ * rows in it while pg_dump dumps that same snapshot, stream the archive through SHA-256
+ * into every store at once, check pg_dump's exit and stderr, commit, read each stored
+ * archive's table of contents back, and only then write the manifests. Whatever fails,
+ * nothing that looks like a backup is left behind and earlier backups are never touched.
+ *
+ * <p>Stores stand alone: a store that fails (Blob Storage unreachable mid-upload, a full
+ * local disk) drops out with its reason and its partial copy discarded, and the others go
+ * on, so a good copy is never thrown away because another could not be made. The result
+ * says which stores hold the backup and which failed; the good copies carry a
+ * {@link PendingCopy} record, and the next run into the failed store copies the backup
+ * there from a good one ({@link CopyRepair}). The run fails only when no store holds the
+ * backup, or when pg_dump itself fails (then no store does).
+ *
+ * <p>A run can be stopped from outside ({@link Cancellation}: the CLI's SIGTERM and SIGINT):
+ * pg_dump is stopped at once, and the run cleans up as after any failure.
  */
 public final class BackupJob {
     /** A custom-format archive of even an empty database is larger than this. */
     static final long MIN_ARCHIVE_BYTES = 256;
     private static final int CHUNK = 1024 * 1024;
+    private static final String NOTHING = "no backup was made";
 
     private final DatabaseLogin login;
     private final Database database;
@@ -48,7 +63,7 @@ public final class BackupJob {
     private final Duration timeout;
 
     /**
-     * @param stores  every store the backup goes to, all or nothing (the CLI's {@code --upload} gives two)
+     * @param stores  every store the backup goes to (the CLI's {@code --upload} gives two)
      * @param timeout how long pg_dump may run
      */
     public BackupJob(DatabaseLogin login, Database database, DumpTool dumpTool, List<BackupStore> stores,
@@ -70,10 +85,23 @@ public final class BackupJob {
 
     /** Makes one backup of {@code tier} and reports it (event and metrics), succeeded or failed. */
     public BackupResult run(Tier tier, Reporter reporter) {
+        return run(tier, reporter, Progress.NONE, Cancellation.none());
+    }
+
+    /**
+     * Makes one backup of {@code tier}, telling {@code progress} how far it got, stopping when
+     * {@code cancel} says so, and reports it. Returns when at least one store holds the backup
+     * ({@link BackupResult#complete()} says whether all do); throws when none does.
+     */
+    public BackupResult run(Tier tier, Reporter reporter, Progress progress, Cancellation cancel) {
         long startNanos = System.nanoTime();
         try {
-            BackupResult result = backUp(tier, startNanos);
-            BackupEvents.succeeded(result, reporter);
+            BackupResult result = backUp(tier, startNanos, progress, cancel);
+            if (result.complete()) {
+                BackupEvents.succeeded(result, reporter);
+            } else {
+                BackupEvents.partlyStored(result, reporter);
+            }
             return result;
         } catch (RuntimeException e) {
             BackupEvents.failed(tier, clock.instant(), Duration.ofNanos(System.nanoTime() - startNanos), e, reporter);
@@ -81,20 +109,90 @@ public final class BackupJob {
         }
     }
 
-    private BackupResult backUp(Tier tier, long startNanos) {
-        List<Lease> leases = new ArrayList<>();
+    /** One store's part of the run. */
+    private static final class Copy {
+        final BackupStore store;
+        Lease lease;
+        ArchiveWriter writer;
+        boolean committed;
+        boolean withManifest;
+        RuntimeException failure;
+
+        Copy(BackupStore store) {
+            this.store = store;
+        }
+
+        boolean alive() {
+            return failure == null;
+        }
+
+        /** This store drops out: its partial copy is discarded, the other stores go on. */
+        void fail(RuntimeException e) {
+            if (failure == null) {
+                failure = e;
+            }
+            if (writer != null) {
+                writer.close();
+            }
+        }
+
+        StoreResult result() {
+            return new StoreResult(store.name(), store.describe(), alive(), alive() ? null
+                    : ShiftSyncException.wrap(failure).getMessage() + "; no backup was committed there");
+        }
+    }
+
+    private BackupResult backUp(Tier tier, long startNanos, Progress progress, Cancellation cancel) {
         // credentials first: a password or token that cannot be had fails the run before any store is touched
         DatabaseUrl source = login.current();
+        List<Copy> copies = stores.stream().map(Copy::new).toList();
         try {
-            for (BackupStore store : stores) {
-                leases.add(store.lock(tier));
+            for (Copy c : copies) {
+                try {
+                    c.lease = c.store.lock(tier);
+                } catch (ShiftSyncException e) {
+                    if (e.code() == ErrorCode.IN_PROGRESS) {
+                        throw e;
+                    }
+                    c.fail(e);
+                }
             }
-            BackupId id = freshId(source.database());
-            Manifest manifest = dumpAndStore(tier, id, source, leases);
-            return new BackupResult(manifest, Duration.ofNanos(System.nanoTime() - startNanos),
-                    stores.stream().map(BackupStore::name).toList());
+            requireOne(copies);
+            cancel.check(NOTHING);
+            BackupId id = freshId(source.database(), copies);
+            Manifest manifest = dumpAndStore(tier, id, source, copies, progress, cancel);
+            List<StoreResult> results = copies.stream().map(Copy::result).toList();
+            List<String> holders = copies.stream().filter(Copy::alive).map(c -> c.store.name()).toList();
+            List<String> caughtUp = new ArrayList<>();
+            if (stores.size() > 1) {
+                for (CopyRepair.Copied c : CopyRepair.repair(stores, Set.copyOf(holders))) {
+                    if (!c.backupId().equals(manifest.id())) {
+                        caughtUp.add(c.reason());
+                    }
+                }
+            }
+            return new BackupResult(manifest, Duration.ofNanos(System.nanoTime() - startNanos), holders, results,
+                    caughtUp);
         } finally {
-            leases.forEach(Lease::close);
+            for (Copy c : copies) {
+                if (c.lease != null) {
+                    c.lease.close();
+                }
+            }
+        }
+    }
+
+    /** Throws the first store's failure when no store is left: nothing can hold the backup. */
+    private static void requireOne(List<Copy> copies) {
+        if (copies.stream().noneMatch(Copy::alive)) {
+            RuntimeException first = copies.get(0).failure;
+            if (copies.size() == 1) {
+                throw first;
+            }
+            ShiftSyncException e = ShiftSyncException.wrap(first);
+            throw new ShiftSyncException(e.code(), String.join("; ", copies.stream()
+                    .map(c -> ShiftSyncException.wrap(c.failure).getMessage()).toList()) + "; " + NOTHING,
+                    e.upstreamCode(), first);
         }
     }
 
@@ -103,10 +201,21 @@ public final class BackupJob {
      * a manual backup may start in the same second. The tier's lease keeps its own tier
      * from racing us here.
      */
-    private BackupId freshId(String databaseName) {
+    private BackupId freshId(String databaseName, List<Copy> copies) {
         for (int attempt = 0; attempt < 5; attempt++) {
             BackupId id = BackupId.of(databaseName, clock.instant());
-            if (stores.stream().noneMatch(s -> s.contains(id))) {
+            boolean taken = false;
+            for (Copy c : copies) {
+                if (c.alive()) {
+                    try {
+                        taken |= c.store.contains(id);
+                    } catch (RuntimeException e) {
+                        c.fail(e);
+                    }
+                }
+            }
+            requireOne(copies);
+            if (!taken) {
                 return id;
             }
             try {
@@ -120,78 +229,127 @@ public final class BackupJob {
                 "could not find an unused backup id: backups of " + databaseName + " keep starting in the same second");
     }
 
-    private Manifest dumpAndStore(Tier tier, BackupId id, DatabaseUrl source, List<Lease> leases) {
-        List<ArchiveWriter> writers = new ArrayList<>();
-        List<BackupStore> committed = new ArrayList<>();
-        List<BackupStore> withManifest = new ArrayList<>();
+    private Manifest dumpAndStore(Tier tier, BackupId id, DatabaseUrl source, List<Copy> copies, Progress progress,
+                                  Cancellation cancel) {
         boolean done = false;
         try (SnapshotSession snapshot = database.openSnapshot(source);
-             DumpProcess dump = dumpTool.startDump(source, snapshot.snapshotId())) {
+             DumpProcess dump = dumpTool.startDump(source, snapshot.snapshotId());
+             Cancellation.Registration stop = cancel.whenCancelled(dump::close)) {
             CompletableFuture<Map<String, Long>> counts = CompletableFuture.supplyAsync(snapshot::countRows);
-            for (BackupStore store : stores) {
-                writers.add(store.createArchive(tier, id));
+            for (Copy c : copies) {
+                if (c.alive()) {
+                    try {
+                        c.writer = c.store.createArchive(tier, id);
+                    } catch (RuntimeException e) {
+                        c.fail(e);
+                    }
+                }
             }
-            Streamed streamed = pump(dump.output(), writers);
+            requireOne(copies);
+            Streamed streamed = pump(dump.output(), copies, progress, cancel);
+            cancel.check(NOTHING);
             dump.awaitSuccess(timeout);
             Map<String, Long> rowCounts = join(counts);
             if (streamed.bytes() < MIN_ARCHIVE_BYTES) {
                 throw new ShiftSyncException(ErrorCode.JOB_FAILED, "pg_dump produced an implausibly small archive ("
                         + streamed.bytes() + " bytes); nothing was stored");
             }
-            leases.forEach(Lease::verifyHeld);
-            for (int i = 0; i < stores.size(); i++) {
-                long stored = writers.get(i).commit();
-                committed.add(stores.get(i));
+            each(copies, c -> c.lease.verifyHeld());
+            cancel.check(NOTHING);
+            each(copies, c -> {
+                long stored = c.writer.commit();
+                c.committed = true;
                 if (stored != streamed.bytes()) {
-                    throw new ShiftSyncException(ErrorCode.JOB_FAILED, stores.get(i).describe() + " stored " + stored
+                    throw new ShiftSyncException(ErrorCode.JOB_FAILED, c.store.describe() + " stored " + stored
                             + " bytes of an archive of " + streamed.bytes());
                 }
-            }
-            for (BackupStore store : stores) {
-                try (InputStream archive = store.openArchive(tier, id)) {
+            });
+            each(copies, c -> {
+                try (InputStream archive = c.store.openArchive(tier, id)) {
                     dumpTool.checkArchive(archive);
                 } catch (IOException e) {
                     throw new ShiftSyncException(ErrorCode.JOB_FAILED,
-                            "could not read back the archive in " + store.describe(), e);
+                            "could not read back the archive in " + c.store.describe(), e);
                 }
-            }
+            });
             Manifest manifest = new Manifest(id.toString(), source.database(), tier, id.startedAt(), clock.instant(),
                     streamed.bytes(), streamed.sha256(), snapshot.serverVersion(), dumpTool.version(),
                     Manifest.CUSTOM_FORMAT, rowCounts);
-            leases.forEach(Lease::verifyHeld);
-            for (BackupStore store : stores) {
-                store.putManifest(manifest);
-                withManifest.add(store);
-            }
+            each(copies, c -> c.lease.verifyHeld());
+            cancel.check(NOTHING);
+            each(copies, c -> {
+                c.store.putManifest(manifest);
+                c.withManifest = true;
+            });
             done = true;
+            recordMissing(copies, manifest);
             return manifest;
         } finally {
-            writers.forEach(ArchiveWriter::close);
-            if (!done) {
-                undo(tier, id, committed, withManifest);
+            for (Copy c : copies) {
+                if (c.writer != null) {
+                    c.writer.close();
+                }
+                if (!done || !c.alive()) {
+                    undo(tier, id, c);
+                }
             }
         }
     }
 
-    /** Removes what a failed run stored: manifests first, so no reader ever sees a backup without its archive. */
-    private static void undo(Tier tier, BackupId id, List<BackupStore> committed, List<BackupStore> withManifest) {
-        for (BackupStore store : withManifest) {
+    /** Runs {@code step} on every store still in the run; a store whose step fails drops out. */
+    private static void each(List<Copy> copies, java.util.function.Consumer<Copy> step) {
+        for (Copy c : copies) {
+            if (c.alive()) {
+                try {
+                    step.accept(c);
+                } catch (RuntimeException e) {
+                    c.fail(e);
+                }
+            }
+        }
+        requireOne(copies);
+    }
+
+    /** The good copies say which stores lack the backup, for the monitor and the next run. */
+    private void recordMissing(List<Copy> copies, Manifest manifest) {
+        List<Copy> failed = copies.stream().filter(c -> !c.alive()).toList();
+        if (failed.isEmpty()) {
+            return;
+        }
+        PendingCopy pending = new PendingCopy(manifest.id(), failed.stream().map(c -> c.store.name()).toList(),
+                String.join("; ", failed.stream().map(c -> ShiftSyncException.wrap(c.failure).getMessage()).toList()),
+                clock.instant());
+        for (Copy c : copies) {
+            if (c.alive()) {
+                try {
+                    c.store.putRecord(manifest.tier(), manifest.backupId(), PendingCopy.KIND, pending.toJson());
+                } catch (RuntimeException ignored) {
+                    // the run's own result names the missing copy; only the reminder is lost
+                }
+            }
+        }
+    }
+
+    /** Removes what a store kept of a failed copy: manifest first, so no reader ever sees a backup without its archive. */
+    private static void undo(Tier tier, BackupId id, Copy c) {
+        if (c.withManifest) {
             try {
-                store.deleteManifest(tier, id);
+                c.store.deleteManifest(tier, id);
             } catch (RuntimeException ignored) {
                 // the first failure is the one reported; prune removes what is left
             }
         }
-        for (BackupStore store : committed) {
+        if (c.committed) {
             try {
-                store.deleteArchive(tier, id);
+                c.store.deleteArchive(tier, id);
             } catch (RuntimeException ignored) {
                 // an archive without a manifest is not a backup, and prune removes it later
             }
         }
     }
 
-    private static Streamed pump(InputStream in, List<ArchiveWriter> writers) {
+    /** pg_dump's output through SHA-256 into every store still in the run; a store that cannot take it drops out. */
+    private static Streamed pump(InputStream in, List<Copy> copies, Progress progress, Cancellation cancel) {
         MessageDigest sha = Sha256.digest();
         byte[] buffer = new byte[CHUNK];
         long total = 0;
@@ -199,12 +357,21 @@ public final class BackupJob {
             int n;
             while ((n = in.read(buffer)) != -1) {
                 sha.update(buffer, 0, n);
-                for (ArchiveWriter writer : writers) {
-                    writer.write(buffer, 0, n);
+                for (Copy c : copies) {
+                    if (c.alive()) {
+                        try {
+                            c.writer.write(buffer, 0, n);
+                        } catch (RuntimeException e) {
+                            c.fail(e);
+                        }
+                    }
                 }
+                requireOne(copies);
                 total += n;
+                progress.written(total);
             }
         } catch (IOException e) {
+            cancel.check(NOTHING);
             throw new ShiftSyncException(ErrorCode.JOB_FAILED, "could not read pg_dump's output: " + e.getMessage(), e);
         }
         return new Streamed(total, Sha256.hex(sha));

@@ -24,16 +24,21 @@ final class DrillCommands {
     private DrillCommands() {
     }
 
-    @Command(name = "drill", mixinStandardHelpOptions = true, description = {
-            "Run a recovery drill: a point-in-time restore of POSTGRES_SERVER_NAME (DRILL_RESTORE_POINT: latest",
-            "or fast) into a temporary server <source>-drill-<yyyyMMddHHmm> in DRILL_RESOURCE_GROUP, tagged",
-            "shiftsync-drill=true; its firewall rules and parameters copied and its data verified against the",
-            "backups as in a real recovery; its recovery time measured against RTO_TARGET_MINUTES; then the",
-            "server deleted, also when the drill fails. Follows the drill to its end, printing each step",
-            "(minutes to hours: the server costs what one of the source's size costs for that long). If this",
-            "command stops, the drill goes on (queue reminders, or each drill-status) and is deleted all the",
-            "same. One drill at a time. Recorded in the audit log. Exit 0 when it passed, 1 when it failed.",
-            "Example: shiftsync-backup drill"})
+    @Command(name = "drill",
+            header = "Run a recovery drill: restore into a temporary server, verify, measure, delete; followed to its end.",
+            description = {
+                    "A point-in-time restore of POSTGRES_SERVER_NAME (DRILL_RESTORE_POINT: latest or fast) into a "
+                    + "temporary server <source>-drill-<yyyyMMddHHmm> in DRILL_RESOURCE_GROUP, tagged "
+                    + "shiftsync-drill=true; its firewall rules and parameters copied and its data verified against "
+                    + "the backups as in a real recovery; its recovery time measured against RTO_TARGET_MINUTES; "
+                    + "then the server deleted, also when the drill fails. Follows the drill to its end, printing "
+                    + "each step (minutes to hours: the server costs what one of the source's size costs for that "
+                    + "long). If this command stops, the drill goes on (queue reminders, or each drill-status) and "
+                    + "its server is deleted all the same. One drill at a time. Recorded in the audit log. Exit 0 "
+                    + "when it passed, 1 when it failed.",
+                    ""},
+            footerHeading = "%nExamples:%n",
+            footer = {"  shiftsync-backup drill", "  shiftsync-backup drill --json | jq .recoverySeconds"})
     static final class Start implements Callable<Integer> {
         private final Cli cli;
 
@@ -83,11 +88,16 @@ final class DrillCommands {
         }
     }
 
-    @Command(name = "drill-status", mixinStandardHelpOptions = true, description = {
-            "Show where a recovery drill stands: its step (requested, restoring, completing, verifying, deleting,",
-            "passed or failed), each step's duration, the measured recovery time against RTO_TARGET_MINUTES, the",
-            "verification, and whether the drill server was deleted. Reading it also moves the drill on.",
-            "Exit 0 while it runs or when it passed, 1 when it failed."})
+    @Command(name = "drill-status",
+            header = "Show where a recovery drill stands: its step, each step's duration, the recovery time.",
+            description = {
+                    "Its step (requested, restoring, completing, verifying, deleting, passed or failed), each "
+                    + "step's duration, the measured recovery time against RTO_TARGET_MINUTES, the verification, "
+                    + "and whether the drill server was deleted. Reading it also moves the drill on. Exit 0 while "
+                    + "it runs or when it passed, 1 when it failed.",
+                    ""},
+            footerHeading = "%nExamples:%n",
+            footer = {"  shiftsync-backup drill-status 6f1c2a9e-0d4b-4c8e-9a51-2f0c7d3b11e2 --json"})
     static final class Status implements Callable<Integer> {
         private final Cli cli;
 

@@ -16,10 +16,14 @@ import java.util.List;
 import java.util.concurrent.Callable;
 
 /** The history of outcomes, which pruning never touches: what the page's charts are drawn from. */
-@Command(name = "history", description = {
-        "Every backup, restore test, restore and server restore on record, oldest first: the history that outlives",
-        "retention (append blobs history/<yyyy-MM>.jsonl in BACKUP_CONTAINER with Blob storage, else",
-        "BACKUP_DIR/history/<yyyy-MM>.jsonl)."})
+@Command(name = "history",
+        header = "List every backup, restore test, restore and server restore on record, oldest first.",
+        description = {
+                "The history that outlives retention (append blobs history/<yyyy-MM>.jsonl in BACKUP_CONTAINER "
+                + "with Blob storage, else BACKUP_DIR/history/<yyyy-MM>.jsonl).",
+                ""},
+        footerHeading = "%nExamples:%n",
+        footer = {"  shiftsync-backup history --days 30", "  shiftsync-backup history --json"})
 final class HistoryCommand implements Callable<Integer> {
     private final App app;
 

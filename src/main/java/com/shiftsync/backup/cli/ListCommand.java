@@ -1,7 +1,9 @@
 package com.shiftsync.backup.cli;
 
 import com.shiftsync.backup.config.App;
+import com.shiftsync.backup.domain.ErrorCode;
 import com.shiftsync.backup.domain.Json;
+import com.shiftsync.backup.domain.ShiftSyncException;
 import com.shiftsync.backup.domain.Manifest;
 import com.shiftsync.backup.port.BackupStore;
 import com.shiftsync.backup.verify.BackupListing;
@@ -12,13 +14,19 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 
 /** Backups, newest first, from the local folder, Blob, or both, each with its restore test's result. */
-@Command(name = "list", description = {"List backups, newest first, with the result of each one's restore test.",
-        "Without --source: the local folder, and Blob Storage when it is configured."})
+@Command(name = "list",
+        header = "List the backups of every configured store, newest first, with their restore tests and any damage.",
+        description = {
+                "Without --source: the local folder, and Blob Storage when it is configured (the same stores "
+                + "restore, verify, download and status read). A backup that is not complete is listed with its "
+                + "mark: damaged: archive missing, damaged: archive size differs, damaged: manifest unreadable.",
+                ""},
+        footerHeading = "%nExamples:%n",
+        footer = {"  shiftsync-backup list", "  shiftsync-backup list --source azure --json"})
 final class ListCommand implements Callable<Integer> {
     private final Cli cli;
     private final App app;
@@ -26,11 +34,12 @@ final class ListCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--source", paramLabel = "local|azure", description = "Only this store.")
+    @Option(names = "--source", paramLabel = "local|azure",
+            description = "Only this store. Default: every configured store.")
     String source;
 
-    @Option(names = "--json", description = "Print a JSON array of manifests, each with its store and "
-            + "\"verification\" ({passed, verifiedAt, reason} or null).")
+    @Option(names = "--json", description = "Print a JSON array of manifests, each with its store, \"condition\" "
+            + "(complete or the damage) and \"verification\" ({passed, verifiedAt, reason} or null).")
     boolean json;
 
     ListCommand(Cli cli) {
@@ -40,33 +49,42 @@ final class ListCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        List<BackupStore> stores = new ArrayList<>();
-        if (source != null) {
-            stores.add(app.store(source));
-        } else {
-            stores.add(app.localStore());
-            if (app.hasAzureStore()) {
-                stores.add(app.azureStore());
-            }
+        List<BackupStore> stores = app.backupSources(source).searched();
+        BackupListing.Listing listing = BackupListing.reachable(stores);
+        if (listing.rows().isEmpty() && listing.problems().size() == stores.size()) {
+            throw new ShiftSyncException(ErrorCode.UPSTREAM_FAILED, String.join("; ", listing.problems()));
         }
-        List<BackupListing.Row> rows = BackupListing.of(stores);
+        List<BackupListing.Row> rows = listing.rows();
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
             out.println(Json.pretty(BackupListing.toJson(rows)));
         } else if (rows.isEmpty()) {
             out.println("no backups in " + String.join(" or ", stores.stream().map(BackupStore::describe).toList()));
         } else {
-            String format = "%-45s %-7s %-6s %-20s %10s %12s  %s%n";
-            out.printf(format, "ID", "TIER", "STORE", "STARTED (UTC)", "SIZE", "ROWS", "VERIFIED");
+            String format = "%-45s %-7s %-6s %-20s %10s %12s  %-28s%s%n";
+            out.printf(format, "ID", "TIER", "STORE", "STARTED (UTC)", "SIZE", "ROWS", "VERIFIED", "");
             for (BackupListing.Row row : rows) {
                 Manifest m = row.manifest();
                 Verification v = row.verification();
-                out.printf(format, m.id(), m.tier(), row.store(), Format.when(m.startedAt()),
-                        Format.bytes(m.sizeBytes()), Format.count(m.totalRows()),
-                        v == null ? "-" : (v.passed() ? "passed " : "FAILED ") + Format.when(v.verifiedAt()));
+                out.printf(format, row.entry().id(), row.entry().tier(), row.store(),
+                        Format.when(row.entry().id().startedAt()), m == null ? "-" : Format.bytes(m.sizeBytes()),
+                        m == null ? "-" : Format.count(m.totalRows()),
+                        v == null ? "-" : (v.passed() ? "passed " : "FAILED ") + Format.when(v.verifiedAt()),
+                        row.complete() ? "" : "  " + row.condition().toUpperCase(java.util.Locale.ROOT));
+            }
+            long damaged = rows.stream().filter(r -> !r.complete()).count();
+            if (damaged > 0) {
+                out.printf("%d damaged backup(s): they are never used by restore, verify or download, and prune never "
+                        + "deletes one whose manifest is unreadable; see shiftsync-backup status%n", damaged);
             }
         }
         out.flush();
+        if (!listing.problems().isEmpty()) {
+            PrintWriter err = spec.commandLine().getErr();
+            listing.problems().forEach(p -> err.println("shiftsync-backup: " + p + "; its backups are not listed"));
+            err.flush();
+            return ErrorCode.UPSTREAM_FAILED.exitCode();
+        }
         return 0;
     }
 }

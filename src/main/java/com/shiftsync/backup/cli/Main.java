@@ -2,6 +2,8 @@ package com.shiftsync.backup.cli;
 
 import com.shiftsync.backup.config.App;
 import com.shiftsync.backup.config.Settings;
+import com.shiftsync.backup.domain.ErrorCode;
+import com.shiftsync.backup.domain.Json;
 import com.shiftsync.backup.domain.Redaction;
 import com.shiftsync.backup.domain.ShiftSyncException;
 import com.shiftsync.backup.telemetry.LogRedaction;
@@ -11,7 +13,9 @@ import picocli.CommandLine.Command;
 import java.io.PrintWriter;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -22,10 +26,20 @@ import java.util.logging.Logger;
  * sentence on stderr.
  */
 @Command(name = "shiftsync-backup", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
-        description = "Backups, restores and monitoring of ShiftSync's PostgreSQL database.",
+        scope = CommandLine.ScopeType.INHERIT, showDefaultValues = true, sortOptions = false,
+        usageHelpAutoWidth = true, usageHelpWidth = 100,
+        header = "Backups, restores and monitoring of ShiftSync's PostgreSQL database.",
+        description = {
+                "The same jobs as the ShiftSync Backup Functions app, for a VM with cron or a laptop. Exit "
+                + "codes: 0 done, 1 the job failed, 2 bad usage or bad input. Errors are one sentence on stderr; "
+                + "with --json a failure is {\"error\": {\"code\", \"message\"}} on stdout. Every command takes "
+                + "--help.",
+                ""},
+        footerHeading = "%nExamples:%n",
+        footer = {"  shiftsync-backup backup --upload", "  shiftsync-backup restore --help"},
         subcommands = {BackupCommand.class, ListCommand.class, PruneCommand.class, RestoreCommand.class,
-                VerifyCommand.class, StatusCommand.class, OffsiteCheckCommand.class, ServerRestoreCommands.Pitr.class,
-                ServerRestoreCommands.Geo.class, RestoreStatusCommand.class,
+                DownloadCommand.class, VerifyCommand.class, StatusCommand.class, OffsiteCheckCommand.class,
+                ServerRestoreCommands.Pitr.class, ServerRestoreCommands.Geo.class, RestoreStatusCommand.class,
                 RestoreCutoverCommand.class, RecoverCommand.class, DrillCommands.Start.class,
                 DrillCommands.Status.class, HistoryCommand.class, ReportCommand.class})
 public final class Main {
@@ -43,17 +57,41 @@ public final class Main {
         cli.setErr(console.err());
         cli.setParameterExceptionHandler((e, argv) -> {
             PrintWriter err = e.getCommandLine().getErr();
-            err.println("shiftsync-backup: " + Redaction.redact(e.getMessage()) + " (see "
-                    + e.getCommandLine().getCommandSpec().qualifiedName() + " --help)");
+            String message = Redaction.redact(e.getMessage()) + " (see "
+                    + e.getCommandLine().getCommandSpec().qualifiedName() + " --help)";
+            err.println("shiftsync-backup: " + message);
+            if (List.of(argv).contains("--json")) {
+                printJsonError(e.getCommandLine().getOut(), OptionValues.usageError(message));
+            }
             return 2;
         });
         cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
             ShiftSyncException error = e instanceof RuntimeException re ? ShiftSyncException.wrap(re)
-                    : new ShiftSyncException(com.shiftsync.backup.domain.ErrorCode.JOB_FAILED, e.toString());
+                    : new ShiftSyncException(ErrorCode.JOB_FAILED, e.toString());
+            if (Interrupts.requested()) {
+                // the signal's own message says what became of the run
+                return error.code().exitCode();
+            }
             cmd.getErr().println("shiftsync-backup: " + error.getMessage());
+            cmd.getErr().flush();
+            if (cmd.getParseResult().hasMatchedOption("--json")) {
+                printJsonError(cmd.getOut(), error);
+            }
             return error.code().exitCode();
         });
         return cli.execute(args);
+    }
+
+    /** {@code {"error": {"code", "message"[, "upstreamCode"]}}} on stdout, as the HTTP routes answer. */
+    private static void printJsonError(PrintWriter out, ShiftSyncException error) {
+        Map<String, Object> detail = new LinkedHashMap<>();
+        detail.put("code", error.code().id());
+        detail.put("message", error.getMessage());
+        if (error.upstreamCode() != null) {
+            detail.put("upstreamCode", error.upstreamCode());
+        }
+        out.println(Json.pretty(Map.of("error", detail)));
+        out.flush();
     }
 
     /** Held so the JDK cannot collect these loggers and forget their levels. */

@@ -6,7 +6,9 @@ import com.shiftsync.backup.domain.Json;
 import com.shiftsync.backup.domain.RetentionPlan.Decision;
 import com.shiftsync.backup.domain.ShiftSyncException;
 import com.shiftsync.backup.port.SweepResult;
+import com.shiftsync.backup.prune.DamagedBackup;
 import com.shiftsync.backup.prune.OrphanArchive;
+import com.shiftsync.backup.prune.PartialFile;
 import com.shiftsync.backup.prune.PruneCounts;
 import com.shiftsync.backup.prune.PruneJob;
 import com.shiftsync.backup.prune.PruneReport;
@@ -20,10 +22,17 @@ import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 
 /** Every retention rule at once, as the retentionPrune timer runs it; with --dry-run, only the plan. */
-@Command(name = "prune", description = {
-        "Apply every retention rule: local backups, Blob backups and the uploads sweep (when storage is configured).",
-        "Prints every backup with keep or delete and the reason. The newest complete backup of each tier and the",
-        "newest verified backup are never deleted. --dry-run deletes nothing and prints the plan a real run executes."})
+@Command(name = "prune",
+        header = "Apply every retention rule (local, Blob, uploads), printing each backup with keep or delete and why.",
+        description = {
+                "Local backups, Blob backups and the uploads sweep (when storage is configured). The newest "
+                + "complete backup of each tier and the newest verified backup are never deleted; neither is a "
+                + "backup whose manifest is unreadable (it is reported as damaged). Archives without a manifest "
+                + "and partial files of runs that died are deleted after ORPHAN_GRACE_HOURS, never while a live "
+                + "run owns them. --dry-run deletes nothing and prints the plan a real run executes.",
+                ""},
+        footerHeading = "%nExamples:%n",
+        footer = {"  shiftsync-backup prune --dry-run", "  shiftsync-backup prune --json"})
 final class PruneCommand implements Callable<Integer> {
     private final Cli cli;
     private final App app;
@@ -74,7 +83,8 @@ final class PruneCommand implements Callable<Integer> {
                 continue;
             }
             out.printf("%s (%s):%n", s.location(), s.plan().rules());
-            if (s.plan().decisions().isEmpty() && s.orphans().isEmpty()) {
+            if (s.plan().decisions().isEmpty() && s.orphans().isEmpty() && s.damaged().isEmpty()
+                    && s.partials().isEmpty()) {
                 out.println("  no backups");
             }
             for (Decision d : s.plan().decisions()) {
@@ -82,6 +92,13 @@ final class PruneCommand implements Callable<Integer> {
             }
             for (OrphanArchive o : s.orphans()) {
                 out.printf("  %-6s  %-6s  %s  %s%n", o.action().word(), o.tier(), o.id() + ".dump", o.reason());
+            }
+            for (PartialFile p : s.partials()) {
+                out.printf("  %-6s  %-6s  %s  %s (%s)%n", p.action().word(), p.tier(), p.name(), p.reason(),
+                        Format.bytes(p.sizeBytes()));
+            }
+            for (DamagedBackup d : s.damaged()) {
+                out.printf("  %-6s  %-6s  %s  %s%n", "DAMAGE", d.tier(), d.id(), d.reason());
             }
         }
         SweepResult u = report.uploads();
@@ -96,8 +113,9 @@ final class PruneCommand implements Callable<Integer> {
             }
         }
         PruneCounts counts = report.counts();
-        out.printf("%s %d backup(s) (%s) and %d orphan archive(s); kept %d%n",
+        out.printf("%s %d backup(s) (%s), %d orphan archive(s) and %d partial file(s) of dead runs (%s); kept %d%s%n",
                 report.dryRun() ? "would delete" : "deleted", counts.deleted(), Format.bytes(counts.deletedBytes()),
-                counts.orphansDeleted(), counts.kept());
+                counts.orphansDeleted(), counts.partialsDeleted(), Format.bytes(counts.partialBytes()), counts.kept(),
+                counts.damaged() == 0 ? "" : "; " + counts.damaged() + " damaged backup(s) found (see status)");
     }
 }

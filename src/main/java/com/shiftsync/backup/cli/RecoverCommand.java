@@ -16,8 +16,11 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 
 /** Disaster recovery: which way to recover, before anything is started. */
-@Command(name = "recover", mixinStandardHelpOptions = true, subcommands = RecoverCommand.Plan.class,
-        description = {"Disaster recovery. See: shiftsync-backup recover plan --help"})
+@Command(name = "recover", subcommands = RecoverCommand.Plan.class,
+        header = "Disaster recovery: which way to recover and what each way loses (recover plan).",
+        description = {"Disaster recovery, before anything is started. See: shiftsync-backup recover plan --help", ""},
+        footerHeading = "%nExamples:%n",
+        footer = {"  shiftsync-backup recover plan --scenario region-outage"})
 final class RecoverCommand implements Runnable {
     @Spec
     CommandSpec spec;
@@ -27,15 +30,19 @@ final class RecoverCommand implements Runnable {
         spec.commandLine().usage(spec.commandLine().getOut());
     }
 
-    @Command(name = "plan", mixinStandardHelpOptions = true, description = {
-            "Say which way to recover and what each way loses, for a scenario of the guide, in the guide's order:",
-            "point-in-time (latest, a chosen time, or the fast restore point: the newest full backup, no log",
-            "replay), geo-restore (into the source region's pair), and a dump of ours. For each: whether it is",
-            "possible now and why not, the data it loses, how long it is expected to take (this product's own",
-            "measured recoveries, else Azure's documented range), where the new server goes, what will still",
-            "need a person, and whether it meets the scenario's RTO and RPO. Starts nothing; Resource Manager",
-            "sees reads only. Recorded in the audit log like a restore request.",
-            "Example: shiftsync-backup recover plan --scenario corruption --to 2024-01-15T10:30:00Z"})
+    @Command(name = "plan",
+            header = "Say which way to recover and what each way loses, for a scenario of the guide; starts nothing.",
+            description = {
+                    "For the scenario, in the guide's order: point-in-time (latest, a chosen time, or the fast "
+                    + "restore point: the newest full backup, no log replay), geo-restore (into the source region's "
+                    + "pair), and a dump of ours. For each: whether it is possible now and why not, the data it "
+                    + "loses, how long it is expected to take (this product's own measured recoveries, else Azure's "
+                    + "documented range), where the new server goes, what will still need a person, and whether it "
+                    + "meets the scenario's RTO and RPO. Resource Manager sees reads only. Recorded in the audit "
+                    + "log like a restore request.",
+                    ""},
+            footerHeading = "%nExamples:%n",
+            footer = {"  shiftsync-backup recover plan --scenario corruption --to 2024-01-15T10:30:00Z"})
     static final class Plan implements Callable<Integer> {
         private final Cli cli;
 

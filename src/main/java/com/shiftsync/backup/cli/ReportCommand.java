@@ -25,10 +25,14 @@ import java.util.List;
 import java.util.concurrent.Callable;
 
 /** The page of GET /api/dashboard as one file, for a VM without the Functions app or an incident ticket. */
-@Command(name = "report", description = {
-        "Write the dashboard (status, a light per tier, charts of backups, restore tests and recovery times over",
-        "the window, the backups and the recent operations) as one self-contained HTML file: open it in any",
-        "browser, offline; it loads nothing from anywhere."})
+@Command(name = "report",
+        header = "Write the dashboard as one self-contained HTML file, to open in any browser, offline.",
+        description = {
+                "The status, a light per tier, charts of backups, restore tests and recovery times over the "
+                + "window, the backups and the recent operations; the file loads nothing from anywhere.",
+                ""},
+        footerHeading = "%nExamples:%n",
+        footer = {"  shiftsync-backup report --html /tmp/shiftsync-backup.html --days 30"})
 final class ReportCommand implements Callable<Integer> {
     private final App app;
 

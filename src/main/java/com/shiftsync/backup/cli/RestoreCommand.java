@@ -3,7 +3,8 @@ package com.shiftsync.backup.cli;
 import com.shiftsync.backup.config.App;
 import com.shiftsync.backup.domain.DatabaseUrl;
 import com.shiftsync.backup.domain.Json;
-import com.shiftsync.backup.port.BackupStore;
+import com.shiftsync.backup.restore.BackupSources;
+import com.shiftsync.backup.restore.RestoreJob;
 import com.shiftsync.backup.restore.RestoreResult;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -17,13 +18,24 @@ import java.util.concurrent.Callable;
  * The guide's "Restore from local backup" / "Restore from Azure Blob", with the checksum
  * checked first and its "verify data integrity" step at the end.
  */
-@Command(name = "restore", description = {
-        "Check a backup's SHA-256 against its manifest, then pg_restore --clean --if-exists into the target",
-        "in one transaction (a failed restore changes nothing). A missing target database is created.",
-        "Then compare every table's row count with the manifest and record the result next to the backup;",
-        "exit 1 when a table differs.",
-        "Give the target's password in PGPASSWORD, not in the URL: a URL on the command line is visible to ps.",
-        "A target on the DATABASE_URL server with the same user uses DATABASE_URL's password."})
+@Command(name = "restore",
+        header = "Restore a backup into a database with pg_restore --clean --if-exists, after checking its SHA-256.",
+        description = {
+                "Finds the backup by the store rule: every configured store is read (the local folder first, "
+                + "then Blob Storage), latest is the newest complete backup in any of them, and the output says "
+                + "which store was used; --source narrows it to one. Checks the archive's size and SHA-256 against "
+                + "its manifest, then restores it into --target-url in one transaction: a failed restore leaves an "
+                + "existing target as it was, and drops a target database it created. A target that holds tables "
+                + "needs --confirm (the refusal names its size and table count). Then compares every table's row "
+                + "count with the manifest and records the result next to the backup; exit 1 when a table differs. "
+                + "Give the target's password in PGPASSWORD, not in the URL: a URL on the command line is visible "
+                + "to ps. A target on the DATABASE_URL server with the same user uses DATABASE_URL's password.",
+                ""},
+        footerHeading = "%nExamples:%n",
+        footer = {"  PGPASSWORD=... shiftsync-backup restore --backup latest "
+                + "--target-url postgresql://shiftsync_admin@db.example.com:5432/shiftsync_restored",
+                "  shiftsync-backup restore --backup shiftsync_backup_20240115_020000 --source azure "
+                        + "--target-url postgresql://shiftsync_admin@db.example.com:5432/shiftsync --confirm"})
 final class RestoreCommand implements Callable<Integer> {
     private final Cli cli;
     private final App app;
@@ -38,9 +50,13 @@ final class RestoreCommand implements Callable<Integer> {
             description = "postgresql://user@host:port/database to restore into.")
     String targetUrl;
 
-    @Option(names = "--source", paramLabel = "local|azure", defaultValue = "local",
-            description = "Where the backup is (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--source", paramLabel = "local|azure",
+            description = "Only this store. Default: every configured store (the local folder first).")
     String source;
+
+    @Option(names = "--confirm", description = "Restore even though the target database holds tables: "
+            + "pg_restore --clean replaces every table the backup holds.")
+    boolean confirm;
 
     @Option(names = "--json", description = "Print the restore's integrity check as JSON.")
     boolean json;
@@ -52,7 +68,7 @@ final class RestoreCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        DatabaseUrl target = DatabaseUrl.parse(targetUrl);
+        DatabaseUrl target = DatabaseUrl.parse(targetUrl, "--target-url");
         PrintWriter err = spec.commandLine().getErr();
         if (target.passwordIfAny().isPresent()) {
             err.println("shiftsync-backup: warning: the --target-url password is visible to other users in ps; "
@@ -60,13 +76,15 @@ final class RestoreCommand implements Callable<Integer> {
         } else {
             target = app.login().forTarget(target);
         }
-        BackupStore store = app.store(source);
-        RestoreResult result = app.restoreJob().run(store, backup, target, cli.reporter());
+        BackupSources sources = app.backupSources(source);
+        RestoreResult result = app.restoreJob().run(sources, backup,
+                new RestoreJob.Target(target, "--target-url", "PGPASSWORD", "--confirm", confirm), cli.reporter());
+        String from = sources.store(result.check().store()).map(s -> s.describe()).orElse(result.check().store());
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
             out.println(Json.pretty(result.check()));
         } else {
-            out.printf("restored %s into %s%s in %s; %s%n", result.manifest().id(), result.target(),
+            out.printf("restored %s from %s into %s%s in %s; %s%n", result.manifest().id(), from, result.target(),
                     result.createdDatabase() ? " (database created)" : "", Format.duration(result.duration()),
                     result.passed() ? "all " + result.check().tablesCompared() + " tables match the manifest's row counts"
                             : "ROW COUNTS DIFFER");

@@ -15,12 +15,16 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 
 /** The guide's "update DNS / API endpoint" step, after a verified restore. */
-@Command(name = "restore-cutover", mixinStandardHelpOptions = true, description = {
-        "Point ShiftSync at the server a point-in-time or geo-restore created: write its host name into the",
-        "Key Vault secret ShiftSync reads its database host from (CUTOVER_SECRET_NAME, in KEY_VAULT_URL).",
-        "Only after the new server passed its verification (see restore-status); refused before.",
-        "Says what it changed. Recorded in the audit log.",
-        "Example: shiftsync-backup restore-cutover 0f8fad5b-d9cb-469f-a165-70867728950e"})
+@Command(name = "restore-cutover",
+        header = "Point ShiftSync at a verified restored server (the Key Vault secret CUTOVER_SECRET_NAME).",
+        description = {
+                "Writes the host name of the server a point-in-time or geo-restore created into the Key Vault "
+                + "secret ShiftSync reads its database host from (CUTOVER_SECRET_NAME, in KEY_VAULT_URL). Only "
+                + "after the new server passed its verification (see restore-status); refused before. Says what "
+                + "it changed. Recorded in the audit log.",
+                ""},
+        footerHeading = "%nExamples:%n",
+        footer = {"  shiftsync-backup restore-cutover 0f8fad5b-d9cb-469f-a165-70867728950e"})
 final class RestoreCutoverCommand implements Callable<Integer> {
     private final Cli cli;
 

@@ -15,12 +15,18 @@ import java.util.concurrent.Callable;
  * reports it now; a restore from a backup or an on-demand backup (started over HTTP) as
  * its queue worker recorded it.
  */
-@Command(name = "restore-status", description = {
-        "Show the progress of a restore started with pitr or geo-restore (or over HTTP): InProgress,",
-        "Succeeded (with the new server's host name) or Failed (with Resource Manager's error), and how",
-        "long it took. Also a restore from a backup (POST /api/restores/from-backup: with its integrity",
-        "check) or an on-demand backup (POST /api/backups: with the new backup's id).",
-        "Exit 0 while in progress or succeeded, 1 when it failed."})
+@Command(name = "restore-status",
+        header = "Show how a started restore (or an on-demand backup started over HTTP) stands: in progress, done or failed.",
+        footerHeading = "%nExamples:%n",
+        footer = {"  shiftsync-backup restore-status 0f8fad5b-d9cb-469f-a165-70867728950e",
+                "  shiftsync-backup restore-status 0f8fad5b-d9cb-469f-a165-70867728950e --json"},
+        description = {
+                "Shows the progress of a restore started with pitr or geo-restore (or over HTTP): InProgress, "
+                + "Succeeded (with the new server's host name) or Failed (with Resource Manager's error), and how "
+                + "long it took. Also a restore from a backup (POST /api/restores/from-backup: with its integrity "
+                + "check) or an on-demand backup (POST /api/backups: with the new backup's id). Exit 0 while in "
+                + "progress or succeeded, 1 when it failed.",
+                ""})
 final class RestoreStatusCommand implements Callable<Integer> {
     private final Cli cli;
     private final App app;

@@ -87,16 +87,22 @@ final class ServerRestoreCommands {
         }
     }
 
-    @Command(name = "pitr", mixinStandardHelpOptions = true, description = {
-            "Start a point-in-time restore of POSTGRES_SERVER_NAME into a new server in the same region and",
-            "resource group. Returns at once with an operation id (the restore takes minutes to hours);",
-            "follow it with restore-status, which also reports the completion: the source's firewall rules",
-            "and server parameters copied, and the new server verified against the backups.",
-            "Checks first: the time is ISO-8601 with an offset (or latest, or fast: the newest full backup,",
-            "no log replay), in the past and inside the server's restore window; the target name is valid,",
-            "new and free in Azure. A private-access source is restored into its own subnet unless",
-            "--target-subnet names another.", AUDIT_NOTE,
-            "Example: shiftsync-backup pitr --restore-time 2024-01-15T10:30:00Z --target-server shiftsync-db-restored"})
+    @Command(name = "pitr",
+            header = "Start a point-in-time restore of POSTGRES_SERVER_NAME into a new server (returns an operation id).",
+            footerHeading = "%nExamples:%n",
+            footer = {"  shiftsync-backup pitr --restore-time 2024-01-15T14:30:00Z --target-server shiftsync-db-restored",
+                "  shiftsync-backup pitr --restore-time fast --target-server shiftsync-db-restored --restart"},
+            description = {
+                "Starts a point-in-time restore of POSTGRES_SERVER_NAME into a new server in the same region and "
+                + "resource group. Returns at once with an operation id (the restore takes minutes to hours); "
+                + "follow it with restore-status, which also reports the completion: the source's firewall rules "
+                + "and server parameters copied, and the new server verified against the backups. Checks first: "
+                + "the time is ISO-8601 with an offset (or latest, or fast: the newest full backup, no log replay), "
+                + "in the past and inside the server's restore window; the target name is valid, new and free in "
+                + "Azure. A private-access source is restored into its own subnet unless --target-subnet names "
+                + "another.",
+                AUDIT_NOTE,
+                ""})
     static final class Pitr implements Callable<Integer> {
         private final Cli cli;
 
@@ -128,14 +134,19 @@ final class ServerRestoreCommands {
         }
     }
 
-    @Command(name = "geo-restore", mixinStandardHelpOptions = true, description = {
-            "Start a geo-restore of POSTGRES_SERVER_NAME from its geo-redundant backup into a new server in",
-            "the source region's paired region, the only one Azure allows (up to an hour of data lost).",
-            "Only for servers created with geo-redundant backup, at least an hour old. A private-access",
-            "source needs a subnet and DNS zone in the paired region (--target-subnet and --target-dns-zone,",
-            "or GEO_RESTORE_SUBNET_ID and GEO_RESTORE_PRIVATE_DNS_ZONE_ID). Returns at once with an",
-            "operation id; follow it with restore-status.", AUDIT_NOTE,
-            "Example: shiftsync-backup geo-restore --target-server shiftsync-db-dr"})
+    @Command(name = "geo-restore",
+            header = "Start a geo-restore of POSTGRES_SERVER_NAME into a new server in the paired region (returns an operation id).",
+            footerHeading = "%nExamples:%n",
+            footer = {"  shiftsync-backup geo-restore --target-server shiftsync-db-dr"},
+            description = {
+                "Starts a geo-restore of POSTGRES_SERVER_NAME from its geo-redundant backup into a new server in "
+                + "the source region's paired region, the only one Azure allows (up to an hour of data lost). Only "
+                + "for servers created with geo-redundant backup, at least an hour old. A private-access source "
+                + "needs a subnet and DNS zone in the paired region (--target-subnet and --target-dns-zone, or "
+                + "GEO_RESTORE_SUBNET_ID and GEO_RESTORE_PRIVATE_DNS_ZONE_ID). Returns at once with an operation "
+                + "id; follow it with restore-status.",
+                AUDIT_NOTE,
+                ""})
     static final class Geo implements Callable<Integer> {
         private final Cli cli;
 

@@ -15,11 +15,19 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 
 /** Are the backups healthy? The same evaluation as the backupMonitor timer and GET /api/status. */
-@Command(name = "status", description = {
-        "Newest good backup per tier and its age against RPO_TARGET_HOURS, the restore tests, measured restore",
-        "times against RTO_TARGET_MINUTES (restore tests, restores, server restores), the last recovery drill,",
-        "and alerts (missing backup, size anomaly, emptied table, stale or failed restore test, failed, slow",
-        "or stale drill). Exit 0 whether or not there are alerts; --json has \"healthy\" for scripts."})
+@Command(name = "status",
+        header = "Show the newest good backup of each tier against the RPO, the restore tests, and every alert.",
+        description = {
+                "Reads every configured store as one (the local folder and Blob Storage; --source narrows it): "
+                + "only complete backups count, a restore test recorded in either store counts. Shows the newest "
+                + "good backup of each tier, where it is and its age against RPO_TARGET_HOURS, the restore tests, "
+                + "measured restore times against RTO_TARGET_MINUTES, and alerts (missing backup, size anomaly, "
+                + "emptied table, stale or failed restore test, damaged backup, backup missing from Azure, failed, "
+                + "slow or stale recovery drill), server restores' measured recovery times and the last recovery "
+                + "drill. Exit 0 whether or not there are alerts; --json has \"healthy\" for scripts.",
+                ""},
+        footerHeading = "%nExamples:%n",
+        footer = {"  shiftsync-backup status", "  shiftsync-backup status --json | jq .healthy"})
 final class StatusCommand implements Callable<Integer> {
     private final Cli cli;
     private final App app;
@@ -28,7 +36,7 @@ final class StatusCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Option(names = "--source", paramLabel = "local|azure",
-            description = "The store to look at (default: Blob when configured, else the local folder).")
+            description = "Only this store. Default: every configured store.")
     String source;
 
     @Option(names = "--json", description = "Print the report as JSON (what GET /api/status answers).")
@@ -41,21 +49,23 @@ final class StatusCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        StatusReport report = app.monitorJob().run(source == null ? app.monitoredStore() : app.store(source),
-                cli.reporter());
+        StatusReport report = app.monitorJob().run(app.backupSources(source).searched(), cli.reporter());
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
             out.println(Json.pretty(report));
             out.flush();
             return 0;
         }
-        String format = "%-7s %-45s %9s %10s %10s%n";
-        out.printf(format, "TIER", "NEWEST GOOD BACKUP", "AGE", "SIZE", "MEDIAN");
+        out.printf("stores read: %s%n", String.join(" and ", app.backupSources(source).searched().stream()
+                .map(s -> s.describe()).toList()));
+        String format = "%-7s %-45s %9s %10s %10s  %s%n";
+        out.printf(format, "TIER", "NEWEST GOOD BACKUP", "AGE", "SIZE", "MEDIAN", "IN");
         for (StatusReport.TierStatus t : report.tiers()) {
             out.printf(format, t.tier(), t.newestBackupId() == null ? "-" : t.newestBackupId(),
                     t.ageHours() == null ? "-" : String.format(Locale.ROOT, "%.1f h", t.ageHours()),
                     t.sizeBytes() == null ? "-" : Format.bytes(t.sizeBytes()),
-                    t.medianSizeBytes() == null ? "-" : Format.bytes(t.medianSizeBytes()));
+                    t.medianSizeBytes() == null ? "-" : Format.bytes(t.medianSizeBytes()),
+                    t.newestIn() == null || t.newestIn().isEmpty() ? "-" : String.join(",", t.newestIn()));
         }
         StatusReport.Rpo rpo = report.rpo();
         out.printf("RPO target %d h: %s%n", rpo.targetHours(), rpo.newestBackupId() == null ? "MISSED, no good backup"

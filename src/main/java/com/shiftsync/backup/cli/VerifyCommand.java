@@ -1,6 +1,7 @@
 package com.shiftsync.backup.cli;
 
 import com.shiftsync.backup.config.App;
+import com.shiftsync.backup.restore.BackupSources;
 import com.shiftsync.backup.verify.Verification;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -11,10 +12,18 @@ import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 
 /** The guide's monthly backup test: restore into a scratch database, compare every table's rows, drop it. */
-@Command(name = "verify", description = {
-        "Restore test: check the archive's SHA-256 against its manifest, pg_restore it into a new scratch database",
-        "on DATABASE_URL's server, compare every table's row count with the manifest, record the result next to",
-        "the backup, and drop the scratch database. Exit 1 when anything differs or fails."})
+@Command(name = "verify",
+        header = "Test a backup by restoring it into a scratch database and comparing every table's row count.",
+        description = {
+                "The guide's monthly backup test. Finds the backup by the store rule (every configured store; "
+                + "latest is the newest complete backup; --source narrows it), checks the archive's SHA-256 "
+                + "against its manifest, pg_restores it into a new scratch database on DATABASE_URL's server, "
+                + "compares every table's row count with the manifest, records the result next to the backup in "
+                + "the store it was read from, and drops the scratch database. Exit 1 when anything differs or "
+                + "fails.",
+                ""},
+        footerHeading = "%nExamples:%n",
+        footer = {"  shiftsync-backup verify", "  shiftsync-backup verify --backup latest --source azure --json"})
 final class VerifyCommand implements Callable<Integer> {
     private final Cli cli;
     private final App app;
@@ -23,11 +32,11 @@ final class VerifyCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Option(names = "--backup", paramLabel = "ID|latest", defaultValue = "latest",
-            description = "The backup to test (default: ${DEFAULT-VALUE}).")
+            description = "The backup to test.")
     String backup;
 
-    @Option(names = "--source", paramLabel = "local|azure", defaultValue = "local",
-            description = "Where the backup is (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--source", paramLabel = "local|azure",
+            description = "Only this store. Default: every configured store (the local folder first).")
     String source;
 
     @Option(names = "--json", description = "Print the recorded result as JSON.")
@@ -40,14 +49,16 @@ final class VerifyCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Verification result = app.verifyJob().run(app.store(source), backup, cli.reporter());
+        BackupSources sources = app.backupSources(source);
+        Verification result = app.verifyJob().run(sources, backup, cli.reporter());
+        String from = sources.store(result.store()).map(s -> s.describe()).orElse(result.store());
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         if (json) {
             out.println(result.toJson());
         } else if (result.passed()) {
-            out.printf("verified %s: %d tables match the manifest's row counts; restored in %s (%d job%s), "
-                            + "scratch database %s dropped%n", result.backupId(), result.tablesCompared(),
+            out.printf("verified %s from %s: %d tables match the manifest's row counts; restored in %s (%d job%s), "
+                            + "scratch database %s dropped%n", result.backupId(), from, result.tablesCompared(),
                     Format.duration(java.time.Duration.ofMillis(result.restoreMs())), result.jobs(),
                     result.jobs() == 1 ? "" : "s", result.scratchDatabase());
         }

@@ -23,6 +23,7 @@ import com.shiftsync.backup.port.WorkQueue;
 import com.shiftsync.backup.prune.PruneJob;
 import com.shiftsync.backup.queued.QueuedWork;
 import com.shiftsync.backup.report.DashboardJob;
+import com.shiftsync.backup.restore.BackupSources;
 import com.shiftsync.backup.restore.FromBackupRestore;
 import com.shiftsync.backup.restore.RestoreJob;
 import com.shiftsync.backup.telemetry.LogRedaction;
@@ -171,6 +172,26 @@ public final class App {
     /** The store {@code status} looks at when none is named: Blob when configured (where the timers back up), else the folder. */
     public BackupStore monitoredStore() {
         return hasAzureStore() ? azureStore() : localStore();
+    }
+
+    /** Every store the CLI reads backups from, in order of preference: the local folder, then Blob when configured. */
+    public List<BackupStore> stores() {
+        List<BackupStore> stores = new ArrayList<>(List.of(localStore()));
+        if (hasAzureStore()) {
+            stores.add(azureStore());
+        }
+        return stores;
+    }
+
+    /**
+     * The store rule of every CLI command that reads backups ({@link BackupSources}): every
+     * configured store, or only {@code source} ("local", "azure") when given.
+     */
+    public BackupSources backupSources(String source) {
+        if (source != null) {
+            store(source);
+        }
+        return BackupSources.of(stores(), source);
     }
 
     /** The CLI's backup without --upload. */

@@ -23,6 +23,10 @@ public enum AlertCode {
     OFFSITE_COPY_MISSING("offsite-copy-missing"),
     /** The offsite check read an Azure copy whose size or SHA-256 differs from its manifest. */
     OFFSITE_COPY_MISMATCH("offsite-copy-mismatch"),
+    /** A backup is not complete: its archive is missing or of the wrong size, or its manifest cannot be read. */
+    BACKUP_DAMAGED("backup-damaged"),
+    /** A backup made with an offsite copy has none in Azure (its upload failed); the next run or offsite-check --repair uploads it. */
+    OFFSITE_MISSING("offsite-missing"),
     /** The newest recovery drill failed (its restore, its verification, or the deletion of its server). */
     DRILL_FAILED("drill-failed"),
     /** The newest recovery drill's measured recovery time is over RTO_TARGET_MINUTES. */

@@ -52,7 +52,27 @@ public record DatabaseUrl(String user, String password, String host, int port, S
         params = Collections.unmodifiableMap(new LinkedHashMap<>(params == null ? Map.of() : params));
     }
 
+    /** DATABASE_URL's text; refusals name DATABASE_URL. */
     public static DatabaseUrl parse(String text) {
+        return parse(text, "DATABASE_URL");
+    }
+
+    /**
+     * A URL given as {@code name} (the setting or option it came from, e.g. {@code --target-url}):
+     * every refusal names {@code name}, so a mistake is looked for where it was made.
+     */
+    public static DatabaseUrl parse(String text, String name) {
+        try {
+            return parseUrl(text);
+        } catch (ShiftSyncException e) {
+            if (name.equals("DATABASE_URL") || e.code() != ErrorCode.BAD_INPUT) {
+                throw e;
+            }
+            throw ShiftSyncException.badInput(e.getMessage().replace("DATABASE_URL", name));
+        }
+    }
+
+    private static DatabaseUrl parseUrl(String text) {
         if (text == null || text.isBlank()) {
             throw ShiftSyncException.badInput("DATABASE_URL is not set: give postgresql://user:pass@host:port/db");
         }
@@ -88,7 +108,7 @@ public record DatabaseUrl(String user, String password, String host, int port, S
                 ? params.getOrDefault("user", System.getProperty("user.name"))
                 : decode(m.group(2));
         params.remove("user");
-        int port = m.group(5) == null ? 5432 : Integer.parseInt(m.group(5));
+        int port = m.group(5) == null ? 5432 : m.group(5).length() > 5 ? 0 : Integer.parseInt(m.group(5));
         String database = m.group(6) == null ? "" : decode(m.group(6));
         return new DatabaseUrl(user, password, host, port, database, params);
     }

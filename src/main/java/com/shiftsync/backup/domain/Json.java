@@ -38,6 +38,22 @@ public final class Json {
         }
     }
 
+    /**
+     * Why {@code json} is not a {@code type}, in one line: the parser's own words and where,
+     * without its echo of the input ("Unexpected end-of-input ... at line 12, column 3").
+     */
+    public static String problem(Throwable error) {
+        for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof JsonProcessingException jpe) {
+                String words = BackupCatalog.oneLine(jpe.getOriginalMessage());
+                return jpe.getLocation() == null || jpe.getLocation().getLineNr() < 1 ? words
+                        : words + " at line " + jpe.getLocation().getLineNr() + ", column "
+                        + jpe.getLocation().getColumnNr();
+            }
+        }
+        return BackupCatalog.oneLine(error == null ? null : error.getMessage());
+    }
+
     public static <T> T read(byte[] json, Class<T> type) {
         try {
             return MAPPER.readValue(json, type);

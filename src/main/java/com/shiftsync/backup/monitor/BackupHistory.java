@@ -10,11 +10,18 @@ import com.shiftsync.backup.verify.Verification;
  * @param manifest     the backup
  * @param verification its restore test, or null
  * @param restoreCheck its last restore's integrity check, or null
+ * @param complete     whether some store holds it complete (manifest readable, archive present with its size)
  */
-public record BackupHistory(Manifest manifest, Verification verification, RestoreCheck restoreCheck) {
+public record BackupHistory(Manifest manifest, Verification verification, RestoreCheck restoreCheck,
+                            boolean complete) {
 
-    /** A backup counts as good unless a restore test of it failed. */
+    /** A complete backup. */
+    public BackupHistory(Manifest manifest, Verification verification, RestoreCheck restoreCheck) {
+        this(manifest, verification, restoreCheck, true);
+    }
+
+    /** A backup counts as good when it is complete, unless a restore test of it failed. */
     public boolean good() {
-        return verification == null || verification.passed();
+        return complete && (verification == null || verification.passed());
     }
 }

@@ -1,12 +1,15 @@
 package com.shiftsync.backup.monitor;
 
-import com.shiftsync.backup.domain.Redaction;
+import com.shiftsync.backup.backup.PendingCopy;
 import com.shiftsync.backup.domain.Alert;
 import com.shiftsync.backup.domain.AlertCode;
+import com.shiftsync.backup.domain.BackupCatalog;
 import com.shiftsync.backup.domain.BackupId;
-import com.shiftsync.backup.domain.Event;
 import com.shiftsync.backup.domain.DrillPolicy;
+import com.shiftsync.backup.domain.Event;
 import com.shiftsync.backup.domain.HistoryEntry;
+import com.shiftsync.backup.domain.Json;
+import com.shiftsync.backup.domain.Redaction;
 import com.shiftsync.backup.domain.Manifest;
 import com.shiftsync.backup.domain.Operation;
 import com.shiftsync.backup.domain.ShiftSyncException;
@@ -27,6 +30,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -84,11 +88,17 @@ public final class MonitorJob {
 
     /** Reads {@code store}, evaluates it now and reports the run: its event, an event per alert, the gauges. */
     public StatusReport run(BackupStore store, Reporter reporter) {
+        return run(List.of(store), reporter);
+    }
+
+    /** Reads every store of {@code stores} as one (the CLI's store rule), evaluates them now and reports the run. */
+    public StatusReport run(List<BackupStore> stores, Reporter reporter) {
         StatusReport report;
         try {
-            report = read(store);
+            report = read(stores);
         } catch (RuntimeException e) {
-            reporter.event(Event.failed(MonitorEvents.FAILED, Map.of("store", store.name()), e));
+            reporter.event(Event.failed(MonitorEvents.FAILED, Map.of("store",
+                    String.join(",", stores.stream().map(BackupStore::name).toList())), e));
             throw e;
         }
         MonitorEvents.monitored(report, reporter);
@@ -97,13 +107,82 @@ public final class MonitorJob {
 
     /** Reads {@code store} and evaluates it now, reporting nothing (GET /api/status). */
     public StatusReport read(BackupStore store) {
-        List<BackupHistory> history = new ArrayList<>();
-        for (Manifest m : store.list()) {
-            history.add(new BackupHistory(m,
-                    read(store, m, Verification.KIND).map(Verification::read).orElse(null),
-                    read(store, m, RestoreCheck.KIND).map(RestoreCheck::read).orElse(null)));
+        return read(List.of(store));
+    }
+
+    /**
+     * Reads {@code stores} and evaluates them now as one set of backups, reporting nothing: a
+     * backup counts once wherever a complete copy of it is (only complete backups count: see
+     * {@link BackupCatalog}), with the restore tests and restores recorded in any store; every
+     * damaged backup of every store is a {@code backup-damaged} alert, and a backup whose
+     * offsite copy failed ({@link PendingCopy}) and is still missing an {@code offsite-missing} one.
+     */
+    public StatusReport read(List<BackupStore> stores) {
+        Map<String, BackupHistory> byId = new LinkedHashMap<>();
+        Map<String, List<String>> holders = new HashMap<>();
+        Map<String, BackupCatalog> catalogs = new LinkedHashMap<>();
+        List<Alert> found = new ArrayList<>();
+        for (BackupStore store : stores) {
+            BackupCatalog catalog = store.catalog();
+            catalogs.put(store.name(), catalog);
+            for (BackupCatalog.Entry e : catalog.entries()) {
+                Manifest m = e.manifest();
+                if (m == null) {
+                    continue;
+                }
+                BackupHistory h = new BackupHistory(m,
+                        read(store, m, Verification.KIND).map(Verification::read).orElse(null),
+                        read(store, m, RestoreCheck.KIND).map(RestoreCheck::read).orElse(null), e.complete());
+                byId.merge(m.id(), h, MonitorJob::latestRecords);
+                if (e.complete()) {
+                    holders.computeIfAbsent(m.id(), k -> new ArrayList<>()).add(store.name());
+                }
+            }
+            for (BackupCatalog.Entry e : catalog.damaged()) {
+                found.add(new Alert(AlertCode.BACKUP_DAMAGED, e.tier(), e.reason()
+                        + (e.condition() == BackupCatalog.Condition.MANIFEST_UNREADABLE ? ""
+                        : "; it no longer counts as a good backup")));
+            }
         }
-        return evaluate(store.name(), history, pastOutcomes());
+        for (BackupStore store : stores) {
+            if (store.name().equals(PendingCopy.OFFSITE)) {
+                continue;
+            }
+            for (Manifest m : catalogs.get(store.name()).complete()) {
+                Optional<PendingCopy> pending = read(store, m, PendingCopy.KIND).flatMap(MonitorJob::pendingCopy);
+                boolean offsiteNow = holders.getOrDefault(m.id(), List.of()).contains(PendingCopy.OFFSITE);
+                if (pending.isPresent() && pending.get().missing().contains(PendingCopy.OFFSITE) && !offsiteNow) {
+                    found.add(new Alert(AlertCode.OFFSITE_MISSING, m.tier(), m.tier() + " backup " + m.id()
+                            + " has no copy in Azure: its upload failed"
+                            + (pending.get().failedAt() == null ? "" : " at " + WHEN.format(pending.get().failedAt()))
+                            + " (" + pending.get().reason() + "); only " + store.describe() + " holds it. The next "
+                            + "backup --upload, or shiftsync-backup offsite-check --repair, uploads it"));
+                }
+            }
+        }
+        List<String> names = stores.stream().map(BackupStore::name).toList();
+        return evaluate(String.join(",", names), new ArrayList<>(byId.values()), pastOutcomes())
+                .with(found, names, id -> holders.getOrDefault(id, List.of()));
+    }
+
+    /** One backup held by two stores: complete if either copy is, the newest restore test and restore of either counts. */
+    private static BackupHistory latestRecords(BackupHistory a, BackupHistory b) {
+        Verification v = a.verification() == null ? b.verification() : b.verification() == null ? a.verification()
+                : b.verification().verifiedAt().isAfter(a.verification().verifiedAt()) ? b.verification()
+                : a.verification();
+        RestoreCheck c = a.restoreCheck() == null ? b.restoreCheck() : b.restoreCheck() == null ? a.restoreCheck()
+                : b.restoreCheck().checkedAt().isAfter(a.restoreCheck().checkedAt()) ? b.restoreCheck()
+                : a.restoreCheck();
+        return new BackupHistory(a.complete() ? a.manifest() : b.manifest(), v, c, a.complete() || b.complete());
+    }
+
+    private static Optional<PendingCopy> pendingCopy(String json) {
+        try {
+            return Optional.of(PendingCopy.read(json));
+        } catch (RuntimeException e) {
+            LOG.warning("ignoring an unreadable pending-copy record: " + Json.problem(e));
+            return Optional.empty();
+        }
     }
 
     /** The history of the size band's look-back; what cannot be read is left out (the store's backups still count). */
@@ -204,7 +283,9 @@ public final class MonitorJob {
         if (newest == null) {
             return Optional.of(new Alert(AlertCode.BACKUP_MISSING, tier, ofTier.isEmpty()
                     ? "there is no " + tier + " backup at all"
-                    : "there is no good " + tier + " backup: every one failed its restore test"));
+                    : ofTier.stream().allMatch(BackupHistory::complete)
+                    ? "there is no good " + tier + " backup: every one failed its restore test"
+                    : "there is no good " + tier + " backup: every one is damaged or failed its restore test"));
         }
         Duration age = age(newest, now);
         if (age.compareTo(limit) > 0) {

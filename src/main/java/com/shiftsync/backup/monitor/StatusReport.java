@@ -19,15 +19,44 @@ import java.util.List;
  * @param verification   the restore tests on record
  * @param restoreTimes   the newest measured restore of each kind ("verify", "restore") against RTO_TARGET_MINUTES
  * @param alerts         what needs attention; empty when healthy
- * @param recovery       server restores' measured recovery times and the recovery drills
+ * @param stores         every store looked at, in order ("local", "azure"): {@code store} names them all
+ * @param recovery       server restores' measured recovery times and the recovery drills, or null when not read
  */
 public record StatusReport(Instant checkedAt, String store, boolean healthy, Rpo rpo, List<TierStatus> tiers,
                            VerificationStatus verification, RestoreTimes restoreTimes, List<Alert> alerts,
-                           RecoveryStatus recovery) {
+                           List<String> stores, RecoveryStatus recovery) {
 
     public StatusReport {
         tiers = List.copyOf(tiers);
         alerts = List.copyOf(alerts);
+        stores = stores == null ? List.of(store) : List.copyOf(stores);
+    }
+
+    /** A report of one store. */
+    public StatusReport(Instant checkedAt, String store, boolean healthy, Rpo rpo, List<TierStatus> tiers,
+                        VerificationStatus verification, RestoreTimes restoreTimes, List<Alert> alerts) {
+        this(checkedAt, store, healthy, rpo, tiers, verification, restoreTimes, alerts, null, null);
+    }
+
+    /** A report of one store, with the recovery part. */
+    public StatusReport(Instant checkedAt, String store, boolean healthy, Rpo rpo, List<TierStatus> tiers,
+                        VerificationStatus verification, RestoreTimes restoreTimes, List<Alert> alerts,
+                        RecoveryStatus recovery) {
+        this(checkedAt, store, healthy, rpo, tiers, verification, restoreTimes, alerts, null, recovery);
+    }
+
+    /**
+     * This report with more alerts (those found beside the rules: damaged backups, missing
+     * offsite copies), the stores looked at, and which of them hold each tier's newest good backup.
+     */
+    public StatusReport with(List<Alert> more, List<String> storesRead,
+                             java.util.function.Function<String, List<String>> holders) {
+        List<Alert> all = new java.util.ArrayList<>(alerts);
+        all.addAll(more);
+        List<TierStatus> held = tiers.stream().map(t -> t.newestBackupId() == null ? t
+                : t.heldBy(holders.apply(t.newestBackupId()))).toList();
+        return new StatusReport(checkedAt, String.join(",", storesRead), all.isEmpty(), rpo, held, verification,
+                restoreTimes, all, storesRead, recovery);
     }
 
     /**
@@ -49,9 +78,25 @@ public record StatusReport(Instant checkedAt, String store, boolean healthy, Rpo
      * @param medianSizeBytes the median size of the good backups before it (at most 7), or null with fewer than 3
      * @param tables          tables in its manifest
      * @param rowTotal        rows in its manifest
+     * @param newestIn        the stores that hold a complete copy of it ("local", "azure"), or null when unknown
      */
     public record TierStatus(Tier tier, int backups, String newestBackupId, Instant newestStartedAt, Double ageHours,
-                             Long sizeBytes, Long medianSizeBytes, Integer tables, Long rowTotal) {
+                             Long sizeBytes, Long medianSizeBytes, Integer tables, Long rowTotal,
+                             List<String> newestIn) {
+        public TierStatus {
+            newestIn = newestIn == null ? null : List.copyOf(newestIn);
+        }
+
+        public TierStatus(Tier tier, int backups, String newestBackupId, Instant newestStartedAt, Double ageHours,
+                          Long sizeBytes, Long medianSizeBytes, Integer tables, Long rowTotal) {
+            this(tier, backups, newestBackupId, newestStartedAt, ageHours, sizeBytes, medianSizeBytes, tables, rowTotal,
+                    null);
+        }
+
+        TierStatus heldBy(List<String> stores) {
+            return new TierStatus(tier, backups, newestBackupId, newestStartedAt, ageHours, sizeBytes, medianSizeBytes,
+                    tables, rowTotal, stores);
+        }
     }
 
     /**

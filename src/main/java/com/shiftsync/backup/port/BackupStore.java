@@ -1,5 +1,6 @@
 package com.shiftsync.backup.port;
 
+import com.shiftsync.backup.domain.BackupCatalog;
 import com.shiftsync.backup.domain.BackupId;
 import com.shiftsync.backup.domain.Manifest;
 import com.shiftsync.backup.domain.Tier;
@@ -42,21 +43,28 @@ public interface BackupStore {
     /** Writes a manifest atomically; refuses to replace an existing one. */
     void putManifest(Manifest manifest);
 
-    /** Every backup (every manifest), newest first; empty, never null. */
+    /** Every readable manifest, newest first; empty, never null. Whether each backup is complete: {@link #catalog()}. */
     List<Manifest> list();
+
+    /**
+     * Everything the store holds, in one metadata pass (a listing with sizes; no archive is
+     * read): readable and unreadable manifests, archives, partial files of unfinished runs.
+     * Cheap enough for every monitor run.
+     */
+    BackupCatalog catalog();
 
     default Optional<Manifest> find(String id) {
         return list().stream().filter(m -> m.id().equals(id)).findFirst();
     }
 
-    /** The newest backup, of any tier. */
     /** The archive as a local file, where the store keeps one (so a restore need not copy it). */
     default Optional<Path> archiveFile(Tier tier, BackupId id) {
         return Optional.empty();
     }
 
+    /** The newest <em>complete</em> backup (manifest readable, archive present with its size), of any tier. */
     default Optional<Manifest> latest() {
-        return list().stream().findFirst();
+        return catalog().latest();
     }
 
     /** Whether a manifest or an archive of {@code id} exists, in any tier. */
@@ -82,4 +90,13 @@ public interface BackupStore {
 
     /** Deletes every record of a backup (not its manifest or archive). */
     void deleteRecords(Tier tier, BackupId id);
+
+    /** Deletes one record of a backup. Absent is fine. */
+    void deleteRecord(Tier tier, BackupId id, String kind);
+
+    /**
+     * Deletes a partial file of a run that did not finish ({@link BackupCatalog#leftovers()}),
+     * by its name in the tier's folder. Absent is fine; a name that is not a leftover's is refused.
+     */
+    void deleteLeftover(Tier tier, String name);
 }

@@ -16,6 +16,21 @@ public interface Database {
 
     boolean exists(DatabaseUrl server, String database);
 
+    /**
+     * What an existing database holds, for a person deciding whether to restore over it.
+     *
+     * @param sizeBytes {@code pg_database_size}
+     * @param tables    its tables (outside system schemas)
+     */
+    record Facts(long sizeBytes, int tables) {
+        public boolean empty() {
+            return tables == 0;
+        }
+    }
+
+    /** The size and table count of {@code url}'s database; empty when it does not exist. */
+    java.util.Optional<Facts> facts(DatabaseUrl url);
+
     /** Creates an empty database on the server of {@code server}. */
     void create(DatabaseUrl server, String database);
 

@@ -17,9 +17,13 @@ import java.util.Map;
  * @param orphansDeleted archives without a manifest deleted
  * @param orphanBytes    their size
  * @param byTier         deleted backups per tier: {@code [count, bytes]}
+ * @param partialsDeleted partial files of dead runs deleted
+ * @param partialBytes   their size
+ * @param damaged        backups found damaged (not complete)
  */
 public record PruneCounts(long deleted, long deletedBytes, long kept, long refused, long orphansDeleted,
-                          long orphanBytes, Map<Tier, long[]> byTier) {
+                          long orphanBytes, Map<Tier, long[]> byTier, long partialsDeleted, long partialBytes,
+                          long damaged) {
     public PruneCounts {
         Map<Tier, long[]> copy = new EnumMap<>(Tier.class);
         for (Tier t : Tier.values()) {
@@ -29,7 +33,7 @@ public record PruneCounts(long deleted, long deletedBytes, long kept, long refus
         byTier = Collections.unmodifiableMap(copy);
     }
 
-    static final PruneCounts NONE = new PruneCounts(0, 0, 0, 0, 0, 0, Map.of());
+    static final PruneCounts NONE = new PruneCounts(0, 0, 0, 0, 0, 0, Map.of(), 0, 0, 0);
 
     PruneCounts plus(PruneCounts o) {
         Map<Tier, long[]> sum = new EnumMap<>(Tier.class);
@@ -37,6 +41,7 @@ public record PruneCounts(long deleted, long deletedBytes, long kept, long refus
             sum.put(t, new long[] {byTier.get(t)[0] + o.byTier.get(t)[0], byTier.get(t)[1] + o.byTier.get(t)[1]});
         }
         return new PruneCounts(deleted + o.deleted, deletedBytes + o.deletedBytes, kept + o.kept, refused + o.refused,
-                orphansDeleted + o.orphansDeleted, orphanBytes + o.orphanBytes, sum);
+                orphansDeleted + o.orphansDeleted, orphanBytes + o.orphanBytes, sum, partialsDeleted + o.partialsDeleted,
+                partialBytes + o.partialBytes, damaged + o.damaged);
     }
 }

@@ -14,7 +14,8 @@ import java.util.Map;
 /**
  * The prune's event: {@link #COMPLETED}, or {@link #FAILED} when a deletion was refused or a
  * store or the sweep failed (then {@code code} and {@code reason} say why). Either way it
- * carries what was deleted, per store and tier (count and bytes), what was kept and refused.
+ * carries what was deleted, per store and tier (count and bytes), what was kept and refused,
+ * the partial files of dead runs deleted, and the damaged backups found (kept and reported).
  */
 public final class PruneEvents {
     public static final String COMPLETED = "ShiftSync.Prune.Completed";
@@ -42,6 +43,10 @@ public final class PruneEvents {
             store.put("refused", c.refused());
             store.put("orphansDeleted", c.orphansDeleted());
             store.put("orphanBytes", c.orphanBytes());
+            store.put("partialsDeleted", c.partialsDeleted());
+            store.put("partialBytes", c.partialBytes());
+            store.put("damaged", s.damaged().stream().map(d -> d.tier().folder() + "/" + d.id() + " ("
+                    + d.condition() + ")").toList());
             stores.add(store);
         }
         f.put("deletedCount", all.deleted());
@@ -49,6 +54,8 @@ public final class PruneEvents {
         f.put("keptCount", all.kept());
         f.put("refusedCount", all.refused());
         f.put("orphansDeleted", all.orphansDeleted());
+        f.put("partialsDeleted", all.partialsDeleted());
+        f.put("damagedCount", all.damaged());
         f.put("stores", stores);
         SweepResult u = report.uploads();
         if (u != null) {

@@ -1,5 +1,6 @@
 package com.shiftsync.backup.prune;
 
+import com.shiftsync.backup.domain.BackupCatalog;
 import com.shiftsync.backup.domain.Redaction;
 import com.shiftsync.backup.domain.Manifest;
 import com.shiftsync.backup.domain.RetentionPlan;
@@ -10,7 +11,6 @@ import com.shiftsync.backup.domain.ShiftSyncException;
 import com.shiftsync.backup.domain.Tier;
 import com.shiftsync.backup.port.BackupStore;
 import com.shiftsync.backup.port.Reporter;
-import com.shiftsync.backup.port.StoredArchive;
 import com.shiftsync.backup.port.SweepResult;
 import com.shiftsync.backup.port.UploadStore;
 import com.shiftsync.backup.verify.Verification;
@@ -39,6 +39,13 @@ import java.util.logging.Logger;
  * <p>Orphan archives are deleted only once both their id's time and their last write are
  * older than the grace period, so an archive whose backup is still being checked, before
  * its manifest is written, is never touched (uncommitted uploads are not listed at all).
+ * Partial files of runs that died ({@code .<id>.dump.partial}) go the same way, and never
+ * while a live run owns them (it holds the tier's lock).
+ *
+ * <p>What counts is the store's {@link BackupCatalog}: only <em>complete</em> backups
+ * (manifest readable, archive present with its size) make the safety floor. An archive
+ * whose manifest exists but cannot be read is no orphan: it is damage, kept and reported
+ * until a person deals with it, never deleted.
  */
 public final class PruneJob {
     private static final Logger LOG = Logger.getLogger(PruneJob.class.getName());
@@ -159,21 +166,20 @@ public final class PruneJob {
         return new PruneReport(dryRun, now, outcomes, cutoff, swept, errors);
     }
 
-    /** What a store holds, read once: manifests, archives, and which backups passed verification. */
-    private record Listing(List<Manifest> manifests, List<StoredArchive> archives, Set<String> verified) {
+    /** What a store holds, read once: its catalog, and which backups passed verification. */
+    private record Listing(BackupCatalog catalog, Set<String> verified) {
     }
 
     private Listing list(Target target) {
         BackupStore store = target.store();
-        List<Manifest> manifests = store.list();
-        List<StoredArchive> archives = store.listArchives();
+        BackupCatalog catalog = store.catalog();
         Set<String> verified = new HashSet<>();
-        for (Manifest m : manifests) {
+        for (Manifest m : catalog.manifests()) {
             if (passedVerification(store, m)) {
                 verified.add(m.id());
             }
         }
-        return new Listing(manifests, archives, verified);
+        return new Listing(catalog, verified);
     }
 
     /**
@@ -194,23 +200,12 @@ public final class PruneJob {
     }
 
     private StoreOutcome plan(Target target, Listing listing, Set<String> verified, Instant now) {
-        Set<String> archived = new HashSet<>();
-        for (StoredArchive a : listing.archives()) {
-            archived.add(key(a.tier(), a.id().toString()));
-        }
-        Set<String> complete = new HashSet<>();
-        Set<String> manifested = new HashSet<>();
-        for (Manifest m : listing.manifests()) {
-            manifested.add(key(m.tier(), m.id()));
-            if (archived.contains(key(m.tier(), m.id()))) {
-                complete.add(m.id());
-            }
-        }
-        RetentionPlan plan = target.policy().select(target.store().name(), listing.manifests(), complete, verified, now)
-                .only(target.tiers());
+        BackupCatalog catalog = listing.catalog();
+        RetentionPlan plan = target.policy().select(target.store().name(), catalog.manifests(), catalog.completeIds(),
+                verified, now).only(target.tiers());
         List<OrphanArchive> orphans = new ArrayList<>();
-        for (StoredArchive a : listing.archives()) {
-            if (manifested.contains(key(a.tier(), a.id().toString())) || !target.tiers().contains(a.tier())) {
+        for (BackupCatalog.Archive a : catalog.orphans()) {
+            if (!target.tiers().contains(a.tier())) {
                 continue;
             }
             boolean writtenLater = a.lastModified().isAfter(a.id().startedAt());
@@ -223,13 +218,47 @@ public final class PruneJob {
                             ? "past the " + hours(orphanGrace) + " grace period"
                             : "within the " + hours(orphanGrace) + " grace period (a backup may still be writing it)")));
         }
+        List<DamagedBackup> damaged = new ArrayList<>();
+        for (BackupCatalog.Entry e : catalog.damaged()) {
+            if (!target.tiers().contains(e.tier())) {
+                continue;
+            }
+            String what = e.condition() == BackupCatalog.Condition.MANIFEST_UNREADABLE
+                    ? "; prune never deletes it nor its archive: repair or remove it by hand"
+                    : "; it does not count towards the safety floor";
+            damaged.add(new DamagedBackup(e.tier(), e.id().toString(), e.condition().mark(), e.reason() + what));
+        }
+        List<PartialFile> partials = new ArrayList<>();
+        for (BackupCatalog.Leftover l : catalog.leftovers()) {
+            if (!target.tiers().contains(l.tier())) {
+                continue;
+            }
+            Duration age = Duration.between(l.lastModified(), now);
+            Action action;
+            String reason;
+            if (l.owned()) {
+                action = Action.KEEP;
+                reason = "partial file of the backup running now (" + l.owner() + " holds the " + l.tier() + " lock)";
+            } else if (age.compareTo(orphanGrace) > 0) {
+                action = Action.DELETE;
+                reason = "partial file of a run that did not finish, last written " + hours(age) + " ago; past the "
+                        + hours(orphanGrace) + " grace period";
+            } else {
+                action = Action.KEEP;
+                reason = "partial file of a run that did not finish, last written " + hours(age) + " ago; within the "
+                        + hours(orphanGrace) + " grace period";
+            }
+            partials.add(new PartialFile(l.tier(), l.name(), l.id() == null ? null : l.id().toString(), l.sizeBytes(),
+                    l.lastModified(), action, reason));
+        }
         return new StoreOutcome(target.store().name(), target.store().describe(), plan, orphans, List.of(), List.of(),
-                null);
+                null, damaged, partials, List.of());
     }
 
     private static StoreOutcome execute(BackupStore store, StoreOutcome planned) {
         List<String> deleted = new ArrayList<>();
         List<String> orphansDeleted = new ArrayList<>();
+        List<String> partialsDeleted = new ArrayList<>();
         String error = null;
         String current = null;
         try {
@@ -249,12 +278,19 @@ public final class PruneJob {
                     orphansDeleted.add(o.id());
                 }
             }
+            for (PartialFile p : planned.partials()) {
+                if (p.deleted()) {
+                    current = "partial file " + p.name();
+                    store.deleteLeftover(p.tier(), p.name());
+                    partialsDeleted.add(p.name());
+                }
+            }
         } catch (RuntimeException e) {
             error = "the prune of " + store.describe() + " stopped at " + current + ": " + message(e)
                     + " (the next prune finishes it)";
         }
         return new StoreOutcome(planned.store(), planned.location(), planned.plan(), planned.orphans(), deleted,
-                orphansDeleted, error);
+                orphansDeleted, error, planned.damaged(), planned.partials(), partialsDeleted);
     }
 
     private static String key(Tier tier, String id) {

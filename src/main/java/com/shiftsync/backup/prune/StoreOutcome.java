@@ -22,13 +22,26 @@ import java.util.stream.Collectors;
  * @param deleted        ids of the backups deleted by this run, in order
  * @param orphansDeleted ids of the orphan archives deleted by this run
  * @param error          why this store's prune stopped, or null
+ * @param damaged        backups that are not complete (reported; one with an unreadable manifest is never deleted)
+ * @param partials       partial files of unfinished runs, keep or delete, and why
+ * @param partialsDeleted names of the partial files deleted by this run
  */
 public record StoreOutcome(String store, String location, RetentionPlan plan, List<OrphanArchive> orphans,
-                           List<String> deleted, List<String> orphansDeleted, String error) {
+                           List<String> deleted, List<String> orphansDeleted, String error,
+                           List<DamagedBackup> damaged, List<PartialFile> partials, List<String> partialsDeleted) {
     public StoreOutcome {
         orphans = List.copyOf(orphans);
         deleted = List.copyOf(deleted);
         orphansDeleted = List.copyOf(orphansDeleted);
+        damaged = List.copyOf(damaged);
+        partials = List.copyOf(partials);
+        partialsDeleted = List.copyOf(partialsDeleted);
+    }
+
+    /** An outcome with no damaged backups or partial files to speak of. */
+    public StoreOutcome(String store, String location, RetentionPlan plan, List<OrphanArchive> orphans,
+                        List<String> deleted, List<String> orphansDeleted, String error) {
+        this(store, location, plan, orphans, deleted, orphansDeleted, error, List.of(), List.of(), List.of());
     }
 
     /** What this store's prune deleted (in a dry run: would delete) and kept. */
@@ -64,7 +77,17 @@ public record StoreOutcome(String store, String location, RetentionPlan plan, Li
                 orphanBytes += o.sizeBytes();
             }
         }
-        return new PruneCounts(count, bytes, kept, refused, orphanCount, orphanBytes, byTier);
+        Set<String> partialsDone = Set.copyOf(partialsDeleted);
+        long partialCount = 0;
+        long partialBytes = 0;
+        for (PartialFile p : partials) {
+            if (p.deleted() && (dryRun || partialsDone.contains(p.name()))) {
+                partialCount++;
+                partialBytes += p.sizeBytes();
+            }
+        }
+        return new PruneCounts(count, bytes, kept, refused, orphanCount, orphanBytes, byTier, partialCount,
+                partialBytes, damaged.size());
     }
 
     @JsonIgnore

@@ -6,6 +6,7 @@ import com.shiftsync.backup.domain.ErrorCode;
 import com.shiftsync.backup.domain.Manifest;
 import com.shiftsync.backup.domain.Sha256;
 import com.shiftsync.backup.domain.ShiftSyncException;
+import com.shiftsync.backup.domain.Wording;
 import com.shiftsync.backup.port.BackupStore;
 import com.shiftsync.backup.port.Database;
 import com.shiftsync.backup.port.DumpTool;
@@ -33,6 +34,11 @@ import java.util.Optional;
  * integrity": the restored tables' row counts are compared with the manifest's, and the
  * result and the restore's duration are recorded next to the backup
  * ({@link RestoreCheck}, kind {@value RestoreCheck#KIND}).
+ *
+ * <p>A restore that created its target database drops it again when pg_restore fails, so a
+ * failed restore leaves nothing behind; one into an existing database leaves it as it was
+ * (the single transaction). From the command line ({@link Target}), a target that exists and
+ * holds tables is refused unless the person confirmed it, with its size and table count.
  */
 public final class RestoreJob {
     private final Database database;
@@ -51,18 +57,21 @@ public final class RestoreJob {
         this(database, dumpTool, scratchFolder, Clock.systemUTC());
     }
 
-    /** The manifest of {@code backup} ("latest" or an id) in {@code store}. */
+    /** The manifest of {@code backup} ("latest" or an id) in {@code store}: a complete backup only. */
     public static Manifest find(BackupStore store, String backup) {
-        if (backup == null || backup.isBlank()) {
-            throw ShiftSyncException.badInput("name a backup: an id such as shiftsync_backup_20240115_020000, or latest");
-        }
-        if (backup.trim().equalsIgnoreCase("latest")) {
-            return store.latest().orElseThrow(() -> new ShiftSyncException(ErrorCode.NOT_FOUND,
-                    "there is no backup in " + store.describe()));
-        }
-        BackupId id = BackupId.parse(backup);
-        return store.find(id.toString()).orElseThrow(() -> new ShiftSyncException(ErrorCode.NOT_FOUND,
-                "backup " + id + " does not exist in " + store.describe()));
+        return BackupSources.of(store).choose(backup).manifest();
+    }
+
+    /**
+     * A restore target as a person gave it on the command line.
+     *
+     * @param url           the target database
+     * @param name          how the person gave it ("--target-url"), named in every refusal about it
+     * @param passwordFrom  where the target's password comes from ("PGPASSWORD"), named when none was given
+     * @param confirmOption what confirms a restore over a database that holds tables ("--confirm")
+     * @param confirmed     whether it was given
+     */
+    public record Target(DatabaseUrl url, String name, String passwordFrom, String confirmOption, boolean confirmed) {
     }
 
     /**
@@ -71,8 +80,21 @@ public final class RestoreJob {
      * not throw: the result says {@link RestoreResult#passed()} false and names the tables.
      */
     public RestoreResult run(BackupStore store, String backup, DatabaseUrl target, Reporter reporter) {
+        return run(BackupSources.of(store), backup, target, null, reporter);
+    }
+
+    /**
+     * The command line's restore: the backup is chosen by the store rule ({@link BackupSources}),
+     * and a target that holds tables needs {@link Target#confirmed()}.
+     */
+    public RestoreResult run(BackupSources sources, String backup, Target target, Reporter reporter) {
+        return run(sources, backup, target.url(), target, reporter);
+    }
+
+    private RestoreResult run(BackupSources sources, String backup, DatabaseUrl target, Target asGiven,
+                              Reporter reporter) {
         try {
-            RestoreResult result = restore(store, backup, target);
+            RestoreResult result = restore(sources, backup, target, asGiven);
             RestoreEvents.restored(result, reporter);
             return result;
         } catch (RuntimeException e) {
@@ -81,18 +103,30 @@ public final class RestoreJob {
         }
     }
 
-    private RestoreResult restore(BackupStore store, String backup, DatabaseUrl target) {
+    private RestoreResult restore(BackupSources sources, String backup, DatabaseUrl target, Target asGiven) {
         long start = System.nanoTime();
-        Manifest manifest = find(store, backup);
+        BackupSources.Chosen chosen = sources.choose(backup);
+        BackupStore store = chosen.store();
+        Manifest manifest = chosen.manifest();
+        if (asGiven != null) {
+            refuseUnconfirmedOverwrite(target, asGiven, manifest);
+        }
         boolean created = false;
         long restoreNanos;
         try (CheckedArchive archive = fetchAndCheck(store, manifest)) {
-            if (!database.exists(target, target.database())) {
-                database.create(target, target.database());
+            if (!onTarget(asGiven, () -> database.exists(target, target.database()))) {
+                onTarget(asGiven, () -> {
+                    database.create(target, target.database());
+                    return null;
+                });
                 created = true;
             }
             long restoreStart = System.nanoTime();
-            dumpTool.restore(archive.file(), target, 1);
+            try {
+                dumpTool.restore(archive.file(), target, 1);
+            } catch (RuntimeException e) {
+                throw created ? dropCreated(target, e) : e;
+            }
             restoreNanos = System.nanoTime() - restoreStart;
         }
         Map<String, Long> restored = database.countRows(target);
@@ -110,6 +144,62 @@ public final class RestoreJob {
             recordError = ShiftSyncException.wrap(e).getMessage();
         }
         return new RestoreResult(manifest, target.withoutPassword().toString(), created, total, check, recordError);
+    }
+
+    /**
+     * pg_restore --clean replaces every table the backup holds: over a database that holds
+     * tables, only when the person said so, told its size and table count.
+     */
+    private void refuseUnconfirmedOverwrite(DatabaseUrl target, Target asGiven, Manifest manifest) {
+        if (asGiven.confirmed()) {
+            return;
+        }
+        Optional<Database.Facts> facts = onTarget(asGiven, () -> database.facts(target));
+        if (facts.isPresent() && !facts.get().empty()) {
+            throw ShiftSyncException.badInput("database " + target.database() + " on " + target.host() + ":"
+                    + target.port() + " is not empty (" + facts.get().tables() + " table"
+                    + (facts.get().tables() == 1 ? "" : "s") + ", " + Wording.bytes(facts.get().sizeBytes())
+                    + "): restoring " + manifest.id() + " replaces every table the backup holds with the backup's rows; "
+                    + "add " + asGiven.confirmOption() + " to restore over it, or name a new database in "
+                    + asGiven.name());
+        }
+    }
+
+    /** A connection failure on the target names what the person gave: the URL option, the password's source. */
+    private static <T> T onTarget(Target asGiven, java.util.function.Supplier<T> call) {
+        try {
+            return call.get();
+        } catch (ShiftSyncException e) {
+            String state = e.upstreamCode();
+            if (asGiven == null || state == null) {
+                throw e;
+            }
+            String fix;
+            if (state.equals("08004") || state.startsWith("28")) {
+                fix = "give the password of user " + asGiven.url().user() + " on " + asGiven.url().host() + " in "
+                        + asGiven.passwordFrom() + " (or fix the user in " + asGiven.name() + ")";
+            } else if (state.startsWith("08") || state.startsWith("3D")) {
+                fix = "check the host, port and database in " + asGiven.name();
+            } else {
+                throw e;
+            }
+            throw new ShiftSyncException(e.code(), e.getMessage() + "; " + fix + "; nothing was restored", state, e);
+        }
+    }
+
+    /** pg_restore failed in a database this restore created: drop it, so the failure leaves nothing behind. */
+    private ShiftSyncException dropCreated(DatabaseUrl target, RuntimeException failure) {
+        ShiftSyncException e = ShiftSyncException.wrap(failure);
+        try {
+            // from the server's maintenance database: a database cannot drop itself
+            database.drop(target.withDatabase("postgres"), target.database());
+            return new ShiftSyncException(e.code(), e.getMessage() + "; database " + target.database()
+                    + ", which this restore had created, was dropped again", e.upstreamCode(), e);
+        } catch (RuntimeException dropFailed) {
+            return new ShiftSyncException(e.code(), e.getMessage() + "; database " + target.database()
+                    + ", which this restore had created, could not be dropped ("
+                    + ShiftSyncException.wrap(dropFailed).getMessage() + "): drop it by hand", e.upstreamCode(), e);
+        }
     }
 
     /**

@@ -1,5 +1,6 @@
 package com.shiftsync.backup.verify;
 
+import com.shiftsync.backup.backup.CopyRepair;
 import com.shiftsync.backup.domain.Alert;
 import com.shiftsync.backup.domain.AlertCode;
 import com.shiftsync.backup.domain.Event;
@@ -38,8 +39,25 @@ public final class OffsiteCheckJob {
 
     /** Reads back the newest copy of each tier in {@code store} and reports the result (and each alert). */
     public OffsiteReport run(BackupStore store, Reporter reporter) {
+        return run(store, List.of(), reporter);
+    }
+
+    /**
+     * {@code offsite-check --repair}: first uploads to {@code store} every backup whose upload
+     * failed ({@link com.shiftsync.backup.backup.PendingCopy}), from a store in {@code from} that
+     * holds it complete, after checking its SHA-256 ({@link CopyRepair}); then the check.
+     */
+    public OffsiteReport repair(BackupStore store, List<BackupStore> from, Reporter reporter) {
+        List<BackupStore> all = new ArrayList<>(from);
+        all.add(store);
+        return run(store, all, reporter);
+    }
+
+    private OffsiteReport run(BackupStore store, List<BackupStore> repairFrom, Reporter reporter) {
         try {
-            OffsiteReport report = check(store);
+            List<CopyRepair.Copied> repairs = repairFrom.isEmpty() ? List.of()
+                    : CopyRepair.repair(repairFrom, Set.of(store.name()));
+            OffsiteReport report = check(store).withRepairs(repairs);
             VerifyEvents.offsite(report, reporter);
             return report;
         } catch (RuntimeException e) {
@@ -49,6 +67,7 @@ public final class OffsiteCheckJob {
     }
 
     private OffsiteReport check(BackupStore store) {
+        // every readable manifest: a newest copy that lost its archive is what this check is for
         List<Manifest> all = store.list();
         List<OffsiteCopy> copies = new ArrayList<>();
         List<Alert> alerts = new ArrayList<>();

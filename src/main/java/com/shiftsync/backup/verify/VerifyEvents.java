@@ -90,6 +90,10 @@ public final class VerifyEvents {
         }
         f.put("copies", copies);
         f.put("alerts", report.alerts().size());
+        if (!report.repairs().isEmpty()) {
+            f.put("repairs", report.repairs().stream().map(r -> Map.of("id", r.backupId(), "copied", r.copied(),
+                    "reason", r.reason())).toList());
+        }
         reporter.event(Event.of(report.passed(), OFFSITE_PASSED, OFFSITE_FAILED, f));
         for (Alert alert : report.alerts()) {
             reporter.event(alert.event("offsiteCheck"));

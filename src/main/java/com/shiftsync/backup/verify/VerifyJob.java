@@ -8,6 +8,7 @@ import com.shiftsync.backup.port.Database;
 import com.shiftsync.backup.port.DatabaseLogin;
 import com.shiftsync.backup.port.DumpTool;
 import com.shiftsync.backup.port.Reporter;
+import com.shiftsync.backup.restore.BackupSources;
 import com.shiftsync.backup.restore.IntegrityCheck;
 import com.shiftsync.backup.restore.RestoreJob;
 
@@ -97,18 +98,30 @@ public final class VerifyJob {
      * backup) or the result could not be recorded.
      */
     public Verification run(BackupStore store, String backup, Reporter reporter) {
+        return run(BackupSources.of(store), backup, reporter);
+    }
+
+    /**
+     * Tests {@code backup} where the store rule finds it complete ({@link BackupSources}: with
+     * {@code latest}, the newest complete backup of every store searched) and reports it; the
+     * result is recorded next to the backup in the store it was read from.
+     */
+    public Verification run(BackupSources sources, String backup, Reporter reporter) {
         try {
-            Verification result = test(store, backup);
+            Verification result = test(sources, backup);
             VerifyEvents.verified(result, reporter);
             return result;
         } catch (RuntimeException e) {
-            VerifyEvents.failed(store.name(), backup, clock.instant(), e, reporter);
+            VerifyEvents.failed(String.join(",", sources.searched().stream().map(BackupStore::name).toList()), backup,
+                    clock.instant(), e, reporter);
             throw e;
         }
     }
 
-    private Verification test(BackupStore store, String backup) {
-        Manifest manifest = RestoreJob.find(store, backup);
+    private Verification test(BackupSources sources, String backup) {
+        BackupSources.Chosen chosen = sources.choose(backup);
+        BackupStore store = chosen.store();
+        Manifest manifest = chosen.manifest();
         long start = System.nanoTime();
         DatabaseUrl server = login.current();
         String scratch = scratchName();

@@ -100,14 +100,14 @@ class BackupFailureIT {
             sleepPastTheSecond();
 
             DumpTool cutting = afterBytes(BackupRoundTripIT.dumpTool(), 17 * 1024 * 1024, own::kill);
-            long start = System.nanoTime();
             ShiftSyncException e = assertThrows(ShiftSyncException.class,
                     () -> job(blob, cutting).run(Tier.DAILY, Reporter.NONE));
             CapturedOutput.record(e.getMessage());
             assertEquals(ErrorCode.UPSTREAM_FAILED, e.code(), "Storage failed, not the job");
             assertTrue(e.getMessage().contains("could not upload blob dying/daily/")
                     || e.getMessage().contains("could not commit blob dying/daily/"), e.getMessage());
-            assertTrue(Duration.ofNanos(System.nanoTime() - start).toSeconds() < 120, "retries are bounded");
+            // bounded retries, counted (a busy machine makes each try slower, never more numerous)
+            assertTrue(e.getMessage().contains(" after 4 attempts"), e.getMessage());
 
             own.restart();
             BlobBackupStore after = new BlobBackupStore(StorageClients.byConnectionString(own.connectionString())

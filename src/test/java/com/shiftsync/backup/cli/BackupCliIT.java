@@ -88,7 +88,8 @@ class BackupCliIT {
         CliRun restore = CliRun.run(env, "restore", "--backup", "latest", "--source", "azure",
                 "--target-url", "postgresql://postgres@127.0.0.1:" + pg.port() + "/" + target);
         assertEquals(0, restore.exitCode(), restore.stderr());
-        assertTrue(restore.stdout().startsWith("restored " + id + " into "), restore.stdout());
+        assertTrue(restore.stdout().startsWith("restored " + id + " from Blob container " + env.get("BACKUP_CONTAINER")
+                + " at http://127.0.0.1:"), restore.stdout());
         assertEquals(Fingerprint.data(pg, db), Fingerprint.data(pg, target));
         pg.dropDatabase(target);
     }
@@ -250,9 +251,12 @@ class BackupCliIT {
     }
 
     @Test
-    @DisplayName("backup --keep-days N deletes local backups of the tier older than N days, never the newest")
+    @DisplayName("backup --keep-days N deletes local backups of the tier older than N days, never the newest, and says what it deleted or that it deleted nothing")
     void keepDays() throws IOException {
-        assertEquals(0, CliRun.run(env, "backup").exitCode());
+        CliRun first = CliRun.run(env, "backup");
+        assertEquals(0, first.exitCode());
+        assertTrue(first.stderr().contains("local retention of 7 days: deleted no local daily backup; 1 kept"),
+                "says that it deleted nothing: " + first.stderr());
         LocalBackupStore store = new LocalBackupStore(dir.resolve("backups"));
         Manifest real = store.list().get(0);
         Instant now = Instant.now();

@@ -11,6 +11,7 @@ import com.shiftsync.backup.domain.Json;
 import com.shiftsync.backup.testing.ArmFake;
 import com.shiftsync.backup.testing.AzureFakes;
 import com.shiftsync.backup.testing.Azurite;
+import com.shiftsync.backup.testing.TempFolders;
 import com.shiftsync.backup.testing.CliRun;
 import com.shiftsync.backup.testing.ManagedIdentityFake;
 import com.shiftsync.backup.testing.TestSecrets;
@@ -61,7 +62,7 @@ class ServerRestoreCliIT {
         arm.missing(TARGET);
         arm.nameAvailable(TARGET);
         auditContainer = "audit-cli-" + Long.toHexString(System.nanoTime());
-        backupDir = Files.createTempDirectory("shiftsync-cli-restore");
+        backupDir = TempFolders.create("shiftsync-cli-restore-");
         env = new HashMap<>();
         env.put("AZURE_STORAGE_CONNECTION_STRING", Azurite.shared().connectionString());
         env.put("AUDIT_CONTAINER", auditContainer);

@@ -12,6 +12,7 @@ import com.shiftsync.backup.domain.Manifest;
 import com.shiftsync.backup.domain.Tier;
 import com.shiftsync.backup.port.WorkQueue;
 import com.shiftsync.backup.testing.Azurite;
+import com.shiftsync.backup.testing.TempFolders;
 import com.shiftsync.backup.testing.CliRun;
 import com.shiftsync.backup.testing.FakeExecutionContext;
 import com.shiftsync.backup.testing.FakeHttpRequest;
@@ -73,7 +74,7 @@ class BackupFunctionsIT {
         env.put("AUDIT_CONTAINER", auditContainer);
         env.put("OPERATIONS_CONTAINER", "ops-" + Long.toHexString(System.nanoTime()));
         env.put("WEBSITE_AUTH_ENABLED", "True");
-        env.put("BACKUP_DIR", Files.createTempDirectory("shiftsync-backups-it").toString());
+        env.put("BACKUP_DIR", TempFolders.create("shiftsync-backups-it-").toString());
         host = new QueueHost(WorkQueue.BACKUP_REQUESTS);
         host.clear();
     }

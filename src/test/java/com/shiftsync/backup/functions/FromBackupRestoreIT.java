@@ -18,6 +18,7 @@ import com.shiftsync.backup.port.WorkQueue;
 import com.shiftsync.backup.restore.RestoreCheck;
 import com.shiftsync.backup.domain.Metric;
 import com.shiftsync.backup.testing.Azurite;
+import com.shiftsync.backup.testing.TempFolders;
 import com.shiftsync.backup.testing.CliRun;
 import com.shiftsync.backup.testing.FakeExecutionContext;
 import com.shiftsync.backup.testing.FakeHttpRequest;
@@ -108,7 +109,7 @@ class FromBackupRestoreIT {
         env.put("AUDIT_CONTAINER", auditContainer);
         env.put("OPERATIONS_CONTAINER", "ops-" + Long.toHexString(System.nanoTime()));
         env.put("WEBSITE_AUTH_ENABLED", "True");
-        env.put("BACKUP_DIR", Files.createTempDirectory("shiftsync-frombackup-it").toString());
+        env.put("BACKUP_DIR", TempFolders.create("shiftsync-frombackup-it-").toString());
         metrics = InMemoryMetricReader.create();
         telemetry = OpenTelemetrySdk.builder()
                 .setMeterProvider(SdkMeterProvider.builder().registerMetricReader(metrics).build()).build();

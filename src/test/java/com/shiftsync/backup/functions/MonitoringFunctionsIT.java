@@ -115,7 +115,7 @@ class MonitoringFunctionsIT {
     }
 
     @Test
-    @DisplayName("export, monthlyVerify and backupMonitor on a good backup: events, metrics, and GET /api/status = status --json")
+    @DisplayName("export, monthlyVerify and backupMonitor on a good backup: events, metrics, and GET /api/status = status --source azure --json")
     void goodBackup() throws IOException {
         new ExportFunctions(app).nightlyExport("{}", new FakeExecutionContext("nightlyExport"));
         Manifest m = app.azureStore().list().get(0);
@@ -150,10 +150,10 @@ class MonitoringFunctionsIT {
 
         Map<String, String> env = env();
         env.put("BACKUP_DIR", System.getProperty("java.io.tmpdir") + "/shiftsync-unused-" + System.nanoTime());
-        CliRun cli = CliRun.run(env, "status", "--json");
+        CliRun cli = CliRun.run(env, "status", "--source", "azure", "--json");
         assertEquals(0, cli.exitCode(), cli.stderr());
         assertEquals(withoutTimes(http), withoutTimes(Json.MAPPER.readTree(cli.stdout())),
-                "GET /api/status answers what status --json prints");
+                "GET /api/status answers what status --source azure --json prints");
     }
 
     @Test

@@ -13,6 +13,7 @@ import com.shiftsync.backup.domain.Json;
 import com.shiftsync.backup.testing.ArmFake;
 import com.shiftsync.backup.testing.AzureFakes;
 import com.shiftsync.backup.testing.Azurite;
+import com.shiftsync.backup.testing.TempFolders;
 import com.shiftsync.backup.testing.FakeExecutionContext;
 import com.shiftsync.backup.testing.FakeHttpRequest;
 import com.shiftsync.backup.testing.ManagedIdentityFake;
@@ -85,7 +86,7 @@ class RestoreFunctionsIT {
         env.put("WEBSITE_AUTH_ENABLED", "True");
         env.put("AUDIT_CONTAINER", auditContainer);
         env.put("OPERATIONS_CONTAINER", operationsContainer);
-        env.put("BACKUP_DIR", Files.createTempDirectory("shiftsync-restore-it").toString());
+        env.put("BACKUP_DIR", TempFolders.create("shiftsync-restore-it-").toString());
     }
 
     /** A new app over the same storage and fakes: what a restarted Function App builds. */

@@ -104,7 +104,7 @@ class InfraMonitoringTest {
             files.add(q.getFileName().toString());
         }
         assertEquals(Set.of("function-failure.kql", "no-nightly-backup.kql", "size-anomaly.kql", "verification.kql",
-                "restore-started.kql", "drill.kql"), files);
+                "backup-integrity.kql", "restore-started.kql", "drill.kql"), files);
         String code = ALERTS_MODULE.code();
         for (String file : files) {
             assertTrue(code.contains("loadTextContent('../alerts/" + file + "')"), file + " is not wired into a rule");
@@ -141,8 +141,8 @@ class InfraMonitoringTest {
         while (m.find()) {
             severity.put(m.group(1), Integer.parseInt(m.group(2)));
         }
-        assertEquals(Set.of("function-failure", "no-nightly-backup", "size-anomaly", "verification", "restore-started", "drill"),
-                severity.keySet());
+        assertEquals(Set.of("function-failure", "no-nightly-backup", "size-anomaly", "verification", "backup-integrity",
+                "restore-started", "drill"), severity.keySet());
         severity.forEach((rule, level) -> assertTrue(rule.equals("restore-started") ? level == 3 : level <= 2, rule + ": " + level));
     }
 
@@ -161,8 +161,8 @@ class InfraMonitoringTest {
             }
         }
         assertTrue(codes.containsAll(named), "not alert codes: " + named.stream().filter(c -> !codes.contains(c)).toList());
-        assertTrue(named.containsAll(Set.of("size-anomaly", "table-emptied", "verification-failed", "verification-stale")),
-                named.toString());
+        assertTrue(named.containsAll(Set.of("size-anomaly", "table-emptied", "verification-failed", "verification-stale",
+                "backup-damaged", "offsite-missing", "offsite-copy-missing", "offsite-copy-mismatch")), named.toString());
     }
 
     @Test

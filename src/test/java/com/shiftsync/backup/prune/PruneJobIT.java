@@ -383,6 +383,21 @@ class PruneJobIT {
         }
 
         @Override
+        public com.shiftsync.backup.domain.BackupCatalog catalog() {
+            return store.catalog();
+        }
+
+        @Override
+        public void deleteRecord(Tier tier, BackupId id, String kind) {
+            store.deleteRecord(tier, id, kind);
+        }
+
+        @Override
+        public void deleteLeftover(Tier tier, String name) {
+            store.deleteLeftover(tier, name);
+        }
+
+        @Override
         public boolean contains(BackupId id) {
             return store.contains(id);
         }

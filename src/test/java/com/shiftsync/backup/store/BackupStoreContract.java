@@ -1,5 +1,6 @@
 package com.shiftsync.backup.store;
 
+import com.shiftsync.backup.domain.BackupCatalog;
 import com.shiftsync.backup.domain.BackupId;
 import com.shiftsync.backup.domain.ErrorCode;
 import com.shiftsync.backup.domain.Manifest;
@@ -114,7 +115,7 @@ abstract class BackupStoreContract {
         store.putManifest(newer);
         assertTrue(store.contains(older.backupId()), "a manifest alone counts too");
         assertEquals(List.of(newer, older), store.list());
-        assertEquals(newer, store.latest().orElseThrow());
+        assertTrue(store.latest().isEmpty(), "no backup is complete: neither has its archive");
         assertEquals(older, store.find(older.id()).orElseThrow());
         assertThrows(ShiftSyncException.class, () -> store.putManifest(manifest(Tier.WEEKLY, T0, "c")));
         assertEquals(older, store.find(older.id()).orElseThrow(), "the first manifest stays");
@@ -166,6 +167,58 @@ abstract class BackupStoreContract {
         assertTrue(store.getRecord(Tier.DAILY, m.backupId(), "offsite-check").isEmpty());
         assertEquals(List.of(m), store.list(), "the manifest stays");
     }
+
+    @Test
+    @DisplayName("the catalog: complete backups, damaged ones (archive missing, archive size differs, manifest unreadable) and orphans, in one pass; latest is the newest complete")
+    void catalog() {
+        Manifest good = manifest(Tier.DAILY, T0, "good");
+        commitArchive(Tier.DAILY, good.backupId(), new byte[(int) good.sizeBytes()]);
+        store.putManifest(good);
+        Manifest missing = manifest(Tier.DAILY, T0.plusSeconds(3600), "missing");
+        store.putManifest(missing);
+        Manifest shorter = manifest(Tier.WEEKLY, T0.plusSeconds(7200), "short");
+        commitArchive(Tier.WEEKLY, shorter.backupId(), new byte[100]);
+        store.putManifest(shorter);
+        Manifest truncated = manifest(Tier.DAILY, T0.plusSeconds(10_800), "truncated");
+        commitArchive(Tier.DAILY, truncated.backupId(), new byte[(int) truncated.sizeBytes()]);
+        store.putManifest(truncated);
+        corruptManifest(truncated);
+        BackupId orphan = BackupId.of("shiftsync", T0.plusSeconds(14_400));
+        commitArchive(Tier.MANUAL, orphan, new byte[300]);
+
+        BackupCatalog catalog = store.catalog();
+        assertEquals(store.name(), catalog.store());
+        assertEquals(List.of(good), catalog.complete());
+        assertEquals(good, store.latest().orElseThrow(), "latest is the newest complete backup");
+        assertEquals(List.of(truncated.backupId(), shorter.backupId(), missing.backupId()),
+                catalog.damaged().stream().map(BackupCatalog.Entry::id).toList());
+        assertEquals(List.of(BackupCatalog.Condition.MANIFEST_UNREADABLE, BackupCatalog.Condition.ARCHIVE_SIZE_DIFFERS,
+                BackupCatalog.Condition.ARCHIVE_MISSING),
+                catalog.damaged().stream().map(BackupCatalog.Entry::condition).toList());
+        String unreadable = catalog.damaged().get(0).reason();
+        assertFalse(unreadable.contains("\n"), "one line: " + unreadable);
+        assertTrue(unreadable.contains("its archive") && unreadable.contains("is kept"), unreadable);
+        assertEquals(List.of(orphan), catalog.orphans().stream().map(BackupCatalog.Archive::id).toList(),
+                "an archive whose manifest is unreadable is no orphan");
+        assertEquals(List.of(shorter, missing, good), store.list(), "list holds the readable manifests");
+    }
+
+    @Test
+    @DisplayName("one record is deleted alone; the others and the manifest stay")
+    void deleteOneRecord() {
+        Manifest m = manifest(Tier.DAILY, T0, "one");
+        store.putManifest(m);
+        store.putRecord(Tier.DAILY, m.backupId(), "verification", "{}");
+        store.putRecord(Tier.DAILY, m.backupId(), "pending-copy", "{}");
+        store.deleteRecord(Tier.DAILY, m.backupId(), "pending-copy");
+        store.deleteRecord(Tier.DAILY, m.backupId(), "pending-copy");
+        assertTrue(store.getRecord(Tier.DAILY, m.backupId(), "pending-copy").isEmpty());
+        assertEquals("{}", store.getRecord(Tier.DAILY, m.backupId(), "verification").orElseThrow());
+        assertEquals(List.of(m), store.list());
+    }
+
+    /** Replaces the stored manifest of {@code m} with a truncated copy, behind the store's back. */
+    protected abstract void corruptManifest(Manifest m);
 
     protected void commitArchive(Tier tier, BackupId id, byte[] data) {
         try (ArchiveWriter w = store.createArchive(tier, id)) {

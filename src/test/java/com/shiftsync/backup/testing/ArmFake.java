@@ -426,6 +426,28 @@ public final class ArmFake implements AutoCloseable {
         return operation;
     }
 
+    /**
+     * A burst: the first {@code failures} create PUTs answer {@code status} {@code code}
+     * (429 with Retry-After: 1, or a 5xx), the next one is accepted (a burst longer than the
+     * client's retries never gets there). Returns the ARM operation's id.
+     */
+    public String burstThenAccept(String name, String location, int status, String code, int failures) {
+        String operation = UUID.randomUUID().toString();
+        String scenario = "burst-" + name;
+        for (int i = 0; i < failures; i++) {
+            ResponseDefinitionBuilder answer = error(status, code, "Transient failure " + (i + 1) + " of a burst.");
+            if (status == 429) {
+                answer = answer.withHeader("Retry-After", "1");
+            }
+            server.stubFor(armPut(name).inScenario(scenario).whenScenarioStateIs(i == 0 ? Scenario.STARTED : "failed-" + i)
+                    .willReturn(answer).willSetStateTo("failed-" + (i + 1)));
+        }
+        server.stubFor(armPut(name).inScenario(scenario)
+                .whenScenarioStateIs(failures == 0 ? Scenario.STARTED : "failed-" + failures)
+                .willReturn(accepted(location, operation)));
+        return operation;
+    }
+
     /** The status resource of an ARM operation says {@code status} (InProgress, Succeeded, Canceled). */
     public void operation(String location, String operation, String status) {
         String end = "InProgress".equals(status) ? "" : ",\"endTime\":\"2024-01-15T12:41:07.5Z\"";

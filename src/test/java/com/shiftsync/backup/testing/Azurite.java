@@ -17,6 +17,12 @@ public final class Azurite implements AutoCloseable {
     /** Azurite's well-known development account key: public, documented, only valid against the emulator. */
     public static final String ACCOUNT_KEY =
             "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
+    /**
+     * Without it Azurite sends usage telemetry to an address outside loopback and leaves
+     * {@code Microsoft-AzureMonitor-*} folders in the temp directory; every launch passes it
+     * (AzuriteLaunchTest checks the scripts, AzuriteIT the running process).
+     */
+    public static final String DISABLE_TELEMETRY = "--disableTelemetry";
     private static Azurite shared;
 
     private Process process;
@@ -49,7 +55,7 @@ public final class Azurite implements AutoCloseable {
         }
         try {
             Azurite azurite = new Azurite(PostgresCluster.freePort(), PostgresCluster.freePort(),
-                    PostgresCluster.freePort(), Files.createTempDirectory("shiftsync-azurite-"));
+                    PostgresCluster.freePort(), TempFolders.create("shiftsync-azurite-"));
             azurite.launch(launcher);
             return azurite;
         } catch (IOException e) {
@@ -61,7 +67,7 @@ public final class Azurite implements AutoCloseable {
         process = new ProcessBuilder(List.of("node", launcher.toString(), "--silent", "--location",
                 location.toString(), "--blobHost", "127.0.0.1", "--queueHost", "127.0.0.1", "--tableHost",
                 "127.0.0.1", "--blobPort", String.valueOf(blobPort), "--queuePort", String.valueOf(queuePort),
-                "--tablePort", String.valueOf(tablePort), "--skipApiVersionCheck", "--loose"))
+                "--tablePort", String.valueOf(tablePort), "--skipApiVersionCheck", "--loose", DISABLE_TELEMETRY))
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(location.resolve("azurite.log").toFile())).start();
         awaitListening();
@@ -133,9 +139,21 @@ public final class Azurite implements AutoCloseable {
         }
     }
 
+    /** The emulator's process id (while it runs). */
+    public long pid() {
+        return process.pid();
+    }
+
+    /** Its data folder (blobs, queues, its log). */
+    public Path location() {
+        return location;
+    }
+
+    /** Kills the emulator and deletes its data: a test leaves no Azurite folder behind. */
     @Override
     public void close() {
         kill();
+        TempFolders.delete(location);
     }
 
     private static void sleep(long ms) {

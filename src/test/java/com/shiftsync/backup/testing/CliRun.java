@@ -32,15 +32,35 @@ public record CliRun(int exitCode, String stdout, String stderr, String rawStder
     }
 
     public static Process start(Map<String, String> env, String... args) {
+        return start(env, null, args);
+    }
+
+    /**
+     * Starts the CLI with SIGINT and SIGTERM at their defaults (a test JVM started in the
+     * background inherits SIGINT ignored, and a JVM that starts with a signal ignored never
+     * handles it), so a test can interrupt it as a terminal or systemd would; with
+     * {@code stderrFile}, stderr goes to that file, as in a cron line's {@code 2>>log}.
+     */
+    public static Process startInterruptible(Map<String, String> env, Path stderrFile, String... args) {
+        return start(env, stderrFile, args);
+    }
+
+    private static Process start(Map<String, String> env, Path stderrFile, String... args) {
         if (!Files.exists(JAR)) {
             throw new IllegalStateException(JAR + " is missing: the CLI tests run after mvn package (mvn verify)");
         }
-        List<String> argv = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx160m"));
+        List<String> argv = new ArrayList<>();
+        if (stderrFile != null) {
+            argv.addAll(List.of("perl", "-e", "$SIG{INT} = 'DEFAULT'; $SIG{TERM} = 'DEFAULT'; exec @ARGV or die"));
+        }
+        argv.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx160m"));
         argv.addAll(HttpsFake.childJvmOptions());
         argv.addAll(List.of("-jar", JAR.toString()));
         argv.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(argv);
+        if (stderrFile != null) {
+            pb.redirectError(ProcessBuilder.Redirect.appendTo(stderrFile.toFile()));
+        }
         pb.environment().clear();
         pb.environment().put("PATH", System.getenv().getOrDefault("PATH", "/usr/bin:/bin"));
         pb.environment().put("HOME", System.getProperty("java.io.tmpdir"));
@@ -79,7 +99,7 @@ public record CliRun(int exitCode, String stdout, String stderr, String rawStder
     }
 
     /** The raw stderr's lines without timestamps and without the event lines. */
-    static String forPeople(String raw) {
+    public static String forPeople(String raw) {
         StringBuilder text = new StringBuilder();
         for (String line : raw.split("\n", -1)) {
             String bare = STAMP.matcher(line).replaceFirst("");

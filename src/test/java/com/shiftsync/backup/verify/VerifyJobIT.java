@@ -186,7 +186,7 @@ class VerifyJobIT {
     }
 
     @Test
-    @DisplayName("a truncated archive in Blob is refused before any database is created or restored")
+    @DisplayName("an altered archive in Blob is refused before any database is created or restored; a truncated one is never chosen")
     void truncatedArchiveInBlob() throws Exception {
         BlobContainerClient container = container("truncated");
         BlobBackupStore blob = new BlobBackupStore(container);
@@ -195,17 +195,29 @@ class VerifyJobIT {
         try (InputStream in = blob.openArchive(Tier.DAILY, m.backupId())) {
             whole = in.readAllBytes();
         }
-        byte[] cut = java.util.Arrays.copyOf(whole, whole.length - 100);
+        byte[] altered = whole.clone();
+        altered[altered.length / 2] ^= 0x20;
         container.getBlobClient("daily/" + m.backupId().archiveName())
-                .upload(com.azure.core.util.BinaryData.fromBytes(cut), true);
+                .upload(com.azure.core.util.BinaryData.fromBytes(altered), true);
 
         Verification v = job(1).run(blob, "latest", Reporter.NONE);
         CapturedOutput.record(v.toJson());
 
         assertRefused(v, m);
-        assertTrue(v.reason().contains("(" + cut.length + " bytes"), v.reason());
+        assertTrue(v.reason().contains("(" + altered.length + " bytes"), v.reason());
         assertEquals(List.of(), List.of(dir.resolve("scratch").toFile().list() == null ? new String[0]
                 : dir.resolve("scratch").toFile().list()), "the downloaded copy is deleted");
+
+        byte[] cut = java.util.Arrays.copyOf(whole, whole.length - 100);
+        container.getBlobClient("daily/" + m.backupId().archiveName())
+                .upload(com.azure.core.util.BinaryData.fromBytes(cut), true);
+        int before = creates.get();
+        ShiftSyncException e = org.junit.jupiter.api.Assertions.assertThrows(ShiftSyncException.class,
+                () -> job(1).run(blob, "latest", Reporter.NONE));
+        CapturedOutput.record(e.getMessage());
+        assertTrue(e.getMessage().contains("is damaged: its archive is " + cut.length + " bytes, its manifest says "
+                + whole.length), e.getMessage());
+        assertEquals(before, creates.get(), "no scratch database was created");
     }
 
     @Test
@@ -339,6 +351,11 @@ class VerifyJobIT {
             @Override
             public boolean dropIfIdle(DatabaseUrl server, String database) {
                 return real.dropIfIdle(server, database);
+            }
+
+            @Override
+            public java.util.Optional<Facts> facts(DatabaseUrl url) {
+                return real.facts(url);
             }
         };
     }

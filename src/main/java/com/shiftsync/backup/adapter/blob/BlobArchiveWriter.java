@@ -42,6 +42,8 @@ final class BlobArchiveWriter implements ArchiveWriter {
     private final List<String> blockIds = new ArrayList<>();
     private final List<CompletableFuture<Void>> pending = new ArrayList<>();
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
+    /** How long the failed request was tried, the SDK's retries included. */
+    private volatile Duration failedAfter;
     private byte[] current;
     private int filled;
     private long total;
@@ -94,6 +96,7 @@ final class BlobArchiveWriter implements ArchiveWriter {
             }
         }
         throwIfFailed();
+        long start = System.nanoTime();
         try {
             blob.commitBlockListWithResponse(new BlockBlobCommitBlockListOptions(blockIds)
                     .setHeaders(new BlobHttpHeaders().setContentType("application/octet-stream"))
@@ -102,9 +105,10 @@ final class BlobArchiveWriter implements ArchiveWriter {
             boolean exists = e.getStatusCode() == 409 || e.getStatusCode() == 412;
             throw new ShiftSyncException(exists ? ErrorCode.JOB_FAILED : ErrorCode.UPSTREAM_FAILED, exists
                     ? where + " exists already and was not replaced"
-                    : "could not commit " + where + ": " + StorageErrors.describe(e), StorageErrors.code(e), e);
+                    : "could not commit " + where + ": " + StorageErrors.describe(e, since(start)),
+                    StorageErrors.code(e), e);
         } catch (RuntimeException e) {
-            throw StorageErrors.failure("could not commit " + where, e);
+            throw StorageErrors.failure("could not commit " + where, e, since(start));
         }
         committed = true;
         return total;
@@ -126,13 +130,16 @@ final class BlobArchiveWriter implements ArchiveWriter {
                 String.format("%08d", blockIds.size()).getBytes(StandardCharsets.US_ASCII));
         blockIds.add(id);
         pending.add(CompletableFuture.runAsync(() -> {
+            long start = System.nanoTime();
             try {
                 if (!closed && failure.get() == null) {
                     BinaryData data = BinaryData.fromByteBuffer(ByteBuffer.wrap(block, 0, length).asReadOnlyBuffer());
                     blob.stageBlockWithResponse(new BlockBlobStageBlockOptions(id, data), STAGE_TIMEOUT, null);
                 }
             } catch (RuntimeException e) {
-                failure.compareAndSet(null, e);
+                if (failure.compareAndSet(null, e)) {
+                    failedAfter = since(start);
+                }
                 throw e;
             } finally {
                 pool.offer(block);
@@ -153,7 +160,11 @@ final class BlobArchiveWriter implements ArchiveWriter {
     private void throwIfFailed() {
         Throwable t = failure.get();
         if (t != null) {
-            throw StorageErrors.failure("could not upload " + where, t);
+            throw StorageErrors.failure("could not upload " + where, t, failedAfter);
         }
+    }
+
+    private static Duration since(long startNanos) {
+        return Duration.ofNanos(System.nanoTime() - startNanos);
     }
 }

@@ -10,6 +10,7 @@ import com.azure.storage.blob.models.BlobStorageException;
 import com.azure.storage.blob.models.ListBlobsOptions;
 import com.azure.storage.blob.options.BlobInputStreamOptions;
 import com.azure.storage.blob.options.BlobParallelUploadOptions;
+import com.shiftsync.backup.domain.BackupCatalog;
 import com.shiftsync.backup.domain.BackupId;
 import com.shiftsync.backup.domain.ErrorCode;
 import com.shiftsync.backup.domain.Json;
@@ -49,6 +50,7 @@ public final class BlobBackupStore implements BackupStore {
 
     private final BlobContainerClient container;
     private final EnsuredContainer ensured;
+    private final java.util.Set<String> warned = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final ExecutorService stagers = Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "blob-stage");
         t.setDaemon(true);
@@ -115,22 +117,52 @@ public final class BlobBackupStore implements BackupStore {
 
     @Override
     public List<Manifest> list() {
+        return catalog().manifests();
+    }
+
+    /** One listing per tier (names and sizes), and each manifest read; archives are not read. */
+    @Override
+    public BackupCatalog catalog() {
         List<Manifest> manifests = new ArrayList<>();
-        for (BlobItem item : items(MANIFEST_SUFFIX)) {
-            try {
-                byte[] json = container.getBlobClient(item.getName()).downloadContent().toBytes();
-                manifests.add(Json.read(json, Manifest.class));
-            } catch (BlobStorageException e) {
-                if (e.getStatusCode() != 404) {
-                    throw StorageErrors.failure("could not read manifest "
-                            + item.getName(), e);
+        List<BackupCatalog.UnreadableManifest> unreadable = new ArrayList<>();
+        List<BackupCatalog.Archive> archives = new ArrayList<>();
+        for (BlobItem item : items()) {
+            String[] parts = item.getName().split("/", 2);
+            Tier tier = Tier.parse(parts[0]);
+            if (parts[1].endsWith(ARCHIVE_SUFFIX)) {
+                String id = parts[1].substring(0, parts[1].length() - ARCHIVE_SUFFIX.length());
+                if (BackupId.isValid(id)) {
+                    archives.add(new BackupCatalog.Archive(tier, BackupId.parse(id),
+                            item.getProperties().getContentLength(),
+                            item.getProperties().getLastModified().toInstant()));
                 }
-            } catch (UncheckedIOException | IllegalArgumentException e) {
-                LOG.warning("skipping unreadable manifest " + item.getName() + ": " + Redaction.redact(e.getMessage()));
+            } else if (parts[1].endsWith(MANIFEST_SUFFIX)) {
+                String id = parts[1].substring(0, parts[1].length() - MANIFEST_SUFFIX.length());
+                if (!BackupId.isValid(id)) {
+                    continue;
+                }
+                try {
+                    byte[] json = container.getBlobClient(item.getName()).downloadContent().toBytes();
+                    manifests.add(Json.read(json, Manifest.class));
+                } catch (BlobStorageException e) {
+                    if (e.getStatusCode() != 404) {
+                        throw StorageErrors.failure("could not read manifest " + container.getBlobContainerName()
+                                + "/" + item.getName(), e);
+                    }
+                } catch (UncheckedIOException | IllegalArgumentException e) {
+                    unreadable.add(new BackupCatalog.UnreadableManifest(tier, BackupId.parse(id), Json.problem(e)));
+                    if (warned.add(item.getName())) {
+                        LOG.warning("unreadable manifest " + container.getBlobContainerName() + "/" + item.getName()
+                                + ": " + unreadable.get(unreadable.size() - 1).problem()
+                                + "; the backup counts as damaged and its archive is kept");
+                    }
+                } catch (RuntimeException e) {
+                    throw StorageErrors.failure("could not read manifest " + container.getBlobContainerName()
+                            + "/" + item.getName(), e);
+                }
             }
         }
-        manifests.sort(Comparator.comparing(Manifest::backupId));
-        return manifests;
+        return new BackupCatalog(name(), describe(), manifests, unreadable, archives, List.of());
     }
 
     @Override
@@ -153,17 +185,8 @@ public final class BlobBackupStore implements BackupStore {
 
     @Override
     public List<StoredArchive> listArchives() {
-        List<StoredArchive> archives = new ArrayList<>();
-        for (BlobItem item : items(ARCHIVE_SUFFIX)) {
-            String[] parts = item.getName().split("/", 2);
-            String id = parts[1].substring(0, parts[1].length() - ARCHIVE_SUFFIX.length());
-            if (BackupId.isValid(id)) {
-                archives.add(new StoredArchive(Tier.parse(parts[0]), BackupId.parse(id),
-                        item.getProperties().getContentLength(), item.getProperties().getLastModified().toInstant()));
-            }
-        }
-        archives.sort(Comparator.comparing(StoredArchive::id));
-        return archives;
+        return catalog().archives().stream()
+                .map(a -> new StoredArchive(a.tier(), a.id(), a.sizeBytes(), a.lastModified())).toList();
     }
 
     @Override
@@ -223,8 +246,19 @@ public final class BlobBackupStore implements BackupStore {
     }
 
 
-    /** Committed blobs of every tier whose names end with {@code suffix}. */
-    private List<BlobItem> items(String suffix) {
+    @Override
+    public void deleteRecord(Tier tier, BackupId id, String kind) {
+        delete(tier.folder() + "/" + id.recordName(kind));
+    }
+
+    /** Blob Storage shows no partial blob (uncommitted blocks are invisible and expire): there is none to delete. */
+    @Override
+    public void deleteLeftover(Tier tier, String name) {
+        throw new IllegalArgumentException("Blob Storage keeps no partial files; '" + name + "' is not one");
+    }
+
+    /** Committed blobs directly in a tier's folder (not records' or locks'), with their properties. */
+    private List<BlobItem> items() {
         if (!ensured.exists()) {
             return List.of();
         }
@@ -233,7 +267,7 @@ public final class BlobBackupStore implements BackupStore {
             for (Tier tier : Tier.values()) {
                 for (BlobItem item : container.listBlobs(new ListBlobsOptions().setPrefix(tier.folder() + "/"), TIMEOUT)) {
                     String rest = item.getName().substring(tier.folder().length() + 1);
-                    if (rest.endsWith(suffix) && !rest.contains("/")) {
+                    if ((rest.endsWith(ARCHIVE_SUFFIX) || rest.endsWith(MANIFEST_SUFFIX)) && !rest.contains("/")) {
                         items.add(item);
                     }
                 }

@@ -15,7 +15,7 @@ import java.time.Duration;
  * bounded: 4 tries, 1 to 10 seconds apart, each try at most 2 minutes.
  */
 public final class StorageClients {
-    static final RequestRetryOptions RETRIES = new RequestRetryOptions(RetryPolicyType.EXPONENTIAL, 4,
+    static final RequestRetryOptions RETRIES = new RequestRetryOptions(RetryPolicyType.EXPONENTIAL, StorageErrors.TRIES,
             Duration.ofMinutes(2), Duration.ofSeconds(1), Duration.ofSeconds(10), null);
 
     private StorageClients() {

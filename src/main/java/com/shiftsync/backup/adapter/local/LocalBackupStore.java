@@ -1,6 +1,7 @@
 package com.shiftsync.backup.adapter.local;
 
 import com.shiftsync.backup.domain.Redaction;
+import com.shiftsync.backup.domain.BackupCatalog;
 import com.shiftsync.backup.domain.BackupId;
 import com.shiftsync.backup.domain.ErrorCode;
 import com.shiftsync.backup.domain.Json;
@@ -20,17 +21,25 @@ import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.logging.Logger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
@@ -39,13 +48,21 @@ import java.util.stream.Stream;
  * hidden temporary name, flushed to disk, then linked into place, which fails rather than
  * replace an existing file. Backups hold the whole database, so files are 0600 and
  * folders 0700.
+ *
+ * <p>Single flight is an OS file lock on {@code .locks/<tier>.lock}, which the OS releases
+ * when its process dies (a killed run never leaves it held). The holder writes who it is
+ * (pid, host, since) into the file, so a second run can say who is running, and a partial
+ * file in the tier's folder is known to belong to a live run.
  */
 public final class LocalBackupStore implements BackupStore {
     private static final Logger LOG = Logger.getLogger(LocalBackupStore.class.getName());
     private static final String ARCHIVE_SUFFIX = ".dump";
     private static final String MANIFEST_SUFFIX = ".manifest.json";
+    /** Files a run writes before it links them into place: {@code .<id>.dump.partial}, {@code .<name>.tmp}. */
+    private static final Pattern LEFTOVER = Pattern.compile("^\\.((.+_backup_\\d{8}_\\d{6})\\..*|.*)\\.(partial|tmp)$");
 
     private final Path root;
+    private final Set<String> warned = ConcurrentHashMap.newKeySet();
 
     public LocalBackupStore(Path root) {
         this.root = root.toAbsolutePath().normalize();
@@ -72,7 +89,8 @@ public final class LocalBackupStore implements BackupStore {
         try {
             channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
         } catch (IOException e) {
-            throw new ShiftSyncException(ErrorCode.JOB_FAILED, "could not open lock file " + lockFile + ": " + e, e);
+            throw new ShiftSyncException(ErrorCode.JOB_FAILED, "could not open lock file " + lockFile + ": "
+                    + because(e), e);
         }
         FileLock lock;
         try {
@@ -82,10 +100,13 @@ public final class LocalBackupStore implements BackupStore {
         }
         if (lock == null) {
             closeQuietly(channel);
+            String owner = owner(lockFile);
             throw new ShiftSyncException(ErrorCode.IN_PROGRESS, "a " + tier + " backup is already running in "
-                    + describe() + " (lock " + lockFile + " is held); this run made no backup");
+                    + describe() + " (" + (owner == null ? "lock " + lockFile + " is held" : owner
+                    + " holds lock " + lockFile) + "); this run made no backup");
         }
         FileLock held = lock;
+        writeOwner(channel);
         return new Lease() {
             @Override
             public void verifyHeld() {
@@ -97,6 +118,11 @@ public final class LocalBackupStore implements BackupStore {
             @Override
             public void close() {
                 try {
+                    channel.truncate(0);
+                } catch (IOException ignored) {
+                    // a stale owner names a process that is gone, which readers check
+                }
+                try {
                     held.release();
                 } catch (IOException ignored) {
                     // closing the channel releases it too
@@ -104,6 +130,56 @@ public final class LocalBackupStore implements BackupStore {
                 closeQuietly(channel);
             }
         };
+    }
+
+    /** Writes who holds the lock: {"pid": 4242, "host": "vm1", "since": "..."}. */
+    private static void writeOwner(FileChannel channel) {
+        Map<String, Object> owner = new LinkedHashMap<>();
+        owner.put("pid", ProcessHandle.current().pid());
+        owner.put("host", hostName());
+        owner.put("since", Instant.now().toString());
+        try {
+            channel.truncate(0);
+            channel.write(ByteBuffer.wrap(Json.write(owner).getBytes(StandardCharsets.UTF_8)), 0);
+            channel.force(false);
+        } catch (IOException ignored) {
+            // the lock holds without it; only the message of a second run is poorer
+        }
+    }
+
+    /**
+     * Who holds {@code lockFile} now ("pid 4242 on host vm1 since 2024-01-15T02:00:00Z"), or null
+     * when the file names nobody or a process that is gone (a killed run: the OS released its lock).
+     */
+    private static String owner(Path lockFile) {
+        try {
+            if (!Files.exists(lockFile) || Files.size(lockFile) == 0) {
+                return null;
+            }
+            @SuppressWarnings("unchecked")
+            Map<String, Object> o = Json.MAPPER.readValue(Files.readAllBytes(lockFile), Map.class);
+            long pid = ((Number) o.get("pid")).longValue();
+            String host = String.valueOf(o.get("host"));
+            boolean here = host.equals(hostName());
+            if (here && ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
+                return "pid " + pid + " on host " + host + " since " + o.get("since");
+            }
+            return here ? null : "pid " + pid + " on host " + host + " since " + o.get("since");
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    private static String hostName() {
+        try {
+            return Files.readString(Path.of("/proc/sys/kernel/hostname")).strip();
+        } catch (IOException | RuntimeException e) {
+            try {
+                return java.net.InetAddress.getLocalHost().getHostName();
+            } catch (IOException unknown) {
+                return "localhost";
+            }
+        }
     }
 
     @Override
@@ -119,7 +195,7 @@ public final class LocalBackupStore implements BackupStore {
                     StandardOpenOption.WRITE);
             restrict(partial);
         } catch (IOException e) {
-            throw new ShiftSyncException(ErrorCode.JOB_FAILED, "could not create " + partial + ": " + e.getMessage(), e);
+            throw new ShiftSyncException(ErrorCode.JOB_FAILED, "could not create " + partial + ": " + because(e), e);
         }
         return new ArchiveWriter() {
             private long written;
@@ -134,7 +210,7 @@ public final class LocalBackupStore implements BackupStore {
                     }
                 } catch (IOException e) {
                     throw new ShiftSyncException(ErrorCode.JOB_FAILED,
-                            "could not write " + partial + ": " + e.getMessage(), e);
+                            "could not write " + partial + ": " + because(e), e);
                 }
             }
 
@@ -148,7 +224,7 @@ public final class LocalBackupStore implements BackupStore {
                     return written;
                 } catch (IOException e) {
                     throw new ShiftSyncException(ErrorCode.JOB_FAILED,
-                            "could not store " + target + ": " + e.getMessage(), e);
+                            "could not store " + target + ": " + because(e), e);
                 }
             }
 
@@ -188,18 +264,69 @@ public final class LocalBackupStore implements BackupStore {
 
     @Override
     public List<Manifest> list() {
+        return catalog().manifests();
+    }
+
+    @Override
+    public BackupCatalog catalog() {
         List<Manifest> manifests = new ArrayList<>();
+        List<BackupCatalog.UnreadableManifest> unreadable = new ArrayList<>();
+        List<BackupCatalog.Archive> archives = new ArrayList<>();
+        List<BackupCatalog.Leftover> leftovers = new ArrayList<>();
         for (Tier tier : Tier.values()) {
-            for (Path file : files(tier, MANIFEST_SUFFIX)) {
-                try {
-                    manifests.add(Json.read(Files.readAllBytes(file), Manifest.class));
-                } catch (IOException | UncheckedIOException | IllegalArgumentException e) {
-                    LOG.warning("skipping unreadable manifest " + file + ": " + Redaction.redact(e.getMessage()));
+            String owner = null;
+            boolean ownerRead = false;
+            for (Path file : entries(tier)) {
+                String name = file.getFileName().toString();
+                if (name.startsWith(".")) {
+                    Matcher leftover = LEFTOVER.matcher(name);
+                    if (!leftover.matches()) {
+                        continue;
+                    }
+                    if (!ownerRead) {
+                        owner = owner(root.resolve(".locks").resolve(tier.folder() + ".lock"));
+                        ownerRead = true;
+                    }
+                    String id = leftover.group(2);
+                    try {
+                        leftovers.add(new BackupCatalog.Leftover(tier, name,
+                                id != null && BackupId.isValid(id) ? BackupId.parse(id) : null, Files.size(file),
+                                Files.getLastModifiedTime(file).toInstant(), owner));
+                    } catch (IOException gone) {
+                        // finished (linked into place) or deleted since the listing
+                    }
+                } else if (name.endsWith(MANIFEST_SUFFIX)) {
+                    String id = name.substring(0, name.length() - MANIFEST_SUFFIX.length());
+                    if (!BackupId.isValid(id)) {
+                        continue;
+                    }
+                    try {
+                        manifests.add(Json.read(Files.readAllBytes(file), Manifest.class));
+                    } catch (NoSuchFileException gone) {
+                        // deleted since the listing (a prune)
+                    } catch (IOException | UncheckedIOException | IllegalArgumentException e) {
+                        String problem = e instanceof IOException io ? because(io) : Json.problem(e);
+                        unreadable.add(new BackupCatalog.UnreadableManifest(tier, BackupId.parse(id), problem));
+                        if (warned.add(file.toString())) {
+                            LOG.warning("unreadable manifest " + file + ": " + unreadable.get(unreadable.size() - 1).problem()
+                                    + "; the backup counts as damaged and its archive is kept");
+                        }
+                    }
+                } else if (name.endsWith(ARCHIVE_SUFFIX)) {
+                    String id = name.substring(0, name.length() - ARCHIVE_SUFFIX.length());
+                    if (!BackupId.isValid(id)) {
+                        continue;
+                    }
+                    try {
+                        archives.add(new BackupCatalog.Archive(tier, BackupId.parse(id), Files.size(file),
+                                Files.getLastModifiedTime(file).toInstant()));
+                    } catch (IOException gone) {
+                        // deleted since the listing
+                    }
                 }
             }
         }
-        manifests.sort(Comparator.comparing(Manifest::backupId));
-        return manifests;
+        return new BackupCatalog(name(), describe(), manifests, unreadable, archives, leftovers);
     }
 
     @Override
@@ -215,24 +342,8 @@ public final class LocalBackupStore implements BackupStore {
 
     @Override
     public List<StoredArchive> listArchives() {
-        List<StoredArchive> archives = new ArrayList<>();
-        for (Tier tier : Tier.values()) {
-            for (Path file : files(tier, ARCHIVE_SUFFIX)) {
-                String name = file.getFileName().toString();
-                String id = name.substring(0, name.length() - ARCHIVE_SUFFIX.length());
-                if (!BackupId.isValid(id)) {
-                    continue;
-                }
-                try {
-                    archives.add(new StoredArchive(tier, BackupId.parse(id), Files.size(file),
-                            Files.getLastModifiedTime(file).toInstant()));
-                } catch (IOException e) {
-                    LOG.warning("skipping " + file + ": " + Redaction.redact(e.getMessage()));
-                }
-            }
-        }
-        archives.sort(Comparator.comparing(StoredArchive::id));
-        return archives;
+        return catalog().archives().stream()
+                .map(a -> new StoredArchive(a.tier(), a.id(), a.sizeBytes(), a.lastModified())).toList();
     }
 
     @Override
@@ -243,6 +354,19 @@ public final class LocalBackupStore implements BackupStore {
     @Override
     public void deleteArchive(Tier tier, BackupId id) {
         delete(root.resolve(tier.folder()).resolve(id.archiveName()));
+    }
+
+    @Override
+    public void deleteRecord(Tier tier, BackupId id, String kind) {
+        delete(root.resolve(tier.folder()).resolve(id.recordName(kind)));
+    }
+
+    @Override
+    public void deleteLeftover(Tier tier, String name) {
+        if (name == null || name.contains("/") || !LEFTOVER.matcher(name).matches()) {
+            throw new IllegalArgumentException("'" + name + "' is not the name of a partial file");
+        }
+        delete(root.resolve(tier.folder()).resolve(name));
     }
 
     @Override
@@ -263,7 +387,7 @@ public final class LocalBackupStore implements BackupStore {
             ch.force(true);
         } catch (IOException e) {
             deleteQuietly(temp);
-            throw new ShiftSyncException(ErrorCode.JOB_FAILED, "could not write " + temp + ": " + e.getMessage(), e);
+            throw new ShiftSyncException(ErrorCode.JOB_FAILED, "could not write " + temp + ": " + because(e), e);
         }
         try {
             if (replace) {
@@ -274,7 +398,7 @@ public final class LocalBackupStore implements BackupStore {
             }
         } catch (IOException e) {
             deleteQuietly(temp);
-            throw new ShiftSyncException(ErrorCode.JOB_FAILED, "could not store " + target + ": " + e.getMessage(), e);
+            throw new ShiftSyncException(ErrorCode.JOB_FAILED, "could not store " + target + ": " + because(e), e);
         }
     }
 
@@ -284,7 +408,7 @@ public final class LocalBackupStore implements BackupStore {
         try {
             return Files.exists(file) ? Optional.of(Files.readString(file)) : Optional.empty();
         } catch (IOException e) {
-            throw new ShiftSyncException(ErrorCode.JOB_FAILED, "could not read " + file + ": " + e.getMessage(), e);
+            throw new ShiftSyncException(ErrorCode.JOB_FAILED, "could not read " + file + ": " + because(e), e);
         }
     }
 
@@ -301,17 +425,23 @@ public final class LocalBackupStore implements BackupStore {
 
 
     private List<Path> files(Tier tier, String suffix) {
+        return entries(tier).stream().filter(p -> {
+            String n = p.getFileName().toString();
+            return n.endsWith(suffix) && !n.startsWith(".");
+        }).toList();
+    }
+
+    /** Every file in the tier's folder, hidden ones included; none when the folder does not exist. */
+    private List<Path> entries(Tier tier) {
         Path dir = root.resolve(tier.folder());
         if (!Files.isDirectory(dir)) {
             return List.of();
         }
         try (Stream<Path> entries = Files.list(dir)) {
-            return entries.filter(p -> {
-                String n = p.getFileName().toString();
-                return n.endsWith(suffix) && !n.startsWith(".");
-            }).toList();
+            return entries.toList();
         } catch (IOException e) {
-            throw new ShiftSyncException(ErrorCode.JOB_FAILED, "could not list " + dir + ": " + e.getMessage(), e);
+            throw new ShiftSyncException(ErrorCode.JOB_FAILED, "could not list " + dir + ": " + because(e)
+                    + " (BACKUP_DIR)", e);
         }
     }
 
@@ -328,8 +458,7 @@ public final class LocalBackupStore implements BackupStore {
             }
             return dir;
         } catch (IOException e) {
-            throw new ShiftSyncException(ErrorCode.JOB_FAILED, "could not create folder " + dir + ": " + e.getMessage()
-                    + " (set BACKUP_DIR to a folder you may write)", e);
+            throw new ShiftSyncException(ErrorCode.JOB_FAILED, "could not create folder " + dir + ": " + because(e), e);
         }
     }
 
@@ -361,8 +490,37 @@ public final class LocalBackupStore implements BackupStore {
         try {
             Files.deleteIfExists(file);
         } catch (IOException e) {
-            throw new ShiftSyncException(ErrorCode.JOB_FAILED, "could not delete " + file + ": " + e.getMessage(), e);
+            throw new ShiftSyncException(ErrorCode.JOB_FAILED, "could not delete " + file + ": " + because(e), e);
         }
+    }
+
+    /**
+     * An I/O failure in words, without the path the caller already names: "permission denied
+     * for user backup (BACKUP_DIR must be a folder it may write)", "the disk is full".
+     */
+    static String because(IOException e) {
+        if (e instanceof AccessDeniedException) {
+            return "permission denied for user " + System.getProperty("user.name")
+                    + " (BACKUP_DIR must be a folder this user may write)";
+        }
+        if (e instanceof NoSuchFileException) {
+            return "no such file or folder";
+        }
+        String msg = String.valueOf(e.getMessage());
+        if (msg.contains("No space left on device")) {
+            return "the disk is full (No space left on device)";
+        }
+        if (msg.contains("Permission denied")) {
+            return "permission denied for user " + System.getProperty("user.name")
+                    + " (BACKUP_DIR must be a folder this user may write)";
+        }
+        if (e instanceof FileAlreadyExistsException) {
+            return "it exists already";
+        }
+        if (e.getMessage() != null && e instanceof java.nio.file.FileSystemException fse && fse.getReason() != null) {
+            return fse.getReason();
+        }
+        return msg;
     }
 
     private static void deleteQuietly(Path file) {

@@ -42,7 +42,41 @@ public final class JdbcDatabase implements Database {
             return DriverManager.getConnection(url.toJdbcUrl(), props);
         } catch (SQLException e) {
             throw new ShiftSyncException(ErrorCode.JOB_FAILED,
-                    "could not connect to " + url + ": " + firstLine(e), e);
+                    "could not connect to " + url + ": " + connectFailure(url, e), e.getSQLState(), e);
+        }
+    }
+
+    /** Why a connection failed, in words: the driver's "The connection attempt failed." says nothing. */
+    private static String connectFailure(DatabaseUrl url, SQLException e) {
+        for (Throwable c = e; c != null; c = c.getCause()) {
+            if (c instanceof java.net.UnknownHostException) {
+                return "the host name '" + url.host() + "' does not resolve (no such host)";
+            }
+            if (c instanceof java.net.SocketTimeoutException) {
+                return "no answer from " + url.host() + ":" + url.port() + " (timed out; a firewall, or the wrong host "
+                        + "or port?)";
+            }
+        }
+        String line = firstLine(e);
+        if (line.contains("but no password was provided")) {
+            return "the server asks for a password and none was given for user '" + url.user() + "'";
+        }
+        return line;
+    }
+
+    @Override
+    public java.util.Optional<Facts> facts(DatabaseUrl url) {
+        if (!exists(url, url.database())) {
+            return java.util.Optional.empty();
+        }
+        try (Connection conn = connect(url); Statement st = conn.createStatement();
+             ResultSet rs = st.executeQuery("SELECT pg_database_size(current_database()), (SELECT count(*) FROM ("
+                     + TABLES + ") t)")) {
+            rs.next();
+            return java.util.Optional.of(new Facts(rs.getLong(1), rs.getInt(2)));
+        } catch (SQLException e) {
+            throw new ShiftSyncException(ErrorCode.JOB_FAILED,
+                    "could not look into database '" + url.database() + "' on " + url + ": " + firstLine(e), e);
         }
     }
 

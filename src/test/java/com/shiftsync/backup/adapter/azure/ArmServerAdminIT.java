@@ -228,9 +228,8 @@ class ArmServerAdminIT {
         arm.wireMock().stubFor(com.github.tomakehurst.wiremock.client.WireMock.any(
                 com.github.tomakehurst.wiremock.client.WireMock.anyUrl()).willReturn(
                 com.github.tomakehurst.wiremock.client.WireMock.aResponse().withStatus(200).withFixedDelay(3000)));
-        long start = System.nanoTime();
+        // bounded by counting tries, not by a clock: a busy machine makes every try slower, never more numerous
         ShiftSyncException e = assertThrows(ShiftSyncException.class, impatient::source);
-        assertTrue(Duration.ofNanos(System.nanoTime() - start).toSeconds() < 8);
         assertEquals(ErrorCode.UPSTREAM_FAILED, e.code());
         assertFalse(e.getMessage().contains("\n"), e.getMessage());
         assertTrue(arm.all().size() <= 2, "at most 1 + 1 retry");

@@ -1,0 +1,92 @@
+package com.shiftsync.backup.cli;
+
+import com.shiftsync.backup.config.App;
+import com.shiftsync.backup.domain.Json;
+import com.shiftsync.backup.restore.DownloadJob;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/** The guide's "Restore from Azure Blob", step one: the archive as a file, checked, for pg_restore by hand. */
+@Command(name = "download",
+        header = "Write a backup's archive to a file, checking its SHA-256 against its manifest while it writes.",
+        description = {
+                "Finds the backup by the store rule (every configured store; latest is the newest complete "
+                + "backup; --source narrows it), streams its archive into a hidden file next to FILE through "
+                + "SHA-256, and puts it in place only when size and digest match the manifest: a damaged or "
+                + "altered archive leaves no file and exits 1. FILE must not exist; it is written 0600. Then "
+                + "restore it by hand with the guide's pg_restore --clean --if-exists (see README, \"Restore from "
+                + "Azure Blob by hand\").",
+                ""},
+        footerHeading = "%nExamples:%n",
+        footer = {"  shiftsync-backup download --backup latest --source azure --to /tmp/shiftsync.dump",
+                "  pg_restore --clean --if-exists --no-owner -d \"$TARGET_URL\" /tmp/shiftsync.dump"})
+final class DownloadCommand implements Callable<Integer> {
+    private final Cli cli;
+    private final App app;
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--backup", required = true, paramLabel = "ID|latest", description = "The backup to download.")
+    String backup;
+
+    @Option(names = "--source", paramLabel = "azure|local",
+            description = "Only this store. Default: every configured store (the local folder first).")
+    String source;
+
+    @Option(names = "--to", required = true, paramLabel = "FILE", description = "The file to write (must not exist).")
+    String to;
+
+    @Option(names = "--json", description = "Print the manifest and the file as JSON.")
+    boolean json;
+
+    @Option(names = "--quiet", description = "No progress lines.")
+    boolean quiet;
+
+    DownloadCommand(Cli cli) {
+        this.cli = cli;
+        this.app = cli.app();
+    }
+
+    @Override
+    public Integer call() {
+        Path file = OptionValues.newFile("--to", to);
+        PrintWriter err = spec.commandLine().getErr();
+        ProgressLine line = quiet ? null : new ProgressLine(err, cli.console().terminal(), "download",
+                Duration.ofSeconds(30));
+        DownloadJob.Downloaded d;
+        try {
+            d = new DownloadJob().run(app.backupSources(source), backup, file,
+                    line == null ? com.shiftsync.backup.domain.Progress.NONE : line, cli.reporter());
+        } finally {
+            if (line != null) {
+                line.close();
+            }
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        if (json) {
+            Map<String, Object> answer = new LinkedHashMap<>();
+            answer.put("file", d.file().toString());
+            answer.put("store", d.store());
+            answer.put("manifest", d.manifest());
+            out.println(Json.pretty(answer));
+        } else {
+            out.println(d.file());
+        }
+        out.flush();
+        err.printf("downloaded %s from %s to %s: %s, SHA-256 %s matches its manifest, in %s%n", d.manifest().id(),
+                d.location(), d.file(), Format.bytes(d.manifest().sizeBytes()), d.manifest().sha256(),
+                Format.duration(d.duration()));
+        err.flush();
+        return 0;
+    }
+}

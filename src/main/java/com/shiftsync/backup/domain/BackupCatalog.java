@@ -1,0 +1,202 @@
+package com.shiftsync.backup.domain;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * What one store holds, read in one metadata pass (a listing with sizes, a {@code stat} per
+ * file; no archive is read), and the one rule of a <em>complete</em> backup: its manifest is
+ * readable and its archive is present with the size the manifest gives. Every reader that
+ * picks a backup ({@code latest} in restore, verify and download; the monitor's newest good
+ * backup; prune's safety floor; {@code list}'s marks) asks this, so a backup whose archive
+ * was deleted behind the tool's back, or whose manifest was truncated, is never chosen, never
+ * called good and never counted as the floor.
+ *
+ * @param store      the store's name ("local", "azure")
+ * @param location   where it is, for messages
+ * @param manifests  every readable manifest
+ * @param unreadable every manifest file that could not be read or parsed
+ * @param archives   every committed archive, with or without a manifest
+ * @param leftovers  partial files of runs that did not finish (local only: Blob keeps no uncommitted data visible)
+ */
+public record BackupCatalog(String store, String location, List<Manifest> manifests,
+                            List<UnreadableManifest> unreadable, List<Archive> archives, List<Leftover> leftovers) {
+
+    public BackupCatalog {
+        Objects.requireNonNull(store, "store");
+        Objects.requireNonNull(location, "location");
+        manifests = manifests.stream().sorted(Comparator.comparing(Manifest::backupId)).toList();
+        unreadable = unreadable.stream().sorted(Comparator.comparing(UnreadableManifest::id)).toList();
+        archives = archives.stream().sorted(Comparator.comparing(Archive::id)).toList();
+        leftovers = List.copyOf(leftovers);
+    }
+
+    /** A store that holds nothing. */
+    public static BackupCatalog empty(String store, String location) {
+        return new BackupCatalog(store, location, List.of(), List.of(), List.of(), List.of());
+    }
+
+    /**
+     * A committed archive as the store lists it.
+     *
+     * @param lastModified when the store last wrote it: spares archives a backup is still checking
+     */
+    public record Archive(Tier tier, BackupId id, long sizeBytes, Instant lastModified) {
+    }
+
+    /**
+     * A manifest file that exists but cannot be read: damage to report, never a missing manifest.
+     *
+     * @param problem why, in one line
+     */
+    public record UnreadableManifest(Tier tier, BackupId id, String problem) {
+        public UnreadableManifest {
+            problem = oneLine(problem);
+        }
+    }
+
+    /**
+     * A partial file a run leaves while it writes ({@code .<id>.dump.partial}, a manifest's
+     * {@code .tmp}); one whose run died stays until prune removes it.
+     *
+     * @param name  the file's name in its tier folder
+     * @param id    the backup it belonged to, or null when its name does not say
+     * @param owner who holds the tier's lock right now ("pid 4242 on host vm1 since ..."), or null when no live run does
+     */
+    public record Leftover(Tier tier, String name, BackupId id, long sizeBytes, Instant lastModified, String owner) {
+        public boolean owned() {
+            return owner != null;
+        }
+    }
+
+    /** How a backup stands. */
+    public enum Condition {
+        COMPLETE("complete"),
+        ARCHIVE_MISSING("damaged: archive missing"),
+        ARCHIVE_SIZE_DIFFERS("damaged: archive size differs"),
+        MANIFEST_UNREADABLE("damaged: manifest unreadable");
+
+        private final String mark;
+
+        Condition(String mark) {
+            this.mark = mark;
+        }
+
+        /** What {@code list} shows: "complete", "damaged: archive missing", ... */
+        public String mark() {
+            return mark;
+        }
+    }
+
+    /**
+     * One backup (one manifest file) and how it stands.
+     *
+     * @param manifest  the manifest, or null when it is unreadable
+     * @param condition complete or how it is damaged
+     * @param reason    null when complete; else a sentence naming the files and sizes
+     */
+    public record Entry(Tier tier, BackupId id, Manifest manifest, Condition condition, String reason) {
+        public boolean complete() {
+            return condition == Condition.COMPLETE;
+        }
+    }
+
+    /** Every backup, readable or not, newest first. */
+    public List<Entry> entries() {
+        Map<String, Archive> byKey = new HashMap<>();
+        archives.forEach(a -> byKey.put(key(a.tier(), a.id()), a));
+        List<Entry> entries = new ArrayList<>();
+        for (Manifest m : manifests) {
+            Archive a = byKey.get(key(m.tier(), m.backupId()));
+            if (a == null) {
+                entries.add(new Entry(m.tier(), m.backupId(), m, Condition.ARCHIVE_MISSING, m.tier() + " backup "
+                        + m.id() + " in " + location + " is damaged: its manifest exists but its archive "
+                        + m.backupId().archiveName() + " is missing"));
+            } else if (a.sizeBytes() != m.sizeBytes()) {
+                entries.add(new Entry(m.tier(), m.backupId(), m, Condition.ARCHIVE_SIZE_DIFFERS, m.tier() + " backup "
+                        + m.id() + " in " + location + " is damaged: its archive is " + a.sizeBytes()
+                        + " bytes, its manifest says " + m.sizeBytes()));
+            } else {
+                entries.add(new Entry(m.tier(), m.backupId(), m, Condition.COMPLETE, null));
+            }
+        }
+        for (UnreadableManifest u : unreadable) {
+            Archive a = byKey.get(key(u.tier(), u.id()));
+            entries.add(new Entry(u.tier(), u.id(), null, Condition.MANIFEST_UNREADABLE, u.tier() + " backup " + u.id()
+                    + " in " + location + " is damaged: its manifest cannot be read (" + u.problem() + ")"
+                    + (a == null ? " and its archive is missing"
+                    : "; its archive (" + Wording.bytes(a.sizeBytes()) + ") is kept and can be restored by hand")));
+        }
+        entries.sort(Comparator.comparing(Entry::id));
+        return entries;
+    }
+
+    /** The complete backups, newest first. */
+    public List<Manifest> complete() {
+        return entries().stream().filter(Entry::complete).map(Entry::manifest).toList();
+    }
+
+    /** The newest complete backup, of any tier. */
+    public Optional<Manifest> latest() {
+        return complete().stream().findFirst();
+    }
+
+    /** Ids of the complete backups. */
+    public Set<String> completeIds() {
+        Set<String> ids = new HashSet<>();
+        complete().forEach(m -> ids.add(m.id()));
+        return ids;
+    }
+
+    /** The backup of {@code id} (any tier), readable or not. */
+    public Optional<Entry> entry(BackupId id) {
+        return entries().stream().filter(e -> e.id().equals(id)).findFirst();
+    }
+
+    /** Backups that are not complete, newest first. */
+    public List<Entry> damaged() {
+        return entries().stream().filter(e -> !e.complete()).toList();
+    }
+
+    /** Complete or damaged backups newer than {@code than}: what a reader skipped to reach it. */
+    public List<Entry> damagedNewerThan(BackupId than) {
+        return damaged().stream().filter(e -> e.id().compareTo(than) < 0).toList();
+    }
+
+    /** Archives with no manifest file at all (neither readable nor unreadable): no backup, leftovers of a crash. */
+    public List<Archive> orphans() {
+        Set<String> manifested = new HashSet<>();
+        manifests.forEach(m -> manifested.add(key(m.tier(), m.backupId())));
+        unreadable.forEach(u -> manifested.add(key(u.tier(), u.id())));
+        return archives.stream().filter(a -> !manifested.contains(key(a.tier(), a.id()))).toList();
+    }
+
+    private static String key(Tier tier, BackupId id) {
+        return tier.folder() + "/" + id;
+    }
+
+    /** The first line of a parser's message, without its echo of the input: one line in every log. */
+    static String oneLine(String text) {
+        if (text == null || text.isBlank()) {
+            return "unreadable";
+        }
+        String first = text.strip();
+        int cut = first.indexOf('\n');
+        if (cut >= 0) {
+            first = first.substring(0, cut);
+        }
+        int source = first.indexOf(" (start marker at [Source");
+        if (source >= 0) {
+            first = first.substring(0, source);
+        }
+        return first.strip();
+    }
+}

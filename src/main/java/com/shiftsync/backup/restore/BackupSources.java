@@ -1,0 +1,193 @@
+package com.shiftsync.backup.restore;
+
+import com.shiftsync.backup.domain.BackupCatalog;
+import com.shiftsync.backup.domain.BackupId;
+import com.shiftsync.backup.domain.ErrorCode;
+import com.shiftsync.backup.domain.Manifest;
+import com.shiftsync.backup.domain.ShiftSyncException;
+import com.shiftsync.backup.port.BackupStore;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.logging.Logger;
+
+/**
+ * The one rule of every command that reads backups (restore, verify, download, list, status):
+ * every configured store is read (the local folder first, then Blob Storage), a backup is
+ * taken only where it is <em>complete</em> ({@link BackupCatalog}), {@code latest} is the
+ * newest complete backup in any of them (the local copy when both hold it: no download),
+ * and the caller is told which store was used. {@code --source} narrows the search to one
+ * store; when that finds nothing, the message says what the other stores hold.
+ *
+ * @param searched the stores read, in order of preference
+ * @param others   stores configured but left out by {@code --source} (named in messages only)
+ */
+public record BackupSources(List<BackupStore> searched, List<BackupStore> others) {
+    private static final Logger LOG = Logger.getLogger(BackupSources.class.getName());
+
+    public BackupSources {
+        searched = List.copyOf(searched);
+        others = List.copyOf(others);
+        if (searched.isEmpty()) {
+            throw new IllegalArgumentException("a backup is read from at least one store");
+        }
+    }
+
+    /** Only {@code store}. */
+    public static BackupSources of(BackupStore store) {
+        return new BackupSources(List.of(store), List.of());
+    }
+
+    /**
+     * The stores a command reads: all of {@code configured} (in order), or only the one named
+     * {@code source} ("local", "azure") when given.
+     */
+    public static BackupSources of(List<BackupStore> configured, String source) {
+        if (source == null || source.isBlank()) {
+            return new BackupSources(configured, List.of());
+        }
+        List<BackupStore> chosen = configured.stream().filter(s -> s.name().equals(source.trim())).toList();
+        if (chosen.isEmpty()) {
+            throw ShiftSyncException.badInput("--source " + source + " is not a configured store: use "
+                    + String.join(" or ", configured.stream().map(BackupStore::name).toList()));
+        }
+        return new BackupSources(chosen, configured.stream().filter(s -> !chosen.contains(s)).toList());
+    }
+
+    /** "local folder /var/backups/shiftsync and Blob container shiftsync-backups". */
+    public String describe() {
+        return String.join(" and ", searched.stream().map(BackupStore::describe).toList());
+    }
+
+    /** The searched store called {@code name} ("local", "azure"). */
+    public Optional<BackupStore> store(String name) {
+        return searched.stream().filter(s -> s.name().equals(name)).findFirst();
+    }
+
+    /**
+     * A backup chosen for reading.
+     *
+     * @param store    where it is complete (the store used)
+     * @param manifest its manifest
+     * @param skipped  newer backups passed over because they are damaged, one sentence each
+     */
+    public record Chosen(BackupStore store, Manifest manifest, List<String> skipped) {
+        public Chosen {
+            Objects.requireNonNull(store, "store");
+            Objects.requireNonNull(manifest, "manifest");
+            skipped = List.copyOf(skipped);
+        }
+    }
+
+    /**
+     * The backup {@code backup} names ("latest" or an id) where it is complete. Damaged
+     * backups passed over are logged as warnings and listed in the answer.
+     *
+     * @throws ShiftSyncException BAD_INPUT (no name, a malformed id), NOT_FOUND (no such
+     *                            backup, or no complete one), JOB_FAILED (the backup exists but is
+     *                            damaged in every store that holds it)
+     */
+    public Chosen choose(String backup) {
+        if (backup == null || backup.isBlank()) {
+            throw ShiftSyncException.badInput("name a backup: an id such as shiftsync_backup_20240115_020000, or latest");
+        }
+        boolean latest = backup.trim().equalsIgnoreCase("latest");
+        BackupId id = latest ? null : BackupId.parse(backup);
+        // a store that cannot be read (Blob Storage down) leaves the others to search: its backups are not lost
+        List<BackupCatalog> catalogs = new ArrayList<>();
+        List<BackupStore> readable = new ArrayList<>();
+        List<String> unreachable = new ArrayList<>();
+        RuntimeException first = null;
+        for (BackupStore store : searched) {
+            try {
+                catalogs.add(store.catalog());
+                readable.add(store);
+            } catch (RuntimeException e) {
+                first = first == null ? e : first;
+                unreachable.add(ShiftSyncException.wrap(e).getMessage());
+            }
+        }
+        if (readable.isEmpty()) {
+            throw first;
+        }
+        BackupSources reachable = new BackupSources(readable, others);
+        Chosen chosen;
+        try {
+            chosen = latest ? reachable.latest(catalogs) : reachable.byId(catalogs, id);
+        } catch (ShiftSyncException e) {
+            if (unreachable.isEmpty()) {
+                throw e;
+            }
+            throw new ShiftSyncException(e.code(), e.getMessage() + "; not searched: " + String.join("; ", unreachable),
+                    e.upstreamCode(), e);
+        }
+        List<String> notes = new ArrayList<>(chosen.skipped());
+        unreachable.forEach(u -> notes.add(u + "; only " + reachable.describe() + " was searched"));
+        notes.forEach(LOG::warning);
+        return new Chosen(chosen.store(), chosen.manifest(), notes);
+    }
+
+    private Chosen latest(List<BackupCatalog> catalogs) {
+        BackupStore best = null;
+        Manifest newest = null;
+        for (int i = 0; i < catalogs.size(); i++) {
+            Optional<Manifest> m = catalogs.get(i).latest();
+            if (m.isPresent() && (newest == null || m.get().backupId().compareTo(newest.backupId()) < 0)) {
+                newest = m.get();
+                best = searched.get(i);
+            }
+        }
+        List<String> damaged = new ArrayList<>();
+        for (BackupCatalog c : catalogs) {
+            List<BackupCatalog.Entry> newer = newest == null ? c.damaged() : c.damagedNewerThan(newest.backupId());
+            newer.forEach(e -> damaged.add(e.reason()));
+        }
+        if (newest == null) {
+            // nothing at all is a wrong place to look; only damaged backups is a failure to report
+            throw new ShiftSyncException(damaged.isEmpty() ? ErrorCode.NOT_FOUND : ErrorCode.JOB_FAILED,
+                    "there is no complete backup in " + describe()
+                    + (damaged.isEmpty() ? "" : " (" + String.join("; ", damaged) + ")") + elsewhere());
+        }
+        Manifest picked = newest;
+        return new Chosen(best, newest, damaged.stream().map(d -> d + "; using " + picked.id()
+                + " instead, the newest complete backup").toList());
+    }
+
+    private Chosen byId(List<BackupCatalog> catalogs, BackupId id) {
+        List<String> damaged = new ArrayList<>();
+        for (int i = 0; i < catalogs.size(); i++) {
+            Optional<BackupCatalog.Entry> e = catalogs.get(i).entry(id);
+            if (e.isPresent() && e.get().complete()) {
+                return new Chosen(searched.get(i), e.get().manifest(), List.of());
+            }
+            e.ifPresent(d -> damaged.add(d.reason()));
+        }
+        if (!damaged.isEmpty()) {
+            throw new ShiftSyncException(ErrorCode.JOB_FAILED, "backup " + id + " cannot be read: "
+                    + String.join("; ", damaged) + elsewhere());
+        }
+        throw new ShiftSyncException(ErrorCode.NOT_FOUND, "backup " + id + " does not exist in " + describe()
+                + elsewhere());
+    }
+
+    /** What the stores left out by --source hold: "; Blob container x has 3 complete backups (newest ...): use --source azure". */
+    private String elsewhere() {
+        StringBuilder s = new StringBuilder();
+        for (BackupStore other : others) {
+            try {
+                List<Manifest> complete = other.catalog().complete();
+                if (!complete.isEmpty()) {
+                    s.append("; ").append(other.describe()).append(" has ").append(complete.size())
+                            .append(complete.size() == 1 ? " complete backup" : " complete backups")
+                            .append(" (newest ").append(complete.get(0).id()).append("): use --source ")
+                            .append(other.name());
+                }
+            } catch (RuntimeException e) {
+                // a hint only: the answer stands without it
+            }
+        }
+        return s.toString();
+    }
+}
