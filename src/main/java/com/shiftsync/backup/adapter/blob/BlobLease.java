@@ -62,6 +62,16 @@ final class BlobLease implements Lease {
 
     static BlobLease acquire(BlobClient lockBlob, Tier tier, String where) {
         String lockName = lockBlob.getContainerName() + "/" + lockBlob.getBlobName();
+        return tryAcquire(lockBlob, where).orElseThrow(() -> new ShiftSyncException(ErrorCode.IN_PROGRESS,
+                held(lockBlob, tier, where, lockName)));
+    }
+
+    /**
+     * The lease on {@code lockBlob} (made empty when missing), or empty while someone else
+     * holds it: the claim on an operation's step ({@code steps/<id>}) uses it as it is.
+     */
+    static java.util.Optional<BlobLease> tryAcquire(BlobClient lockBlob, String where) {
+        String lockName = lockBlob.getContainerName() + "/" + lockBlob.getBlobName();
         try {
             if (!lockBlob.exists()) {
                 try {
@@ -76,11 +86,11 @@ final class BlobLease implements Lease {
             client.acquireLease(LEASE_SECONDS);
             BlobLease held = new BlobLease(client, lockBlob, lockName);
             held.recordOwner(Instant.now());
-            return held;
+            return java.util.Optional.of(held);
         } catch (BlobStorageException e) {
             if (e.getStatusCode() == 409 && (BlobErrorCode.LEASE_ALREADY_PRESENT.equals(e.getErrorCode())
                     || e.getErrorCode() == null)) {
-                throw new ShiftSyncException(ErrorCode.IN_PROGRESS, held(lockBlob, tier, where, lockName), e);
+                return java.util.Optional.empty();
             }
             throw StorageErrors.failure("could not lock " + lockName, e);
         } catch (RuntimeException e) {

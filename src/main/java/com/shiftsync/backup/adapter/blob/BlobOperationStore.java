@@ -99,10 +99,15 @@ public final class BlobOperationStore implements OperationStore {
         return all;
     }
 
+    /**
+     * A one-minute lease on the empty blob {@code steps/<id>}, renewed while the step runs (a
+     * verification of a large database takes a while) and released when it ends; a holder that
+     * dies stops renewing, and the lease lapses within a minute.
+     */
     @Override
     public Optional<Lease> claimStep(String id) {
         ensured.forWriting();
-        return BlobStepClaim.claim(container.getBlobClient("steps/" + id));
+        return BlobLease.tryAcquire(container.getBlobClient("steps/" + id), describe()).map(lease -> lease);
     }
 
     @Override
