@@ -1,8 +1,8 @@
 package com.shiftsync.backup.audit;
 
 import com.shiftsync.backup.access.CallerCheck;
-import com.shiftsync.backup.domain.AuditRecord;
 import com.shiftsync.backup.domain.AuditRecord.AuditCaller;
+import com.shiftsync.backup.domain.AuditRecord;
 import com.shiftsync.backup.domain.Caller;
 import com.shiftsync.backup.domain.ShiftSyncException;
 import com.shiftsync.backup.port.AuditLog;

@@ -1,9 +1,9 @@
 package com.shiftsync.backup.backup;
 
+import com.shiftsync.backup.domain.Manifest;
+
 import java.time.Duration;
 import java.util.List;
-
-import com.shiftsync.backup.domain.Manifest;
 
 /**
  * A finished backup: stored in at least one store.

@@ -7,8 +7,8 @@ import com.shiftsync.backup.domain.Json;
 import com.shiftsync.backup.domain.Redaction;
 import com.shiftsync.backup.domain.ShiftSyncException;
 import com.shiftsync.backup.telemetry.LogRedaction;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine;
 
 import java.io.PrintWriter;
 import java.time.Clock;

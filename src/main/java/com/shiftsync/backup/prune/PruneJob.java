@@ -1,11 +1,11 @@
 package com.shiftsync.backup.prune;
 
 import com.shiftsync.backup.domain.BackupCatalog;
-import com.shiftsync.backup.domain.Redaction;
 import com.shiftsync.backup.domain.Manifest;
-import com.shiftsync.backup.domain.RetentionPlan;
+import com.shiftsync.backup.domain.Redaction;
 import com.shiftsync.backup.domain.RetentionPlan.Action;
 import com.shiftsync.backup.domain.RetentionPlan.Decision;
+import com.shiftsync.backup.domain.RetentionPlan;
 import com.shiftsync.backup.domain.RetentionPolicy;
 import com.shiftsync.backup.domain.ShiftSyncException;
 import com.shiftsync.backup.domain.Tier;

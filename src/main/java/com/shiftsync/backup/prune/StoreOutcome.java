@@ -2,7 +2,6 @@ package com.shiftsync.backup.prune;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.shiftsync.backup.domain.RetentionPlan;
-
 import com.shiftsync.backup.domain.Tier;
 
 import java.util.EnumMap;

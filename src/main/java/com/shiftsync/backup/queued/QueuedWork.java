@@ -1,7 +1,7 @@
 package com.shiftsync.backup.queued;
 
-import com.shiftsync.backup.domain.AuditRecord;
 import com.shiftsync.backup.domain.AuditRecord.AuditCaller;
+import com.shiftsync.backup.domain.AuditRecord;
 import com.shiftsync.backup.domain.Caller;
 import com.shiftsync.backup.domain.ErrorCode;
 import com.shiftsync.backup.domain.Event;

@@ -1,6 +1,5 @@
 package com.shiftsync.backup.backup;
 
-import com.shiftsync.backup.port.Reporter;
 import com.shiftsync.backup.adapter.blob.BlobBackupStore;
 import com.shiftsync.backup.adapter.blob.StorageClients;
 import com.shiftsync.backup.adapter.local.LocalBackupStore;
@@ -13,6 +12,7 @@ import com.shiftsync.backup.domain.Tier;
 import com.shiftsync.backup.port.BackupStore;
 import com.shiftsync.backup.port.DumpProcess;
 import com.shiftsync.backup.port.DumpTool;
+import com.shiftsync.backup.port.Reporter;
 import com.shiftsync.backup.restore.RestoreJob;
 import com.shiftsync.backup.testing.Azurite;
 import com.shiftsync.backup.testing.CapturedOutput;

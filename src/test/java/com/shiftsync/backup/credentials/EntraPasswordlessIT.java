@@ -1,6 +1,5 @@
 package com.shiftsync.backup.credentials;
 
-import com.shiftsync.backup.port.Reporter;
 import com.shiftsync.backup.backup.BackupResult;
 import com.shiftsync.backup.config.App;
 import com.shiftsync.backup.config.ConfiguredLogin;
@@ -8,12 +7,13 @@ import com.shiftsync.backup.config.Settings;
 import com.shiftsync.backup.domain.ErrorCode;
 import com.shiftsync.backup.domain.ShiftSyncException;
 import com.shiftsync.backup.domain.Tier;
+import com.shiftsync.backup.port.Reporter;
 import com.shiftsync.backup.testing.CapturedOutput;
-import com.shiftsync.backup.testing.ChildProcesses;
 import com.shiftsync.backup.testing.ChildProcesses.Sighting;
+import com.shiftsync.backup.testing.ChildProcesses;
 import com.shiftsync.backup.testing.CliRun;
-import com.shiftsync.backup.testing.ManagedIdentityFake;
 import com.shiftsync.backup.testing.Fingerprint;
+import com.shiftsync.backup.testing.ManagedIdentityFake;
 import com.shiftsync.backup.testing.PgWrappers;
 import com.shiftsync.backup.testing.PostgresCluster;
 import com.shiftsync.backup.testing.TestSecrets;

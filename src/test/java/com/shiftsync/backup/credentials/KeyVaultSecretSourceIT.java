@@ -1,7 +1,7 @@
 package com.shiftsync.backup.credentials;
 
+import com.azure.storage.blob.BlobServiceClientBuilder;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
-import com.shiftsync.backup.port.Reporter;
 import com.shiftsync.backup.backup.BackupResult;
 import com.shiftsync.backup.config.App;
 import com.shiftsync.backup.config.Settings;
@@ -10,16 +10,16 @@ import com.shiftsync.backup.domain.Manifest;
 import com.shiftsync.backup.domain.ShiftSyncException;
 import com.shiftsync.backup.domain.Tier;
 import com.shiftsync.backup.functions.ExportFunctions;
+import com.shiftsync.backup.port.Reporter;
 import com.shiftsync.backup.testing.Azurite;
 import com.shiftsync.backup.testing.CapturedOutput;
 import com.shiftsync.backup.testing.CliRun;
 import com.shiftsync.backup.testing.FakeExecutionContext;
 import com.shiftsync.backup.testing.FakeKeyVault;
-import com.shiftsync.backup.testing.ManagedIdentityFake;
 import com.shiftsync.backup.testing.Fingerprint;
+import com.shiftsync.backup.testing.ManagedIdentityFake;
 import com.shiftsync.backup.testing.PostgresCluster;
 import com.shiftsync.backup.testing.TestSecrets;
-import com.azure.storage.blob.BlobServiceClientBuilder;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;

@@ -1,5 +1,6 @@
 package com.shiftsync.backup.history;
 
+import com.azure.storage.blob.BlobContainerClient;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.shiftsync.backup.adapter.blob.BlobHistoryLog;
 import com.shiftsync.backup.adapter.blob.StorageClients;
@@ -20,7 +21,6 @@ import com.shiftsync.backup.testing.CliRun;
 import com.shiftsync.backup.testing.FakeExecutionContext;
 import com.shiftsync.backup.testing.MutableClock;
 import com.shiftsync.backup.testing.PostgresCluster;
-import com.azure.storage.blob.BlobContainerClient;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;

@@ -1,6 +1,5 @@
 package com.shiftsync.backup.prune;
 
-import com.shiftsync.backup.port.Reporter;
 import com.shiftsync.backup.adapter.blob.BlobBackupStore;
 import com.shiftsync.backup.adapter.blob.StorageClients;
 import com.shiftsync.backup.adapter.local.LocalBackupStore;
@@ -14,6 +13,7 @@ import com.shiftsync.backup.domain.Tier;
 import com.shiftsync.backup.port.ArchiveWriter;
 import com.shiftsync.backup.port.BackupStore;
 import com.shiftsync.backup.port.Lease;
+import com.shiftsync.backup.port.Reporter;
 import com.shiftsync.backup.port.StoredArchive;
 import com.shiftsync.backup.testing.Azurite;
 import com.shiftsync.backup.testing.SimulatedBackups;

@@ -1,7 +1,6 @@
 package com.shiftsync.backup.verify;
 
 import com.azure.storage.blob.BlobContainerClient;
-import com.shiftsync.backup.port.Reporter;
 import com.shiftsync.backup.adapter.blob.BlobBackupStore;
 import com.shiftsync.backup.adapter.blob.StorageClients;
 import com.shiftsync.backup.adapter.local.LocalBackupStore;
@@ -19,6 +18,7 @@ import com.shiftsync.backup.port.BackupStore;
 import com.shiftsync.backup.port.Database;
 import com.shiftsync.backup.port.DumpProcess;
 import com.shiftsync.backup.port.DumpTool;
+import com.shiftsync.backup.port.Reporter;
 import com.shiftsync.backup.port.SnapshotSession;
 import com.shiftsync.backup.restore.RestoreJob;
 import com.shiftsync.backup.restore.TableDifference;

@@ -1,6 +1,5 @@
 package com.shiftsync.backup.adapter.blob;
 
-import com.shiftsync.backup.domain.Redaction;
 import com.azure.core.util.BinaryData;
 import com.azure.storage.blob.BlobContainerClient;
 import com.azure.storage.blob.models.BlobHttpHeaders;
@@ -15,6 +14,7 @@ import com.shiftsync.backup.domain.BackupId;
 import com.shiftsync.backup.domain.ErrorCode;
 import com.shiftsync.backup.domain.Json;
 import com.shiftsync.backup.domain.Manifest;
+import com.shiftsync.backup.domain.Redaction;
 import com.shiftsync.backup.domain.ShiftSyncException;
 import com.shiftsync.backup.domain.Tier;
 import com.shiftsync.backup.port.ArchiveWriter;

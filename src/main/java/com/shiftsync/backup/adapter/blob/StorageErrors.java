@@ -3,7 +3,6 @@ package com.shiftsync.backup.adapter.blob;
 import com.azure.core.exception.HttpResponseException;
 import com.shiftsync.backup.domain.ErrorCode;
 import com.shiftsync.backup.domain.ShiftSyncException;
-
 import com.shiftsync.backup.domain.Wording;
 
 import java.net.ConnectException;

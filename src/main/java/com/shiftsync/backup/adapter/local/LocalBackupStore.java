@@ -1,11 +1,11 @@
 package com.shiftsync.backup.adapter.local;
 
-import com.shiftsync.backup.domain.Redaction;
 import com.shiftsync.backup.domain.BackupCatalog;
 import com.shiftsync.backup.domain.BackupId;
 import com.shiftsync.backup.domain.ErrorCode;
 import com.shiftsync.backup.domain.Json;
 import com.shiftsync.backup.domain.Manifest;
+import com.shiftsync.backup.domain.Redaction;
 import com.shiftsync.backup.domain.ShiftSyncException;
 import com.shiftsync.backup.domain.Tier;
 import com.shiftsync.backup.port.ArchiveWriter;
