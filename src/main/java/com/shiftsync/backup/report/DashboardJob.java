@@ -248,11 +248,17 @@ public final class DashboardJob {
         return out;
     }
 
-    /** "point-in-time into shiftsync-db-restored", "shiftsync_backup_... into shiftsync_restored on host:5432". */
+    /**
+     * "point-in-time into shiftsync-db-restored", "recovery drill: point-in-time into
+     * shiftsync-db-drill-202401151200", "shiftsync_backup_... into shiftsync_restored on host:5432".
+     */
     static String what(HistoryEntry e) {
         Object method = e.details().get("method");
         Object target = e.details().get("target");
         StringBuilder b = new StringBuilder();
+        if ("true".equals(e.details().get("drill"))) {
+            b.append("recovery drill: ");
+        }
         b.append(method != null ? method : (e.id() == null ? e.kind() : e.id()));
         if (target != null) {
             b.append(" into ").append(target);

@@ -90,6 +90,19 @@ class DashboardPageTest {
     }
 
     @Test
+    @DisplayName("a recovery drill's restore is named a drill in the recovery chart's table; a real one is not")
+    void drillsAreNamed() {
+        Instant at = Instant.parse("2024-01-15T12:43:00Z");
+        HistoryEntry drill = HistoryEntry.of(at, HistoryEntry.SERVER_RESTORE, "op-1", null, true)
+                .withDetail("method", "point-in-time").withDetail("target", "shiftsync-db-drill-202401151200")
+                .withDetail("drill", "true");
+        HistoryEntry real = HistoryEntry.of(at, HistoryEntry.SERVER_RESTORE, "op-2", null, true)
+                .withDetail("method", "geo").withDetail("target", "shiftsync-db-dr");
+        assertEquals("recovery drill: point-in-time into shiftsync-db-drill-202401151200", DashboardJob.what(drill));
+        assertEquals("geo into shiftsync-db-dr", DashboardJob.what(real));
+    }
+
+    @Test
     @DisplayName("nothing refers outside the page: no src, no href but the data: icon, no url() or @import in the style")
     void selfContained() {
         String html = DashboardPage.render(dashboard(), "shiftsync-backup test").html();
