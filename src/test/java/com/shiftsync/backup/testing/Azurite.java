@@ -23,6 +23,8 @@ public final class Azurite implements AutoCloseable {
      * (AzuriteLaunchTest checks the scripts, AzuriteIT the running process).
      */
     public static final String DISABLE_TELEMETRY = "--disableTelemetry";
+    /** The emulator's entry point, as npm ci installs it; every launch goes through {@link #launch}. */
+    private static final Path LAUNCHER = Path.of("node_modules", "azurite", "dist", "src", "azurite.js");
     private static Azurite shared;
 
     private Process process;
@@ -48,7 +50,7 @@ public final class Azurite implements AutoCloseable {
     }
 
     public static Azurite startNew() {
-        Path launcher = Path.of("node_modules", "azurite", "dist", "src", "azurite.js").toAbsolutePath();
+        Path launcher = LAUNCHER.toAbsolutePath();
         if (!Files.exists(launcher)) {
             throw new IllegalStateException("Azurite is not installed at " + launcher
                     + ": run bin/setup (npm ci) before the tests");
@@ -56,15 +58,16 @@ public final class Azurite implements AutoCloseable {
         try {
             Azurite azurite = new Azurite(PostgresCluster.freePort(), PostgresCluster.freePort(),
                     PostgresCluster.freePort(), TempFolders.create("shiftsync-azurite-"));
-            azurite.launch(launcher);
+            azurite.launch();
             return azurite;
         } catch (IOException e) {
             throw new IllegalStateException("could not start Azurite: " + e, e);
         }
     }
 
-    private void launch(Path launcher) throws IOException {
-        process = new ProcessBuilder(List.of("node", launcher.toString(), "--silent", "--location",
+    /** Starts node on {@link #LAUNCHER}, always with {@value #DISABLE_TELEMETRY}: nothing is sent off this machine. */
+    private void launch() throws IOException {
+        process = new ProcessBuilder(List.of("node", LAUNCHER.toAbsolutePath().toString(), "--silent", "--location",
                 location.toString(), "--blobHost", "127.0.0.1", "--queueHost", "127.0.0.1", "--tableHost",
                 "127.0.0.1", "--blobPort", String.valueOf(blobPort), "--queuePort", String.valueOf(queuePort),
                 "--tablePort", String.valueOf(tablePort), "--skipApiVersionCheck", "--loose", DISABLE_TELEMETRY))
@@ -76,7 +79,7 @@ public final class Azurite implements AutoCloseable {
     /** Starts the emulator again on the same ports and data, after {@link #kill()}. */
     public void restart() {
         try {
-            launch(Path.of("node_modules", "azurite", "dist", "src", "azurite.js").toAbsolutePath());
+            launch();
         } catch (IOException e) {
             throw new IllegalStateException("could not restart Azurite: " + e, e);
         }
