@@ -55,6 +55,8 @@ public record Drill(String drillId, String step, OperationStatus status, String 
     public static final String STEP = "step";
     /** Detail prefix: when the drill entered a step ({@code at.restoring}, ...). */
     public static final String AT = "at.";
+    /** Detail of a drill's operation: the point-in-time restore the drill started. */
+    public static final String RESTORE = "restoreOperationId";
     /** The tag on every drill server; the sweeper deletes no server without it. */
     public static final String TAG = "shiftsync-drill";
 
@@ -95,9 +97,38 @@ public record Drill(String drillId, String step, OperationStatus status, String 
                 d.get("resourceGroup"), d.get("sourceServer"), drill.parameters().get("restorePoint"),
                 drill.parameters().get("trigger"), drill.requestedBy(), drill.requestedAt(), drill.finishedAt(),
                 drill.error(), steps, recovery, targetMinutes,
-                recovery == null ? null : recovery <= targetMinutes * 60L, d.get("restoreOperationId"),
+                recovery == null ? null : recovery <= targetMinutes * 60L, d.get(RESTORE),
                 c == null ? null : c.verification(), d.containsKey("deletedAt") ? Boolean.TRUE : null,
                 d.get("deletion"));
+    }
+
+    /** The drill {@code drill} describes, with its restore found among {@code all} (operations already read). */
+    public static Drill of(Operation drill, java.util.List<Operation> all, int targetMinutes, Instant now) {
+        String restoreId = drill.details().get(RESTORE);
+        Operation restore = restoreId == null ? null
+                : all.stream().filter(o -> o.id().equals(restoreId)).findFirst().orElse(null);
+        return of(drill, restore, targetMinutes, now);
+    }
+
+    /**
+     * What this drill's end raises: {@code drill-failed} when it failed, {@code drill-rto-exceeded}
+     * when its measured recovery time is over the target; the drill's end event and the monitor
+     * (every run, while it is the last drill) raise the same alerts.
+     */
+    public java.util.List<Alert> alerts() {
+        java.util.List<Alert> alerts = new java.util.ArrayList<>();
+        if (status.finished() && !passed()) {
+            alerts.add(new Alert(AlertCode.DRILL_FAILED, null, "recovery drill " + drillId + " of " + sourceServer
+                    + ", started " + requestedAt.truncatedTo(java.time.temporal.ChronoUnit.MINUTES) + ", failed: "
+                    + (error == null ? "no reason on record" : error.message())));
+        }
+        if (Boolean.FALSE.equals(withinTarget)) {
+            alerts.add(new Alert(AlertCode.DRILL_RTO_EXCEEDED, null, "recovery drill " + drillId + ", started "
+                    + requestedAt.truncatedTo(java.time.temporal.ChronoUnit.MINUTES) + ", took "
+                    + Wording.duration(Duration.ofSeconds(recoverySeconds)) + " from the restore's request to a "
+                    + "verified server, over the RTO target of " + targetMinutes + " min"));
+        }
+        return alerts;
     }
 
     /** Passed: the restore was verified and the drill server deleted. */

@@ -146,6 +146,20 @@ public record Operation(String id, OperationKind kind, OperationStatus status, S
         return java.util.Optional.of(d.isNegative() ? Duration.ZERO : d);
     }
 
+    /**
+     * A server restore's measured recovery time: from its request to the end of a verification
+     * on the new server; empty for any other operation, or one that did not end verified
+     * (the plan's expectations and the status's measured recoveries both count these).
+     */
+    @JsonIgnore
+    public java.util.Optional<Duration> measuredRecovery() {
+        if ((kind != OperationKind.POINT_IN_TIME && kind != OperationKind.GEO) || status != OperationStatus.Succeeded
+                || completion == null || completion.verifiedAt() == null) {
+            return java.util.Optional.empty();
+        }
+        return java.util.Optional.of(Duration.between(requestedAt, completion.verifiedAt()));
+    }
+
     /** How long it has been running at {@code now}, or its duration once finished. */
     public Duration elapsed(Instant now) {
         return duration().orElseGet(() -> {

@@ -59,7 +59,7 @@ public class DrillFunctions {
                         fields.allowOnly(List.of());
                         return app.recovery().drillJob().start(caller, "http", reporter);
                     }, Operation::id);
-            Drill view = app.recovery().drillJob().view(drill, app.operationStore().list());
+            Drill view = app.recovery().drillJob().view(drill);
             Map<String, Object> body = new LinkedHashMap<>();
             body.put("status", view.status().name());
             body.put("step", view.step());

@@ -40,11 +40,10 @@ final class RecoveryWatch {
     StatusReport.RecoveryStatus evaluate(List<Operation> operations, Instant now, List<Alert> alerts) {
         List<StatusReport.MeasuredRecovery> measured = new ArrayList<>();
         for (OperationKind kind : List.of(OperationKind.POINT_IN_TIME, OperationKind.GEO)) {
-            operations.stream().filter(o -> o.kind() == kind && o.status() == OperationStatus.Succeeded
-                            && o.completion() != null && o.completion().verifiedAt() != null)
+            operations.stream().filter(o -> o.kind() == kind && o.measuredRecovery().isPresent())
                     .max(Comparator.comparing(Operation::finishedAt))
                     .ifPresent(o -> {
-                        long seconds = o.duration().orElseThrow().toSeconds();
+                        long seconds = o.measuredRecovery().get().toSeconds();
                         measured.add(new StatusReport.MeasuredRecovery(kind == OperationKind.GEO ? "geo-restore"
                                 : "point-in-time", o.id(), o.details().containsKey("drillId"), o.finishedAt(),
                                 seconds, seconds <= targetMinutes * 60L));
@@ -58,16 +57,8 @@ final class RecoveryWatch {
         Optional<Operation> running = all.stream().filter(o -> !o.status().finished())
                 .max(Comparator.comparing(Operation::requestedAt));
         Drill lastDrill = last.map(d -> drill(d, operations, now)).orElse(null);
-        if (lastDrill != null && !lastDrill.passed()) {
-            alerts.add(new Alert(AlertCode.DRILL_FAILED, null, "the last recovery drill, " + lastDrill.drillId()
-                    + " on " + WHEN.format(lastDrill.requestedAt()) + ", failed: " + (lastDrill.error() == null
-                    ? "no reason on record" : lastDrill.error().message())));
-        }
-        if (lastDrill != null && Boolean.FALSE.equals(lastDrill.withinTarget())) {
-            alerts.add(new Alert(AlertCode.DRILL_RTO_EXCEEDED, null, "the last recovery drill, "
-                    + lastDrill.drillId() + " on " + WHEN.format(lastDrill.requestedAt()) + ", took "
-                    + Wording.duration(Duration.ofSeconds(lastDrill.recoverySeconds()))
-                    + " to a verified server, over the RTO target of " + targetMinutes + " min"));
+        if (lastDrill != null) {
+            alerts.addAll(lastDrill.alerts());
         }
         if (drills.enabled() && (lastPassed.isEmpty()
                 || Duration.between(lastPassed.get().finishedAt(), now).compareTo(drills.maxAge()) > 0)) {
@@ -84,10 +75,7 @@ final class RecoveryWatch {
     }
 
     private Drill drill(Operation drill, List<Operation> all, Instant now) {
-        String restoreId = drill.details().get("restoreOperationId");
-        Operation restore = restoreId == null ? null
-                : all.stream().filter(o -> o.id().equals(restoreId)).findFirst().orElse(null);
-        return Drill.of(drill, restore, targetMinutes, now);
+        return Drill.of(drill, all, targetMinutes, now);
     }
 
     /** The recovery part when the operations could not be read: said so, never silently empty. */

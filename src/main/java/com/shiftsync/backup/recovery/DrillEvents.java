@@ -1,14 +1,10 @@
 package com.shiftsync.backup.recovery;
 
-import com.shiftsync.backup.domain.Alert;
-import com.shiftsync.backup.domain.AlertCode;
 import com.shiftsync.backup.domain.Drill;
 import com.shiftsync.backup.domain.Event;
 import com.shiftsync.backup.domain.Operation;
-import com.shiftsync.backup.domain.Wording;
 import com.shiftsync.backup.port.Reporter;
 
-import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -77,21 +73,7 @@ public final class DrillEvents {
             f.put("reason", drill.error().message());
         }
         reporter.event(Event.of(drill.passed(), PASSED, FAILED, f));
-        if (!drill.passed()) {
-            reporter.event(new Alert(AlertCode.DRILL_FAILED, null, "recovery drill " + drill.drillId() + " of "
-                    + drill.sourceServer() + " failed: " + (drill.error() == null ? "no reason given"
-                    : drill.error().message())).event(SOURCE));
-        }
-        if (Boolean.FALSE.equals(drill.withinTarget())) {
-            reporter.event(overTarget(drill).event(SOURCE));
-        }
-    }
-
-    /** The alert of a drill whose restore took longer than RTO_TARGET_MINUTES. */
-    public static Alert overTarget(Drill drill) {
-        return new Alert(AlertCode.DRILL_RTO_EXCEEDED, null, "recovery drill " + drill.drillId() + " took "
-                + Wording.duration(Duration.ofSeconds(drill.recoverySeconds())) + " from the restore's request to a "
-                + "verified server, over the RTO target of " + drill.targetMinutes() + " min");
+        drill.alerts().forEach(a -> reporter.event(a.event(SOURCE)));
     }
 
     static void skipped(String reason, Reporter reporter) {

@@ -29,7 +29,6 @@ import java.time.temporal.ChronoUnit;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -46,8 +45,6 @@ import java.util.function.Supplier;
  * step goes on where it stopped, and nothing (the restore's PUT, the DELETE) is sent twice.
  */
 public final class DrillJob implements OperationFollower {
-    /** Detail: the point-in-time restore the drill started. */
-    public static final String RESTORE = "restoreOperationId";
     static final String PENDING_DELETE = "pending.delete";
     static final String DELETE_REQUESTED = "deleteRequestedAt";
     private static final String OUTCOME = "outcome";
@@ -184,14 +181,13 @@ public final class DrillJob implements OperationFollower {
             throw new ShiftSyncException(ErrorCode.NOT_FOUND, "operation " + op.id() + " is a " + op.kind()
                     + " operation, not a drill: follow it with restore-status " + op.id());
         }
-        return view(op, store.list());
+        return view(op);
     }
 
-    /** {@code drill} as callers see it, with its restore from {@code all}. */
-    public Drill view(Operation drill, List<Operation> all) {
-        String restoreId = drill.details().get(RESTORE);
-        Operation restore = restoreId == null ? null
-                : all.stream().filter(o -> o.id().equals(restoreId)).findFirst().orElse(null);
+    /** {@code drill} as callers see it, with the restore it started (read by its id). */
+    public Drill view(Operation drill) {
+        String restoreId = drill.details().get(Drill.RESTORE);
+        Operation restore = restoreId == null ? null : store.find(restoreId).orElse(null);
         return Drill.of(drill, restore, targetMinutes, clock.instant());
     }
 
@@ -233,7 +229,7 @@ public final class DrillJob implements OperationFollower {
             DrillEvents.step(after, from, reporter);
         }
         if (after.status().finished()) {
-            DrillEvents.ended(view(after, store.list()), reporter);
+            DrillEvents.ended(view(after), reporter);
         }
     }
 
@@ -258,11 +254,12 @@ public final class DrillJob implements OperationFollower {
                 Map<String, String> d = outcome(Drill.FAILED, new Operation.Failure(error.upstreamCode() != null
                         ? error.upstreamCode() : "RestoreNotStarted", "the drill's restore could not be started: "
                         + error.getMessage()));
-                if (restoreOf(drill).isPresent()) {
+                Optional<Operation> recorded = restoreOf(drill);
+                if (recorded.isPresent()) {
                     // the create was sent and its answer lost, or refused: delete whatever it may have made
                     d.put(Drill.STEP, Drill.DELETING);
                     d.put(Drill.AT + Drill.DELETING, clock.instant().toString());
-                    d.put(RESTORE, restoreOf(drill).get().id());
+                    d.put(Drill.RESTORE, recorded.get().id());
                     return delete(drill.progressed(clock.instant(), d, Map.of(), null));
                 }
                 d.put("deletion", "nothing to delete: no server was created");
@@ -270,7 +267,7 @@ public final class DrillJob implements OperationFollower {
             }
         }
         Map<String, String> d = new LinkedHashMap<>();
-        d.put(RESTORE, restore.id());
+        d.put(Drill.RESTORE, restore.id());
         d.put(Drill.STEP, Drill.RESTORING);
         d.put(Drill.AT + Drill.RESTORING, restore.requestedAt().toString());
         return drill.progressed(clock.instant(), d, Map.of(), null);
@@ -283,8 +280,14 @@ public final class DrillJob implements OperationFollower {
 
     /** One step of the restore (Azure's part, the completion, the verification), and on its end the deletion. */
     private Operation followRestore(Operation drill, Reporter reporter) {
-        String id = drill.details().get(RESTORE);
-        if (id == null || store.find(id).isEmpty()) {
+        String id = drill.details().get(Drill.RESTORE);
+        Operation restore;
+        try {
+            restore = operations.get().status(id, reporter).operation();
+        } catch (ShiftSyncException e) {
+            if (id != null && e.code() != ErrorCode.NOT_FOUND) {
+                throw e;
+            }
             Map<String, String> d = outcome(Drill.FAILED, new Operation.Failure("RestoreRecordMissing", "the record "
                     + "of the drill's restore " + id + " is gone from " + store.describe()
                     + ": its result is unknown"));
@@ -292,7 +295,6 @@ public final class DrillJob implements OperationFollower {
             d.put(Drill.AT + Drill.DELETING, clock.instant().toString());
             return delete(drill.progressed(clock.instant(), d, Map.of(), null));
         }
-        Operation restore = operations.get().status(id, reporter).operation();
         Completion c = restore.completion();
         String step = restore.status().finished() ? Drill.DELETING
                 : c == null ? Drill.RESTORING

@@ -323,10 +323,8 @@ public final class RecoveryPlanner {
                 if (op.status() != OperationStatus.Succeeded || op.finishedAt() == null) {
                     continue;
                 }
-                if ((op.kind() == OperationKind.POINT_IN_TIME || op.kind() == OperationKind.GEO)
-                        && op.completion() != null && op.completion().verifiedAt() != null) {
-                    times.computeIfAbsent(op.kind(), k -> new ArrayList<>())
-                            .add(Duration.between(op.requestedAt(), op.completion().verifiedAt()));
+                if (op.measuredRecovery().isPresent()) {
+                    times.computeIfAbsent(op.kind(), k -> new ArrayList<>()).add(op.measuredRecovery().get());
                 } else if (op.kind() == OperationKind.FROM_BACKUP && op.startedAt() != null) {
                     times.computeIfAbsent(op.kind(), k -> new ArrayList<>())
                             .add(Duration.between(op.startedAt(), op.finishedAt()));

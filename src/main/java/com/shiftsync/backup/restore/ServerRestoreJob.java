@@ -5,7 +5,6 @@ import com.shiftsync.backup.domain.Completion;
 import com.shiftsync.backup.domain.ErrorCode;
 import com.shiftsync.backup.domain.Operation;
 import com.shiftsync.backup.domain.OperationKind;
-import com.shiftsync.backup.domain.OperationStatus;
 import com.shiftsync.backup.domain.RegionPairs;
 import com.shiftsync.backup.domain.ServerRestoreRequest;
 import com.shiftsync.backup.domain.ShiftSyncException;
@@ -22,7 +21,6 @@ import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -358,12 +356,5 @@ public final class ServerRestoreJob implements OperationFollower {
         String base = sourceName == null ? "shiftsync-db" : sourceName;
         String s = base + "-restored";
         return s.length() > 63 ? s.substring(0, 63) : s;
-    }
-
-    /** For the plan: finished point-in-time and geo-restores with their measured recovery times. */
-    public static List<Operation> measured(List<Operation> all) {
-        return all.stream().filter(o -> o.kind() == OperationKind.POINT_IN_TIME || o.kind() == OperationKind.GEO)
-                .filter(o -> o.status() == OperationStatus.Succeeded && o.completion() != null
-                        && o.completion().verifiedAt() != null).toList();
     }
 }
