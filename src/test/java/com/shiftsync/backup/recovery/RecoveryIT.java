@@ -73,8 +73,7 @@ class RecoveryIT {
     static final String EARLIEST = "2024-01-08T02:13:55.1234567+00:00";
     static final String TARGET = "shiftsync-db-pitr";
     static final String CUTOVER = "shiftsync-db-host";
-    static final ArmServerAdmin.Tuning SHORT = new ArmServerAdmin.Tuning(1, Duration.ofMillis(50),
-            Duration.ofMillis(200), Duration.ofSeconds(5), Duration.ofSeconds(20));
+    static final ArmServerAdmin.Tuning SHORT = AzureFakes.TUNING;
     static final String SUBNET = ArmFake.subnetId("shiftsync-net", "shiftsync-vnet", "postgres");
     static final String ZONE = ArmFake.dnsZoneId("shiftsync-net", "shiftsync.private.postgres.database.azure.com");
     static final String DR_SUBNET = ArmFake.subnetId("shiftsync-dr-net", "shiftsync-dr-vnet", "postgres");

@@ -56,9 +56,6 @@ class RawLogRecordsIT {
     static final Instant NOW = Instant.parse("2024-01-15T12:00:00Z");
     static final String PASSWORD_SECRET = "shiftsync-db-password";
     static final String CUTOVER = "shiftsync-db-host";
-    static final com.shiftsync.backup.adapter.azure.ArmServerAdmin.Tuning TUNING =
-            new com.shiftsync.backup.adapter.azure.ArmServerAdmin.Tuning(1, Duration.ofMillis(50),
-                    Duration.ofMillis(200), Duration.ofSeconds(5), Duration.ofSeconds(20));
 
     @RegisterExtension
     static final AzureFakes azure = new AzureFakes();
@@ -122,7 +119,7 @@ class RawLogRecordsIT {
         function.setLevel(Level.ALL);
         Map<String, String> env = settings();
         MutableClock clock = new MutableClock(NOW);
-        App app = new App(new Settings(env), clock, azure.identity.credential(), TUNING);
+        App app = new App(new Settings(env), clock, azure.identity.credential(), AzureFakes.TUNING);
         Reporter reporter = app.reporter(function);
         List<String> ran = new ArrayList<>();
         Caller ana = new Caller("oid-ana", "ana@shiftsync.test", Caller.EASY_AUTH, Set.of("Backup.Admin"));
@@ -194,21 +191,21 @@ class RawLogRecordsIT {
         badPassword.put("DATABASE_URL", "postgresql://postgres:" + wrong + "@127.0.0.1:" + pg.port() + "/" + db);
         badPassword.remove("DATABASE_PASSWORD_SECRET");
         attempt(ran, "backup, wrong password", () -> new App(new Settings(badPassword), clock,
-                azure.identity.credential(), TUNING).backupToAzure().run(Tier.DAILY, reporter));
+                azure.identity.credential(), AzureFakes.TUNING).backupToAzure().run(Tier.DAILY, reporter));
         vault.missing("no-such-secret");
         Map<String, String> noSecret = new HashMap<>(env);
         noSecret.put("DATABASE_PASSWORD_SECRET", "no-such-secret");
         attempt(ran, "backup, no Key Vault secret", () -> new App(new Settings(noSecret), clock,
-                azure.identity.credential(), TUNING).backupToAzure().run(Tier.DAILY, reporter));
+                azure.identity.credential(), AzureFakes.TUNING).backupToAzure().run(Tier.DAILY, reporter));
         String badKey = TestSecrets.register(java.util.Base64.getEncoder().encodeToString(
                 TestSecrets.random("storage-key-").getBytes(java.nio.charset.StandardCharsets.UTF_8)));
         Map<String, String> wrongKey = new HashMap<>(env);
         wrongKey.put("AZURE_STORAGE_CONNECTION_STRING", Azurite.shared().connectionString()
                 .replace(Azurite.ACCOUNT_KEY, badKey));
         attempt(ran, "backup, wrong storage key", () -> new App(new Settings(wrongKey), clock,
-                azure.identity.credential(), TUNING).backupToAzure().run(Tier.DAILY, reporter));
+                azure.identity.credential(), AzureFakes.TUNING).backupToAzure().run(Tier.DAILY, reporter));
         attempt(ran, "list, wrong storage key", () -> new App(new Settings(wrongKey), clock,
-                azure.identity.credential(), TUNING).azureStore().list());
+                azure.identity.credential(), AzureFakes.TUNING).azureStore().list());
         arm.brokenEverywhere();
         attempt(ran, "pitr, Resource Manager down", () -> app.recovery().serverRestoreJob().start(ana,
                 ServerRestoreRequest.pointInTime("latest", "shiftsync-db-down"), reporter));

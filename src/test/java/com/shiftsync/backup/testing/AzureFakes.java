@@ -15,6 +15,10 @@ import java.util.Map;
  * forgets its stubs and requests.
  */
 public final class AzureFakes implements BeforeEachCallback, AfterAllCallback {
+    /** Resource Manager tuning for the fakes: one retry 50 to 200 ms apart, 5 s a try, 20 s a call. */
+    public static final com.shiftsync.backup.adapter.azure.ArmServerAdmin.Tuning TUNING =
+            new com.shiftsync.backup.adapter.azure.ArmServerAdmin.Tuning(1, java.time.Duration.ofMillis(50),
+                    java.time.Duration.ofMillis(200), java.time.Duration.ofSeconds(5), java.time.Duration.ofSeconds(20));
     public final ArmFake arm = new ArmFake();
     public final ManagedIdentityFake identity = new ManagedIdentityFake();
 
