@@ -530,6 +530,11 @@ var appSettings = {
   GEO_RESTORE_SUBNET_ID: geoRestoreSubnetId
   GEO_RESTORE_PRIVATE_DNS_ZONE_ID: geoRestorePrivateDnsZoneId
   CUTOVER_SECRET_NAME: cutoverSecretName
+  // Where restored servers go, and how the app checks one: only at the host Resource Manager reports, in this
+  // domain, over TLS verified against the roots shipped with the app (POSTGRES_ROOT_CERT_FILE empty)
+  RESTORE_RESOURCE_GROUP: pgResourceGroupName
+  POSTGRES_SERVER_DOMAIN: 'postgres.database.azure.com'
+  POSTGRES_ROOT_CERT_FILE: ''
   // Recovery drills
   DRILL_ENABLED: drillEnabled ? 'true' : 'false'
   DRILL_RESOURCE_GROUP: drillGroupName

@@ -1,6 +1,7 @@
 package com.shiftsync.backup.backup;
 
 import com.shiftsync.backup.audit.AuditActions;
+import com.shiftsync.backup.domain.BackupRunState;
 import com.shiftsync.backup.domain.Caller;
 import com.shiftsync.backup.domain.Manifest;
 import com.shiftsync.backup.domain.Operation;
@@ -25,18 +26,18 @@ import java.util.function.Supplier;
  */
 public final class OnDemandBackup implements QueuedWork.Task<BackupMessage> {
     private final Supplier<String> databaseName;
-    private final Supplier<BackupJob> backupJob;
+    private final BackupJob backupJob;
     private final QueuedWork queued;
-    private final Supplier<WorkQueue> queue;
+    private final WorkQueue queue;
     private final Clock clock;
 
     /**
      * @param databaseName DATABASE_URL's database, read without any password look-up (checked at the request)
-     * @param backupJob    the export to Blob, built only by the worker (it needs pg_dump)
+     * @param backupJob    the export to Blob
      * @param queue        backup-requests
      */
-    public OnDemandBackup(Supplier<String> databaseName, Supplier<BackupJob> backupJob, QueuedWork queued,
-                          Supplier<WorkQueue> queue, Clock clock) {
+    public OnDemandBackup(Supplier<String> databaseName, BackupJob backupJob, QueuedWork queued, WorkQueue queue,
+                          Clock clock) {
         this.databaseName = databaseName;
         this.backupJob = backupJob;
         this.queued = queued;
@@ -55,11 +56,9 @@ public final class OnDemandBackup implements QueuedWork.Task<BackupMessage> {
                     + "made by the timers nightlyExport and weeklyExport");
         }
         Instant now = clock.instant();
-        String database = databaseName.get();
-        WorkQueue requests = queue.get();
         Operation operation = Operation.start(OperationKind.BACKUP, Tier.MANUAL.folder(), caller, now,
-                Map.of("tier", Tier.MANUAL.folder()), Map.of("database", database));
-        return queued.enqueue(requests, operation, new BackupMessage(operation.id(), Tier.MANUAL).toJson(), this,
+                BackupRunState.queued(Tier.MANUAL, databaseName.get()));
+        return queued.enqueue(queue, operation, new BackupMessage(operation.id(), Tier.MANUAL).toJson(), this,
                 reporter);
     }
 
@@ -117,18 +116,23 @@ public final class OnDemandBackup implements QueuedWork.Task<BackupMessage> {
     }
 
     @Override
-    public QueuedWork.Result run(BackupMessage message, Operation running, int attempt, Reporter reporter) {
-        BackupResult result = backupJob.get().run(message.tier(), reporter);
+    public BackupRunState taken(Operation op, int attempt) {
+        return op.state(BackupRunState.class).running(attempt);
+    }
+
+    @Override
+    public int attempts(Operation op) {
+        return op.state(BackupRunState.class).attempts();
+    }
+
+    @Override
+    public QueuedWork.Result run(BackupMessage message, Operation running, int attempt, QueuedWork.Progress progress,
+                                 Reporter reporter) {
+        BackupResult result = backupJob.run(message.tier(), reporter);
         Manifest m = result.manifest();
-        Map<String, String> details = new LinkedHashMap<>();
-        details.put("backupId", m.id());
-        details.put("sizeBytes", String.valueOf(m.sizeBytes()));
-        details.put("tables", String.valueOf(m.rowCounts().size()));
-        details.put("rowTotal", String.valueOf(m.totalRows()));
-        details.put("sha256", m.sha256());
-        details.put("durationMs", String.valueOf(result.duration().toMillis()));
-        details.put("stores", String.join(", ", result.stores()));
-        return QueuedWork.Result.succeeded(details);
+        return QueuedWork.Result.succeeded(running.state(BackupRunState.class).ended(new BackupRunState.Made(m.id(),
+                m.sizeBytes(), m.rowCounts().size(), m.totalRows(), m.sha256(), result.duration().toMillis(),
+                String.join(", ", result.stores()))));
     }
 
     @Override
@@ -138,6 +142,7 @@ public final class OnDemandBackup implements QueuedWork.Task<BackupMessage> {
 
     @Override
     public String succeededOutcome(Operation done) {
-        return "backup " + done.details().get("backupId") + " made (" + done.details().get("sizeBytes") + " bytes)";
+        BackupRunState.Made made = done.state(BackupRunState.class).made();
+        return "backup " + made.backupId() + " made (" + made.sizeBytes() + " bytes)";
     }
 }

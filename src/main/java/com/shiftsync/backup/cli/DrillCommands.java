@@ -2,6 +2,7 @@ package com.shiftsync.backup.cli;
 
 import com.shiftsync.backup.audit.AuditActions;
 import com.shiftsync.backup.domain.Drill;
+import com.shiftsync.backup.domain.DrillState;
 import com.shiftsync.backup.domain.Json;
 import com.shiftsync.backup.domain.Operation;
 import com.shiftsync.backup.recovery.DrillJob;
@@ -33,7 +34,8 @@ final class DrillCommands {
                     + "the backups as in a real recovery; its recovery time measured against RTO_TARGET_MINUTES; "
                     + "then the server deleted, also when the drill fails. Follows the drill to its end, printing "
                     + "each step (minutes to hours: the server costs what one of the source's size costs for that "
-                    + "long). If this command stops, the drill goes on (queue reminders, or each drill-status) and "
+                    + "long). If this command stops, the drill goes on (queue reminders, or drill-status --follow where no "
+                    + "queue is configured) and "
                     + "its server is deleted all the same. One drill at a time. Recorded in the audit log. Exit 0 "
                     + "when it passed, 1 when it failed.",
                     ""},
@@ -57,34 +59,30 @@ final class DrillCommands {
         }
 
         @Override
-        public Integer call() throws InterruptedException {
+        public Integer call() {
             OptionValues.atLeast(interval, 0, "--interval");
             DrillJob job = cli.app().recovery().drillJob();
             PrintWriter err = spec.commandLine().getErr();
             Operation started = cli.app().auditTrail().perform(AuditActions.RECOVERY_DRILL, Map.of("trigger", "cli"),
                     ServerRestoreOutput.osUser(), caller -> job.start(caller, "cli", cli.reporter()), Operation::id);
             err.printf("recovery drill %s of %s into temporary server %s (deleted at the end); if this command stops, "
-                    + "the drill goes on: follow it with shiftsync-backup drill-status %s%n", started.id(),
-                    started.details().get("sourceServer"), started.target(), started.id());
+                    + "the drill goes on: follow it with shiftsync-backup drill-status %s --follow%n", started.id(),
+                    started.state(DrillState.class).sourceServer(), started.target(), started.id());
             err.flush();
-            int printed = 0;
-            Drill drill;
-            while (true) {
-                drill = job.status(started.id(), cli.reporter());
-                // every step the drill went through, also those one read passed at once
-                for (; printed < drill.steps().size(); printed++) {
-                    Drill.StepTime s = drill.steps().get(printed);
+            int[] printed = {0};
+            Operation end = Following.operation(cli, started.id(), true, Duration.ofSeconds(interval), err, op -> {
+                Drill drill = job.view(op);
+                // every step the drill went through, also those one step passed at once
+                for (; printed[0] < drill.steps().size(); printed[0]++) {
+                    Drill.StepTime s = drill.steps().get(printed[0]);
                     err.printf("%s %s%n", Format.when(s.startedAt()), stepLine(s.step(), drill));
                 }
                 if (drill.status().finished()) {
                     err.printf("%s %s%n", Format.when(drill.finishedAt()), stepLine(drill.step(), drill));
-                    err.flush();
-                    break;
                 }
                 err.flush();
-                Thread.sleep(Duration.ofSeconds(interval).toMillis());
-            }
-            return print(spec.commandLine().getOut(), drill, json);
+            });
+            return print(spec.commandLine().getOut(), job.view(end), json);
         }
     }
 
@@ -93,7 +91,8 @@ final class DrillCommands {
             description = {
                     "Its step (requested, restoring, completing, verifying, deleting, passed or failed), each "
                     + "step's duration, the measured recovery time against RTO_TARGET_MINUTES, the verification, "
-                    + "and whether the drill server was deleted. Reading it also moves the drill on. Exit 0 while "
+                    + "and whether the drill server was deleted. Where no queue is configured, each call takes the drill's "
+                    + "next step (and says so), --follow to its end; with a queue it only reads. Exit 0 while "
                     + "it runs or when it passed, 1 when it failed.",
                     ""},
             footerHeading = "%nExamples:%n",
@@ -110,28 +109,39 @@ final class DrillCommands {
         @Option(names = "--json", description = "Print the drill as JSON (what GET /api/drills/{id} answers).")
         boolean json;
 
+        @Option(names = "--follow", description = "Keep going until the drill ends (without a queue: step it; with "
+                + "one: read it again).")
+        boolean follow;
+
+        @Option(names = "--interval", paramLabel = "SECONDS", defaultValue = "30",
+                description = "Seconds between steps or reads that changed nothing, with --follow (default: "
+                        + "${DEFAULT-VALUE}).")
+        int interval;
+
         Status(Cli cli) {
             this.cli = cli;
         }
 
         @Override
         public Integer call() {
+            OptionValues.atLeast(interval, 0, "--interval");
             Drill drill = cli.app().auditTrail().perform(AuditActions.RECOVERY_DRILL_STATUS, Map.of("drillId",
                     String.valueOf(id)), ServerRestoreOutput.osUser(), caller -> cli.app().recovery().drillJob()
-                    .status(id, cli.reporter()), d -> null);
+                    .view(Following.operation(cli, id, follow, Duration.ofSeconds(interval),
+                            spec.commandLine().getErr(), o -> { })), d -> null);
             return print(spec.commandLine().getOut(), drill, json);
         }
     }
 
     private static String stepLine(String step, Drill drill) {
-        return switch (step) {
-            case Drill.REQUESTED -> "requested";
-            case Drill.RESTORING -> "restoring: Azure is creating " + drill.server();
-            case Drill.COMPLETING -> "completing: copying firewall rules and server parameters to " + drill.server();
-            case Drill.VERIFYING -> "verifying " + drill.server() + " against the backups";
-            case Drill.DELETING -> "deleting " + drill.server();
-            case Drill.PASSED -> "passed";
-            default -> "failed" + (drill.error() == null ? "" : ": " + drill.error().message());
+        return switch (DrillState.Step.parse(step)) {
+            case REQUESTED -> "requested";
+            case RESTORING -> "restoring: Azure is creating " + drill.server();
+            case COMPLETING -> "completing: copying firewall rules and server parameters to " + drill.server();
+            case VERIFYING -> "verifying " + drill.server() + " against the backups";
+            case DELETING -> "deleting " + drill.server();
+            case PASSED -> "passed";
+            case FAILED -> "failed" + (drill.error() == null ? "" : ": " + drill.error().message());
         };
     }
 

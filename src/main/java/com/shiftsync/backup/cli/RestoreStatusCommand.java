@@ -1,13 +1,14 @@
 package com.shiftsync.backup.cli;
 
 import com.shiftsync.backup.config.App;
-import com.shiftsync.backup.operations.Operations;
+import com.shiftsync.backup.domain.Operation;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
+import java.time.Duration;
 import java.util.concurrent.Callable;
 
 /**
@@ -24,8 +25,11 @@ import java.util.concurrent.Callable;
                 "Shows the progress of a restore started with pitr or geo-restore (or over HTTP): InProgress, "
                 + "Succeeded (with the new server's host name) or Failed (with Resource Manager's error), and how "
                 + "long it took. Also a restore from a backup (POST /api/restores/from-backup: with its integrity "
-                + "check) or an on-demand backup (POST /api/backups: with the new backup's id). Exit 0 while in "
-                + "progress or succeeded, 1 when it failed.",
+                + "check) or an on-demand backup (POST /api/backups: with the new backup's id). Where no queue is "
+                + "configured (a local folder, no Azure storage), nothing else moves the operation on: each call "
+                + "takes its next step and says so, and --follow steps until it ends; with a queue, the Function "
+                + "App's worker takes the steps and this only reads. Exit 0 while in progress or succeeded, 1 when "
+                + "it failed.",
                 ""})
 final class RestoreStatusCommand implements Callable<Integer> {
     private final Cli cli;
@@ -41,6 +45,14 @@ final class RestoreStatusCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print the operation as JSON.")
     boolean json;
 
+    @Option(names = "--follow", description = "Keep going until the operation ends (without a queue: step it; with "
+            + "one: read it again).")
+    boolean follow;
+
+    @Option(names = "--interval", paramLabel = "SECONDS", defaultValue = "30",
+            description = "Seconds between steps or reads that changed nothing, with --follow (default: ${DEFAULT-VALUE}).")
+    int interval;
+
     RestoreStatusCommand(Cli cli) {
         this.cli = cli;
         this.app = cli.app();
@@ -48,7 +60,9 @@ final class RestoreStatusCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Operations.StatusCheck check = app.operations().status(operationId, cli.reporter());
-        return ServerRestoreOutput.status(spec.commandLine().getOut(), check.operation(), json, app.clock().instant());
+        OptionValues.atLeast(interval, 0, "--interval");
+        Operation op = Following.operation(cli, operationId, follow, Duration.ofSeconds(interval),
+                spec.commandLine().getErr(), o -> { });
+        return ServerRestoreOutput.status(spec.commandLine().getOut(), op, json, app.clock().instant());
     }
 }

@@ -20,6 +20,7 @@ import com.shiftsync.backup.port.Database;
 import com.shiftsync.backup.port.DumpTool;
 import com.shiftsync.backup.port.HistoryLog;
 import com.shiftsync.backup.port.OperationStore;
+import com.shiftsync.backup.port.ServerAdmin;
 import com.shiftsync.backup.port.UploadStore;
 import com.shiftsync.backup.telemetry.Metrics;
 import io.opentelemetry.api.OpenTelemetry;
@@ -42,23 +43,29 @@ final class Adapters {
     final ConfiguredLogin login;
     final Supplier<Metrics> metrics;
     final Supplier<StorageSettings> storage;
-    final Supplier<DumpTool> dumpTool;
+    /** pg_dump and pg_restore, found on their first call. */
+    final DumpTool dumpTool;
     final Supplier<LocalBackupStore> localStore;
-    final Supplier<BackupStore> azureStore;
+    /** Blob Storage's backups, built on their first call. */
+    final BackupStore azureStore;
     final Supplier<OperationStore> operationStore;
     final Supplier<AuditTrail> auditTrail;
     final Supplier<HistoryLog> historyLog;
+    /** Resource Manager, built on its first call (its settings are refused by name only then). */
+    final ServerAdmin serverAdmin;
 
     Adapters(Settings settings, Clock clock, TokenCredential credential, ArmServerAdmin.Tuning armTuning,
              Supplier<OpenTelemetry> openTelemetry) {
         this.settings = settings;
         this.azure = new AzureClients(settings, credential, armTuning);
         this.login = new ConfiguredLogin(settings, azure.secrets(), azure.tokens());
+        this.serverAdmin = Lazy.of(ServerAdmin.class, azure.serverAdmin());
         this.metrics = Once.of(() -> new Metrics(openTelemetry.get(), clock));
         this.storage = Once.of(() -> StorageSettings.from(settings));
-        this.dumpTool = Once.of(() -> new PgDumpTool(PgBinaries.locate(text(Setting.PG_BIN_DIR)), timeout()));
+        this.dumpTool = Lazy.of(DumpTool.class, () -> new PgDumpTool(PgBinaries.locate(text(Setting.PG_BIN_DIR)),
+                timeout()));
         this.localStore = Once.of(() -> new LocalBackupStore(backupDir()));
-        this.azureStore = Once.of(() -> new BlobBackupStore(azure.container(storage.get().backups())));
+        this.azureStore = Lazy.of(BackupStore.class, () -> new BlobBackupStore(azure.container(storage.get().backups())));
         this.operationStore = Once.of(() -> azure.hasStorage()
                 ? new BlobOperationStore(azure.container(storage.get().operations()))
                 : new LocalOperationStore(backupDir().resolve("operations")));

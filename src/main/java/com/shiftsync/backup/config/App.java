@@ -7,12 +7,14 @@ import com.shiftsync.backup.audit.AuditTrail;
 import com.shiftsync.backup.backup.BackupJob;
 import com.shiftsync.backup.backup.OnDemandBackup;
 import com.shiftsync.backup.domain.OperationKind;
+import com.shiftsync.backup.domain.RetryPolicy;
 import com.shiftsync.backup.domain.ShiftSyncException;
 import com.shiftsync.backup.domain.Tier;
 import com.shiftsync.backup.monitor.MonitorJob;
-import com.shiftsync.backup.operations.OperationFollower;
-import com.shiftsync.backup.operations.OperationUpdates;
+import com.shiftsync.backup.operations.OperationStep;
+import com.shiftsync.backup.operations.OperationWorker;
 import com.shiftsync.backup.operations.Operations;
+import com.shiftsync.backup.operations.Reminders;
 import com.shiftsync.backup.port.BackupStore;
 import com.shiftsync.backup.port.Database;
 import com.shiftsync.backup.port.HistoryLog;
@@ -63,7 +65,8 @@ public final class App {
     private final Supplier<FromBackupRestore> fromBackupRestore;
     private final Supplier<OnDemandBackup> onDemandBackup;
     private final Supplier<Operations> operations;
-    private final Supplier<OperationUpdates> operationUpdates;
+    private final Supplier<OperationWorker> operationWorker;
+    private final Reminders reminders;
     private final RecoveryJobs recovery;
 
     public App(Settings settings, Clock clock) {
@@ -89,21 +92,25 @@ public final class App {
         this.backupToLocal = Once.of(() -> backupJob(List.of(localStore())));
         this.backupToAzure = Once.of(() -> backupJob(List.of(azureStore())));
         this.backupToBoth = Once.of(() -> backupJob(List.of(localStore(), azureStore())));
-        this.restoreJob = Once.of(() -> new RestoreJob(a.database, a.dumpTool.get(),
+        this.restoreJob = Once.of(() -> new RestoreJob(a.database, a.dumpTool,
                 Path.of(System.getProperty("java.io.tmpdir"), "shiftsync-restore"), clock));
-        this.recovery = new RecoveryJobs(a, clock, this::readableStores, this::operations, this::operationUpdates);
-        this.operationUpdates = Once.of(() -> new OperationUpdates(this::operations,
-                () -> workQueue(WorkQueue.OPERATION_UPDATES), clock));
-        this.queuedWork = Once.of(() -> new QueuedWork(operationStore(), clock));
-        this.fromBackupRestore = Once.of(() -> new FromBackupRestore(this::azureStore, a.login, a.database,
-                this::restoreJob, queuedWork(), () -> workQueue(WorkQueue.RESTORE_REQUESTS), clock));
+        this.reminders = new Reminders(a.azure.hasStorage() ? Lazy.of(WorkQueue.class,
+                () -> workQueue(WorkQueue.OPERATION_UPDATES)) : null, RetryPolicy.DEFAULT);
+        this.recovery = new RecoveryJobs(a, clock, readableStores(), reminders);
+        this.queuedWork = Once.of(() -> new QueuedWork(operationStore(), reminders, clock));
+        this.fromBackupRestore = Once.of(() -> new FromBackupRestore(azureStore(), a.login, a.database,
+                restoreJob(), queuedWork(), Lazy.of(WorkQueue.class,
+                () -> workQueue(WorkQueue.RESTORE_REQUESTS)), clock));
         this.onDemandBackup = Once.of(() -> new OnDemandBackup(() -> a.login.configuredUrl().database(),
-                this::backupToAzure, queuedWork(), () -> workQueue(WorkQueue.BACKUP_REQUESTS), clock));
-        this.operations = Once.of(() -> new Operations(operationStore(), Map.of(
-                OperationKind.POINT_IN_TIME, recovery.serverRestoreJob(), OperationKind.GEO,
-                recovery.serverRestoreJob(), OperationKind.DRILL, OperationFollower.lazy(recovery::drillJob),
-                OperationKind.FROM_BACKUP, queuedWork().follower(fromBackupRestore()),
-                OperationKind.BACKUP, queuedWork().follower(onDemandBackup()))));
+                backupToAzure(), queuedWork(), Lazy.of(WorkQueue.class,
+                () -> workQueue(WorkQueue.BACKUP_REQUESTS)), clock));
+        this.operations = Once.of(() -> new Operations(operationStore(), queuedWork(), clock));
+        this.operationWorker = Once.of(() -> new OperationWorker(operationStore(), Map.of(
+                OperationKind.POINT_IN_TIME, Lazy.of(OperationStep.class, recovery::serverRestoreJob),
+                OperationKind.GEO, Lazy.of(OperationStep.class, recovery::serverRestoreJob),
+                OperationKind.DRILL, Lazy.of(OperationStep.class, recovery::drillJob),
+                OperationKind.FROM_BACKUP, queuedWork().step(fromBackupRestore()),
+                OperationKind.BACKUP, queuedWork().step(onDemandBackup())), reminders, clock));
     }
 
     /** The app as configured by this process's environment; built once (Functions keep it across invocations). */
@@ -157,7 +164,7 @@ public final class App {
     }
 
     public BackupStore azureStore() {
-        return adapters.azureStore.get();
+        return adapters.azureStore;
     }
 
     /** "local" or "azure". */
@@ -215,7 +222,7 @@ public final class App {
 
     /** The restore test, into a scratch database on DATABASE_URL's server. */
     public VerifyJob verifyJob() {
-        return new VerifyJob(login(), database(), adapters.dumpTool.get(), restoreJob(), clock, VerifyJob.jobsFor(
+        return new VerifyJob(login(), database(), adapters.dumpTool, restoreJob(), clock, VerifyJob.jobsFor(
                 adapters.text(Setting.VERIFY_RESTORE_JOBS), Runtime.getRuntime().availableProcessors()));
     }
 
@@ -264,14 +271,19 @@ public final class App {
         return recovery;
     }
 
-    /** The status of every operation. */
+    /** Status reads of every operation: reads only. */
     public Operations operations() {
         return operations.get();
     }
 
-    /** Reminders that move running operations on without anyone reading their status. */
-    public OperationUpdates operationUpdates() {
-        return operationUpdates.get();
+    /** The one thing that moves operations on: the operation-updates worker (and the CLI without a queue). */
+    public OperationWorker operationWorker() {
+        return operationWorker.get();
+    }
+
+    /** Whether a queue worker moves operations on (Azure storage is configured); else the CLI steps them. */
+    public boolean hasOperationWorker() {
+        return reminders.configured();
     }
 
 
@@ -323,6 +335,6 @@ public final class App {
     }
 
     private BackupJob backupJob(List<BackupStore> stores) {
-        return new BackupJob(login(), database(), adapters.dumpTool.get(), stores, clock, adapters.timeout());
+        return new BackupJob(login(), database(), adapters.dumpTool, stores, clock, adapters.timeout());
     }
 }

@@ -7,7 +7,7 @@ import com.shiftsync.backup.domain.ShiftSyncException;
 import java.util.Locale;
 import java.util.regex.Pattern;
 
-/** The recovery drill's settings, each refused by name when it is wrong. */
+/** The recovery drill's settings, each refused by name when it is wrong; drills go to DRILL_RESOURCE_GROUP, else RESTORE_RESOURCE_GROUP. */
 final class DrillSettings {
     /** Azure's rule for resource group names: letters, digits, underscores, hyphens, periods and parentheses. */
     private static final Pattern GROUP = Pattern.compile("^[-\\w._()]{1,90}$");
@@ -21,12 +21,22 @@ final class DrillSettings {
         if (!point.equals(ServerRestoreRequest.LATEST) && !point.equals(ServerRestoreRequest.FAST)) {
             throw ShiftSyncException.badInput("DRILL_RESTORE_POINT is '" + point + "'; it must be latest or fast");
         }
-        String group = settings.text(Setting.DRILL_RESOURCE_GROUP).orElse(null);
-        if (group != null && (!GROUP.matcher(group).matches() || group.endsWith("."))) {
-            throw ShiftSyncException.badInput("DRILL_RESOURCE_GROUP '" + group + "' is not a resource group name "
-                    + "(letters, digits, _ - . ( ), at most 90, not ending with a period)");
+        group(settings, Setting.RESTORE_RESOURCE_GROUP);
+        String group = group(settings, Setting.DRILL_RESOURCE_GROUP);
+        if (group == null) {
+            group = group(settings, Setting.RESTORE_RESOURCE_GROUP);
         }
         return new DrillPolicy(settings.flag(Setting.DRILL_ENABLED), group, point,
                 settings.integer(Setting.DRILL_MAX_HOURS, 1), settings.integer(Setting.DRILL_MAX_AGE_DAYS, 1));
+    }
+
+    /** A resource group setting, or null when unset; refused by name when it is no resource group name. */
+    static String group(Settings settings, Setting setting) {
+        String group = settings.text(setting).orElse(null);
+        if (group != null && (!GROUP.matcher(group).matches() || group.endsWith("."))) {
+            throw ShiftSyncException.badInput(setting.name() + " '" + group + "' is not a resource group name "
+                    + "(letters, digits, _ - . ( ), at most 90, not ending with a period)");
+        }
+        return group;
     }
 }

@@ -2,14 +2,16 @@ package com.shiftsync.backup.config;
 
 import com.shiftsync.backup.domain.DrillPolicy;
 import com.shiftsync.backup.domain.ServerRestoreRequest;
-import com.shiftsync.backup.operations.OperationUpdates;
-import com.shiftsync.backup.operations.Operations;
+import com.shiftsync.backup.domain.ServerTrust;
+import com.shiftsync.backup.operations.Reminders;
 import com.shiftsync.backup.port.BackupStore;
 import com.shiftsync.backup.port.Reporter;
+import com.shiftsync.backup.port.SecretWriter;
 import com.shiftsync.backup.recovery.DrillJob;
 import com.shiftsync.backup.recovery.DrillSweeper;
 import com.shiftsync.backup.recovery.RecoveryPlanner;
 import com.shiftsync.backup.restore.CutoverJob;
+import com.shiftsync.backup.restore.RestoredServers;
 import com.shiftsync.backup.restore.ServerCompletion;
 import com.shiftsync.backup.restore.ServerRestoreJob;
 
@@ -33,29 +35,30 @@ public final class RecoveryJobs {
     private final Supplier<DrillSweeper> drillSweeper;
     private final boolean sourceConfigured;
 
-    RecoveryJobs(Adapters a, Clock clock, Supplier<List<BackupStore>> stores, Supplier<Operations> operations,
-                 Supplier<OperationUpdates> updates) {
+    RecoveryJobs(Adapters a, Clock clock, List<BackupStore> stores, Reminders reminders) {
         Settings settings = a.settings;
         String source = a.text(Setting.POSTGRES_SERVER_NAME);
         this.sourceConfigured = source != null;
         Supplier<ServerRestoreRequest.TargetNetwork> geoNetwork = () -> ServerRestoreRequest.TargetNetwork.of(
                 a.text(Setting.GEO_RESTORE_SUBNET_ID), a.text(Setting.GEO_RESTORE_PRIVATE_DNS_ZONE_ID));
-        this.serverRestoreJob = Once.of(() -> new ServerRestoreJob(a.azure.serverAdmin(), a.operationStore.get(),
-                new ServerCompletion(a.azure.serverAdmin(), a.login, settings.isSet(Setting.DATABASE_URL), a.database,
-                        stores, clock), clock, source, geoNetwork.get(),
-                id -> updates.get().remind(id, OperationUpdates.DELAY)));
-        this.planner = Once.of(() -> new RecoveryPlanner(a.azure.serverAdmin(), a.operationStore.get(), stores, clock,
-                source, geoNetwork.get(), settings.isSet(Setting.CUTOVER_SECRET_NAME)));
-        this.cutoverJob = Once.of(() -> new CutoverJob(a.operationStore.get(), a.azure::secretWriter,
-                a.text(Setting.CUTOVER_SECRET_NAME), clock));
         this.drillPolicy = Once.of(() -> DrillSettings.from(settings));
-        this.drillJob = Once.of(() -> new DrillJob(a.azure.serverAdmin(), a.operationStore.get(),
-                this::serverRestoreJob, operations, drillPolicy.get(), source,
-                settings.integer(Setting.RTO_TARGET_MINUTES, 1), clock,
-                id -> updates.get().remind(id, OperationUpdates.DELAY)));
-        this.drillSweeper = Once.of(() -> new DrillSweeper(a.azure.serverAdmin(), a.operationStore.get(),
-                drillPolicy.get(), settings.required(Setting.POSTGRES_SERVER_NAME,
-                "the drill sweeper deletes only servers named after the source Flexible Server"), clock));
+        Supplier<ServerTrust> trust = Once.of(() -> ServerTrustSettings.from(settings));
+        Supplier<RestoredServers> servers = Once.of(() -> new RestoredServers(a.serverAdmin, source,
+                a.text(Setting.RESTORE_RESOURCE_GROUP), drillPolicy.get().resourceGroup()));
+        this.serverRestoreJob = Once.of(() -> new ServerRestoreJob(a.serverAdmin, a.operationStore.get(),
+                new ServerCompletion(a.serverAdmin, servers.get(), a.login, settings.isSet(Setting.DATABASE_URL),
+                        a.database, stores, trust.get(), reminders.policy(), clock), servers.get(), reminders, clock,
+                geoNetwork.get()));
+        this.planner = Once.of(() -> new RecoveryPlanner(a.serverAdmin, a.operationStore.get(), stores, clock,
+                source, geoNetwork.get(), settings.isSet(Setting.CUTOVER_SECRET_NAME)));
+        this.cutoverJob = Once.of(() -> new CutoverJob(a.operationStore.get(),
+                Lazy.of(SecretWriter.class, a.azure::secretWriter), servers.get(), trust.get(),
+                a.text(Setting.CUTOVER_SECRET_NAME), a.text(Setting.DATABASE_PASSWORD_SECRET), clock));
+        this.drillJob = Once.of(() -> new DrillJob(a.serverAdmin, a.operationStore.get(), serverRestoreJob.get(),
+                servers.get(), drillPolicy.get(), settings.integer(Setting.RTO_TARGET_MINUTES, 1), reminders, clock));
+        this.drillSweeper = Once.of(() -> new DrillSweeper(a.serverAdmin, a.operationStore.get(), drillPolicy.get(),
+                settings.required(Setting.POSTGRES_SERVER_NAME, "the drill sweeper deletes only servers named after "
+                        + "the source Flexible Server"), reminders.policy(), clock));
     }
 
     /** Point-in-time and geo-restores of POSTGRES_SERVER_NAME. */

@@ -42,8 +42,14 @@ public enum Setting {
             + "restored server's host name into it"),
     DRILL_ENABLED("false", "true to run the recoveryDrill timer's scheduled recovery drill (a point-in-time restore into "
             + "a temporary server, verified, measured and deleted); a drill asked for by hand runs either way"),
-    DRILL_RESOURCE_GROUP(null, "resource group of the temporary drill servers (default: POSTGRES_RESOURCE_GROUP); "
-            + "the app may delete servers only there"),
+    RESTORE_RESOURCE_GROUP(null, "resource group point-in-time and geo-restores create their servers in (default: "
+            + "POSTGRES_RESOURCE_GROUP); the app acts only on servers it created there, tagged with their operation"),
+    DRILL_RESOURCE_GROUP(null, "resource group of the temporary drill servers (default: RESTORE_RESOURCE_GROUP, else "
+            + "POSTGRES_RESOURCE_GROUP); the app may delete servers only there"),
+    POSTGRES_SERVER_DOMAIN("postgres.database.azure.com", "DNS domain of every Flexible Server host: a restored server "
+            + "is checked with the database login only at the host Resource Manager reports for it inside this domain"),
+    POSTGRES_ROOT_CERT_FILE(null, "PEM file of the certificate authorities a restored server's TLS certificate must "
+            + "chain to (verify-full); default: the roots Azure Database for PostgreSQL uses, shipped with the app"),
     DRILL_RESTORE_POINT("latest", "what a drill restores to: latest (the newest point, with log replay) or fast (the "
             + "newest full backup, no replay)"),
     DRILL_MAX_HOURS("6", "a drill-tagged server older than this whose drill has ended (or is unknown) is deleted by "

@@ -14,7 +14,7 @@ import java.util.List;
  * each step is recorded as it is done, so a completion interrupted half-way (an app
  * restart) goes on where it stopped and does nothing twice.
  *
- * @param stage                    where it stands: one of the {@code STAGE_*} constants
+ * @param stage                    where it stands
  * @param firewallRulesCopied      the source's firewall rules written to the new server ("name start-end")
  * @param parametersCopied         the source's user-set server parameters written to the new server ("name=value")
  * @param parametersNeedingRestart the copied parameters that take effect only after a restart
@@ -27,15 +27,33 @@ import java.util.List;
  * @param cutover                  the cutover to the new server, once done
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record Completion(String stage, List<String> firewallRulesCopied, List<String> parametersCopied,
+public record Completion(Stage stage, List<String> firewallRulesCopied, List<String> parametersCopied,
                          List<String> parametersNeedingRestart, Boolean restarted, Verification verification,
                          List<String> followUps, Instant azureFinishedAt, Instant copiedAt, Instant verifiedAt,
                          Cutover cutover) {
-    public static final String STAGE_COPYING = "copying";
-    public static final String STAGE_RESTARTING = "restarting";
-    public static final String STAGE_VERIFYING = "verifying";
-    public static final String STAGE_DONE = "done";
-    public static final String STAGE_FAILED = "failed";
+    /** The steps of a completion, in order; it ends done or failed. */
+    public enum Stage {
+        COPYING, RESTARTING, VERIFYING, DONE, FAILED;
+
+        @com.fasterxml.jackson.annotation.JsonValue
+        public String id() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+
+        @com.fasterxml.jackson.annotation.JsonCreator
+        public static Stage parse(String text) {
+            for (Stage s : values()) {
+                if (s.id().equals(text)) {
+                    return s;
+                }
+            }
+            throw new IllegalArgumentException("unknown completion stage '" + text + "'");
+        }
+
+        public boolean ended() {
+            return this == DONE || this == FAILED;
+        }
+    }
 
     public Completion {
         firewallRulesCopied = firewallRulesCopied == null ? List.of() : List.copyOf(firewallRulesCopied);
@@ -46,23 +64,23 @@ public record Completion(String stage, List<String> firewallRulesCopied, List<St
 
     /** A completion that has just begun: Azure finished at {@code at}. */
     public static Completion started(Instant at, List<String> followUps) {
-        return new Completion(STAGE_COPYING, List.of(), List.of(), List.of(), null, null, followUps, at, null, null,
+        return new Completion(Stage.COPYING, List.of(), List.of(), List.of(), null, null, followUps, at, null, null,
                 null);
     }
 
     public Completion copied(List<String> rules, List<String> parameters, List<String> needRestart, Instant at,
-                             String next) {
+                             Stage next) {
         return new Completion(next, rules, parameters, needRestart, restarted, verification, followUps,
                 azureFinishedAt, at, verifiedAt, cutover);
     }
 
     public Completion restartedNow() {
-        return new Completion(STAGE_VERIFYING, firewallRulesCopied, parametersCopied, parametersNeedingRestart, true,
+        return new Completion(Stage.VERIFYING, firewallRulesCopied, parametersCopied, parametersNeedingRestart, true,
                 verification, followUps, azureFinishedAt, copiedAt, verifiedAt, cutover);
     }
 
     public Completion verified(Verification result, Instant at) {
-        return new Completion(result.passed() ? STAGE_DONE : STAGE_FAILED, firewallRulesCopied, parametersCopied,
+        return new Completion(result.passed() ? Stage.DONE : Stage.FAILED, firewallRulesCopied, parametersCopied,
                 parametersNeedingRestart, restarted, result, followUps, azureFinishedAt, copiedAt, at, cutover);
     }
 

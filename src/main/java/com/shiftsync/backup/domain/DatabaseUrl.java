@@ -134,6 +134,13 @@ public record DatabaseUrl(String user, String password, String host, int port, S
         return new DatabaseUrl(user, password, host, port, newDatabase, params);
     }
 
+    /** The same connection with one query parameter set (sslmode, sslrootcert, ...). */
+    public DatabaseUrl withParam(String name, String value) {
+        Map<String, String> all = new LinkedHashMap<>(params);
+        all.put(name, value);
+        return new DatabaseUrl(user, password, host, port, database, all);
+    }
+
     /** True for 127.0.0.0/8, ::1, localhost and Unix sockets: the only hosts that may go without TLS. */
     public boolean isLoopback() {
         String h = host.toLowerCase(Locale.ROOT);
@@ -181,6 +188,9 @@ public record DatabaseUrl(String user, String password, String host, int port, S
         sb.append(host.contains(":") ? "[" + host + "]" : host).append(':').append(port).append('/')
                 .append(encode(database));
         sb.append("?sslmode=").append(encode(sslMode()));
+        if (params.containsKey("sslrootcert")) {
+            sb.append("&sslrootcert=").append(encode(params.get("sslrootcert")));
+        }
         String timeout = params.getOrDefault("connect_timeout", "10");
         sb.append("&connectTimeout=").append(encode(timeout));
         sb.append("&ApplicationName=shiftsync-backup");

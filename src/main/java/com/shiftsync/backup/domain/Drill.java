@@ -6,7 +6,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /**
  * A recovery drill as callers see it ({@code GET /api/drills/{id}}, {@code drill-status},
@@ -42,21 +41,6 @@ public record Drill(String drillId, String step, OperationStatus status, String 
                     Instant finishedAt, Operation.Failure error, List<StepTime> steps, Long recoverySeconds,
                     int targetMinutes, Boolean withinTarget, String restoreOperationId,
                     Completion.Verification verification, Boolean serverDeleted, String deletion) {
-    public static final String REQUESTED = "requested";
-    public static final String RESTORING = "restoring";
-    public static final String COMPLETING = "completing";
-    public static final String VERIFYING = "verifying";
-    public static final String DELETING = "deleting";
-    public static final String PASSED = "passed";
-    public static final String FAILED = "failed";
-    /** The steps of a running drill, in order; it ends passed or failed. */
-    public static final List<String> STEPS = List.of(REQUESTED, RESTORING, COMPLETING, VERIFYING, DELETING);
-    /** Detail of a drill's operation: the step it is at. */
-    public static final String STEP = "step";
-    /** Detail prefix: when the drill entered a step ({@code at.restoring}, ...). */
-    public static final String AT = "at.";
-    /** Detail of a drill's operation: the point-in-time restore the drill started. */
-    public static final String RESTORE = "restoreOperationId";
     /** The tag on every drill server; the sweeper deletes no server without it. */
     public static final String TAG = "shiftsync-drill";
 
@@ -72,39 +56,32 @@ public record Drill(String drillId, String step, OperationStatus status, String 
     public record StepTime(String step, Instant startedAt, Instant endedAt, long seconds) {
     }
 
-    /** Whether {@code a} comes before {@code b} in {@link #STEPS}. */
-    public static boolean before(String a, String b) {
-        return STEPS.indexOf(a) < STEPS.indexOf(b);
-    }
-
     /**
      * The drill {@code drill} describes, with the restore it started (null before it started
      * one, or when that record is gone), measured at {@code now}.
      */
     public static Drill of(Operation drill, Operation restore, int targetMinutes, Instant now) {
-        Map<String, String> d = drill.details();
+        DrillState d = drill.state(DrillState.class);
         List<StepTime> steps = new ArrayList<>();
-        List<String> reached = STEPS.stream().filter(s -> d.containsKey(AT + s)).toList();
+        List<DrillState.Reached> reached = d.reached().stream().filter(r -> !r.step().ended()).toList();
         for (int i = 0; i < reached.size(); i++) {
-            Instant start = Instant.parse(d.get(AT + reached.get(i)));
-            Instant end = i + 1 < reached.size() ? Instant.parse(d.get(AT + reached.get(i + 1))) : drill.finishedAt();
+            Instant start = reached.get(i).at();
+            Instant end = i + 1 < reached.size() ? reached.get(i + 1).at() : drill.finishedAt();
             Duration took = Duration.between(start, end == null ? now : end);
-            steps.add(new StepTime(reached.get(i), start, end, Math.max(0, took.toSeconds())));
+            steps.add(new StepTime(reached.get(i).step().id(), start, end, Math.max(0, took.toSeconds())));
         }
         Long recovery = restore == null ? null : restore.duration().map(Duration::toSeconds).orElse(null);
         Completion c = restore == null ? null : restore.completion();
-        return new Drill(drill.id(), d.getOrDefault(STEP, REQUESTED), drill.status(), drill.target(),
-                d.get("resourceGroup"), d.get("sourceServer"), drill.parameters().get("restorePoint"),
-                drill.parameters().get("trigger"), drill.requestedBy(), drill.requestedAt(), drill.finishedAt(),
-                drill.error(), steps, recovery, targetMinutes,
-                recovery == null ? null : recovery <= targetMinutes * 60L, d.get(RESTORE),
-                c == null ? null : c.verification(), d.containsKey("deletedAt") ? Boolean.TRUE : null,
-                d.get("deletion"));
+        return new Drill(drill.id(), d.step().id(), drill.status(), drill.target(), d.resourceGroup(),
+                d.sourceServer(), d.restorePoint(), d.trigger(), drill.requestedBy(), drill.requestedAt(),
+                drill.finishedAt(), drill.error(), steps, recovery, targetMinutes,
+                recovery == null ? null : recovery <= targetMinutes * 60L, d.restoreOperationId(),
+                c == null ? null : c.verification(), d.deletedAt() != null ? Boolean.TRUE : null, d.deletion());
     }
 
     /** The drill {@code drill} describes, with its restore found among {@code all} (operations already read). */
     public static Drill of(Operation drill, java.util.List<Operation> all, int targetMinutes, Instant now) {
-        String restoreId = drill.details().get(RESTORE);
+        String restoreId = drill.state(DrillState.class).restoreOperationId();
         Operation restore = restoreId == null ? null
                 : all.stream().filter(o -> o.id().equals(restoreId)).findFirst().orElse(null);
         return of(drill, restore, targetMinutes, now);

@@ -9,17 +9,24 @@ import com.fasterxml.jackson.annotation.JsonValue;
  * The last two run from a queue in this app ({@link #queued()}), the first two in Azure.
  */
 public enum OperationKind {
-    POINT_IN_TIME("point-in-time"),
-    GEO("geo"),
-    FROM_BACKUP("from-backup"),
-    BACKUP("backup"),
+    POINT_IN_TIME("point-in-time", ServerRestoreState.class),
+    GEO("geo", ServerRestoreState.class),
+    FROM_BACKUP("from-backup", DumpRestoreState.class),
+    BACKUP("backup", BackupRunState.class),
     /** A recovery drill: a point-in-time restore into a temporary server, verified, measured and deleted. */
-    DRILL("drill");
+    DRILL("drill", DrillState.class);
 
     private final String id;
+    private final Class<? extends OperationState> stateType;
 
-    OperationKind(String id) {
+    OperationKind(String id, Class<? extends OperationState> stateType) {
         this.id = id;
+        this.stateType = stateType;
+    }
+
+    /** The state an operation of this kind keeps. */
+    public Class<? extends OperationState> stateType() {
+        return stateType;
     }
 
     /** Run by a queue-triggered function of this app, not by Resource Manager. */

@@ -25,8 +25,8 @@ import java.util.Optional;
  * Recovery drills: the monthly {@code recoveryDrill} timer (it drills only when
  * DRILL_ENABLED is true, and says so when it does not), {@code POST /api/drills} to start
  * one by hand and {@code GET /api/drills/{id}} to follow it, both admin only and audited.
- * A drill is never one long invocation: each step is taken by a status read or by the
- * {@code operationUpdater} queue worker.
+ * A drill is never one long invocation: each step is taken by the {@code operationUpdater}
+ * queue worker; a status read only reads.
  */
 public class DrillFunctions {
     private final App app;
@@ -86,7 +86,7 @@ public class DrillFunctions {
                 Map.of("action", AuditActions.RECOVERY_DRILL_STATUS, "drillId", String.valueOf(id)), () -> {
                     app.auditTrail().identify(AuditActions.RECOVERY_DRILL_STATUS, parameters,
                             app.adminAccess().check(request.getHeaders(), "read the status of a recovery drill"));
-                    return app.recovery().drillJob().status(id, reporter);
+                    return app.recovery().drillJob().view(app.operations().read(id));
                 });
     }
 }

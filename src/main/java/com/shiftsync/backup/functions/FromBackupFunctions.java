@@ -58,7 +58,7 @@ public class FromBackupFunctions {
                                 fields.get(FromBackupRestore.BACKUP_ID),
                                 fields.get(FromBackupRestore.TARGET_DATABASE),
                                 fields.flag(FromBackupRestore.OVERWRITE_EXISTING),
-                                fields.flag(FromBackupRestore.CONFIRM_PRODUCTION)), fields.values(), reporter);
+                                fields.flag(FromBackupRestore.CONFIRM_PRODUCTION)), reporter);
                     }, Operation::id);
             Map<String, Object> body = new LinkedHashMap<>();
             body.put("status", operation.status().name());

@@ -14,7 +14,7 @@ import com.shiftsync.backup.config.App;
 import com.shiftsync.backup.domain.Operation;
 import com.shiftsync.backup.domain.RecoveryScenario;
 import com.shiftsync.backup.domain.ServerRestoreRequest;
-import com.shiftsync.backup.operations.OperationUpdates;
+import com.shiftsync.backup.operations.OperationWorker;
 import com.shiftsync.backup.port.Reporter;
 import com.shiftsync.backup.port.WorkQueue;
 import com.shiftsync.backup.recovery.RecoveryPlan;
@@ -92,7 +92,7 @@ public class RecoveryFunctions {
     @FunctionName("operationUpdater")
     public void updater(@QueueTrigger(name = "message", queueName = WorkQueue.OPERATION_UPDATES,
             connection = QueueConnection.NAME) String message, ExecutionContext context) {
-        Invocations.run(app.reporter(context.getLogger()), OperationUpdates.FAILED, Map.of("queue",
-                WorkQueue.OPERATION_UPDATES), reporter -> app.operationUpdates().run(message, reporter));
+        Invocations.run(app.reporter(context.getLogger()), OperationWorker.FAILED, Map.of("queue",
+                WorkQueue.OPERATION_UPDATES), reporter -> app.operationWorker().run(message, reporter));
     }
 }

@@ -151,14 +151,38 @@ public interface ServerAdmin {
     }
 
     /**
-     * The state of a started create.
+     * How a started write (a create, a rule, a parameter, a restart, a delete) stands, read
+     * from Resource Manager's operation status once, here, into one of these.
+     */
+    enum Status {
+        /** Resource Manager is still at it (InProgress, Accepted, Running, ...). */
+        IN_PROGRESS,
+        SUCCEEDED,
+        FAILED,
+        CANCELED,
+        /** Resource Manager no longer knows the operation (it keeps them for a limited time): ask the resource itself. */
+        UNKNOWN;
+
+        public boolean ended() {
+            return this == SUCCEEDED || this == FAILED || this == CANCELED;
+        }
+    }
+
+    /**
+     * The state of a started write.
      *
-     * @param status       InProgress, Succeeded, Failed or Canceled, in Resource Manager's words
+     * @param status       where it stands
      * @param errorCode    Resource Manager's error code when it failed
      * @param errorMessage Resource Manager's error message when it failed
      * @param endTime      when Resource Manager says it ended, or null
      */
-    record Progress(String status, String errorCode, String errorMessage, Instant endTime) {
+    record Progress(Status status, String errorCode, String errorMessage, Instant endTime) {
+        public static final Progress UNKNOWN = new Progress(Status.UNKNOWN, null, null, null);
+
+        /** Why it failed or was cancelled, in one line: "ServerRestoreFailed: The restore ..." */
+        public String problem() {
+            return (errorCode == null ? status.name() : errorCode) + (errorMessage == null ? "" : ": " + errorMessage);
+        }
     }
 
     /** The source server (the one the settings name). */
@@ -207,10 +231,9 @@ public interface ServerAdmin {
 
     /**
      * Asks {@code trackingUrl} (from {@link StartedCreate} or {@link Accepted}) how the work
-     * stands; empty when Resource Manager no longer knows the operation (it keeps them for a
-     * limited time).
+     * stands; {@link Status#UNKNOWN} when Resource Manager no longer knows the operation.
      */
-    Optional<Progress> progress(String trackingUrl);
+    Progress progress(String trackingUrl);
 
     /** Where this talks to, for messages. */
     String describe();

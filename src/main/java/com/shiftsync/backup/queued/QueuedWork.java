@@ -7,8 +7,11 @@ import com.shiftsync.backup.domain.ErrorCode;
 import com.shiftsync.backup.domain.Event;
 import com.shiftsync.backup.domain.Operation;
 import com.shiftsync.backup.domain.OperationKind;
+import com.shiftsync.backup.domain.OperationState;
+import com.shiftsync.backup.domain.RetryPolicy;
 import com.shiftsync.backup.domain.ShiftSyncException;
-import com.shiftsync.backup.operations.OperationFollower;
+import com.shiftsync.backup.operations.OperationStep;
+import com.shiftsync.backup.operations.Reminders;
 import com.shiftsync.backup.port.OperationStore;
 import com.shiftsync.backup.port.Reporter;
 import com.shiftsync.backup.port.WorkQueue;
@@ -31,28 +34,35 @@ import java.util.Optional;
  * <p>The time limits: a worker marks its operation Failed before it gives up, but a worker
  * the host stops (host.json's functionTimeout, a crash on every delivery) cannot; nor can
  * one that never receives the message (it expired). Such an operation would stay
- * InProgress for ever, so a status read past these limits reports it Failed
- * ({@link #follower}), and a message that still arrives afterwards finds it finished and
- * does nothing.
+ * InProgress for ever, so past these limits ({@link RetryPolicy}) a status read shows it
+ * Failed ({@link #asOf}), the operation-updates worker, reminded at each limit when the
+ * work is queued, records it so once ({@link #step}), and a message that still arrives
+ * afterwards finds it finished and does nothing.
  */
 public final class QueuedWork {
-    /** How long a request waits on its queue for a worker before the queue drops it. */
-    public static final Duration MESSAGE_TTL = Duration.ofHours(24);
-    /** host.json's functionTimeout: the Functions host stops any run that takes longer. */
-    public static final Duration FUNCTION_TIMEOUT = Duration.ofHours(6);
     /** A queue message delivered again for finished work: nothing was done. */
     public static final String DUPLICATE = "ShiftSync.Queue.Duplicate";
-    /** Tracking key: how many deliveries of the message have started the work. */
-    public static final String ATTEMPTS = "attempts";
-    /** Slack for clocks and for the host's own retries. */
-    static final Duration GRACE = Duration.ofMinutes(30);
 
     private final OperationStore operations;
+    private final Reminders reminders;
+    private final RetryPolicy policy;
     private final Clock clock;
 
-    public QueuedWork(OperationStore operations, Clock clock) {
+    /** @param reminders the operation-updates worker's, which records an abandoned operation once */
+    public QueuedWork(OperationStore operations, Reminders reminders, Clock clock) {
         this.operations = operations;
+        this.reminders = reminders;
+        this.policy = reminders.policy();
         this.clock = clock;
+    }
+
+    /**
+     * Records a step of the work before what follows it, so a redelivery knows how far an
+     * interrupted delivery got (a restore marks "restoring" before pg_restore).
+     */
+    public interface Progress {
+        /** Stores the operation with its state at {@code next}; throws when it could not be stored. */
+        Operation record(OperationState next);
     }
 
     /**
@@ -89,14 +99,21 @@ public final class QueuedWork {
         /** Refuses (bad input) a message that disagrees with its recorded operation. */
         void check(M message, Operation op);
 
+        /** The state of {@code op} once delivery {@code attempt} took it up. */
+        OperationState taken(Operation op, int attempt);
+
+        /** How many deliveries took {@code op} up so far. */
+        int attempts(Operation op);
+
         /**
          * Does the work. Throws when it failed; a run that ended but did not hold up (row
          * counts that differ) returns {@link Result#failed}.
          *
          * @param attempt  1 for the first delivery that started the work
+         * @param progress stores a step of the work before what follows it
          * @param reporter reports the job's own events (with the operation id)
          */
-        Result run(M message, Operation running, int attempt, Reporter reporter);
+        Result run(M message, Operation running, int attempt, Progress progress, Reporter reporter);
 
         /** What the audit record of the outcome names: the backup, the target. */
         Map<String, String> auditParameters(Operation op);
@@ -108,16 +125,16 @@ public final class QueuedWork {
     /**
      * What the work came to.
      *
-     * @param details what it adds to the operation
+     * @param state   the operation's state at its end
      * @param failure why it did not hold up, or null when it succeeded
      */
-    public record Result(Map<String, String> details, Operation.Failure failure, ShiftSyncException error) {
-        public static Result succeeded(Map<String, String> details) {
-            return new Result(details, null, null);
+    public record Result(OperationState state, Operation.Failure failure, ShiftSyncException error) {
+        public static Result succeeded(OperationState state) {
+            return new Result(state, null, null);
         }
 
-        public static Result failed(Map<String, String> details, Operation.Failure failure, ShiftSyncException error) {
-            return new Result(details, failure, error);
+        public static Result failed(OperationState state, Operation.Failure failure, ShiftSyncException error) {
+            return new Result(state, failure, error);
         }
     }
 
@@ -129,7 +146,7 @@ public final class QueuedWork {
     public Operation enqueue(WorkQueue queue, Operation operation, String message, Task<?> task, Reporter reporter) {
         operations.create(operation);
         try {
-            queue.send(message, MESSAGE_TTL);
+            queue.send(message, policy.messageTtl());
         } catch (RuntimeException e) {
             operations.trySave(operation.failed(clock.instant(),
                     new Operation.Failure("NotQueued", ShiftSyncException.wrap(e).getMessage())));
@@ -142,6 +159,7 @@ public final class QueuedWork {
         f.put("requestedBy", operation.requestedBy());
         f.putAll(operation.details());
         reporter.event(Event.info(task.queuedEvent(), f));
+        reminders.remind(operation.id(), policy.messageTtl().plus(policy.grace()).plusMinutes(1), 0);
         return operation;
     }
 
@@ -164,6 +182,7 @@ public final class QueuedWork {
             reporter.event(Event.failed(task.failedEvent(), Map.of("queue", task.queue()), e));
             throw ShiftSyncException.wrap(e);
         }
+        op = asOf(op, clock.instant());
         if (op.status().finished()) {
             Map<String, Object> f = new LinkedHashMap<>();
             f.put("operationId", op.id());
@@ -173,21 +192,28 @@ public final class QueuedWork {
             reporter.event(Event.info(DUPLICATE, f));
             return op;
         }
-        int attempt = Integer.parseInt(op.tracking().getOrDefault(ATTEMPTS, "0")) + 1;
-        Operation running = op.started(clock.instant(), Map.of(ATTEMPTS, String.valueOf(attempt)), Map.of());
+        int attempt = task.attempts(op) + 1;
+        Operation running = op.started(clock.instant(), task.taken(op, attempt));
         operations.save(running);
 
         Reporter.Watched watched = reporter.with("operationId", op.id()).watched();
+        Operation[] latest = {running};
+        Progress progress = next -> {
+            Operation stepped = latest[0].with(clock.instant(), next);
+            operations.save(stepped);
+            latest[0] = stepped;
+            return stepped;
+        };
         Operation end;
         ShiftSyncException failure;
         try {
-            Result result = task.run(message, running, attempt, watched);
+            Result result = task.run(message, running, attempt, progress, watched);
             failure = result.error();
-            end = result.failure() == null ? running.succeeded(clock.instant(), result.details())
-                    : running.failed(clock.instant(), result.failure(), result.details());
+            end = result.failure() == null ? latest[0].succeeded(clock.instant(), result.state())
+                    : latest[0].failed(clock.instant(), result.failure(), result.state());
         } catch (RuntimeException e) {
             failure = ShiftSyncException.wrap(e);
-            end = running.failed(clock.instant(), Operation.Failure.of(failure));
+            end = latest[0].failed(clock.instant(), Operation.Failure.of(failure));
         }
         operations.trySave(end);
         if (failure != null && !watched.reported(task.failedEvent())) {
@@ -205,13 +231,14 @@ public final class QueuedWork {
     }
 
     /**
-     * Reads of queued work's status: past the time limits a running operation is reported
-     * Failed, with the task's failure event.
+     * The operation-updates worker's step of queued work: past the time limits the operation
+     * is recorded Failed, once, with the task's failure event; before them, the next reminder
+     * comes at the next limit.
      */
-    public OperationFollower follower(Task<?> task) {
-        return new OperationFollower() {
+    public OperationStep step(Task<?> task) {
+        return new OperationStep() {
             @Override
-            public Operation follow(Operation op, Reporter reporter) {
+            public Operation step(Operation op, Reporter reporter) {
                 return abandoned(op, clock.instant()).orElse(op);
             }
 
@@ -221,24 +248,42 @@ public final class QueuedWork {
                     reporter.event(failedEvent(after, task.failedEvent()));
                 }
             }
+
+            @Override
+            public Duration nextStepAfter(Operation op, Instant now, RetryPolicy p) {
+                Instant limit = op.startedAt() == null ? op.requestedAt().plus(p.messageTtl()).plus(p.grace())
+                        : op.updatedAt().plus(p.functionTimeout()).plus(p.grace());
+                Duration wait = Duration.between(now, limit).plusMinutes(1);
+                return wait.isNegative() ? p.stepDelay() : wait;
+            }
         };
     }
 
+    /** {@code op} as a status read shows it at {@code now}: Failed once no worker can still finish it. */
+    public Operation asOf(Operation op, Instant now) {
+        return abandoned(op, now).orElse(op);
+    }
+
     /** {@code op} as Failed when no worker can still be running or start it at {@code now}; else empty. */
-    public static Optional<Operation> abandoned(Operation op, Instant now) {
+    public Optional<Operation> abandoned(Operation op, Instant now) {
+        return abandoned(op, now, policy);
+    }
+
+    /** {@code op} as Failed when, by {@code policy}'s time limits, no worker can still finish it at {@code now}. */
+    public static Optional<Operation> abandoned(Operation op, Instant now, RetryPolicy policy) {
         if (op.status().finished() || !op.kind().queued()) {
             return Optional.empty();
         }
         if (op.startedAt() == null) {
-            if (now.isAfter(op.requestedAt().plus(MESSAGE_TTL).plus(GRACE))) {
+            if (now.isAfter(op.requestedAt().plus(policy.messageTtl()).plus(policy.grace()))) {
                 return Optional.of(op.failed(now, new Operation.Failure("NeverStarted", "no worker took up the "
-                        + "request within " + MESSAGE_TTL.toHours() + " h and its queue message has expired, so "
-                        + "nothing was done; is the Function App running? Send the request again")));
+                        + "request within " + policy.messageTtl().toHours() + " h and its queue message has expired, "
+                        + "so nothing was done; is the Function App running? Send the request again")));
             }
-        } else if (now.isAfter(op.updatedAt().plus(FUNCTION_TIMEOUT).plus(GRACE))) {
+        } else if (now.isAfter(op.updatedAt().plus(policy.functionTimeout()).plus(policy.grace()))) {
             return Optional.of(op.failed(now, new Operation.Failure("WorkerLost", "the worker that started at "
                     + op.updatedAt() + " never reported back, and the Functions host stops any run after "
-                    + FUNCTION_TIMEOUT.toHours() + " h: the work did not finish (a restore runs in one "
+                    + policy.functionTimeout().toHours() + " h: the work did not finish (a restore runs in one "
                     + "transaction, so an interrupted one left the target's tables as they were); "
                     + "send the request again")));
         }
@@ -251,8 +296,9 @@ public final class QueuedWork {
         f.put("operationId", operation.id());
         f.put("kind", operation.kind().id());
         f.put("target", operation.target());
-        if (operation.details().containsKey("backupId")) {
-            f.put("backupId", operation.details().get("backupId"));
+        String backupId = operation.details().get("backupId");
+        if (backupId != null) {
+            f.put("backupId", backupId);
         }
         if (operation.error() != null) {
             f.put("code", operation.error().code());

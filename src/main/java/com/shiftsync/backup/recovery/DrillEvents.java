@@ -49,7 +49,7 @@ public final class DrillEvents {
         Map<String, Object> f = new LinkedHashMap<>();
         f.put("drillId", drill.id());
         f.put("server", drill.target());
-        f.put("step", drill.details().get(Drill.STEP));
+        f.put("step", drill.state().stepName());
         f.put("from", from);
         f.put("elapsedSeconds", drill.elapsed(drill.updatedAt()).toSeconds());
         reporter.event(Event.info(STEP, f));

@@ -6,84 +6,84 @@ import com.shiftsync.backup.domain.Caller;
 import com.shiftsync.backup.domain.Completion;
 import com.shiftsync.backup.domain.Drill;
 import com.shiftsync.backup.domain.DrillPolicy;
+import com.shiftsync.backup.domain.DrillState;
+import com.shiftsync.backup.domain.DrillState.Step;
 import com.shiftsync.backup.domain.ErrorCode;
 import com.shiftsync.backup.domain.Event;
 import com.shiftsync.backup.domain.Operation;
 import com.shiftsync.backup.domain.OperationKind;
+import com.shiftsync.backup.domain.OperationStatus;
 import com.shiftsync.backup.domain.RecoveryScenario;
+import com.shiftsync.backup.domain.RetryPolicy;
 import com.shiftsync.backup.domain.ServerRestoreRequest;
+import com.shiftsync.backup.domain.ServerRestoreState;
 import com.shiftsync.backup.domain.ShiftSyncException;
-import com.shiftsync.backup.operations.OperationFollower;
-import com.shiftsync.backup.operations.Operations;
+import com.shiftsync.backup.operations.OperationStep;
+import com.shiftsync.backup.operations.Reminders;
+import com.shiftsync.backup.port.Lease;
 import com.shiftsync.backup.port.OperationStore;
 import com.shiftsync.backup.port.Reporter;
 import com.shiftsync.backup.port.ServerAdmin;
+import com.shiftsync.backup.restore.RestoredServers;
 import com.shiftsync.backup.restore.ServerRestoreJob;
 
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 import java.util.Comparator;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.Consumer;
-import java.util.function.Supplier;
+import java.util.regex.Pattern;
 
 /**
  * The recovery drill: a point-in-time restore of the source into a temporary server
  * {@code <source>-drill-<yyyyMMddHHmm>} (tagged {@value Drill#TAG}), completed and verified
  * as a real recovery is, its recovery time measured, and the server deleted, also when the
- * drill fails. A state machine kept in the operations store (requested, restoring,
- * completing, verifying, deleting, then passed or failed); as the {@link OperationFollower}
- * of drills each status read or reminder takes one short step, so an app restart in any
- * step goes on where it stopped, and nothing (the restore's PUT, the DELETE) is sent twice.
+ * drill fails. A state machine ({@link DrillState}) kept in the operations store; as the
+ * {@link OperationStep} of drills the operation-updates worker takes one short step at a time,
+ * so an app restart in any step goes on where it stopped, and nothing (the restore's PUT, the
+ * DELETE) is sent twice.
+ *
+ * <p>One drill at a time: starting one takes a claim, so two starts at once never both run,
+ * and a drill server's name is never one a drill on record already has. The DELETE goes only
+ * to a server Resource Manager shows in the drill group of the settings, named like a drill
+ * server, tagged as one and by this drill's own restore, and never to the source.
  */
-public final class DrillJob implements OperationFollower {
-    static final String PENDING_DELETE = "pending.delete";
-    static final String DELETE_REQUESTED = "deleteRequestedAt";
-    private static final String OUTCOME = "outcome";
-    private static final String FAILURE_CODE = "failureCode";
-    private static final String FAILURE_MESSAGE = "failureMessage";
+public final class DrillJob implements OperationStep {
     private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMddHHmm").withZone(ZoneOffset.UTC);
     /** Room for "-drill-yyyyMMddHHmm" in a server name of at most 63 characters. */
     private static final int MAX_SOURCE_PART = 63 - "-drill-".length() - 12;
-    /** A drill still running after this is abandoned: it no longer blocks the next one (reminders stop at 2 days). */
-    static final Duration ABANDONED = Duration.ofDays(2);
+    /** The claim taken while a drill is being started: one start at a time. */
+    static final String STARTING = "drills";
     private static final java.util.logging.Logger LOG = java.util.logging.Logger.getLogger(DrillJob.class.getName());
 
-    private final Supplier<ServerAdmin> admin;
+    private final ServerAdmin admin;
     private final OperationStore store;
-    private final Supplier<ServerRestoreJob> restores;
-    private final Supplier<Operations> operations;
+    private final ServerRestoreJob restores;
+    private final RestoredServers servers;
     private final DrillPolicy policy;
-    private final String sourceName;
     private final int targetMinutes;
+    private final Reminders reminders;
+    private final RetryPolicy retry;
     private final Clock clock;
-    private final Consumer<String> remind;
 
     /**
-     * @param sourceName    POSTGRES_SERVER_NAME, or null when it is not set (a drill is then refused by name)
+     * @param servers       where drill servers go (the drill group of the settings) and the source's name
      * @param targetMinutes RTO_TARGET_MINUTES, which a drill's measured recovery time is held against
-     * @param remind        asks for the drill to be moved on later without a status read (a queue reminder)
      */
-    public DrillJob(Supplier<ServerAdmin> admin, OperationStore store, Supplier<ServerRestoreJob> restores,
-                    Supplier<Operations> operations, DrillPolicy policy, String sourceName, int targetMinutes,
-                    Clock clock, Consumer<String> remind) {
+    public DrillJob(ServerAdmin admin, OperationStore store, ServerRestoreJob restores, RestoredServers servers,
+                    DrillPolicy policy, int targetMinutes, Reminders reminders, Clock clock) {
         this.admin = admin;
         this.store = store;
         this.restores = restores;
-        this.operations = operations;
+        this.servers = servers;
         this.policy = policy;
-        this.sourceName = sourceName;
         this.targetMinutes = targetMinutes;
+        this.reminders = reminders;
+        this.retry = reminders.policy();
         this.clock = clock;
-        this.remind = remind;
     }
 
     public DrillPolicy policy() {
@@ -91,25 +91,32 @@ public final class DrillJob implements OperationFollower {
     }
 
     /**
-     * Starts a drill: recorded as requested (refused while another one runs), then its first
-     * step (the restore's PUT) at once, and a reminder for the next.
+     * Starts a drill: recorded as requested (refused while another one runs or is being
+     * started), its restore's PUT sent at once, and a reminder for the next step.
      *
      * @param trigger timer, http or cli
      */
     public Operation start(Caller caller, String trigger, Reporter reporter) {
         Operation drill = request(caller, trigger);
         DrillEvents.started(drill, reporter);
-        Operation now;
-        try {
-            now = operations.get().status(drill.id(), reporter).operation();
-        } catch (RuntimeException e) {
-            // recorded, but its first step failed (storage or Resource Manager unreachable): the reminder retries
-            LOG.warning("drill " + drill.id() + " is recorded but its restore is not started yet ("
-                    + ShiftSyncException.wrap(e).getMessage() + "); the next step tries again");
-            now = drill;
+        Operation now = drill;
+        // nobody else knows the new id yet, so its claim is free; held, no worker steps it meanwhile
+        Optional<Lease> claim = store.claimStep(drill.id());
+        if (claim.isPresent()) {
+            try (Lease held = claim.get()) {
+                now = startRestore(drill, reporter);
+                held.verifyHeld();
+                store.save(now);
+                changed(drill, now, reporter);
+            } catch (RuntimeException e) {
+                // recorded, but its restore is not started (storage or Resource Manager unreachable): the worker retries
+                LOG.warning("drill " + drill.id() + " is recorded but its restore is not started yet ("
+                        + ShiftSyncException.wrap(e).getMessage() + "); the next step tries again");
+                now = drill;
+            }
         }
         if (!now.status().finished()) {
-            remind.accept(drill.id());
+            reminders.remind(drill.id());
         }
         return now;
     }
@@ -143,50 +150,52 @@ public final class DrillJob implements OperationFollower {
         }
     }
 
-    /** Records a new drill, requested, without taking its first step. Refused while another drill runs. */
+    /**
+     * Records a new drill, requested, without taking its first step: under the claim of drill
+     * starts, refused while another drill runs, or when a drill on record already has this
+     * minute's server name.
+     */
     public Operation request(Caller caller, String trigger) {
+        String sourceName = servers.sourceName();
         if (sourceName == null || sourceName.isBlank()) {
             throw ShiftSyncException.badInput("POSTGRES_SERVER_NAME is not set: a drill restores the source Flexible "
                     + "Server into a temporary one");
         }
-        Instant now = clock.instant();
-        Optional<Operation> running = running(now);
-        if (running.isPresent()) {
-            Operation r = running.get();
-            throw new ShiftSyncException(ErrorCode.IN_PROGRESS, "drill " + r.id() + " is still running (step "
-                    + r.details().getOrDefault(Drill.STEP, Drill.REQUESTED) + ", since "
-                    + r.requestedAt().truncatedTo(ChronoUnit.SECONDS) + "): one drill at a time; follow it with "
-                    + "drill-status " + r.id());
+        Lease starting = store.claimStep(STARTING).orElseThrow(() -> new ShiftSyncException(ErrorCode.IN_PROGRESS,
+                "another recovery drill is being started right now: one drill at a time; see it with status"));
+        try (starting) {
+            Instant now = clock.instant();
+            java.util.List<Operation> drills = store.list().stream().filter(o -> o.kind() == OperationKind.DRILL)
+                    .toList();
+            Optional<Operation> running = drills.stream().filter(o -> !o.status().finished())
+                    .filter(o -> !retry.givenUp(o.requestedAt(), now)).max(Comparator.comparing(Operation::requestedAt));
+            if (running.isPresent()) {
+                Operation r = running.get();
+                throw new ShiftSyncException(ErrorCode.IN_PROGRESS, "drill " + r.id() + " is still running (step "
+                        + r.state().stepName() + ", since " + r.requestedAt().truncatedTo(ChronoUnit.SECONDS)
+                        + "): one drill at a time; follow it with drill-status " + r.id());
+            }
+            String name = serverName(sourceName, now);
+            Optional<Operation> sameName = drills.stream().filter(o -> name.equals(o.target())).findFirst();
+            if (sameName.isPresent()) {
+                throw new ShiftSyncException(ErrorCode.IN_PROGRESS, "drill " + sameName.get().id() + " already used "
+                        + "the server name " + name + " this minute; drill server names are never reused: start the "
+                        + "drill again in a minute");
+            }
+            Operation drill = Operation.start(OperationKind.DRILL, name, caller, now, DrillState.requested(now,
+                    policy.restorePoint(), trigger, sourceName, servers.groupFor(true)));
+            store.create(drill);
+            return drill;
         }
-        Map<String, String> parameters = new LinkedHashMap<>();
-        parameters.put("restorePoint", policy.restorePoint());
-        parameters.put("trigger", trigger);
-        Map<String, String> details = new LinkedHashMap<>();
-        details.put("sourceServer", sourceName);
-        if (policy.resourceGroup() != null) {
-            details.put("resourceGroup", policy.resourceGroup());
-        }
-        details.put(Drill.STEP, Drill.REQUESTED);
-        details.put(Drill.AT + Drill.REQUESTED, now.toString());
-        Operation drill = Operation.start(OperationKind.DRILL, serverName(sourceName, now), caller, now, parameters,
-                details);
-        store.create(drill);
-        return drill;
-    }
-
-    /** The drill {@code id} as it stands now, moved on one step first when it runs. */
-    public Drill status(String id, Reporter reporter) {
-        Operation op = operations.get().status(id, reporter).operation();
-        if (op.kind() != OperationKind.DRILL) {
-            throw new ShiftSyncException(ErrorCode.NOT_FOUND, "operation " + op.id() + " is a " + op.kind()
-                    + " operation, not a drill: follow it with restore-status " + op.id());
-        }
-        return view(op);
     }
 
     /** {@code drill} as callers see it, with the restore it started (read by its id). */
     public Drill view(Operation drill) {
-        String restoreId = drill.details().get(Drill.RESTORE);
+        if (drill.kind() != OperationKind.DRILL) {
+            throw new ShiftSyncException(ErrorCode.NOT_FOUND, "operation " + drill.id() + " is a " + drill.kind()
+                    + " operation, not a drill: follow it with restore-status " + drill.id());
+        }
+        String restoreId = drill.state(DrillState.class).restoreOperationId();
         Operation restore = restoreId == null ? null : store.find(restoreId).orElse(null);
         return Drill.of(drill, restore, targetMinutes, clock.instant());
     }
@@ -201,32 +210,28 @@ public final class DrillJob implements OperationFollower {
         return s.replaceAll("-+$", "");
     }
 
-    /** The newest drill still running that is not abandoned. */
-    private Optional<Operation> running(Instant now) {
-        return store.list().stream().filter(o -> o.kind() == OperationKind.DRILL && !o.status().finished())
-                .filter(o -> !abandoned(o, now)).max(Comparator.comparing(Operation::requestedAt));
-    }
-
-    static boolean abandoned(Operation drill, Instant now) {
-        return !drill.status().finished() && drill.requestedAt().plus(ABANDONED).isBefore(now);
+    /** What a drill server of {@code source} is called: the name pattern the sweeper and the deletion check. */
+    static Pattern serverNames(String source) {
+        return Pattern.compile("^" + Pattern.quote(sourcePart(source)) + "-drill-(\\d{12})$");
     }
 
     @Override
-    public Operation follow(Operation drill, Reporter reporter) {
-        String step = drill.details().getOrDefault(Drill.STEP, Drill.REQUESTED);
-        return switch (step) {
-            case Drill.REQUESTED -> startRestore(drill, reporter);
-            case Drill.DELETING -> delete(drill);
+    public Operation step(Operation drill, Reporter reporter) {
+        DrillState d = drill.state(DrillState.class);
+        return switch (d.step()) {
+            case REQUESTED -> startRestore(drill, reporter);
+            case DELETING -> delete(drill);
+            case PASSED, FAILED -> drill;
             default -> followRestore(drill, reporter);
         };
     }
 
     @Override
     public void changed(Operation before, Operation after, Reporter reporter) {
-        String from = before.details().getOrDefault(Drill.STEP, Drill.REQUESTED);
-        String to = after.details().getOrDefault(Drill.STEP, Drill.REQUESTED);
-        if (!from.equals(to) && !after.status().finished()) {
-            DrillEvents.step(after, from, reporter);
+        Step from = before.state(DrillState.class).step();
+        Step to = after.state(DrillState.class).step();
+        if (from != to && !after.status().finished()) {
+            DrillEvents.step(after, from.id(), reporter);
         }
         if (after.status().finished()) {
             DrillEvents.ended(view(after), reporter);
@@ -238,130 +243,151 @@ public final class DrillJob implements OperationFollower {
      * carries this drill's id): then it is taken up, and no second PUT is sent.
      */
     private Operation startRestore(Operation drill, Reporter reporter) {
+        DrillState d = drill.state(DrillState.class);
         Optional<Operation> earlier = restoreOf(drill);
         Operation restore;
         if (earlier.isPresent() && (earlier.get().startedAt() != null || !earlier.get().status().finished())) {
             restore = earlier.get();
         } else {
-            ServerRestoreRequest request = ServerRestoreRequest.pointInTime(policy.restorePoint(), drill.target(),
-                    null, RecoveryScenario.SERVER_FAILURE, false).into(policy.resourceGroup(),
-                    Map.of(Drill.TAG, "true"));
+            ServerRestoreRequest request = ServerRestoreRequest.pointInTime(d.restorePoint(), drill.target(),
+                    null, RecoveryScenario.SERVER_FAILURE, false);
             try {
-                restore = restores.get().startForDrill(Caller.worker("recoveryDrill", drill.requestedBy()), request,
+                checkGroup(drill);
+                restore = restores.startForDrill(Caller.worker("recoveryDrill", drill.requestedBy()), request,
                         drill.id(), reporter);
             } catch (RuntimeException e) {
                 ShiftSyncException error = ShiftSyncException.wrap(e);
-                Map<String, String> d = outcome(Drill.FAILED, new Operation.Failure(error.upstreamCode() != null
+                DrillState failed = d.judged(new Operation.Failure(error.upstreamCode() != null
                         ? error.upstreamCode() : "RestoreNotStarted", "the drill's restore could not be started: "
                         + error.getMessage()));
                 Optional<Operation> recorded = restoreOf(drill);
                 if (recorded.isPresent()) {
                     // the create was sent and its answer lost, or refused: delete whatever it may have made
-                    d.put(Drill.STEP, Drill.DELETING);
-                    d.put(Drill.AT + Drill.DELETING, clock.instant().toString());
-                    d.put(Drill.RESTORE, recorded.get().id());
-                    return delete(drill.progressed(clock.instant(), d, Map.of(), null));
+                    return delete(drill.with(clock.instant(), failed.withRestore(recorded.get().id())
+                            .reach(Step.DELETING, clock.instant())));
                 }
-                d.put("deletion", "nothing to delete: no server was created");
-                return end(drill.progressed(clock.instant(), d, Map.of(), null), true);
+                return end(drill.with(clock.instant(), failed.deletionEnded(null,
+                        "nothing to delete: no server was created")), true);
             }
         }
-        Map<String, String> d = new LinkedHashMap<>();
-        d.put(Drill.RESTORE, restore.id());
-        d.put(Drill.STEP, Drill.RESTORING);
-        d.put(Drill.AT + Drill.RESTORING, restore.requestedAt().toString());
-        return drill.progressed(clock.instant(), d, Map.of(), null);
+        return drill.with(clock.instant(), d.withRestore(restore.id()).reach(Step.RESTORING, restore.requestedAt()));
     }
 
     private Optional<Operation> restoreOf(Operation drill) {
-        return store.list().stream().filter(o -> drill.id().equals(o.details().get(ServerRestoreJob.DRILL_ID)))
-                .max(Comparator.comparing(Operation::requestedAt));
+        return store.list().stream().filter(o -> o.state() instanceof ServerRestoreState s
+                        && drill.id().equals(s.drillId())).max(Comparator.comparing(Operation::requestedAt));
     }
 
     /** One step of the restore (Azure's part, the completion, the verification), and on its end the deletion. */
     private Operation followRestore(Operation drill, Reporter reporter) {
-        String id = drill.details().get(Drill.RESTORE);
-        Operation restore;
-        try {
-            restore = operations.get().status(id, reporter).operation();
-        } catch (ShiftSyncException e) {
-            if (id != null && e.code() != ErrorCode.NOT_FOUND) {
-                throw e;
-            }
-            Map<String, String> d = outcome(Drill.FAILED, new Operation.Failure("RestoreRecordMissing", "the record "
-                    + "of the drill's restore " + id + " is gone from " + store.describe()
-                    + ": its result is unknown"));
-            d.put(Drill.STEP, Drill.DELETING);
-            d.put(Drill.AT + Drill.DELETING, clock.instant().toString());
-            return delete(drill.progressed(clock.instant(), d, Map.of(), null));
+        DrillState d = drill.state(DrillState.class);
+        String id = d.restoreOperationId();
+        Optional<Operation> found = id == null ? Optional.empty() : store.find(id);
+        if (found.isEmpty() || !(found.get().state() instanceof ServerRestoreState rs)
+                || !drill.id().equals(rs.drillId())) {
+            DrillState gone = d.judged(new Operation.Failure("RestoreRecordMissing", "the record of the drill's "
+                    + "restore " + id + " is gone from " + store.describe() + " (or is not this drill's): its result "
+                    + "is unknown")).reach(Step.DELETING, clock.instant());
+            return delete(drill.with(clock.instant(), gone));
         }
-        Completion c = restore.completion();
-        String step = restore.status().finished() ? Drill.DELETING
-                : c == null ? Drill.RESTORING
-                : Completion.STAGE_VERIFYING.equals(c.stage()) ? Drill.VERIFYING : Drill.COMPLETING;
-        String was = drill.details().getOrDefault(Drill.STEP, Drill.RESTORING);
-        if (step.equals(was)) {
+        Operation restore = stepRestore(found.get(), reporter);
+        if (restore == null) {
             return drill;
         }
-        Map<String, String> d = new LinkedHashMap<>();
-        d.put(Drill.STEP, step);
-        // each step begins when the restore's own record says it did (several may pass in one read)
-        if (c != null && c.azureFinishedAt() != null && Drill.before(was, Drill.COMPLETING)) {
-            d.put(Drill.AT + Drill.COMPLETING, c.azureFinishedAt().toString());
+        Completion c = restore.completion();
+        Step step = restore.status().finished() ? Step.DELETING
+                : c == null ? Step.RESTORING
+                : c.stage() == Completion.Stage.VERIFYING ? Step.VERIFYING : Step.COMPLETING;
+        if (step == d.step()) {
+            return drill;
         }
-        if (c != null && c.copiedAt() != null && Drill.before(was, Drill.VERIFYING)
-                && (c.verifiedAt() != null || Completion.STAGE_VERIFYING.equals(c.stage()))) {
-            d.put(Drill.AT + Drill.VERIFYING, c.copiedAt().toString());
+        // each step begins when the restore's own record says it did (several may pass in one step)
+        DrillState next = d;
+        if (c != null && c.azureFinishedAt() != null) {
+            next = next.reach(Step.COMPLETING, c.azureFinishedAt());
         }
-        if (!step.equals(Drill.DELETING)) {
-            return drill.progressed(clock.instant(), d, Map.of(), null);
+        if (c != null && c.copiedAt() != null && (c.verifiedAt() != null || c.stage() == Completion.Stage.VERIFYING)) {
+            next = next.reach(Step.VERIFYING, c.copiedAt());
         }
-        d.put(Drill.AT + Drill.DELETING, (restore.finishedAt() != null ? restore.finishedAt() : clock.instant())
-                .toString());
-        boolean verified = restore.status() == com.shiftsync.backup.domain.OperationStatus.Succeeded && c != null
-                && c.verifiedGood();
+        if (step != Step.DELETING) {
+            return drill.with(clock.instant(), next.reach(step, clock.instant()));
+        }
+        next = next.reach(Step.DELETING, restore.finishedAt() != null ? restore.finishedAt() : clock.instant());
+        boolean verified = restore.status() == OperationStatus.Succeeded && c != null && c.verifiedGood();
         if (verified) {
-            d.putAll(outcome(Drill.PASSED, null));
+            next = next.judged(null);
         } else if (restore.error() != null) {
-            d.putAll(outcome(Drill.FAILED, restore.error()));
+            next = next.judged(restore.error());
         } else {
             String why = c == null || c.followUps().isEmpty() ? "the restored server was not verified"
                     : c.followUps().get(c.followUps().size() - 1);
-            d.putAll(outcome(Drill.FAILED, new Operation.Failure("NotVerified", why)));
+            next = next.judged(new Operation.Failure("NotVerified", why));
         }
-        return delete(drill.progressed(clock.instant(), d, Map.of(), null));
+        return delete(drill.with(clock.instant(), next));
     }
 
     /**
-     * Deletes the drill server: the DELETE is sent once and recorded; Resource Manager's
-     * operation is then followed until the server is gone. A refusal (no right to delete in
-     * DRILL_RESOURCE_GROUP) ends the drill failed, naming the server to delete by hand.
+     * One step of the drill's restore under its own claim, stored and reported; null when
+     * another worker holds that claim (this step then waits).
+     */
+    private Operation stepRestore(Operation restore, Reporter reporter) {
+        if (restore.status().finished()) {
+            return restore;
+        }
+        Optional<Lease> claim = store.claimStep(restore.id());
+        if (claim.isEmpty()) {
+            return null;
+        }
+        try (Lease held = claim.get()) {
+            Operation fresh = store.find(restore.id()).orElse(restore);
+            if (fresh.status().finished()) {
+                return fresh;
+            }
+            Operation now = restores.step(fresh, reporter);
+            if (now != fresh) {
+                held.verifyHeld();
+                store.save(now);
+                restores.changed(fresh, now, reporter);
+            }
+            return now;
+        }
+    }
+
+    /**
+     * Deletes the drill server: sent once and recorded, then Resource Manager's operation
+     * followed until the server is gone; only a server Resource Manager shows as this drill's
+     * (drill group, drill name, drill tag, tagged by this drill's restore, not the source). A
+     * refusal, or no right to delete in the drill group, ends the drill failed, naming the
+     * server to delete by hand.
      */
     private Operation delete(Operation drill) {
-        ServerAdmin a = admin.get();
-        String group = drill.details().get("resourceGroup");
-        String pending = drill.tracking().get(PENDING_DELETE);
+        DrillState d = drill.state(DrillState.class);
         Instant now = clock.instant();
         try {
-            if (!drill.details().containsKey(DELETE_REQUESTED)) {
-                ServerAdmin.Accepted accepted = a.delete(group, drill.target());
-                Map<String, String> d = Map.of(DELETE_REQUESTED, now.toString());
-                Operation sent = drill.progressed(now, d, accepted.done() ? Map.of()
-                        : Map.of(PENDING_DELETE, accepted.trackingUrl()), null);
+            String group = checkGroup(drill);
+            if (d.deleteRequestedAt() == null) {
+                Optional<ServerAdmin.Server> server = admin.find(group, drill.target());
+                if (server.isEmpty()) {
+                    return deleted(drill, null);
+                }
+                String refusal = refusal(drill, d, server.get());
+                if (refusal != null) {
+                    return deleted(drill, "not deleted, " + refusal);
+                }
+                ServerAdmin.Accepted accepted = admin.delete(group, drill.target());
+                Operation sent = drill.with(now, d.deleteSent(now, accepted.trackingUrl()));
                 return accepted.done() ? deleted(sent, null) : sent;
             }
-            if (pending != null) {
-                Optional<ServerAdmin.Progress> progress = a.progress(pending);
-                String status = progress.map(ServerAdmin.Progress::status).orElse("").toLowerCase(Locale.ROOT);
-                return switch (status) {
-                    case "succeeded" -> deleted(drill, null);
-                    case "failed", "canceled", "cancelled" -> deleted(drill, progress.get().errorCode() + ": "
-                            + progress.get().errorMessage());
-                    case "" -> a.find(group, drill.target()).isEmpty() ? deleted(drill, null) : drill;
-                    default -> drill;
+            if (d.pendingDeleteUrl() != null) {
+                ServerAdmin.Progress progress = admin.progress(d.pendingDeleteUrl());
+                return switch (progress.status()) {
+                    case SUCCEEDED -> deleted(drill, null);
+                    case FAILED, CANCELED -> deleted(drill, progress.problem());
+                    case UNKNOWN -> admin.find(group, drill.target()).isEmpty() ? deleted(drill, null) : drill;
+                    case IN_PROGRESS -> drill;
                 };
             }
-            return a.find(group, drill.target()).isEmpty() ? deleted(drill, null) : drill;
+            return admin.find(group, drill.target()).isEmpty() ? deleted(drill, null) : drill;
         } catch (ShiftSyncException e) {
             if (e.code() == ErrorCode.UPSTREAM_FAILED) {
                 throw e;
@@ -370,52 +396,73 @@ public final class DrillJob implements OperationFollower {
         }
     }
 
+    /** Why {@code server} is not this drill's to delete, or null when it is. */
+    private String refusal(Operation drill, DrillState d, ServerAdmin.Server server) {
+        String source = servers.sourceName();
+        if (server.name().equalsIgnoreCase(source)) {
+            return "it is the source server";
+        }
+        if (!serverNames(source).matcher(server.name()).matches()) {
+            return "its name is not a drill server's (" + sourcePart(source) + "-drill-<yyyyMMddHHmm>)";
+        }
+        if (!"true".equalsIgnoreCase(server.tags().get(Drill.TAG))) {
+            return "Resource Manager shows it without the tag " + Drill.TAG + "=true";
+        }
+        String by = server.tags().get(RestoredServers.TAG);
+        if (d.restoreOperationId() == null || !d.restoreOperationId().equals(by)) {
+            return "Resource Manager shows it " + (by == null ? "without the tag " + RestoredServers.TAG
+                    : "tagged " + RestoredServers.TAG + "=" + by) + ", so this drill's restore did not create it";
+        }
+        return null;
+    }
+
+    /** The drill group of the settings, when the record names it; else a refusal. */
+    private String checkGroup(Operation drill) {
+        String recorded = drill.state(DrillState.class).resourceGroup();
+        String expected = servers.groupFor(true);
+        if (!java.util.Objects.equals(recorded == null ? null : recorded.toLowerCase(java.util.Locale.ROOT),
+                expected == null ? null : expected.toLowerCase(java.util.Locale.ROOT))) {
+            throw new ShiftSyncException(ErrorCode.JOB_FAILED, "drill " + drill.id() + " names resource group "
+                    + recorded + ", but drill servers go to " + expected + " (DRILL_RESOURCE_GROUP): nothing is sent "
+                    + "to " + drill.target(), "NotOurs", null);
+        }
+        return expected;
+    }
+
     /** The deletion has ended: {@code problem} null when the server is gone. */
     private Operation deleted(Operation drill, String problem) {
         Instant now = clock.instant();
-        Map<String, String> d = new LinkedHashMap<>();
-        Map<String, String> dropTracking = new HashMap<>();
-        dropTracking.put(PENDING_DELETE, null);
-        String where = drill.target() + (drill.details().containsKey("resourceGroup")
-                ? " in resource group " + drill.details().get("resourceGroup") : "");
+        DrillState d = drill.state(DrillState.class);
+        String where = drill.target() + (d.resourceGroup() != null ? " in resource group " + d.resourceGroup() : "");
+        DrillState ended;
         if (problem == null) {
-            d.put("deletedAt", now.toString());
-            d.put("deletion", "deleted " + where);
+            ended = d.deletionEnded(now, "deleted " + where);
         } else {
-            d.put("deletion", "could not delete " + where + " (" + problem + "): delete it by hand, or leave it to "
-                    + "the sweeper of the retentionPrune timer");
-            if (Drill.PASSED.equals(drill.details().get(OUTCOME))) {
-                d.putAll(outcome(Drill.FAILED, new Operation.Failure("DrillServerNotDeleted",
-                        "the drill passed, but its server " + d.get("deletion"))));
+            ended = d.deletionEnded(null, "could not delete " + where + " (" + problem + "): delete it by hand if it "
+                    + "is the drill's, or leave it to the sweeper of the retentionPrune timer");
+            if (ended.passed()) {
+                ended = ended.judged(new Operation.Failure("DrillServerNotDeleted", "the drill passed, but its server "
+                        + ended.deletion()));
             }
         }
-        return end(drill.progressed(now, d, dropTracking, null), problem == null);
+        return end(drill.with(now, ended), problem == null);
     }
 
     /** The drill's end: passed when the restore was verified and the server is gone, else failed with the reason. */
     private Operation end(Operation drill, boolean serverGone) {
         Instant now = clock.instant();
-        Map<String, String> d = drill.details();
-        boolean passed = Drill.PASSED.equals(d.get(OUTCOME)) && serverGone;
-        Operation marked = drill.progressed(now, Map.of(Drill.STEP, passed ? Drill.PASSED : Drill.FAILED), Map.of(),
-                null);
+        DrillState d = drill.state(DrillState.class);
+        boolean passed = d.passed() && serverGone;
+        DrillState marked = d.reach(passed ? Step.PASSED : Step.FAILED, now);
         if (passed) {
-            return marked.succeeded(now, Map.of());
+            return drill.succeeded(now, marked);
         }
-        String message = d.getOrDefault(FAILURE_MESSAGE, "the drill failed");
-        if (!serverGone && !Drill.PASSED.equals(d.get(OUTCOME))) {
-            message = message + "; and " + d.get("deletion");
+        Operation.Failure why = d.failure() == null ? new Operation.Failure("DrillFailed", "the drill failed")
+                : d.failure();
+        String message = why.message();
+        if (!serverGone && !d.passed()) {
+            message = message + "; and " + d.deletion();
         }
-        return marked.failed(now, new Operation.Failure(d.getOrDefault(FAILURE_CODE, "DrillFailed"), message));
-    }
-
-    private static Map<String, String> outcome(String result, Operation.Failure why) {
-        Map<String, String> d = new LinkedHashMap<>();
-        d.put(OUTCOME, result);
-        if (why != null) {
-            d.put(FAILURE_CODE, why.code());
-            d.put(FAILURE_MESSAGE, why.message());
-        }
-        return d;
+        return drill.failed(now, new Operation.Failure(why.code(), message), marked);
     }
 }

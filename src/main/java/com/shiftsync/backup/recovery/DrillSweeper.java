@@ -7,6 +7,7 @@ import com.shiftsync.backup.domain.DrillPolicy;
 import com.shiftsync.backup.domain.Event;
 import com.shiftsync.backup.domain.Operation;
 import com.shiftsync.backup.domain.OperationKind;
+import com.shiftsync.backup.domain.RetryPolicy;
 import com.shiftsync.backup.domain.ShiftSyncException;
 import com.shiftsync.backup.port.OperationStore;
 import com.shiftsync.backup.port.Reporter;
@@ -24,7 +25,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -39,10 +39,11 @@ public final class DrillSweeper {
     private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMddHHmm");
     static final String AUDIT_ACTION = "recovery.drill.delete-server";
 
-    private final Supplier<ServerAdmin> admin;
+    private final ServerAdmin admin;
     private final OperationStore store;
     private final DrillPolicy policy;
     private final String sourceName;
+    private final RetryPolicy retry;
     private final Clock clock;
 
     /**
@@ -60,12 +61,13 @@ public final class DrillSweeper {
         }
     }
 
-    public DrillSweeper(Supplier<ServerAdmin> admin, OperationStore store, DrillPolicy policy, String sourceName,
-                        Clock clock) {
+    public DrillSweeper(ServerAdmin admin, OperationStore store, DrillPolicy policy, String sourceName,
+                        RetryPolicy retry, Clock clock) {
         this.admin = admin;
         this.store = store;
         this.policy = policy;
         this.sourceName = sourceName;
+        this.retry = retry;
         this.clock = clock;
     }
 
@@ -94,9 +96,9 @@ public final class DrillSweeper {
     }
 
     private Sweep run(Reporter reporter) {
-        ServerAdmin a = admin.get();
+        ServerAdmin a = admin;
         Instant now = clock.instant();
-        Pattern name = Pattern.compile("^" + Pattern.quote(DrillJob.sourcePart(sourceName)) + "-drill-(\\d{12})$");
+        Pattern name = DrillJob.serverNames(sourceName);
         List<Operation> drills = store.list().stream().filter(o -> o.kind() == OperationKind.DRILL).toList();
         List<String> deleted = new ArrayList<>();
         Map<String, String> kept = new LinkedHashMap<>();
@@ -118,7 +120,7 @@ public final class DrillSweeper {
                 continue;
             }
             Optional<Operation> drill = drills.stream().filter(d -> d.target().equals(s.name())).findFirst();
-            if (drill.isPresent() && !drill.get().status().finished() && !DrillJob.abandoned(drill.get(), now)) {
+            if (drill.isPresent() && !drill.get().status().finished() && !retry.givenUp(drill.get().requestedAt(), now)) {
                 kept.put(s.name(), "its drill " + drill.get().id() + " is running");
                 continue;
             }

@@ -26,7 +26,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.Supplier;
 import java.util.logging.Logger;
 
 /**
@@ -47,9 +46,9 @@ public final class RecoveryPlanner {
     public static final String PLANNED = "ShiftSync.Recovery.Planned";
     private static final Logger LOG = Logger.getLogger(RecoveryPlanner.class.getName());
 
-    private final Supplier<ServerAdmin> admin;
+    private final ServerAdmin admin;
     private final OperationStore operations;
-    private final Supplier<List<BackupStore>> stores;
+    private final List<BackupStore> stores;
     private final Clock clock;
     private final String sourceName;
     private final ServerRestoreRequest.TargetNetwork geoNetwork;
@@ -60,7 +59,7 @@ public final class RecoveryPlanner {
      * @param geoNetwork        GEO_RESTORE_SUBNET_ID and GEO_RESTORE_PRIVATE_DNS_ZONE_ID, or null
      * @param cutoverConfigured whether CUTOVER_SECRET_NAME is set (a cutover can then point ShiftSync at the new server)
      */
-    public RecoveryPlanner(Supplier<ServerAdmin> admin, OperationStore operations, Supplier<List<BackupStore>> stores,
+    public RecoveryPlanner(ServerAdmin admin, OperationStore operations, List<BackupStore> stores,
                            Clock clock, String sourceName, ServerRestoreRequest.TargetNetwork geoNetwork,
                            boolean cutoverConfigured) {
         this.admin = admin;
@@ -118,7 +117,7 @@ public final class RecoveryPlanner {
                     + "server to restore");
         }
         try {
-            ServerAdmin a = admin.get();
+            ServerAdmin a = admin;
             ServerAdmin.Server server = a.source();
             return new Source(server, a.fullBackups(), a.replicas(), null);
         } catch (RuntimeException e) {
@@ -293,7 +292,7 @@ public final class RecoveryPlanner {
     }
 
     private String describeStores() {
-        return String.join(" or ", stores.get().stream().map(BackupStore::describe).toList());
+        return String.join(" or ", stores.stream().map(BackupStore::describe).toList());
     }
 
     /** This product's own measurements: finished recoveries by kind, and the dumps with their restore tests. */
@@ -337,7 +336,7 @@ public final class RecoveryPlanner {
         List<BackupListing.Row> listing = List.of();
         String problem = null;
         try {
-            listing = BackupListing.of(stores.get());
+            listing = BackupListing.of(stores);
         } catch (RuntimeException e) {
             problem = "could not read the dumps: " + ShiftSyncException.wrap(e).getMessage();
         }

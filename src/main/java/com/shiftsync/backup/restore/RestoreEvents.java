@@ -117,7 +117,7 @@ public final class RestoreEvents {
         if (operation.status() == OperationStatus.Succeeded) {
             reporter.record(com.shiftsync.backup.domain.Metric.RECOVERY_DURATION,
                     operation.duration().orElseThrow().toSeconds(), Map.of("kind", operation.kind().id(), "drill",
-                            String.valueOf(operation.details().containsKey(ServerRestoreJob.DRILL_ID))));
+                            String.valueOf(operation.details().containsKey("drillId"))));
         }
     }
 
@@ -155,7 +155,7 @@ public final class RestoreEvents {
                         HistoryEntry.SERVER_RESTORE, operation.id(), null, succeeded).withDuration(ms).withRecovery(ms)
                 .withReason(operation.error() == null ? null : operation.error().message())
                 .withDetail("method", operation.kind().id()).withDetail("target", operation.target())
-                .withDetail("drill", operation.details().containsKey(ServerRestoreJob.DRILL_ID) ? "true" : null)
+                .withDetail("drill", operation.details().containsKey("drillId") ? "true" : null)
                 .withDetail("upstreamCode", operation.error() == null ? null : operation.error().code()));
     }
 }

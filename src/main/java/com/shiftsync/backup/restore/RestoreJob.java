@@ -75,12 +75,47 @@ public final class RestoreJob {
     }
 
     /**
+     * What a caller learns as the restore goes: just before pg_restore starts (from then on the
+     * target may change) and just after it returned (committed). The queue worker records both,
+     * so a redelivery never runs pg_restore over the same database twice.
+     */
+    public interface Watch {
+        Watch NONE = new Watch() {
+        };
+
+        /** pg_restore is about to start. Throwing here stops the restore before it changes anything. */
+        default void restoring() {
+        }
+
+        /** pg_restore returned: its transaction committed. */
+        default void committed() {
+        }
+    }
+
+    /**
      * Restores {@code backup} into {@code target}, then compares the target's row counts with
      * the manifest, records the result next to the backup and reports it. A difference does
      * not throw: the result says {@link RestoreResult#passed()} false and names the tables.
      */
     public RestoreResult run(BackupStore store, String backup, DatabaseUrl target, Reporter reporter) {
-        return run(BackupSources.of(store), backup, target, null, reporter);
+        return run(BackupSources.of(store), backup, target, null, Watch.NONE, reporter);
+    }
+
+    /** {@link #run(BackupStore, String, DatabaseUrl, Reporter)}, telling {@code watch} as it goes. */
+    public RestoreResult run(BackupStore store, String backup, DatabaseUrl target, Watch watch, Reporter reporter) {
+        return run(BackupSources.of(store), backup, target, null, watch, reporter);
+    }
+
+    /**
+     * The integrity check alone, of a restore that committed but whose check was never made
+     * (its worker was stopped): the target's rows compared with the manifest, recorded and
+     * reported as a restore's are.
+     */
+    public RestoreResult recheck(BackupStore store, Manifest manifest, DatabaseUrl target, boolean createdDatabase,
+                                 Reporter reporter) {
+        RestoreResult result = checked(store, manifest, target, createdDatabase, 0, System.nanoTime());
+        RestoreEvents.restored(result, reporter);
+        return result;
     }
 
     /**
@@ -88,13 +123,13 @@ public final class RestoreJob {
      * and a target that holds tables needs {@link Target#confirmed()}.
      */
     public RestoreResult run(BackupSources sources, String backup, Target target, Reporter reporter) {
-        return run(sources, backup, target.url(), target, reporter);
+        return run(sources, backup, target.url(), target, Watch.NONE, reporter);
     }
 
-    private RestoreResult run(BackupSources sources, String backup, DatabaseUrl target, Target asGiven,
+    private RestoreResult run(BackupSources sources, String backup, DatabaseUrl target, Target asGiven, Watch watch,
                               Reporter reporter) {
         try {
-            RestoreResult result = restore(sources, backup, target, asGiven);
+            RestoreResult result = restore(sources, backup, target, asGiven, watch);
             RestoreEvents.restored(result, reporter);
             return result;
         } catch (RuntimeException e) {
@@ -103,7 +138,8 @@ public final class RestoreJob {
         }
     }
 
-    private RestoreResult restore(BackupSources sources, String backup, DatabaseUrl target, Target asGiven) {
+    private RestoreResult restore(BackupSources sources, String backup, DatabaseUrl target, Target asGiven,
+                                  Watch watch) {
         long start = System.nanoTime();
         BackupSources.Chosen chosen = sources.choose(backup);
         BackupStore store = chosen.store();
@@ -123,12 +159,20 @@ public final class RestoreJob {
             }
             long restoreStart = System.nanoTime();
             try {
+                watch.restoring();
                 dumpTool.restore(archive.file(), target, 1);
             } catch (RuntimeException e) {
                 throw created ? dropCreated(target, e) : e;
             }
             restoreNanos = System.nanoTime() - restoreStart;
+            watch.committed();
         }
+        return checked(store, manifest, target, created, restoreNanos, start);
+    }
+
+    /** The target's rows against the manifest, recorded next to the backup. */
+    private RestoreResult checked(BackupStore store, Manifest manifest, DatabaseUrl target, boolean created,
+                                  long restoreNanos, long start) {
         Map<String, Long> restored = database.countRows(target);
         IntegrityCheck integrity = IntegrityCheck.compare(manifest.rowCounts(), restored);
         Duration total = Duration.ofNanos(System.nanoTime() - start);

@@ -5,6 +5,11 @@ import com.shiftsync.backup.domain.DatabaseUrl;
 import com.shiftsync.backup.domain.Manifest;
 import com.shiftsync.backup.domain.Operation;
 import com.shiftsync.backup.domain.OperationKind;
+import com.shiftsync.backup.domain.RetryPolicy;
+import com.shiftsync.backup.domain.ServerRestoreState;
+import com.shiftsync.backup.domain.ServerRestoreState.PendingWrite;
+import com.shiftsync.backup.domain.ServerRestoreState.Write;
+import com.shiftsync.backup.domain.ServerTrust;
 import com.shiftsync.backup.domain.ShiftSyncException;
 import com.shiftsync.backup.port.BackupStore;
 import com.shiftsync.backup.port.Database;
@@ -23,7 +28,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.function.Supplier;
 import java.util.logging.Logger;
 
 /**
@@ -36,57 +40,64 @@ import java.util.logging.Logger;
  * read replicas, private and virtual endpoints) becomes one follow-up sentence each.
  *
  * <p>Each {@link #advance} does what can be done now and records it in the operation's
- * {@link Completion}; writes Resource Manager accepts but has not finished are tracked and
- * looked at again on the next advance. So a completion interrupted anywhere (an app
- * restart) goes on where it stopped, and never copies anything twice.
+ * {@link Completion}; writes Resource Manager accepts but has not finished are kept as
+ * pending writes and looked at again on the next advance. So a completion interrupted
+ * anywhere (an app restart) goes on where it stopped, and never copies anything twice.
+ *
+ * <p>Each advance first finds the new server again ({@link RestoredServers}: the settings'
+ * group, this operation's tag, not the source), and the verification connects only to the
+ * host Resource Manager reports for it now, inside POSTGRES_SERVER_DOMAIN, with its TLS
+ * certificate checked ({@link ServerTrust}): never to a host a stored record names.
  */
 public final class ServerCompletion {
-    /** Tracking key prefix of a write Resource Manager accepted but has not finished. */
-    static final String PENDING = "pending.";
-    /** Tracking key: how many times the new server could not be reached for the verification. */
-    static final String VERIFY_ATTEMPTS = "verifyAttempts";
-    /** The new server's DNS name may take a while to answer; after this many tries the verification fails. */
-    static final int MAX_VERIFY_ATTEMPTS = 5;
     /** A geo-restore's data may lag the paired region by up to an hour: compare with a backup older than that. */
     static final Duration GEO_LAG = Duration.ofHours(1);
     private static final Logger LOG = Logger.getLogger(ServerCompletion.class.getName());
 
-    private final Supplier<ServerAdmin> admin;
+    private final ServerAdmin admin;
+    private final RestoredServers servers;
     private final DatabaseLogin login;
     private final boolean hasLogin;
     private final Database database;
-    private final Supplier<List<BackupStore>> backups;
+    private final List<BackupStore> backups;
+    private final ServerTrust trust;
+    private final RetryPolicy policy;
     private final Clock clock;
 
     /**
      * @param login    DATABASE_URL: the credentials and database the new server is checked with
      * @param hasLogin whether DATABASE_URL is set (without it the new server cannot be verified)
      * @param backups  the stores whose manifests the new server is compared with
+     * @param trust    which hosts may receive the login, and the roots their certificates chain to
      */
-    public ServerCompletion(Supplier<ServerAdmin> admin, DatabaseLogin login, boolean hasLogin, Database database,
-                            Supplier<List<BackupStore>> backups, Clock clock) {
+    public ServerCompletion(ServerAdmin admin, RestoredServers servers, DatabaseLogin login, boolean hasLogin,
+                            Database database, List<BackupStore> backups, ServerTrust trust, RetryPolicy policy,
+                            Clock clock) {
         this.admin = admin;
+        this.servers = servers;
         this.login = login;
         this.hasLogin = hasLogin;
         this.database = database;
-        this.backups = backups;
+        this.backups = List.copyOf(backups);
+        this.trust = trust;
+        this.policy = policy;
         this.clock = clock;
     }
 
     /** What Azure does not copy to the new server and this app does not do, read from the source now. */
     List<String> followUps(Operation op) {
         List<String> f = new ArrayList<>();
-        String source = op.details().getOrDefault("sourceServer", "the source server");
+        ServerRestoreState state = op.state(ServerRestoreState.class);
+        String source = state.sourceServer() == null ? "the source server" : state.sourceServer();
         String target = op.target();
         try {
-            ServerAdmin a = admin.get();
-            ServerAdmin.Server s = a.source();
+            ServerAdmin.Server s = admin.source();
             if (s.highlyAvailable()) {
                 f.add("high availability (" + s.highAvailability() + ") was on at " + source + ", and a restore "
                         + "creates a single server: turn it on for " + target + " (az postgres flexible-server update "
                         + "--name " + target + " --high-availability " + s.highAvailability() + ")");
             }
-            List<String> replicas = a.replicas();
+            List<String> replicas = admin.replicas();
             if (!replicas.isEmpty()) {
                 f.add("read replica" + (replicas.size() == 1 ? " " : "s ") + String.join(", ", replicas) + " of "
                         + source + " " + (replicas.size() == 1 ? "is" : "are") + " not restored: create "
@@ -105,68 +116,78 @@ public final class ServerCompletion {
 
     /** One step further; the operation as it now stands (finished once the verification has ended). */
     Operation advance(Operation op) {
-        Completion c = op.completion();
-        return switch (c.stage()) {
-            case Completion.STAGE_COPYING -> copy(op, c);
-            case Completion.STAGE_RESTARTING -> restart(op, c);
-            case Completion.STAGE_VERIFYING -> verify(op, c);
-            default -> op;
+        if (op.completion().stage().ended()) {
+            return op;
+        }
+        ServerAdmin.Server target = servers.of(op).orElse(null);
+        if (target == null) {
+            return op.failed(clock.instant(), new Operation.Failure("TargetServerMissing", "the restored server "
+                    + op.target() + " no longer exists in Resource Manager, so its completion cannot go on"));
+        }
+        ServerRestoreState s = op.state(ServerRestoreState.class).seen(target.id(), target.state(),
+                target.fullyQualifiedDomainName());
+        return advance(op, s, target);
+    }
+
+    private Operation advance(Operation op, ServerRestoreState s, ServerAdmin.Server target) {
+        return switch (s.completion().stage()) {
+            case COPYING -> copy(op, s, target);
+            case RESTARTING -> restart(op, s, target);
+            case VERIFYING -> verify(op, s, target);
+            case DONE, FAILED -> op.with(clock.instant(), s);
         };
     }
 
-    private String group(Operation op) {
-        return op.details().get("targetResourceGroup");
-    }
-
     /** Firewall rules (public access only) and user-set parameters, each written once and then recorded. */
-    private Operation copy(Operation op, Completion c) {
-        ServerAdmin a = admin.get();
-        String target = op.target();
-        Map<String, String> tracking = new LinkedHashMap<>();
+    private Operation copy(Operation op, ServerRestoreState s, ServerAdmin.Server targetServer) {
+        String target = targetServer.name();
+        String group = servers.groupFor(s.drillId() != null);
+        Completion c = s.completion();
+        Writes writes = new Writes(s.pendingWrites());
         List<String> notes = new ArrayList<>();
         List<String> rules = new ArrayList<>(c.firewallRulesCopied());
         boolean waiting = false;
-        if (!"private".equals(op.details().get("network"))) {
-            for (ServerAdmin.FirewallRule rule : a.firewallRules(null, op.details().get("sourceServer"))) {
+        if (s.network() == null) {
+            for (ServerAdmin.FirewallRule rule : admin.firewallRules(null, s.sourceServer())) {
                 if (rules.contains(rule.toString())) {
                     continue;
                 }
-                Step step = step(a, op, "rule." + rule.name(), () -> a.putFirewallRule(group(op), target, rule));
-                tracking.putAll(step.tracking());
-                if (step.done()) {
-                    rules.add(rule.toString());
-                    step.failure().ifPresent(why -> notes.add("firewall rule " + rule + " could not be written to "
-                            + target + " (" + why + "): add it by hand"));
-                } else {
+                Optional<String> done = writes.step(Write.FIREWALL_RULE, rule.name(),
+                        () -> admin.putFirewallRule(group, target, rule),
+                        () -> admin.firewallRules(group, target).contains(rule));
+                if (done == null) {
                     waiting = true;
+                } else {
+                    rules.add(rule.toString());
+                    done.ifPresent(why -> notes.add("firewall rule " + rule + " could not be written to "
+                            + target + " (" + why + "): add it by hand"));
                 }
             }
         }
         List<String> parameters = new ArrayList<>(c.parametersCopied());
         Map<String, ServerAdmin.Parameter> onTarget = new LinkedHashMap<>();
-        a.parameters(group(op), target).forEach(p -> onTarget.put(p.name(), p));
-        List<ServerAdmin.Parameter> wanted = a.parameters(null, op.details().get("sourceServer")).stream()
+        admin.parameters(group, target).forEach(p -> onTarget.put(p.name(), p));
+        List<ServerAdmin.Parameter> wanted = admin.parameters(null, s.sourceServer()).stream()
                 .filter(p -> p.userSet() && !p.readOnly()).toList();
         for (ServerAdmin.Parameter p : wanted) {
-            String done = p.name() + "=" + p.value();
-            if (parameters.contains(done)) {
+            String copied = p.name() + "=" + p.value();
+            if (parameters.contains(copied)) {
                 continue;
             }
             ServerAdmin.Parameter there = onTarget.get(p.name());
-            if (there != null && String.valueOf(p.value()).equals(there.value()) && !tracking(op, "parameter."
-                    + p.name())) {
-                parameters.add(done);
+            boolean same = there != null && String.valueOf(p.value()).equals(there.value());
+            if (same && s.pending(Write.PARAMETER, p.name()).isEmpty()) {
+                parameters.add(copied);
                 continue;
             }
-            Step step = step(a, op, "parameter." + p.name(), () -> a.setParameter(group(op), target, p.name(),
-                    p.value()));
-            tracking.putAll(step.tracking());
-            if (step.done()) {
-                parameters.add(done);
-                step.failure().ifPresent(why -> notes.add("server parameter " + done + " could not be set on "
-                        + target + " (" + why + "): set it by hand"));
-            } else {
+            Optional<String> done = writes.step(Write.PARAMETER, p.name(),
+                    () -> admin.setParameter(group, target, p.name(), p.value()), () -> same);
+            if (done == null) {
                 waiting = true;
+            } else {
+                parameters.add(copied);
+                done.ifPresent(why -> notes.add("server parameter " + copied + " could not be set on "
+                        + target + " (" + why + "): set it by hand"));
             }
         }
         Completion now = c;
@@ -174,8 +195,8 @@ public final class ServerCompletion {
             now = now.withFollowUp(note);
         }
         if (waiting) {
-            return op.progressed(clock.instant(), Map.of(), tracking, now.copied(rules, parameters,
-                    c.parametersNeedingRestart(), null, Completion.STAGE_COPYING));
+            return op.with(clock.instant(), s.completing(writes.pending(), s.verifyAttempts(), now.copied(rules,
+                    parameters, c.parametersNeedingRestart(), null, Completion.Stage.COPYING)));
         }
         Set<String> copiedNames = Set.copyOf(parameters.stream().map(x -> x.substring(0, x.indexOf('='))).toList());
         List<String> needRestart = new ArrayList<>();
@@ -185,71 +206,80 @@ public final class ServerCompletion {
                 needRestart.add(p.name());
             }
         }
-        boolean restart = Boolean.parseBoolean(op.parameters().get("restart"));
-        if (!needRestart.isEmpty() && !restart) {
+        if (!needRestart.isEmpty() && !s.restart()) {
             now = now.withFollowUp("restart " + target + " to apply the server parameter" + (needRestart.size() == 1
                     ? " " : "s ") + String.join(", ", needRestart) + " (az postgres flexible-server restart --name "
                     + target + "), or ask the restore for it with \"restart\": true");
         }
-        String next = !needRestart.isEmpty() && restart ? Completion.STAGE_RESTARTING : Completion.STAGE_VERIFYING;
-        Operation copied = op.progressed(clock.instant(), Map.of(), tracking, now.copied(rules, parameters,
+        Completion.Stage next = !needRestart.isEmpty() && s.restart() ? Completion.Stage.RESTARTING
+                : Completion.Stage.VERIFYING;
+        ServerRestoreState copied = s.completing(writes.pending(), s.verifyAttempts(), now.copied(rules, parameters,
                 needRestart, clock.instant(), next));
-        return advance(copied);
+        return advance(op, copied, targetServer);
     }
 
-    private Operation restart(Operation op, Completion c) {
-        ServerAdmin a = admin.get();
-        Step step = step(a, op, "restart", () -> a.restart(group(op), op.target()));
-        if (!step.done()) {
-            return op.progressed(clock.instant(), Map.of(), step.tracking(), c);
+    private Operation restart(Operation op, ServerRestoreState s, ServerAdmin.Server target) {
+        Completion c = s.completion();
+        String group = servers.groupFor(s.drillId() != null);
+        Writes writes = new Writes(s.pendingWrites());
+        Optional<String> done = writes.step(Write.RESTART, "", () -> admin.restart(group, target.name()), () -> true);
+        if (done == null) {
+            return op.with(clock.instant(), s.completing(writes.pending(), s.verifyAttempts(), c));
         }
-        Completion now = step.failure().map(why -> c.withFollowUp("the restart of " + op.target() + " failed (" + why
+        Completion now = done.map(why -> c.withFollowUp("the restart of " + op.target() + " failed (" + why
                 + "): restart it by hand to apply " + String.join(", ", c.parametersNeedingRestart())))
                 .orElse(c).restartedNow();
-        return advance(op.progressed(clock.instant(), Map.of(), step.tracking(), now));
+        return advance(op, s.completing(writes.pending(), s.verifyAttempts(), now), target);
     }
 
     /**
-     * Connects with the app's own credentials to the new server's host, checks the protected
+     * Connects with the app's own credentials to the host Resource Manager reports for the new
+     * server now (inside POSTGRES_SERVER_DOMAIN, certificate checked), checks the protected
      * database exists, counts every table's rows and compares them with the newest backup
      * taken before the restore point. A table missing, or empty where the backup had rows,
      * fails the check; other differences are figures.
      */
-    private Operation verify(Operation op, Completion c) {
+    private Operation verify(Operation op, ServerRestoreState s, ServerAdmin.Server target) {
+        Completion c = s.completion();
         // never before Azure's own end, even when Resource Manager's clock runs ahead of ours
         Instant now = c.azureFinishedAt() != null && c.azureFinishedAt().isAfter(clock.instant())
                 ? c.azureFinishedAt() : clock.instant();
-        String host = op.details().get("fullyQualifiedDomainName");
+        String host = target.fullyQualifiedDomainName();
         if (!hasLogin || host == null) {
             String why = host == null ? "Resource Manager gave no host name for " + op.target()
                     : "DATABASE_URL is not set, so the app has no database credentials to check " + host + " with";
-            Completion done = new Completion(Completion.STAGE_DONE, c.firewallRulesCopied(), c.parametersCopied(),
+            Completion done = new Completion(Completion.Stage.DONE, c.firewallRulesCopied(), c.parametersCopied(),
                     c.parametersNeedingRestart(), c.restarted(), null, c.followUps(), c.azureFinishedAt(),
                     c.copiedAt(), now, c.cutover()).withFollowUp("not verified: " + why
                     + "; check the data yourself before ShiftSync uses " + op.target());
-            return op.withCompletion(now, done).succeeded(now, Map.of());
+            return op.succeeded(now, s.completing(s.pendingWrites(), s.verifyAttempts(), done));
         }
         DatabaseUrl restored;
+        try {
+            restored = trust.connect(login.current(), host, op.target());
+        } catch (ShiftSyncException refused) {
+            return ended(op, s, new Completion.Verification(false, host, null, null, refused.getMessage(),
+                    List.of()), now);
+        }
         Map<String, Long> counts;
         try {
-            restored = login.current().withHost(host);
             if (!database.exists(restored, restored.database())) {
-                return ended(op, c, new Completion.Verification(false, host, restored.database(), null,
+                return ended(op, s, new Completion.Verification(false, host, restored.database(), null,
                         "database " + restored.database() + " does not exist on " + host, List.of()), now);
             }
             counts = database.countRows(restored);
         } catch (RuntimeException e) {
-            int attempts = Integer.parseInt(op.tracking().getOrDefault(VERIFY_ATTEMPTS, "0")) + 1;
+            int attempts = s.verifyAttempts() + 1;
             String why = ShiftSyncException.wrap(e).getMessage();
-            if (attempts < MAX_VERIFY_ATTEMPTS) {
+            if (attempts < policy.maxVerifyAttempts()) {
                 LOG.warning("the verification of " + op.target() + " could not reach it (attempt " + attempts + " of "
-                        + MAX_VERIFY_ATTEMPTS + "): " + why);
-                return op.progressed(now, Map.of(), Map.of(VERIFY_ATTEMPTS, String.valueOf(attempts)), c);
+                        + policy.maxVerifyAttempts() + "): " + why);
+                return op.with(now, s.completing(s.pendingWrites(), attempts, c));
             }
-            return ended(op, c, new Completion.Verification(false, host, null, null, "could not check " + host
+            return ended(op, s, new Completion.Verification(false, host, null, null, "could not check " + host
                     + " after " + attempts + " attempts: " + why, List.of()), now);
         }
-        Optional<Manifest> backup = newestBefore(restorePoint(op));
+        Optional<Manifest> backup = newestBefore(restorePoint(op, s));
         List<Completion.TableFigure> figures = new ArrayList<>();
         List<String> problems = new ArrayList<>();
         Map<String, Long> expected = backup.map(Manifest::rowCounts).orElse(Map.of());
@@ -273,28 +303,29 @@ public final class ServerCompletion {
         String reason = !problems.isEmpty() ? String.join("; ", problems) + " on " + host + ", compared with backup "
                 + comparedWith : backup.isEmpty() ? "no backup older than the restore point to compare with: "
                 + counts.size() + " tables counted" : null;
-        return ended(op, c, new Completion.Verification(problems.isEmpty(), host, restored.database(), comparedWith,
+        return ended(op, s, new Completion.Verification(problems.isEmpty(), host, restored.database(), comparedWith,
                 reason, figures), now);
     }
 
-    private Operation ended(Operation op, Completion c, Completion.Verification v, Instant now) {
-        Operation checked = op.withCompletion(now, c.verified(v, now));
+    private Operation ended(Operation op, ServerRestoreState s, Completion.Verification v, Instant now) {
+        ServerRestoreState checked = s.completing(s.pendingWrites(), s.verifyAttempts(),
+                s.completion().verified(v, now));
         if (v.passed()) {
-            return checked.succeeded(now, Map.of());
+            return op.succeeded(now, checked);
         }
-        return checked.failed(now, new Operation.Failure("VerificationFailed", "the restore of " + op.target()
-                + " finished in Azure, but the new server does not hold up: " + v.reason()));
+        return op.failed(now, new Operation.Failure("VerificationFailed", "the restore of " + op.target()
+                + " finished in Azure, but the new server does not hold up: " + v.reason()), checked);
     }
 
-    private Instant restorePoint(Operation op) {
-        Instant point = OffsetDateTime.parse(op.details().get("pointInTimeUTC")).toInstant();
+    private static Instant restorePoint(Operation op, ServerRestoreState s) {
+        Instant point = s.pointInTimeUtc().toInstant();
         return op.kind() == OperationKind.GEO ? point.minus(GEO_LAG) : point;
     }
 
     /** The newest backup, in any store, that started before {@code point}. */
     private Optional<Manifest> newestBefore(Instant point) {
         List<Manifest> all = new ArrayList<>();
-        for (BackupStore store : backups.get()) {
+        for (BackupStore store : backups) {
             try {
                 all.addAll(store.list());
             } catch (RuntimeException e) {
@@ -305,50 +336,57 @@ public final class ServerCompletion {
         return all.stream().filter(m -> !m.startedAt().isAfter(point)).max(Comparator.comparing(Manifest::startedAt));
     }
 
-    private static boolean tracking(Operation op, String key) {
-        return op.tracking().containsKey(PENDING + key);
-    }
-
     /**
-     * One write of the completion: sent once; when Resource Manager accepted it without
-     * finishing, its URL is tracked and asked on later advances.
-     *
-     * @param done     finished (succeeded, or failed: then {@code failure} says why)
-     * @param tracking what to change in the operation's tracking (a null value removes a key)
+     * The completion's writes of one advance: each is sent once; when Resource Manager accepted
+     * it without finishing, it stays pending and is asked about on later advances.
      */
-    private record Step(boolean done, Optional<String> failure, Map<String, String> tracking) {
-    }
+    private final class Writes {
+        private final List<PendingWrite> pending;
 
-    private Step step(ServerAdmin a, Operation op, String key, Supplier<ServerAdmin.Accepted> write) {
-        String pending = op.tracking().get(PENDING + key);
-        Map<String, String> t = new LinkedHashMap<>();
-        try {
-            if (pending == null) {
-                ServerAdmin.Accepted accepted = write.get();
-                if (accepted.done()) {
-                    return new Step(true, Optional.empty(), t);
+        Writes(List<PendingWrite> pending) {
+            this.pending = new ArrayList<>(pending);
+        }
+
+        List<PendingWrite> pending() {
+            return List.copyOf(pending);
+        }
+
+        /**
+         * One write: null while Resource Manager is at it; else done, empty when it succeeded,
+         * or why it failed. When Resource Manager no longer knows a pending write,
+         * {@code confirmed} asks the resource itself.
+         */
+        Optional<String> step(Write write, String name, java.util.function.Supplier<ServerAdmin.Accepted> send,
+                              java.util.function.BooleanSupplier confirmed) {
+            Optional<PendingWrite> earlier = pending.stream().filter(p -> p.write() == write
+                    && p.name().equals(name)).findFirst();
+            try {
+                if (earlier.isEmpty()) {
+                    ServerAdmin.Accepted accepted = send.get();
+                    if (accepted.done()) {
+                        return Optional.empty();
+                    }
+                    pending.add(new PendingWrite(write, name, accepted.trackingUrl()));
+                    return null;
                 }
-                t.put(PENDING + key, accepted.trackingUrl());
-                return new Step(false, Optional.empty(), t);
+                ServerAdmin.Progress progress = admin.progress(earlier.get().trackingUrl());
+                if (progress.status() == ServerAdmin.Status.IN_PROGRESS) {
+                    return null;
+                }
+                pending.remove(earlier.get());
+                return switch (progress.status()) {
+                    case SUCCEEDED -> Optional.empty();
+                    case UNKNOWN -> confirmed.getAsBoolean() ? Optional.empty() : Optional.of("Resource Manager no "
+                            + "longer knows the write, and the server does not show it");
+                    default -> Optional.of(progress.problem());
+                };
+            } catch (ShiftSyncException e) {
+                if (e.code() == com.shiftsync.backup.domain.ErrorCode.BAD_INPUT) {
+                    pending.removeIf(p -> p.write() == write && p.name().equals(name));
+                    return Optional.of(e.getMessage());
+                }
+                throw e;
             }
-            Optional<ServerAdmin.Progress> progress = a.progress(pending);
-            String status = progress.map(ServerAdmin.Progress::status).orElse("Succeeded");
-            if ("InProgress".equalsIgnoreCase(status) || "Accepted".equalsIgnoreCase(status)
-                    || "Running".equalsIgnoreCase(status)) {
-                return new Step(false, Optional.empty(), t);
-            }
-            t.put(PENDING + key, null);
-            if ("Succeeded".equalsIgnoreCase(status)) {
-                return new Step(true, Optional.empty(), t);
-            }
-            return new Step(true, Optional.of(progress.map(p -> p.errorCode() + ": " + p.errorMessage())
-                    .orElse(status)), t);
-        } catch (ShiftSyncException e) {
-            if (e.code() == com.shiftsync.backup.domain.ErrorCode.BAD_INPUT) {
-                t.put(PENDING + key, null);
-                return new Step(true, Optional.of(e.getMessage()), t);
-            }
-            throw e;
         }
     }
 }

@@ -7,8 +7,10 @@ import com.shiftsync.backup.domain.Operation;
 import com.shiftsync.backup.domain.OperationKind;
 import com.shiftsync.backup.domain.RegionPairs;
 import com.shiftsync.backup.domain.ServerRestoreRequest;
+import com.shiftsync.backup.domain.ServerRestoreState;
 import com.shiftsync.backup.domain.ShiftSyncException;
-import com.shiftsync.backup.operations.OperationFollower;
+import com.shiftsync.backup.operations.OperationStep;
+import com.shiftsync.backup.operations.Reminders;
 import com.shiftsync.backup.port.OperationStore;
 import com.shiftsync.backup.port.Reporter;
 import com.shiftsync.backup.port.ServerAdmin;
@@ -21,10 +23,8 @@ import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.Supplier;
 
 /**
  * Point-in-time restore and geo-restore of the source Flexible Server into a new server,
@@ -33,45 +33,42 @@ import java.util.function.Supplier;
  * form, the clock, the source server's restore window, geo-redundancy and age, the region
  * (a geo-restore goes to the source region's pair), the network (a private-access source is
  * restored into a subnet and private DNS zone), and the target name (free in the resource
- * group and in Azure). Then the create is started and the operation kept in the
- * {@link OperationStore}; as the {@link OperationFollower} of its kinds it is followed
- * through Resource Manager, from any instance, after any restart, and once Azure has
- * finished, {@link ServerCompletion} makes the new server one ShiftSync can use.
+ * group and in Azure). Then the create is started, tagged with the operation's id, and the
+ * operation kept in the {@link OperationStore}; as the {@link OperationStep} of its kinds the
+ * operation-updates worker follows it through Resource Manager, from any instance, after any
+ * restart, and once Azure has finished, {@link ServerCompletion} makes the new server one
+ * ShiftSync can use. Every step finds the server again through {@link RestoredServers}: in the
+ * settings' group, tagged by this operation, not the source.
  */
-public final class ServerRestoreJob implements OperationFollower {
-    /** Detail of a restore a recovery drill started: the drill's operation id. */
-    public static final String DRILL_ID = "drillId";
-    /** Tracking key: Resource Manager's Azure-AsyncOperation URL of the create. */
-    public static final String ASYNC_OPERATION = "asyncOperationUrl";
+public final class ServerRestoreJob implements OperationStep {
     /** Azure copies a geo backup to the pair asynchronously; a server younger than this has none yet. */
     static final Duration FIRST_GEO_BACKUP = Duration.ofHours(1);
 
-    private final Supplier<ServerAdmin> admin;
+    private final ServerAdmin admin;
     private final OperationStore operations;
     private final ServerCompletion completion;
+    private final RestoredServers servers;
+    private final Reminders reminders;
     private final Clock clock;
-    private final String sourceName;
     private final ServerRestoreRequest.TargetNetwork geoNetwork;
-    private final java.util.function.Consumer<String> remind;
 
     /**
-     * @param admin      Resource Manager, built on first use (building this needs no Resource Manager settings)
      * @param completion what follows Azure's part: firewall rules, parameters, verification
-     * @param sourceName POSTGRES_SERVER_NAME, or null when it is not set (a start then fails building {@code admin})
+     * @param servers    where restored servers go, and the check before anything is sent to one
      * @param geoNetwork GEO_RESTORE_SUBNET_ID and GEO_RESTORE_PRIVATE_DNS_ZONE_ID: where a private-access source's
      *                   geo-restore goes when the request names no subnet; or null
-     * @param remind     asks for the started operation to be moved on later without a status read (a queue reminder)
+     * @param reminders  moves the started operation on without anyone reading its status
      */
-    public ServerRestoreJob(Supplier<ServerAdmin> admin, OperationStore operations, ServerCompletion completion,
-                            Clock clock, String sourceName, ServerRestoreRequest.TargetNetwork geoNetwork,
-                            java.util.function.Consumer<String> remind) {
+    public ServerRestoreJob(ServerAdmin admin, OperationStore operations, ServerCompletion completion,
+                            RestoredServers servers, Reminders reminders, Clock clock,
+                            ServerRestoreRequest.TargetNetwork geoNetwork) {
         this.admin = admin;
         this.operations = operations;
         this.completion = completion;
+        this.servers = servers;
+        this.reminders = reminders;
         this.clock = clock;
-        this.sourceName = sourceName;
         this.geoNetwork = geoNetwork;
-        this.remind = remind;
     }
 
     /** Starts a point-in-time restore: {@code restorePointInTime} ISO-8601 with an offset, latest or fast. */
@@ -87,21 +84,22 @@ public final class ServerRestoreJob implements OperationFollower {
 
     /** Checks the request, starts the create and reports it started. */
     public Operation start(Caller caller, ServerRestoreRequest request, Reporter reporter) {
-        return start(caller, request, Map.of(), true, reporter);
+        return start(caller, request, null, reporter);
     }
 
     /**
-     * Starts the restore of recovery drill {@code drillId} as {@link #start} does, marked with
-     * the drill's id ({@value #DRILL_ID} in its details) and without reminders of its own: the
-     * drill moves it on, one step per drill step, so two workers never step it at once.
+     * Starts the restore of recovery drill {@code drillId} as {@link #start} does, into the
+     * drill group, tagged as a drill server, marked with the drill's id, and without reminders
+     * of its own: the drill moves it on, one step per drill step.
      */
     public Operation startForDrill(Caller caller, ServerRestoreRequest request, String drillId, Reporter reporter) {
-        return start(caller, request, Map.of(DRILL_ID, drillId), false, reporter);
+        return start(caller, request.into(null, Map.of(com.shiftsync.backup.domain.Drill.TAG, "true")), drillId,
+                reporter);
     }
 
-    private Operation start(Caller caller, ServerRestoreRequest request, Map<String, String> marks, boolean remind,
-                            Reporter reporter) {
+    private Operation start(Caller caller, ServerRestoreRequest request, String drillId, Reporter reporter) {
         String target = request.target().value();
+        String sourceName = servers.sourceName();
         if (target.equalsIgnoreCase(sourceName)) {
             throw ShiftSyncException.badInput("targetServerName '" + target + "' is the source server itself; "
                     + "a restore creates a new server: choose a new name, e.g. " + suggestion());
@@ -112,12 +110,11 @@ public final class ServerRestoreJob implements OperationFollower {
                     + " is in the future (it is now " + now.truncatedTo(ChronoUnit.SECONDS)
                     + "): choose a moment in the past");
         }
-        ServerAdmin admin = this.admin.get();
         ServerAdmin.Server source = admin.source();
-        OffsetDateTime pointInTime = pointInTime(admin, source, request, now);
+        OffsetDateTime pointInTime = pointInTime(source, request, now);
         String location = location(source, request, now);
         ServerAdmin.Network network = network(source, request);
-        String group = request.resourceGroup();
+        String group = servers.groupFor(drillId != null);
         Optional<ServerAdmin.Server> existing = admin.find(group, target);
         if (existing.isPresent()) {
             throw new ShiftSyncException(ErrorCode.CONFLICT, "server " + target + " already exists (state "
@@ -136,51 +133,34 @@ public final class ServerRestoreJob implements OperationFollower {
                     + ": choose another name", name.reason(), null);
         }
 
-        Map<String, String> details = new LinkedHashMap<>(marks);
-        details.put("sourceServer", source.name());
-        details.put("sourceServerId", source.id());
-        details.put("sourceLocation", source.location());
-        details.put("location", location);
-        details.put("pointInTimeUTC", pointInTime.toString());
-        details.put("restorePoint", request.restorePoint());
-        details.put("scenario", request.scenarioOrDefault().id());
-        details.put("network", network.isPrivate() ? "private" : "public");
-        if (network.isPrivate()) {
-            details.put("delegatedSubnetId", network.delegatedSubnetId());
-            details.put("privateDnsZoneId", network.privateDnsZoneId());
-        }
-        if (group != null) {
-            details.put("targetResourceGroup", group);
-        }
-        Operation operation = Operation.start(request.kind(), target, caller, now, request.parameters(), details);
+        ServerRestoreState asked = ServerRestoreState.asked(request, drillId, source.name(), source.id(),
+                source.location(), location, pointInTime, network.isPrivate()
+                        ? new ServerRestoreRequest.TargetNetwork(network.delegatedSubnetId(), network.privateDnsZoneId())
+                        : null, group);
+        Operation operation = Operation.start(request.kind(), target, caller, now, asked);
         operations.create(operation);
 
         ServerAdmin.StartedCreate started;
         try {
             started = admin.startCreate(new ServerAdmin.CreateRequest(request.kind(), target, location, source.id(),
-                    pointInTime, network, request.tags(), group));
+                    pointInTime, network, RestoredServers.tags(operation.id(), request.tags()), group));
         } catch (RuntimeException e) {
             ShiftSyncException error = ShiftSyncException.wrap(e);
             operations.trySave(operation.failed(clock.instant(), Operation.Failure.of(error)));
             throw e;
         }
-        Map<String, String> tracking = new LinkedHashMap<>();
-        if (started.trackingUrl() != null) {
-            tracking.put(ASYNC_OPERATION, started.trackingUrl());
-        }
-        Operation running = operation.started(clock.instant(), tracking,
-                Map.of("resourceManagerAnswer", String.valueOf(started.httpStatus())));
+        Operation running = operation.started(clock.instant(), asked.sent(started.httpStatus(),
+                started.trackingUrl()));
         operations.trySave(running);
         RestoreEvents.serverStarted(running, reporter);
-        if (remind) {
-            this.remind.accept(running.id());
+        if (drillId == null) {
+            reminders.remind(running.id());
         }
         return running;
     }
 
     /** The moment to restore to: the chosen one (inside the window), now (latest), or the newest full backup (fast). */
-    private OffsetDateTime pointInTime(ServerAdmin admin, ServerAdmin.Server source, ServerRestoreRequest request,
-                                       Instant now) {
+    private OffsetDateTime pointInTime(ServerAdmin.Server source, ServerRestoreRequest request, Instant now) {
         if (request.kind() == OperationKind.GEO || ServerRestoreRequest.LATEST.equals(request.restorePoint())) {
             return now.atOffset(ZoneOffset.UTC);
         }
@@ -264,19 +244,21 @@ public final class ServerRestoreJob implements OperationFollower {
 
     /**
      * A running restore, one step further: while Azure creates the server, as Resource
-     * Manager reports it (the Azure-AsyncOperation URL; when Resource Manager no longer knows
-     * the operation, the target server's own state); once Azure has finished, the completion.
+     * Manager reports the create (and, when it no longer knows the create, the server's own
+     * state); once Azure has finished, the completion. A server that is not this
+     * operation's (another group, no tag of ours, the source) ends it failed, untouched.
      */
     @Override
-    public Operation follow(Operation op, Reporter reporter) {
-        if (op.completion() != null) {
-            return completion.advance(op);
+    public Operation step(Operation op, Reporter reporter) {
+        try {
+            Operation now = op.completion() == null ? followAzure(op) : op;
+            return now.completion() != null && !now.status().finished() ? completion.advance(now) : now;
+        } catch (ShiftSyncException e) {
+            if ("NotOurs".equals(e.upstreamCode())) {
+                return op.failed(clock.instant(), new Operation.Failure("NotOurs", e.getMessage()));
+            }
+            throw e;
         }
-        String url = op.tracking().get(ASYNC_OPERATION);
-        ServerAdmin admin = this.admin.get();
-        Optional<ServerAdmin.Progress> progress = url == null ? Optional.empty() : admin.progress(url);
-        Operation now = progress.isPresent() ? followAzure(op, progress.get()) : fromTargetState(op);
-        return now.completion() != null ? completion.advance(now) : now;
     }
 
     /**
@@ -296,49 +278,41 @@ public final class ServerRestoreJob implements OperationFollower {
         }
     }
 
-    private Operation followAzure(Operation op, ServerAdmin.Progress progress) {
-        String status = progress.status() == null ? "" : progress.status().toLowerCase(Locale.ROOT);
+    private Operation followAzure(Operation op) {
+        ServerRestoreState s = op.state(ServerRestoreState.class);
+        ServerAdmin.Progress progress = s.asyncOperationUrl() == null ? ServerAdmin.Progress.UNKNOWN
+                : admin.progress(s.asyncOperationUrl());
         // ARM's own end time is the most exact measure; the time of this check is the fallback
         // (and guards against an ARM clock that disagrees with ours by more than the restore took).
         Instant end = progress.endTime() != null && !progress.endTime().isBefore(op.requestedAt())
                 ? progress.endTime() : clock.instant();
-        return switch (status) {
-            case "succeeded" -> azureDone(op, end);
-            case "failed" -> op.failed(end, new Operation.Failure(progress.errorCode(), progress.errorMessage()));
-            case "canceled", "cancelled" -> op.failed(end, new Operation.Failure(
+        return switch (progress.status()) {
+            case IN_PROGRESS -> op;
+            case FAILED -> op.failed(end, new Operation.Failure(progress.errorCode(), progress.errorMessage()));
+            case CANCELED -> op.failed(end, new Operation.Failure(
                     progress.errorCode() != null ? progress.errorCode() : "Canceled",
                     progress.errorMessage() != null ? progress.errorMessage() : "the create was cancelled in Azure"));
-            default -> op;
+            case SUCCEEDED, UNKNOWN -> {
+                Optional<ServerAdmin.Server> server = servers.of(op);
+                if (server.isEmpty()) {
+                    yield op.failed(clock.instant(), new Operation.Failure("TargetServerMissing",
+                            "Resource Manager no longer reports the create of " + op.target()
+                                    + " and the server does not exist: the restore did not complete; start it again"));
+                }
+                if (progress.status() == ServerAdmin.Status.UNKNOWN && !"Ready".equalsIgnoreCase(server.get().state())) {
+                    yield op;
+                }
+                yield azureDone(op, server.get(), progress.status() == ServerAdmin.Status.SUCCEEDED ? end
+                        : clock.instant());
+            }
         };
     }
 
-    private Operation fromTargetState(Operation op) {
-        Optional<ServerAdmin.Server> server = admin.get().find(op.details().get("targetResourceGroup"), op.target());
-        if (server.isEmpty()) {
-            return op.failed(clock.instant(), new Operation.Failure("TargetServerMissing",
-                    "Resource Manager no longer reports the create of " + op.target()
-                            + " and the server does not exist: the restore did not complete; start it again"));
-        }
-        if ("Ready".equalsIgnoreCase(server.get().state())) {
-            return azureDone(op, clock.instant());
-        }
-        return op;
-    }
-
-    /** Azure has created the server: note its host name, and begin the completion. */
-    private Operation azureDone(Operation op, Instant end) {
-        Optional<ServerAdmin.Server> server = admin.get().find(op.details().get("targetResourceGroup"), op.target());
-        Map<String, String> d = new LinkedHashMap<>();
-        server.ifPresent(s -> {
-            d.put("targetServerId", s.id());
-            d.put("targetState", s.state());
-            if (s.fullyQualifiedDomainName() != null) {
-                d.put("fullyQualifiedDomainName", s.fullyQualifiedDomainName());
-            }
-        });
-        Map<String, String> dropTracking = new java.util.HashMap<>();
-        dropTracking.put(ASYNC_OPERATION, null);
-        return op.progressed(clock.instant(), d, dropTracking, Completion.started(end, completion.followUps(op)));
+    /** Azure has created the server: note what Resource Manager reports of it, and begin the completion. */
+    private Operation azureDone(Operation op, ServerAdmin.Server server, Instant end) {
+        ServerRestoreState s = op.state(ServerRestoreState.class);
+        return op.with(clock.instant(), s.created(server.id(), server.state(), server.fullyQualifiedDomainName(),
+                Completion.started(end, completion.followUps(op))));
     }
 
     /** The earliest point to the second, rounded up so that it is a point that can really be restored. */
@@ -353,7 +327,7 @@ public final class ServerRestoreJob implements OperationFollower {
     }
 
     private String suggestion() {
-        String base = sourceName == null ? "shiftsync-db" : sourceName;
+        String base = servers.sourceName() == null ? "shiftsync-db" : servers.sourceName();
         String s = base + "-restored";
         return s.length() > 63 ? s.substring(0, 63) : s;
     }

@@ -92,7 +92,8 @@ public final class RecoveryBenchmark {
             long drillMs = time(() -> {
                 String id = app.recovery().drillJob().start(bench, "cli", Reporter.NONE).id();
                 do {
-                    drill[0] = app.recovery().drillJob().status(id, Reporter.NONE);
+                    app.operationWorker().step(id, Reporter.NONE);
+                    drill[0] = app.recovery().drillJob().view(app.operations().read(id));
                 } while (!drill[0].status().finished());
             });
             Drill d = drill[0];

@@ -9,6 +9,7 @@ import com.shiftsync.backup.adapter.blob.StorageClients;
 import com.shiftsync.backup.config.App;
 import com.shiftsync.backup.config.Settings;
 import com.shiftsync.backup.domain.AuditRecord;
+import com.shiftsync.backup.domain.DumpRestoreState;
 import com.shiftsync.backup.domain.Json;
 import com.shiftsync.backup.domain.Manifest;
 import com.shiftsync.backup.domain.Metric;
@@ -531,7 +532,9 @@ class FromBackupRestoreIT {
         // restored (which records the integrity check next to the backup), and nothing more
         App first = app();
         com.shiftsync.backup.domain.Operation op = first.operationStore().find(id).orElseThrow();
-        first.operationStore().save(op.started(clock.instant(), Map.of("attempts", "1"), Map.of()));
+        DumpRestoreState queued = op.state(DumpRestoreState.class);
+        first.operationStore().save(op.started(clock.instant(), queued.at(DumpRestoreState.Step.FETCHING, 1, null,
+                null, null)));
         first.restoreJob().run(first.azureStore(), backup.id(), pg.url(target), Reporter.NONE);
         pg.execute(target, "INSERT INTO organisations (name) VALUES ('written after the restore')");
 
@@ -542,7 +545,7 @@ class FromBackupRestoreIT {
                 "not restored a second time");
         JsonNode s = status(id);
         assertEquals("Succeeded", s.get("status").asText());
-        assertEquals("2", app().operationStore().find(id).orElseThrow().tracking().get("attempts"));
+        assertEquals(2, app().operationStore().find(id).orElseThrow().state(DumpRestoreState.class).attempts());
         assertEquals("all 5 tables match the manifest's row counts", s.get("details").get("integrity").asText());
     }
 

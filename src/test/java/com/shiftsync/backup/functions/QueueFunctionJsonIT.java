@@ -81,7 +81,7 @@ class QueueFunctionJsonIT {
         assertEquals(3, queues.get("maxDequeueCount").asInt());
         assertEquals(1, queues.get("batchSize").asInt(), "one restore or backup at a time per instance");
         String timeout = Json.MAPPER.readTree(Path.of("host.json").toFile()).get("functionTimeout").asText();
-        assertEquals(QueuedWork.FUNCTION_TIMEOUT, java.time.Duration.parse("PT" + timeout.replaceFirst(
+        assertEquals(com.shiftsync.backup.domain.RetryPolicy.DEFAULT.functionTimeout(), java.time.Duration.parse("PT" + timeout.replaceFirst(
                 "^(\\d+):(\\d+):(\\d+)$", "$1H$2M$3S")), "a status read calls a worker lost only after the host "
                 + "would have stopped it");
     }

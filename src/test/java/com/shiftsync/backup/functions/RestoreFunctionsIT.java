@@ -19,6 +19,7 @@ import com.shiftsync.backup.testing.ManagedIdentityFake;
 import com.shiftsync.backup.testing.MutableClock;
 import com.shiftsync.backup.testing.TempFolders;
 import com.shiftsync.backup.testing.TestSecrets;
+import com.shiftsync.backup.testing.WorkerSteps;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Nested;
@@ -136,7 +137,9 @@ class RestoreFunctionsIT {
         return functions().pointInTime(pitrRequest(body, principal), new FakeExecutionContext("restorePointInTime"));
     }
 
+    /** The operation-updates worker's step (a reminder came due), then GET /api/restores/{id}, which only reads. */
     HttpResponseMessage status(RestoreFunctions functions, String id, String principal, FakeExecutionContext ctx) {
+        WorkerSteps.step(app(), id, ctx.getLogger());
         return functions.status(statusRequest(id, principal), id, ctx);
     }
 
@@ -193,11 +196,12 @@ class RestoreFunctionsIT {
             assertEquals(1, puts.size());
             assertEquals(ArmFake.serverPath(TARGET) + "?api-version=2022-12-01", puts.get(0).getUrl());
             assertTrue(equalToJson("""
-                    {"location": "canadacentral",
+                    {"location": "canadacentral", "tags": {"shiftsync-operation": "%s"},
                      "properties": {"createMode": "PointInTimeRestore",
                                     "sourceServerResourceId": "%s",
                                     "pointInTimeUTC": "2024-01-15T10:30:00Z"}}"""
-                    .formatted(ArmFake.serverId(ArmFake.SOURCE))).match(puts.get(0).getBodyAsString()).isExactMatch(),
+                    .formatted(id, ArmFake.serverId(ArmFake.SOURCE))).match(puts.get(0).getBodyAsString())
+                    .isExactMatch(),
                     puts.get(0).getBodyAsString());
 
             AuditRecord record = onlyAuditRecord();
@@ -292,11 +296,12 @@ class RestoreFunctionsIT {
             assertEquals("geo", json(r).get("kind").asText());
             LoggedRequest put = arm.puts().get(0);
             assertTrue(equalToJson("""
-                    {"location": "canadaeast",
+                    {"location": "canadaeast", "tags": {"shiftsync-operation": "%s"},
                      "properties": {"createMode": "GeoRestore",
                                     "sourceServerResourceId": "%s",
                                     "pointInTimeUTC": "2024-01-15T12:00:00Z"}}"""
-                    .formatted(ArmFake.serverId(ArmFake.SOURCE))).match(put.getBodyAsString()).isExactMatch(),
+                    .formatted(json(r).get("operationId").asText(), ArmFake.serverId(ArmFake.SOURCE)))
+                    .match(put.getBodyAsString()).isExactMatch(),
                     put.getBodyAsString());
             assertEquals("restore.geo", onlyAuditRecord().action());
         }

@@ -7,6 +7,8 @@ import com.shiftsync.backup.domain.DatabaseName;
 import com.shiftsync.backup.domain.Operation;
 import com.shiftsync.backup.domain.OperationKind;
 import com.shiftsync.backup.domain.OperationStatus;
+import com.shiftsync.backup.domain.RetryPolicy;
+import com.shiftsync.backup.testing.SampleOperations;
 import com.shiftsync.backup.domain.ShiftSyncException;
 import com.shiftsync.backup.domain.Tier;
 import com.shiftsync.backup.restore.RestoreMessage;
@@ -90,22 +92,23 @@ class QueuedWorkTest {
     @DisplayName("time limits: never started past the message's life, or started and silent past the function "
             + "timeout, is Failed; anything sooner is left alone; server restores are never touched")
     void abandoned() {
-        Operation queued = Operation.start(OperationKind.FROM_BACKUP, "shiftsync_restored", ANA, T0, Map.of(), Map.of());
-        assertTrue(QueuedWork.abandoned(queued, T0.plus(Duration.ofHours(24))).isEmpty());
-        Operation never = QueuedWork.abandoned(queued, T0.plus(Duration.ofHours(25))).orElseThrow();
+        RetryPolicy policy = RetryPolicy.DEFAULT;
+        Operation queued = SampleOperations.dumpRestore("shiftsync_restored", T0);
+        assertTrue(QueuedWork.abandoned(queued, T0.plus(Duration.ofHours(24)), policy).isEmpty());
+        Operation never = QueuedWork.abandoned(queued, T0.plus(Duration.ofHours(25)), policy).orElseThrow();
         assertEquals(OperationStatus.Failed, never.status());
         assertEquals("NeverStarted", never.error().code());
 
-        Operation running = queued.started(T0.plus(Duration.ofHours(1)), Map.of(), Map.of());
-        assertTrue(QueuedWork.abandoned(running, T0.plus(Duration.ofHours(7))).isEmpty());
-        Operation lost = QueuedWork.abandoned(running, T0.plus(Duration.ofHours(8))).orElseThrow();
+        Operation running = queued.started(T0.plus(Duration.ofHours(1)), queued.state());
+        assertTrue(QueuedWork.abandoned(running, T0.plus(Duration.ofHours(7)), policy).isEmpty());
+        Operation lost = QueuedWork.abandoned(running, T0.plus(Duration.ofHours(8)), policy).orElseThrow();
         assertEquals("WorkerLost", lost.error().code());
         assertTrue(lost.error().message().contains("stops any run after 6 h"), lost.error().message());
 
-        Operation pitr = Operation.start(OperationKind.POINT_IN_TIME, "shiftsync-db-pitr", ANA, T0, Map.of(), Map.of());
-        assertTrue(QueuedWork.abandoned(pitr, T0.plus(Duration.ofDays(30))).isEmpty());
-        Operation done = running.succeeded(T0.plus(Duration.ofHours(2)), Map.of());
-        assertTrue(QueuedWork.abandoned(done, T0.plus(Duration.ofDays(30))).isEmpty());
+        Operation pitr = SampleOperations.pointInTime("shiftsync-db-pitr", T0);
+        assertTrue(QueuedWork.abandoned(pitr, T0.plus(Duration.ofDays(30)), policy).isEmpty());
+        Operation done = running.succeeded(T0.plus(Duration.ofHours(2)), running.state());
+        assertTrue(QueuedWork.abandoned(done, T0.plus(Duration.ofDays(30)), policy).isEmpty());
     }
 
     @ParameterizedTest(name = "{0} -> {1}")

@@ -6,6 +6,7 @@ import com.microsoft.azure.functions.HttpResponseMessage;
 import com.shiftsync.backup.config.App;
 import com.shiftsync.backup.config.Settings;
 import com.shiftsync.backup.domain.Drill;
+import com.shiftsync.backup.domain.DrillState;
 import com.shiftsync.backup.domain.Json;
 import com.shiftsync.backup.domain.Manifest;
 import com.shiftsync.backup.domain.Operation;
@@ -25,6 +26,8 @@ import com.shiftsync.backup.testing.FakeExecutionContext;
 import com.shiftsync.backup.testing.FakeHttpRequest;
 import com.shiftsync.backup.testing.MutableClock;
 import com.shiftsync.backup.testing.PostgresCluster;
+import com.shiftsync.backup.testing.SampleOperations;
+import com.shiftsync.backup.testing.WorkerSteps;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
@@ -136,8 +139,15 @@ class DrillIT {
                 .header("X-MS-CLIENT-PRINCIPAL", RecoveryIT.admin());
     }
 
+    /** One step of the operation-updates worker (a reminder came due), then the drill as GET /api/drills/{id} reads it. */
     Drill drill(String id) {
-        return app().recovery().drillJob().status(id, Reporter.NONE);
+        return stepped(id, Reporter.NONE);
+    }
+
+    Drill stepped(String id, Reporter reporter) {
+        app().operationWorker().step(id, reporter);
+        App app = app();
+        return app.recovery().drillJob().view(app.operations().read(id));
     }
 
     List<LoggedRequest> creates() {
@@ -162,21 +172,24 @@ class DrillIT {
         assertEquals(DRILL, answer.get("server").asText());
 
         LoggedRequest put = creates().get(0);
+        String restoreId = app().recovery().drillJob().view(app().operations().read(id)).restoreOperationId();
         assertTrue(equalToJson("""
-                {"location": "canadacentral", "tags": {"shiftsync-drill": "true"},
+                {"location": "canadacentral", "tags": {"shiftsync-drill": "true", "shiftsync-operation": "%s"},
                  "properties": {"createMode": "PointInTimeRestore", "sourceServerResourceId": "%s",
-                                "pointInTimeUTC": "2024-01-15T12:00:00Z"}}""".formatted(
+                                "pointInTimeUTC": "2024-01-15T12:00:00Z"}}""".formatted(restoreId,
                 ArmFake.serverId(ArmFake.SOURCE))).match(put.getBodyAsString()).isExactMatch(), put.getBodyAsString());
         assertTrue(started.messages().stream().anyMatch(m -> m.contains("ShiftSync.Drill.Started")));
 
         azureFinishes();
         FakeExecutionContext polled = new FakeExecutionContext("drillStatus");
+        WorkerSteps.step(app(), id, polled.getLogger());
         HttpResponseMessage first = new DrillFunctions(app()).status(get("drills/" + id), id, polled);
         assertEquals(200, first.getStatusCode(), String.valueOf(first.getBody()));
         assertEquals("completing", Json.MAPPER.readTree(String.valueOf(first.getBody())).get("step").asText(),
                 "the parameter write is still running in Resource Manager");
         clock.advance(Duration.ofMinutes(1));
         FakeExecutionContext last = new FakeExecutionContext("drillStatus");
+        WorkerSteps.step(app(), id, last.getLogger());
         Drill mid = Json.read(String.valueOf(new DrillFunctions(app()).status(get("drills/" + id), id, last)
                 .getBody()).getBytes(), Drill.class);
         assertEquals("deleting", mid.step(), "verified in the same step, then the DELETE");
@@ -232,7 +245,7 @@ class DrillIT {
         azureFinishes();
         drill(id);
         FakeExecutionContext ctx = new FakeExecutionContext("drillStatus");
-        Drill done = app().recovery().drillJob().status(id, app().reporter(ctx.getLogger()));
+        Drill done = stepped(id, app().reporter(ctx.getLogger()));
         assertEquals("deleting", done.step());
         done = drill(id);
         assertEquals(OperationStatus.Failed, done.status());
@@ -254,8 +267,11 @@ class DrillIT {
         String id = app().recovery().drillJob().start(RecoveryIT.ana(), "cli", Reporter.NONE).id();
         clock.advance(Duration.ofMinutes(9));
         arm.operationFailed(REGION, createOp, "ServerRestoreFailed", "The restore of server " + DRILL + " failed.");
+        // what a failed create leaves: the server, in a failed state, with the tags the create sent
+        arm.server(ArmFake.ServerSpec.of(DRILL, "Disabled", "Canada Central", EARLIEST, false)
+                .in(GROUP, Map.of("shiftsync-drill", "true")));
         FakeExecutionContext ctx = new FakeExecutionContext("drillStatus");
-        Drill deleting = app().recovery().drillJob().status(id, app().reporter(ctx.getLogger()));
+        Drill deleting = stepped(id, app().reporter(ctx.getLogger()));
         assertEquals("deleting", deleting.step());
         Drill done = drill(id);
         assertEquals(OperationStatus.Failed, done.status());
@@ -266,7 +282,7 @@ class DrillIT {
                 .toList());
         FakeExecutionContext end = new FakeExecutionContext("drillStatus");
         // a finished drill reports nothing more
-        app().recovery().drillJob().status(id, app().reporter(end.getLogger()));
+        stepped(id, app().reporter(end.getLogger()));
         assertEquals(List.of(), end.messages());
     }
 
@@ -302,18 +318,17 @@ class DrillIT {
     }
 
     @Test
-    @DisplayName("one step at a time: while another reader holds the step of a drill (Blob lease) or a restore (file "
-            + "lock), a status read answers with what is stored and sends Resource Manager nothing")
+    @DisplayName("one step at a time: while another worker holds the step of a drill (Blob lease) or a restore (file "
+            + "lock), a step answers with what is stored and sends Resource Manager nothing")
     void oneStepAtATime() {
         Operation requested = app().recovery().drillJob().request(RecoveryIT.ana(), "cli");
         try (com.shiftsync.backup.port.Lease other = app().operationStore().claimStep(requested.id()).orElseThrow()) {
             int before = arm.all().size();
-            assertEquals("requested", app().recovery().drillJob().status(requested.id(), Reporter.NONE).step());
-            assertEquals(before, arm.all().size(), "no request while another reader takes the step");
+            assertEquals("requested", drill(requested.id()).step());
+            assertEquals(before, arm.all().size(), "no request while another worker takes the step");
             assertTrue(app().operationStore().claimStep(requested.id()).isEmpty(), "the claim is held");
         }
-        assertEquals("restoring", app().recovery().drillJob().status(requested.id(), Reporter.NONE).step(),
-                "the claim released, the next read takes the step");
+        assertEquals("restoring", drill(requested.id()).step(), "the claim released, the next step is taken");
         assertEquals(1, creates().size());
 
         com.shiftsync.backup.adapter.local.LocalOperationStore local = new com.shiftsync.backup.adapter.local
@@ -326,11 +341,11 @@ class DrillIT {
 
     private String advance(String id) {
         clock.advance(Duration.ofMinutes(1));
-        return app().recovery().drillJob().status(id, Reporter.NONE).step();
+        return drill(id).step();
     }
 
     private String step(String id) {
-        return app().operationStore().find(id).orElseThrow().details().get("step");
+        return app().operationStore().find(id).orElseThrow().state().stepName();
     }
 
     @Test
@@ -370,8 +385,7 @@ class DrillIT {
         // a drill that is still running owns `running`
         MutableClock then = new MutableClock(Instant.parse("2024-01-15T03:00:00Z"));
         new App(new Settings(env), then, azure.identity.credential(), RecoveryIT.SHORT).operationStore()
-                .create(Operation.start(OperationKind.DRILL, running, RecoveryIT.ana(), then.instant(),
-                        Map.of("restorePoint", "latest"), Map.of("step", "verifying")));
+                .create(SampleOperations.drill(running, then.instant(), DrillState.Step.VERIFYING));
 
         FakeExecutionContext ctx = new FakeExecutionContext("retentionPrune");
         new RetentionFunctions(app()).retentionPrune("{}", ctx);

@@ -368,9 +368,9 @@ class RecoveryIT {
         restored.restoreFrom(pg, db);
         String id = restoreThatAzureFinishes(app());
         FakeExecutionContext first = new FakeExecutionContext("restoreStatus");
-        Operation half = app().operations().status(id, app().reporter(first.getLogger())).operation();
+        Operation half = app().operationWorker().step(id, app().reporter(first.getLogger())).after();
         assertEquals(OperationStatus.InProgress, half.status());
-        assertEquals(Completion.STAGE_COPYING, half.completion().stage(), "the parameter writes are still running");
+        assertEquals(Completion.Stage.COPYING, half.completion().stage(), "the parameter writes are still running");
         assertEquals(List.of("office 203.0.113.0-203.0.113.255", "app 198.51.100.7-198.51.100.7"),
                 half.completion().firewallRulesCopied());
         assertTrue(first.messages().stream().anyMatch(m -> m.contains("ShiftSync.ServerRestore.Succeeded")));
@@ -378,7 +378,7 @@ class RecoveryIT {
         // the app restarts: a new App over the same storage and fakes finishes without writing anything twice
         clock.advance(Duration.ofMinutes(3));
         FakeExecutionContext second = new FakeExecutionContext("restoreStatus");
-        Operation done = app().operations().status(id, app().reporter(second.getLogger())).operation();
+        Operation done = app().operationWorker().step(id, app().reporter(second.getLogger())).after();
         CapturedOutput.record(Json.write(done.view(clock.instant())));
 
         assertEquals(OperationStatus.Succeeded, done.status(), String.valueOf(done.error()));
@@ -431,8 +431,8 @@ class RecoveryIT {
         restored.execute(db, "DROP TABLE upload_analytics");
         App app = app();
         String id = restoreThatAzureFinishes(app);
-        Operation op = app.operations().status(id, Reporter.NONE).operation();
-        op = app.operations().status(id, Reporter.NONE).operation();
+        Operation op = app.operationWorker().step(id, Reporter.NONE).after();
+        op = app.operationWorker().step(id, Reporter.NONE).after();
         assertEquals(OperationStatus.Failed, op.status());
         assertEquals("VerificationFailed", op.error().code());
         assertTrue(op.error().message().contains("public.upload_analytics is missing"), op.error().message());
@@ -462,8 +462,8 @@ class RecoveryIT {
                 () -> app().recovery().cutoverJob().cutover(ana(), id, Reporter.NONE));
         assertEquals(409, early.code().httpStatus());
 
-        app().operations().status(id, Reporter.NONE);
-        app().operations().status(id, Reporter.NONE);
+        app().operationWorker().step(id, Reporter.NONE);
+        app().operationWorker().step(id, Reporter.NONE);
         FakeExecutionContext ctx = new FakeExecutionContext("restoreCutover");
         HttpResponseMessage r = new RecoveryFunctions(app()).cutover(FakeHttpRequest.post(
                 "https://shiftsync-backup.azurewebsites.net/api/restores/" + id + "/cutover?code=k", "")

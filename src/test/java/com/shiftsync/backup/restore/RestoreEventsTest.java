@@ -3,6 +3,7 @@ package com.shiftsync.backup.restore;
 import com.shiftsync.backup.domain.Caller;
 import com.shiftsync.backup.domain.HistoryEntry;
 import com.shiftsync.backup.domain.Operation;
+import com.shiftsync.backup.testing.SampleOperations;
 import com.shiftsync.backup.domain.OperationKind;
 import com.shiftsync.backup.port.Reporter;
 import org.junit.jupiter.api.DisplayName;
@@ -33,14 +34,16 @@ class RestoreEventsTest {
     }
 
     static Operation started(OperationKind kind) {
-        return Operation.start(kind, "shiftsync-db-restored", Caller.osUser("ana", "vm"), REQUESTED, Map.of(), Map.of())
-                .started(REQUESTED.plusSeconds(2), Map.of(), Map.of());
+        Operation pitr = SampleOperations.pointInTime("shiftsync-db-restored", REQUESTED);
+        return new Operation(pitr.schema(), pitr.id(), kind, pitr.status(), pitr.target(), "ana@vm", REQUESTED, null,
+                REQUESTED, null, null, pitr.state()).started(REQUESTED.plusSeconds(2), pitr.state());
     }
 
     @Test
     @DisplayName("a point-in-time restore that succeeded: one server-restore entry, its recovery time from request to end")
     void succeeded() {
-        Operation op = started(OperationKind.POINT_IN_TIME).succeeded(REQUESTED.plus(Duration.ofMinutes(41)), Map.of());
+        Operation started = started(OperationKind.POINT_IN_TIME);
+        Operation op = started.succeeded(REQUESTED.plus(Duration.ofMinutes(41)), started.state());
         List<HistoryEntry> entries = report(op);
         assertEquals(1, entries.size());
         HistoryEntry e = entries.get(0);

@@ -6,7 +6,10 @@ import com.shiftsync.backup.domain.Operation;
 import com.shiftsync.backup.domain.OperationKind;
 import com.shiftsync.backup.domain.OperationStatus;
 import com.shiftsync.backup.domain.ShiftSyncException;
-import com.shiftsync.backup.operations.Operations;
+import com.shiftsync.backup.domain.RetryPolicy;
+import com.shiftsync.backup.domain.ServerTrust;
+import com.shiftsync.backup.operations.OperationWorker;
+import com.shiftsync.backup.operations.Reminders;
 import com.shiftsync.backup.port.OperationStore;
 import com.shiftsync.backup.port.Reporter;
 import com.shiftsync.backup.port.ServerAdmin;
@@ -40,10 +43,13 @@ class ServerRestoreJobTest {
     final MutableClock clock = new MutableClock(NOW);
     final ScriptedAdmin admin = new ScriptedAdmin();
     final MemoryStore store = new MemoryStore();
-    final ServerRestoreJob job = new ServerRestoreJob(() -> admin, store, new ServerCompletion(() -> admin,
-            () -> null, false, null, List::of, clock), clock, "shiftsync-db", null, id -> { });
-    final Operations operations = new Operations(store, Map.of(OperationKind.POINT_IN_TIME, job,
-            OperationKind.GEO, job));
+    final Reminders reminders = new Reminders(null, RetryPolicy.DEFAULT);
+    final RestoredServers servers = new RestoredServers(admin, "shiftsync-db", null, null);
+    final ServerRestoreJob job = new ServerRestoreJob(admin, store, new ServerCompletion(admin, servers,
+            () -> null, false, null, List.of(), new ServerTrust(null, "roots.pem"), RetryPolicy.DEFAULT, clock),
+            servers, reminders, clock, null);
+    final OperationWorker operations = new OperationWorker(store, Map.of(OperationKind.POINT_IN_TIME, job,
+            OperationKind.GEO, job), reminders, clock);
 
     @Test
     @DisplayName("a create Resource Manager refuses leaves a Failed operation with its code, and the refusal")
@@ -64,24 +70,24 @@ class ServerRestoreJobTest {
         admin.trackingUrl = null;
         Operation op = job.startPointInTime(ANA, "2024-01-15T10:00:00Z", "shiftsync-db-pitr", Reporter.NONE);
         admin.servers.put("shiftsync-db-pitr", server("shiftsync-db-pitr", "Updating"));
-        assertEquals(OperationStatus.InProgress, operations.status(op.id(), Reporter.NONE).operation().status());
+        assertEquals(OperationStatus.InProgress, operations.step(op.id(), Reporter.NONE).after().status());
         admin.servers.put("shiftsync-db-pitr", server("shiftsync-db-pitr", "Ready"));
         clock.advance(Duration.ofMinutes(30));
-        Operations.StatusCheck check = operations.status(op.id(), Reporter.NONE);
-        assertTrue(check.justFinished());
-        assertEquals(OperationStatus.Succeeded, check.operation().status());
-        assertEquals(Duration.ofMinutes(30), check.operation().duration().orElseThrow());
+        OperationWorker.Stepped check = operations.step(op.id(), Reporter.NONE);
+        assertTrue(check.changed() && check.after().status().finished());
+        assertEquals(OperationStatus.Succeeded, check.after().status());
+        assertEquals(Duration.ofMinutes(30), check.after().duration().orElseThrow());
         assertEquals("shiftsync-db-pitr.postgres.database.azure.com",
-                check.operation().details().get("fullyQualifiedDomainName"));
-        assertFalse(operations.status(op.id(), Reporter.NONE).justFinished(), "a finished operation is reported, not polled again");
+                check.after().details().get("fullyQualifiedDomainName"));
+        assertFalse(operations.step(op.id(), Reporter.NONE).changed(), "a finished operation is reported, not polled again");
     }
 
     @Test
     @DisplayName("an operation Resource Manager forgot, with no server either, is Failed: the restore did not complete")
     void forgotten() {
         Operation op = job.startPointInTime(ANA, "2024-01-15T10:00:00Z", "shiftsync-db-pitr", Reporter.NONE);
-        admin.progress = Optional.empty();
-        Operation now = operations.status(op.id(), Reporter.NONE).operation();
+        admin.progress = ServerAdmin.Progress.UNKNOWN;
+        Operation now = operations.step(op.id(), Reporter.NONE).after();
         assertEquals(OperationStatus.Failed, now.status());
         assertEquals("TargetServerMissing", now.error().code());
     }
@@ -90,8 +96,8 @@ class ServerRestoreJobTest {
     @DisplayName("a cancelled create is Failed with code Canceled")
     void canceled() {
         Operation op = job.startGeo(ANA, "shiftsync-db-geo", "canadaeast", Reporter.NONE);
-        admin.progress = Optional.of(new ServerAdmin.Progress("Canceled", null, null, null));
-        Operation now = operations.status(op.id(), Reporter.NONE).operation();
+        admin.progress = new ServerAdmin.Progress(ServerAdmin.Status.CANCELED, null, null, null);
+        Operation now = operations.step(op.id(), Reporter.NONE).after();
         assertEquals(OperationStatus.Failed, now.status());
         assertEquals("Canceled", now.error().code());
     }
@@ -101,16 +107,18 @@ class ServerRestoreJobTest {
             + "the whole recovery to the end of the completion")
     void duration() {
         Operation op = job.startPointInTime(ANA, "2024-01-15T10:00:00Z", "shiftsync-db-pitr", Reporter.NONE);
-        admin.progress = Optional.of(new ServerAdmin.Progress("Succeeded", null, null, NOW.plusSeconds(2400)));
+        admin.servers.put("shiftsync-db-pitr", server("shiftsync-db-pitr", "Ready"));
+        admin.progress = new ServerAdmin.Progress(ServerAdmin.Status.SUCCEEDED, null, null, NOW.plusSeconds(2400));
         clock.advance(Duration.ofMinutes(50));
-        Operation done = operations.status(op.id(), Reporter.NONE).operation();
+        Operation done = operations.step(op.id(), Reporter.NONE).after();
         assertEquals(NOW.plusSeconds(2400), done.completion().azureFinishedAt());
         assertEquals(2400L, done.recoveryTime(clock.instant()).get("restoreSeconds"));
         assertEquals(Duration.ofMinutes(50), done.duration().orElseThrow(), "the recovery ends with its completion");
         Operation other = job.startPointInTime(ANA, "2024-01-15T10:00:00Z", "shiftsync-db-pitr2", Reporter.NONE);
-        admin.progress = Optional.of(new ServerAdmin.Progress("Succeeded", null, null, NOW.minusSeconds(60)));
+        admin.servers.put("shiftsync-db-pitr2", server("shiftsync-db-pitr2", "Ready"));
+        admin.progress = new ServerAdmin.Progress(ServerAdmin.Status.SUCCEEDED, null, null, NOW.minusSeconds(60));
         clock.advance(Duration.ofMinutes(7));
-        Operation second = operations.status(other.id(), Reporter.NONE).operation();
+        Operation second = operations.step(other.id(), Reporter.NONE).after();
         assertEquals(Duration.ofMinutes(7), Duration.between(second.requestedAt(), second.completion().azureFinishedAt()));
     }
 
@@ -118,8 +126,8 @@ class ServerRestoreJobTest {
     @DisplayName("an unknown or malformed operation id: 404 or 400 with what an id looks like")
     void ids() {
         assertEquals(ErrorCode.NOT_FOUND, assertThrows(ShiftSyncException.class,
-                () -> operations.status("0f8fad5b-d9cb-469f-a165-70867728950e", Reporter.NONE)).code());
-        ShiftSyncException bad = assertThrows(ShiftSyncException.class, () -> operations.status("../../etc/passwd", Reporter.NONE));
+                () -> operations.step("0f8fad5b-d9cb-469f-a165-70867728950e", Reporter.NONE)).code());
+        ShiftSyncException bad = assertThrows(ShiftSyncException.class, () -> operations.step("../../etc/passwd", Reporter.NONE));
         assertEquals(ErrorCode.BAD_INPUT, bad.code());
         assertTrue(bad.getMessage().contains("is not an operation id"));
     }
@@ -134,7 +142,8 @@ class ServerRestoreJobTest {
         final Map<String, Server> servers = new HashMap<>(Map.of("shiftsync-db", server("shiftsync-db", "Ready")));
         String trackingUrl = "https://management.azure.com/op?api-version=2022-12-01";
         RuntimeException createFailure;
-        Optional<Progress> progress = Optional.of(new Progress("InProgress", null, null, null));
+        final Map<String, Map<String, String>> tags = new HashMap<>();
+        Progress progress = new Progress(Status.IN_PROGRESS, null, null, null);
 
         @Override
         public Server source() {
@@ -143,7 +152,11 @@ class ServerRestoreJobTest {
 
         @Override
         public Optional<Server> find(String group, String name) {
-            return Optional.ofNullable(servers.get(name));
+            // Resource Manager keeps the tags the create sent
+            return Optional.ofNullable(servers.get(name)).map(s -> new Server(s.id(), s.name(), s.location(), s.state(),
+                    s.fullyQualifiedDomainName(), s.earliestRestoreDate(), s.geoRedundantBackup(),
+                    s.backupRetentionDays(), s.network(), s.highAvailability(), s.createdAt(), s.replicationRole(),
+                    tags.getOrDefault(name, s.tags())));
         }
 
         @Override
@@ -201,11 +214,12 @@ class ServerRestoreJobTest {
             if (createFailure != null) {
                 throw createFailure;
             }
+            tags.put(request.target(), request.tags());
             return new StartedCreate(trackingUrl, 202);
         }
 
         @Override
-        public Optional<Progress> progress(String url) {
+        public Progress progress(String url) {
             return progress;
         }
 

@@ -1,7 +1,10 @@
 package com.shiftsync.backup.store;
 
 import com.shiftsync.backup.domain.Caller;
+import com.shiftsync.backup.domain.DrillState;
 import com.shiftsync.backup.domain.Operation;
+import com.shiftsync.backup.domain.ServerRestoreState;
+import com.shiftsync.backup.testing.SampleOperations;
 import com.shiftsync.backup.domain.OperationKind;
 import com.shiftsync.backup.domain.OperationStatus;
 import com.shiftsync.backup.domain.ShiftSyncException;
@@ -27,16 +30,23 @@ abstract class OperationStoreContract {
     protected abstract OperationStore store();
 
     static Operation sample(OperationKind kind) {
-        return Operation.start(kind, "shiftsync-db-pitr", ANA, T0,
-                Map.of("restorePointInTime", "2024-01-15T10:30:00Z", "targetServerName", "shiftsync-db-pitr"),
-                Map.of("sourceServer", "shiftsync-db"));
+        return switch (kind) {
+            case FROM_BACKUP -> SampleOperations.dumpRestore("shiftsync_restored", T0);
+            case DRILL -> SampleOperations.drill("shiftsync-db-drill-202401151200", T0, DrillState.Step.REQUESTED);
+            default -> {
+                Operation pitr = SampleOperations.pointInTime("shiftsync-db-pitr", T0);
+                yield new Operation(pitr.schema(), pitr.id(), kind, pitr.status(), pitr.target(), pitr.requestedBy(),
+                        pitr.requestedAt(), null, T0, null, null, pitr.state());
+            }
+        };
     }
 
     @Test
     @DisplayName("an operation reads back field for field, also through a new store (an app restart)")
     void roundTrip() {
-        Operation op = sample(OperationKind.POINT_IN_TIME).started(T0.plusSeconds(2),
-                Map.of("asyncOperationUrl", "https://management.azure.com/x?api-version=2022-12-01"), Map.of());
+        Operation sample = sample(OperationKind.POINT_IN_TIME);
+        Operation op = sample.started(T0.plusSeconds(2), sample.state(ServerRestoreState.class).sent(202,
+                "https://management.azure.com/x?api-version=2022-12-01"));
         store().create(op);
         assertEquals(op, store().find(op.id()).orElseThrow());
     }

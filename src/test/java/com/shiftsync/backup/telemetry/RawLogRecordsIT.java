@@ -149,7 +149,7 @@ class RawLogRecordsIT {
         });
         attempt(ran, "restore from backup", () -> {
             app.fromBackupRestore().start(ana, new FromBackupRestore.Request(backup.id(), "rawlog_queued", false,
-                    false), Map.of("backupId", backup.id()), reporter);
+                    false), reporter);
             work(WorkQueue.RESTORE_REQUESTS, text -> app.queuedWork().run(text, app.fromBackupRestore(), reporter));
         });
 
@@ -170,17 +170,17 @@ class RawLogRecordsIT {
             arm.operation("canadacentral", armOp, "Succeeded");
             arm.server(ArmFake.ServerSpec.of(pitr, "Ready", "Canada Central", "2024-01-08T02:13:55Z", true)
                     .fqdn(PostgresCluster.RESTORED_HOST));
-            app.operations().status(op.id(), reporter);
-            app.operations().status(op.id(), reporter);
+            app.operationWorker().step(op.id(), reporter);
+            app.operationWorker().step(op.id(), reporter);
             app.recovery().cutoverJob().cutover(ana, op.id(), reporter);
         });
         arm.acceptDrills(ArmFake.RESOURCE_GROUP, "canadacentral", PostgresCluster.RESTORED_HOST);
         attempt(ran, "drill", () -> {
             String drill = app.recovery().drillJob().start(ana, "http", reporter).id();
-            for (int i = 0; i < 5 && !app.recovery().drillJob().status(drill, reporter).status().finished(); i++) {
+            for (int i = 0; i < 5 && !app.operationWorker().step(drill, reporter).after().status().finished(); i++) {
                 clock.advance(Duration.ofMinutes(1));
             }
-            assertEquals("passed", app.recovery().drillJob().status(drill, reporter).step());
+            assertEquals("passed", app.recovery().drillJob().view(app.operations().read(drill)).step());
         });
         arm.serversIn(ArmFake.RESOURCE_GROUP);
         attempt(ran, "sweeper", () -> app.recovery().sweepDrillServers(reporter));

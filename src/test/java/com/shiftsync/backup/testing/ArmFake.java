@@ -42,7 +42,68 @@ public final class ArmFake implements AutoCloseable {
     private final WireMockServer server;
 
     public ArmFake() {
-        this.server = HttpsFake.start();
+        java.util.concurrent.atomic.AtomicReference<WireMockServer> self = new java.util.concurrent.atomic.AtomicReference<>();
+        this.server = HttpsFake.start(new CreatedTags(self));
+        self.set(server);
+    }
+
+    /**
+     * Resource Manager keeps the tags a create sent: a GET of a server answers them with
+     * whatever tags the test's stub gives, so a server the app created carries the app's own
+     * tags (its operation id), and one the test planted without a create carries none of them.
+     */
+    private static final class CreatedTags implements com.github.tomakehurst.wiremock.extension
+            .ResponseDefinitionTransformerV2 {
+        private static final java.util.regex.Pattern SERVER = java.util.regex.Pattern.compile(
+                ".*/providers/Microsoft\\.DBforPostgreSQL/flexibleServers/[^/?]+");
+        private final java.util.concurrent.atomic.AtomicReference<WireMockServer> server;
+
+        CreatedTags(java.util.concurrent.atomic.AtomicReference<WireMockServer> server) {
+            this.server = server;
+        }
+
+        @Override
+        public String getName() {
+            return "created-tags";
+        }
+
+        @Override
+        public com.github.tomakehurst.wiremock.http.ResponseDefinition transform(
+                com.github.tomakehurst.wiremock.stubbing.ServeEvent event) {
+            com.github.tomakehurst.wiremock.http.ResponseDefinition answer = event.getResponseDefinition();
+            String path = event.getRequest().getUrl().replaceAll("\\?.*$", "");
+            String body = answer.getBody();
+            if (!event.getRequest().getMethod().getName().equals("GET") || answer.getStatus() != 200
+                    || !SERVER.matcher(path).matches() || body == null || !body.contains("\"tags\":{")) {
+                return answer;
+            }
+            StringBuilder created = new StringBuilder();
+            for (LoggedRequest put : server.get().findAll(putRequestedFor(urlPathEqualTo(path)))) {
+                try {
+                    com.fasterxml.jackson.databind.JsonNode tags = com.shiftsync.backup.domain.Json.MAPPER
+                            .readTree(put.getBodyAsString()).path("tags");
+                    tags.fields().forEachRemaining(t -> created.append('"').append(t.getKey()).append("\":\"")
+                            .append(t.getValue().asText()).append("\","));
+                } catch (java.io.IOException e) {
+                    // a create the app sent is JSON; anything else carried no tags
+                }
+            }
+            if (created.length() == 0) {
+                return answer;
+            }
+            String entries = created.substring(0, created.length() - 1);
+            String tagged = body.matches("(?s).*\"tags\":\\{\\s*\\}.*")
+                    ? body.replaceFirst("\"tags\":\\{\\s*\\}", java.util.regex.Matcher.quoteReplacement(
+                    "\"tags\":{" + entries + "}"))
+                    : body.replaceFirst("\"tags\":\\{", java.util.regex.Matcher.quoteReplacement(
+                    "\"tags\":{" + entries + ","));
+            return ResponseDefinitionBuilder.like(answer).withBody(tagged).build();
+        }
+
+        @Override
+        public boolean applyGlobally() {
+            return true;
+        }
     }
 
     /** The fake's base URL (a loopback name in the test certificate and hosts file). */

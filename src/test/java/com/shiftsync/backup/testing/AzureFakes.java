@@ -29,6 +29,8 @@ public final class AzureFakes implements BeforeEachCallback, AfterAllCallback {
         s.put("POSTGRES_RESOURCE_GROUP", ArmFake.RESOURCE_GROUP);
         s.put("POSTGRES_SERVER_NAME", ArmFake.SOURCE);
         s.put("AZURE_RESOURCE_MANAGER_ENDPOINT", arm.endpoint());
+        s.put("POSTGRES_SERVER_DOMAIN", TestCa.DOMAIN);
+        s.put("POSTGRES_ROOT_CERT_FILE", TestCa.shared().certificate().toString());
         s.putAll(identity.settings());
         return s;
     }

@@ -17,8 +17,9 @@ public final class HttpsFake {
     }
 
     /** Started; stop it when done. Reach it at {@code https://127.0.0.1:<httpsPort>} or a name in tls/hosts. */
-    public static WireMockServer start() {
+    public static WireMockServer start(com.github.tomakehurst.wiremock.extension.Extension... extensions) {
         WireMockServer server = new WireMockServer(WireMockConfiguration.wireMockConfig()
+                .extensions(extensions)
                 .bindAddress("127.0.0.1")
                 .httpDisabled(true)
                 .httpsPort(0)

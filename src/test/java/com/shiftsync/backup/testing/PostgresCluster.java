@@ -61,8 +61,9 @@ public final class PostgresCluster {
     /**
      * A second server, standing in for one Azure restored: on {@value #RESTORED_ADDRESS}, reached
      * by the name {@link #RESTORED_HOST}, on the shared cluster's port with the same superuser
-     * password (a restore copies the roles), and with TLS on, as every Azure server has it (the
-     * app connects to a host that is not loopback with sslmode=require).
+     * password (a restore copies the roles), and with TLS on, as every Azure server has it, its
+     * certificate for that name signed by the test CA ({@link TestCa}): the app checks a restored
+     * server with sslmode=verify-full.
      */
     public static synchronized PostgresCluster restoredServer() {
         if (restored == null) {
@@ -101,9 +102,7 @@ public final class PostgresCluster {
             Files.writeString(pwfile, password + "\n");
             String tls = "";
             if (ssl) {
-                run(List.of("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "3650", "-subj",
-                        "/CN=" + RESTORED_HOST, "-keyout", home.resolve("server.key").toString(), "-out",
-                        home.resolve("server.crt").toString()));
+                TestCa.shared().issue(RESTORED_HOST, home);
                 run(List.of("chmod", "600", home.resolve("server.key").toString()));
                 tls = " -c ssl=on -c ssl_cert_file=" + home.resolve("server.crt") + " -c ssl_key_file="
                         + home.resolve("server.key");

@@ -341,7 +341,7 @@ public final class ArmServerAdmin implements ServerAdmin {
     }
 
     @Override
-    public Optional<Progress> progress(String trackingUrl) {
+    public Progress progress(String trackingUrl) {
         boolean byLocation = trackingUrl.startsWith(LOCATION_PREFIX);
         String url = byLocation ? trackingUrl.substring(LOCATION_PREFIX.length()) : trackingUrl;
         if (!onEndpoint(url)) {
@@ -359,13 +359,13 @@ public final class ArmServerAdmin implements ServerAdmin {
                         })), what);
     }
 
-    private Optional<Progress> parseProgress(int status, String body, String what, boolean byLocation) {
+    private Progress parseProgress(int status, String body, String what, boolean byLocation) {
         if (status == 404) {
-            return Optional.empty();
+            return Progress.UNKNOWN;
         }
         if (byLocation && status < 400) {
             // a Location URL answers 202 while the work runs, 200 or 204 once it is done
-            return Optional.of(new Progress(status == 202 ? "InProgress" : "Succeeded", null, null, null));
+            return new Progress(status == 202 ? Status.IN_PROGRESS : Status.SUCCEEDED, null, null, null);
         }
         JsonNode json;
         try {
@@ -378,8 +378,22 @@ public final class ArmServerAdmin implements ServerAdmin {
         if (status >= 400) {
             throw ArmErrors.fromStatus(what, status, text(error, "code"), text(error, "message"));
         }
-        return Optional.of(new Progress(text(json, "status"), text(error, "code"), text(error, "message"),
-                instant(text(json, "endTime"))));
+        return new Progress(status(text(json, "status")), text(error, "code"), text(error, "message"),
+                instant(text(json, "endTime")));
+    }
+
+    /**
+     * Resource Manager's status words as one {@link Status}: Succeeded, Failed, Canceled end
+     * the work; every other word (InProgress, Accepted, Running, Updating, ...) means it runs.
+     */
+    static Status status(String text) {
+        String s = text == null ? "" : text.trim().toLowerCase(Locale.ROOT);
+        return switch (s) {
+            case "succeeded" -> Status.SUCCEEDED;
+            case "failed" -> Status.FAILED;
+            case "canceled", "cancelled" -> Status.CANCELED;
+            default -> Status.IN_PROGRESS;
+        };
     }
 
     /** Runs one call against its deadline and turns every failure into one sentence with ARM's code. */

@@ -58,15 +58,14 @@ public final class BlobOperationStore implements OperationStore {
         BlobClient blob = container.getBlobClient(name(id));
         try {
             byte[] json = blob.downloadContentWithResponse(null, null, TIMEOUT, null).getValue().toBytes();
-            return Optional.of(Json.read(json, Operation.class));
+            return Optional.of(Operation.read(json, id, describe()));
         } catch (BlobStorageException e) {
             if (e.getStatusCode() == 404) {
                 return Optional.empty();
             }
             throw failure("could not read", id, e);
-        } catch (UncheckedIOException e) {
-            throw new ShiftSyncException(ErrorCode.JOB_FAILED, "operation " + id + " in " + describe()
-                    + " is not readable: " + e.getMessage());
+        } catch (ShiftSyncException e) {
+            throw e;
         } catch (RuntimeException e) {
             throw failure("could not read", id, e);
         }
@@ -84,12 +83,12 @@ public final class BlobOperationStore implements OperationStore {
                 if (!name.endsWith(".json") || name.contains("/")) {
                     continue;
                 }
+                String id = name.substring(0, name.length() - ".json".length());
                 try {
-                    all.add(Json.read(container.getBlobClient(name).downloadContentWithResponse(null, null, TIMEOUT,
-                            null).getValue().toBytes(), Operation.class));
-                } catch (UncheckedIOException | IllegalArgumentException e) {
-                    LOG.warning("skipping unreadable operation " + name + " in " + describe() + ": "
-                            + Redaction.redact(e.getMessage()));
+                    all.add(Operation.read(container.getBlobClient(name).downloadContentWithResponse(null, null,
+                            TIMEOUT, null).getValue().toBytes(), id, describe()));
+                } catch (ShiftSyncException e) {
+                    LOG.warning(ShiftSyncException.wrap(e).getMessage());
                 }
             }
         } catch (RuntimeException e) {

@@ -59,10 +59,10 @@ public final class LocalOperationStore implements OperationStore {
     @Override
     public Optional<Operation> find(String id) {
         try {
-            return Optional.of(Json.read(Files.readAllBytes(file(id)), Operation.class));
+            return Optional.of(Operation.read(Files.readAllBytes(file(id)), id, describe()));
         } catch (NoSuchFileException e) {
             return Optional.empty();
-        } catch (IOException | UncheckedIOException e) {
+        } catch (IOException e) {
             throw new ShiftSyncException(ErrorCode.JOB_FAILED, "could not read operation " + id + " in " + describe()
                     + ": " + e.getMessage(), e);
         }
@@ -77,10 +77,15 @@ public final class LocalOperationStore implements OperationStore {
         try (Stream<Path> files = Files.list(dir)) {
             for (Path f : files.filter(p -> p.getFileName().toString().endsWith(".json")
                     && !p.getFileName().toString().startsWith(".")).toList()) {
+                String name = f.getFileName().toString();
+                String id = name.substring(0, name.length() - ".json".length());
                 try {
-                    all.add(Json.read(Files.readAllBytes(f), Operation.class));
-                } catch (IOException | UncheckedIOException | IllegalArgumentException e) {
-                    LOG.warning("skipping unreadable operation " + f + ": " + Redaction.redact(e.getMessage()));
+                    all.add(Operation.read(Files.readAllBytes(f), id, describe()));
+                } catch (ShiftSyncException e) {
+                    LOG.warning(ShiftSyncException.wrap(e).getMessage());
+                } catch (IOException e) {
+                    LOG.warning("could not read operation " + id + " in " + describe() + ": "
+                            + Redaction.redact(e.getMessage()));
                 }
             }
         } catch (IOException e) {
