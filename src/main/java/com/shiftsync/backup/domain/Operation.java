@@ -29,7 +29,8 @@ import java.util.regex.Pattern;
  * <p>A stored record may have been written by anyone who can write the storage account, so
  * reading one ({@link #read}) is strict: the schema version, the kind and its state, and the
  * id must all be what this version writes, or the record is "not readable" and nothing acts
- * on it. Steps never take what to act on from a record alone: they check it against Azure
+ * on it (an earlier version's finished records are read for their history only:
+ * {@link LegacyOperation}). Steps never take what to act on from a record alone: they check it against Azure
  * and the settings first.
  *
  * @param schema      {@value #SCHEMA}: the version of this document's shape
@@ -133,10 +134,16 @@ public record Operation(int schema, String id, OperationKind kind, OperationStat
                 throw new IOException("not a JSON object");
             }
             JsonNode schema = tree.get("schema");
-            if (schema == null || !schema.isInt() || schema.asInt() != SCHEMA) {
-                throw new IOException("its schema is " + (schema == null ? "missing" : schema.toString())
-                        + ", and this version reads only schema " + SCHEMA + " (an older version wrote it, or it was "
-                        + "not written by this app)");
+            if (schema == null) {
+                op = LegacyOperation.read(tree);
+                if (!op.id().equals(id)) {
+                    throw new IOException("it names itself " + op.id());
+                }
+                return op;
+            }
+            if (!schema.isInt() || schema.asInt() != SCHEMA) {
+                throw new IOException("its schema is " + schema + ", and this version reads only schema " + SCHEMA
+                        + " (a newer version wrote it, or it was not written by this app)");
             }
             OperationKind kind = OperationKind.parse(tree.path("kind").asText());
             ObjectNode envelope = ((ObjectNode) tree).deepCopy();

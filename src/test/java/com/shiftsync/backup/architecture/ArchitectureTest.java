@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 
 /**
  * The shape ARCHITECTURE.md fixes, checked on the sources: domain types, ports and jobs
@@ -117,6 +118,55 @@ class ArchitectureTest {
             }
         }
         assertEquals(List.of(), offenders);
+    }
+
+    @Test
+    @DisplayName("an operation's state is typed: no record of an operation state keeps a map of strings")
+    void operationStateIsTyped() throws IOException {
+        List<String> offenders = new ArrayList<>();
+        for (Path file : sources()) {
+            String code = Files.readString(file);
+            java.util.regex.Matcher record = java.util.regex.Pattern.compile(
+                    "public record (\\w+)\\(([^)]*)\\)\\s*(?:implements[^{]*OperationState|\\{)").matcher(code);
+            boolean isState = code.contains("implements OperationState") || file.endsWith(Path.of("domain",
+                    "Operation.java"));
+            while (isState && record.find()) {
+                if (record.group(2).contains("Map<String, String>")) {
+                    offenders.add(MAIN.relativize(file) + ": " + record.group(1));
+                }
+            }
+        }
+        assertEquals(List.of(), offenders, "give each thing an operation keeps a named, typed field");
+    }
+
+    @Test
+    @DisplayName("status reads are reads: what answers GET /api/restores, /api/drills, /api/status and the CLI's "
+            + "status never steps an operation, writes a record, or holds Resource Manager, a database or a secret writer")
+    void readsAreReads() throws IOException {
+        String reads = Files.readString(MAIN.resolve(Path.of("operations", "Operations.java")));
+        for (String forbidden : List.of("ServerAdmin", "Database", "SecretWriter", "WorkQueue", "OperationWorker",
+                "OperationStep", ".save(", ".create(", ".claimStep(")) {
+            assertFalse(reads.contains(forbidden), "operations/Operations.java uses " + forbidden);
+        }
+        List<String> offenders = new ArrayList<>();
+        for (Path file : sources()) {
+            String rel = MAIN.relativize(file).toString();
+            String code = Files.readString(file);
+            boolean readPath = rel.startsWith("monitor/") || rel.startsWith("report/")
+                    || rel.equals(Path.of("functions", "MonitorFunctions.java").toString())
+                    || rel.equals(Path.of("functions", "DashboardFunctions.java").toString())
+                    || rel.equals(Path.of("cli", "StatusCommand.java").toString());
+            if (readPath && (code.contains("OperationWorker") || code.contains("operationWorker()"))) {
+                offenders.add(rel);
+            }
+        }
+        for (String door : List.of("RestoreFunctions.java", "DrillFunctions.java")) {
+            String code = Files.readString(MAIN.resolve(Path.of("functions", door)));
+            if (code.contains("operationWorker()")) {
+                offenders.add("functions/" + door);
+            }
+        }
+        assertEquals(List.of(), offenders, "status reads go through operations.Operations, which only reads");
     }
 
     @Test

@@ -5,6 +5,8 @@ import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import com.shiftsync.backup.adapter.blob.BlobAuditLog;
 import com.shiftsync.backup.adapter.blob.StorageClients;
 import com.shiftsync.backup.adapter.local.LocalAuditLog;
+import com.shiftsync.backup.config.App;
+import com.shiftsync.backup.config.Settings;
 import com.shiftsync.backup.domain.AuditRecord;
 import com.shiftsync.backup.domain.Caller;
 import com.shiftsync.backup.domain.Json;
@@ -15,6 +17,7 @@ import com.shiftsync.backup.testing.CliRun;
 import com.shiftsync.backup.testing.ManagedIdentityFake;
 import com.shiftsync.backup.testing.TempFolders;
 import com.shiftsync.backup.testing.TestSecrets;
+import com.shiftsync.backup.testing.WorkerSteps;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -23,6 +26,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -77,6 +81,12 @@ class ServerRestoreCliIT {
         return r;
     }
 
+    /** The Function App's operation-updates worker taking the operation's next step (a reminder came due). */
+    void workerStep(String id) {
+        WorkerSteps.step(new App(new Settings(env), Clock.systemUTC(), identity.credential(), AzureFakes.TUNING), id,
+                java.util.logging.Logger.getLogger("operationUpdater"));
+    }
+
     static void oneSentence(CliRun r, String contains) {
         List<String> lines = r.errorLines();
         assertEquals(1, lines.size(), r.stderr());
@@ -99,21 +109,23 @@ class ServerRestoreCliIT {
 
         LoggedRequest put = arm.puts().get(0);
         assertTrue(equalToJson("""
-                {"location": "canadacentral",
+                {"location": "canadacentral", "tags": {"shiftsync-operation": "%s"},
                  "properties": {"createMode": "PointInTimeRestore",
                                 "sourceServerResourceId": "%s",
-                                "pointInTimeUTC": "%s"}}""".formatted(ArmFake.serverId(ArmFake.SOURCE), time))
+                                "pointInTimeUTC": "%s"}}""".formatted(id, ArmFake.serverId(ArmFake.SOURCE), time))
                 .match(put.getBodyAsString()).isExactMatch(), put.getBodyAsString());
         assertEquals("Bearer " + identity.token(), put.getHeader("Authorization"),
                 "the real ManagedIdentityCredential fetched the token from IDENTITY_ENDPOINT");
 
         arm.operation("canadacentral", armOp, "InProgress");
+        workerStep(id);
         CliRun running = run("restore-status", id);
         assertEquals(0, running.exitCode(), running.stderr());
         assertTrue(running.stdout().contains("): InProgress,"), running.stdout());
 
         arm.operation("canadacentral", armOp, "Succeeded");
         arm.server(TARGET, "Ready", "Canada Central", now.toString(), false);
+        workerStep(id);
         CliRun done = run("restore-status", id, "--json");
         assertEquals(0, done.exitCode(), done.stderr());
         JsonNode json = Json.MAPPER.valueToTree(Json.read(done.stdout().getBytes(), Map.class));
@@ -140,6 +152,7 @@ class ServerRestoreCliIT {
         String id = run("pitr", "--restore-time", now.minus(1, ChronoUnit.HOURS).toString(), "--target-server",
                 TARGET).stdout().trim();
         arm.operationFailed("canadacentral", armOp, "ServerRestoreFailed", "The restore could not be completed.");
+        workerStep(id);
         CliRun r = run("restore-status", id);
         assertEquals(1, r.exitCode(), r.stderr());
         assertTrue(r.stdout().contains("Failed after") && !r.stdout().contains("after 0.0 s") && r.stdout().contains(
@@ -196,7 +209,25 @@ class ServerRestoreCliIT {
     }
 
     @Test
-    @DisplayName("without Blob storage, operations and audit records stay under BACKUP_DIR")
+    @DisplayName("with a queue (Blob storage configured) restore-status only reads: the Function App's worker takes "
+            + "the steps")
+    void readsWithAQueue() {
+        String armOp = arm.acceptCreate(TARGET, "canadacentral");
+        String id = run("pitr", "--restore-time", now.minus(1, ChronoUnit.HOURS).toString(), "--target-server",
+                TARGET).stdout().trim();
+        arm.operation("canadacentral", armOp, "Succeeded");
+        arm.server(TARGET, "Ready", "Canada Central", now.toString(), false);
+        int before = arm.all().size();
+        CliRun r = run("restore-status", id);
+        assertEquals(0, r.exitCode(), r.stderr());
+        assertTrue(r.stdout().contains("): InProgress,"), r.stdout());
+        assertEquals(before, arm.all().size(), "a status read sends Resource Manager nothing");
+        assertFalse(r.stderr().contains("took a step"), r.stderr());
+    }
+
+    @Test
+    @DisplayName("without Blob storage, operations and audit records stay under BACKUP_DIR, and restore-status takes "
+            + "the next step itself, saying so; --follow steps to the end")
     void local() {
         env.remove("AZURE_STORAGE_CONNECTION_STRING");
         String armOp = arm.acceptCreate(TARGET, "canadacentral");
@@ -212,6 +243,16 @@ class ServerRestoreCliIT {
         assertEquals(1, audit.size());
         assertEquals(id, audit.get(0).operationId());
         arm.operation("canadacentral", armOp, "InProgress");
-        assertEquals(0, run("restore-status", id).exitCode());
+        CliRun running = run("restore-status", id);
+        assertEquals(0, running.exitCode(), running.stderr());
+        assertTrue(running.stderr().contains("operation " + id + " is restoring; nothing changed yet"),
+                running.stderr());
+
+        arm.operation("canadacentral", armOp, "Succeeded");
+        arm.server(TARGET, "Ready", "Canada Central", now.toString(), false);
+        CliRun followed = run("restore-status", id, "--follow", "--interval", "0");
+        assertEquals(0, followed.exitCode(), followed.stderr());
+        assertTrue(followed.stderr().contains("took a step: restoring -> succeeded"), followed.stderr());
+        assertTrue(followed.stdout().contains("): Succeeded in "), followed.stdout());
     }
 }

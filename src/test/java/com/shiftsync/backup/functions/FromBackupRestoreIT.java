@@ -9,7 +9,10 @@ import com.shiftsync.backup.adapter.blob.StorageClients;
 import com.shiftsync.backup.config.App;
 import com.shiftsync.backup.config.Settings;
 import com.shiftsync.backup.domain.AuditRecord;
+import com.shiftsync.backup.domain.Caller;
 import com.shiftsync.backup.domain.DumpRestoreState;
+import com.shiftsync.backup.domain.Operation;
+import com.shiftsync.backup.domain.OperationKind;
 import com.shiftsync.backup.domain.Json;
 import com.shiftsync.backup.domain.Manifest;
 import com.shiftsync.backup.domain.Metric;
@@ -18,6 +21,7 @@ import com.shiftsync.backup.domain.Tier;
 import com.shiftsync.backup.port.Reporter;
 import com.shiftsync.backup.port.WorkQueue;
 import com.shiftsync.backup.restore.RestoreCheck;
+import com.shiftsync.backup.restore.RestoreMessage;
 import com.shiftsync.backup.testing.Azurite;
 import com.shiftsync.backup.testing.CliRun;
 import com.shiftsync.backup.testing.FakeExecutionContext;
@@ -350,6 +354,28 @@ class FromBackupRestoreIT {
         }
 
         @Test
+        @DisplayName("a record and message planted in storage for production without the consent: the worker applies "
+                + "the door's rule and restores nothing")
+        void plantedWithoutConsent() {
+            pg.execute(production, "INSERT INTO organisations (name) VALUES ('written by ShiftSync')");
+            try {
+                Operation planted = Operation.start(OperationKind.FROM_BACKUP, production, Caller.worker("attacker",
+                        "nobody"), clock.instant(), DumpRestoreState.queued(backup.id(), true, false, backup,
+                        pg.url(production).host() + ":" + pg.port(), false, false));
+                app().operationStore().create(planted);
+                app().workQueue(WorkQueue.RESTORE_REQUESTS).send(new RestoreMessage(planted.id(), backup.id(),
+                        production).toJson(), Duration.ofMinutes(5));
+                QueueHost.Delivery d = work(new FakeExecutionContext("restoreFromBackupWorker"));
+                assertNotNull(d.error(), "the invocation fails");
+                assertTrue(d.error().getMessage().contains("is the production database"), d.error().getMessage());
+                assertEquals(1, count(production, "SELECT count(*) FROM organisations WHERE name = 'written by "
+                        + "ShiftSync'"), "production was not restored over");
+            } finally {
+                pg.execute(production, "DELETE FROM organisations WHERE name = 'written by ShiftSync'");
+            }
+        }
+
+        @Test
         @DisplayName("confirmProductionOverwrite for a database that is not production: 400")
         void confirmationForAnotherDatabase() {
             JsonNode e = error(post(body(backup.id(), newName(), "\"confirmProductionOverwrite\":true"), ADMIN), 400);
@@ -547,6 +573,37 @@ class FromBackupRestoreIT {
         assertEquals("Succeeded", s.get("status").asText());
         assertEquals(2, app().operationStore().find(id).orElseThrow().state(DumpRestoreState.class).attempts());
         assertEquals("all 5 tables match the manifest's row counts", s.get("details").get("integrity").asText());
+    }
+
+    @Test
+    @DisplayName("a worker stopped after pg_restore started (it may have committed): the redelivered message does not "
+            + "restore again, keeps what was written since, and says so")
+    void stoppedAfterRestoreStarted() {
+        String target = newName();
+        String id = json(post(body(backup.id(), target), ADMIN)).get("operationId").asText();
+        // what the first delivery did before the host lost it: took the work, recorded "restoring", and pg_restore
+        // committed; it never recorded anything more
+        App first = app();
+        Operation op = first.operationStore().find(id).orElseThrow();
+        DumpRestoreState s = op.state(DumpRestoreState.class);
+        first.operationStore().save(op.started(clock.instant(), s.at(DumpRestoreState.Step.RESTORING, 1,
+                clock.instant(), null, null)));
+        pg.execute("postgres", "CREATE DATABASE \"" + target + "\"");
+        try (var archive = first.restoreJob().fetchAndCheck(first.azureStore(), backup)) {
+            pg.pgRestore(archive.file(), target);
+        }
+        pg.execute(target, "INSERT INTO organisations (name) VALUES ('written after the restore')");
+
+        clock.advance(Duration.ofMinutes(10));
+        FakeExecutionContext worker = new FakeExecutionContext("restoreFromBackupWorker");
+        QueueHost.Delivery redelivered = work(worker);
+        assertNotNull(redelivered.error(), "the invocation fails: a person must look");
+        assertEquals(1, count(target, "SELECT count(*) FROM organisations WHERE name = 'written after the restore'"),
+                "not restored a second time");
+        JsonNode st = status(id);
+        assertEquals("Failed", st.get("status").asText());
+        assertTrue(st.get("error").get("message").asText().contains("may have committed"), st.toString());
+        assertTrue(st.get("error").get("message").asText().contains("is not run over it a second time"), st.toString());
     }
 
     @Test

@@ -105,7 +105,7 @@ public final class PostgresCluster {
                 TestCa.shared().issue(RESTORED_HOST, home);
                 run(List.of("chmod", "600", home.resolve("server.key").toString()));
                 tls = " -c ssl=on -c ssl_cert_file=" + home.resolve("server.crt") + " -c ssl_key_file="
-                        + home.resolve("server.key");
+                        + home.resolve("server.key") + " -c log_connections=on";
             }
             boolean root = "root".equals(System.getProperty("user.name"));
             if (root) {
@@ -220,6 +220,18 @@ public final class PostgresCluster {
         }
     }
 
+    /** {@code pg_restore} of {@code archive} into this server's {@code database}, as a person (or a worker) runs it. */
+    public void pgRestore(Path archive, String database) {
+        ProcessBuilder r = new ProcessBuilder(bin.resolve("pg_restore").toString(), "--single-transaction", "-h",
+                address, "-p", String.valueOf(port), "-U", "postgres", "-d", database, archive.toString());
+        r.environment().put("PGPASSWORD", password);
+        try {
+            runProcess(r);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     private static void runProcess(ProcessBuilder pb) throws IOException {
         Process p = pb.redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -271,5 +283,19 @@ public final class PostgresCluster {
 
     public Path binaries() {
         return bin;
+    }
+
+    /**
+     * How many sessions this server has let in to {@code database} so far (a restored server
+     * logs each one: log_connections): a test counts what a read sent it.
+     */
+    public long sessionsTo(String database) {
+        try {
+            return Files.readAllLines(home.resolve("server.log")).stream()
+                    .filter(l -> l.contains("connection authorized:") && l.contains(" database=" + database + " "))
+                    .count();
+        } catch (IOException e) {
+            throw new IllegalStateException("could not read the server log: " + e, e);
+        }
     }
 }

@@ -18,8 +18,17 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 
-/** {@link Database} over the PostgreSQL JDBC driver. */
+/**
+ * {@link Database} over the PostgreSQL JDBC driver. Every call is bounded: the connection
+ * (connect_timeout, 10 s unless the URL says otherwise; the whole login within
+ * {@value #LOGIN_TIMEOUT_SECONDS} s), each statement ({@code statement_timeout}, enforced by the
+ * server) and each wait for an answer (the socket timeout, a little longer), so a server that
+ * stops answering fails the job instead of holding it.
+ */
 public final class JdbcDatabase implements Database {
+    /** The longest one statement may run: counting the rows of a very large table, say. */
+    static final java.time.Duration STATEMENT_TIMEOUT = java.time.Duration.ofHours(1);
+    static final int LOGIN_TIMEOUT_SECONDS = 30;
     /** SQLSTATE of DROP DATABASE while other sessions use the database. */
     private static final String OBJECT_IN_USE = "55006";
 
@@ -37,6 +46,9 @@ public final class JdbcDatabase implements Database {
     static Connection connect(DatabaseUrl url) {
         Properties props = new Properties();
         props.setProperty("user", url.user());
+        props.setProperty("loginTimeout", String.valueOf(LOGIN_TIMEOUT_SECONDS));
+        props.setProperty("options", "-c statement_timeout=" + STATEMENT_TIMEOUT.toMillis());
+        props.setProperty("socketTimeout", String.valueOf(STATEMENT_TIMEOUT.plusMinutes(1).toSeconds()));
         url.passwordIfAny().ifPresent(p -> props.setProperty("password", p));
         try {
             return DriverManager.getConnection(url.toJdbcUrl(), props);

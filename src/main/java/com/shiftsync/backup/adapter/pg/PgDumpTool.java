@@ -33,9 +33,12 @@ public final class PgDumpTool implements DumpTool {
         if (version == null) {
             try {
                 Process p = new ProcessBuilder(binaries.pgDump(), "--version").redirectErrorStream(true).start();
-                String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
-                p.waitFor();
-                version = out;
+                if (!p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
+                    p.destroyForcibly();
+                    throw new ShiftSyncException(ErrorCode.JOB_FAILED, binaries.pgDump() + " --version did not answer "
+                            + "within 30 seconds");
+                }
+                version = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
             } catch (IOException e) {
                 throw new ShiftSyncException(ErrorCode.JOB_FAILED, "could not run " + binaries.pgDump(), e);
             } catch (InterruptedException e) {
