@@ -76,7 +76,7 @@ final class ListCommand implements Callable<Integer> {
                         Format.when(row.entry().id().startedAt()), m == null ? "-" : Format.bytes(m.sizeBytes()),
                         m == null ? "-" : Format.count(m.totalRows()),
                         v == null ? "-" : (v.passed() ? "passed " : "FAILED ") + Format.when(v.verifiedAt()),
-                        protecting ? immutable(row.protection()) : "",
+                        protecting ? immutable(row.protection(), app.clock().instant()) : "",
                         row.complete() ? "" : "  " + row.condition().toUpperCase(java.util.Locale.ROOT));
             }
             long damaged = rows.stream().filter(r -> !r.complete()).count();
@@ -95,12 +95,13 @@ final class ListCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** "until 2024-02-14 03:00 (locked)", "HOLD; until ...", or "-" for a backup nothing protects. */
-    private static String immutable(Protection p) {
+    /** "until 2024-02-14 03:00", "expired 2024-...", "HOLD; until ...", or "-" for a backup nothing protects. */
+    private static String immutable(Protection p, java.time.Instant now) {
         if (p == null || p.until() == null && !p.legalHold()) {
             return "-";
         }
-        String until = p.until() == null ? "" : "until " + Format.when(p.until()) + (p.locked() ? "" : " (unlocked)");
+        String until = p.until() == null ? "" : (p.until().isAfter(now) ? "until " : "expired ")
+                + Format.when(p.until()) + (p.locked() ? "" : " (unlocked)");
         return p.legalHold() ? "HOLD" + (until.isEmpty() ? "" : "; " + until) : until;
     }
 }

@@ -170,7 +170,7 @@ class ImmutableBackupIT {
         Map<String, String> before = policies();
 
         ShiftSyncException killed = assertThrows(ShiftSyncException.class, () -> job(BackupFailureIT.afterBytes(
-                BackupRoundTripIT.dumpTool(), 512 * 1024, ImmutableBackupIT::killPgDump)).run(Tier.DAILY, Reporter.NONE));
+                BackupRoundTripIT.dumpTool(), 512 * 1024, BackupFailureIT::killPgDump)).run(Tier.DAILY, Reporter.NONE));
         assertTrue(killed.getMessage().startsWith("pg_dump was killed"), killed.getMessage());
         assertEquals(before, policies(), "only the earlier backup's blobs, still locked");
 
@@ -208,9 +208,4 @@ class ImmutableBackupIT {
         };
     }
 
-    private static void killPgDump() {
-        ProcessHandle.current().descendants()
-                .filter(p -> p.info().command().map(c -> c.endsWith("/pg_dump")).orElse(false))
-                .forEach(ProcessHandle::destroyForcibly);
-    }
 }
