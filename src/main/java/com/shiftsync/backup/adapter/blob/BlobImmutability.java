@@ -104,8 +104,8 @@ final class BlobImmutability {
             container.getBlobClient(item.getName()).setImmutabilityPolicyWithResponse(policy(until), null, timeout,
                     null);
         } catch (RuntimeException e) {
-            throw StorageErrors.failure("could not protect blob " + container.getBlobContainerName() + "/"
-                    + item.getName() + " until " + until, e);
+            throw failure("could not protect blob " + container.getBlobContainerName() + "/" + item.getName()
+                    + " until " + until, e);
         }
     }
 
@@ -113,9 +113,24 @@ final class BlobImmutability {
         try {
             container.getBlobClient(item.getName()).setLegalHoldWithResponse(hold, timeout, null);
         } catch (RuntimeException e) {
-            throw StorageErrors.failure("could not " + (hold ? "put a legal hold on" : "lift the legal hold of")
-                    + " blob " + container.getBlobContainerName() + "/" + item.getName(), e);
+            throw failure("could not " + (hold ? "put a legal hold on" : "lift the legal hold of") + " blob "
+                    + container.getBlobContainerName() + "/" + item.getName(), e);
         }
+    }
+
+    /**
+     * A refusal of the credentials names the one right these calls need beyond Storage Blob Data
+     * Contributor (which the generic sentence names); anything else as every storage failure.
+     */
+    private ShiftSyncException failure(String what, RuntimeException e) {
+        if (StorageErrors.status(e) == 403) {
+            return new ShiftSyncException(ErrorCode.UPSTREAM_FAILED, what + ": Storage answered 403"
+                    + (StorageErrors.code(e) == null ? "" : " " + StorageErrors.code(e)) + ": the identity may not "
+                    + "lock blobs or hold them; it needs the data action Microsoft.Storage/storageAccounts/blobServices/"
+                    + "containers/blobs/immutableStorage/runAsSuperUser/action on " + describe() + " (infra's custom "
+                    + "role \"ShiftSync Backup immutability\"; README: \"Immutable backups\")", StorageErrors.code(e), e);
+        }
+        return StorageErrors.failure(what, e);
     }
 
     /** The locked policy until {@code until}, as an upload or a policy call sends it. */
