@@ -19,6 +19,32 @@ final class HoldCommands {
     private HoldCommands() {
     }
 
+    /** What hold and release share: the backup, --json, and the audited call. */
+    abstract static class Change implements java.util.concurrent.Callable<Integer> {
+        private final Cli cli;
+
+        @Spec
+        CommandSpec spec;
+
+        @Option(names = "--backup", required = true, paramLabel = "ID", description = "The backup (its id, as list shows it).")
+        String backup;
+
+        @Option(names = "--json", description = "Print {id, tier, location, held} as JSON.")
+        boolean json;
+
+        Change(Cli cli) {
+            this.cli = cli;
+        }
+
+        /** True to put the hold on, false to lift it. */
+        abstract boolean hold();
+
+        @Override
+        public Integer call() {
+            return run(cli, spec, backup, hold(), json);
+        }
+    }
+
     @Command(name = "hold",
             header = "Put a legal hold on a Blob backup: nobody can delete it, prune included, until it is released.",
             description = {
@@ -29,25 +55,14 @@ final class HoldCommands {
                     ""},
             footerHeading = "%nExamples:%n",
             footer = {"  shiftsync-backup hold --backup shiftsync_backup_20240115_020000"})
-    static final class Hold implements java.util.concurrent.Callable<Integer> {
-        private final Cli cli;
-
-        @Spec
-        CommandSpec spec;
-
-        @Option(names = "--backup", required = true, paramLabel = "ID", description = "The backup to hold.")
-        String backup;
-
-        @Option(names = "--json", description = "Print {id, tier, location, held} as JSON.")
-        boolean json;
-
+    static final class Hold extends Change {
         Hold(Cli cli) {
-            this.cli = cli;
+            super(cli);
         }
 
         @Override
-        public Integer call() {
-            return run(cli, spec, backup, true, json);
+        boolean hold() {
+            return true;
         }
     }
 
@@ -59,25 +74,14 @@ final class HoldCommands {
                     ""},
             footerHeading = "%nExamples:%n",
             footer = {"  shiftsync-backup release --backup shiftsync_backup_20240115_020000"})
-    static final class Release implements java.util.concurrent.Callable<Integer> {
-        private final Cli cli;
-
-        @Spec
-        CommandSpec spec;
-
-        @Option(names = "--backup", required = true, paramLabel = "ID", description = "The backup to release.")
-        String backup;
-
-        @Option(names = "--json", description = "Print {id, tier, location, held} as JSON.")
-        boolean json;
-
+    static final class Release extends Change {
         Release(Cli cli) {
-            this.cli = cli;
+            super(cli);
         }
 
         @Override
-        public Integer call() {
-            return run(cli, spec, backup, false, json);
+        boolean hold() {
+            return false;
         }
     }
 
