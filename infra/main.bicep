@@ -201,7 +201,7 @@ param weeklyRetentionDays int = 30
 param uploadsTtlHours int = 24
 
 @minValue(30)
-@description('Lifecycle rules delete a backup blob this many days after the app\'s own retention would have: long enough that an app that stopped pruning (or never deletes the last good backup) is noticed and fixed first.')
+@description('Lifecycle rules delete the previous versions of backup blobs (what the app\'s prune leaves with versioning on) this many days after the app\'s own retention: a deleted backup stays recoverable that long. No rule deletes a current backup.')
 param lifecycleGraceDays int = 60
 
 @minValue(1)
@@ -394,8 +394,9 @@ module storage 'modules/storage.bicep' = {
     backupContainer: backupContainer
     uploadsContainer: uploadsContainer
     auditContainer: auditContainer
+    operationsContainer: operationsContainer
     backupCoolAfterDays: backupCoolAfterDays
-    backupDeleteAfterDays: max(azureRetentionDays, weeklyRetentionDays) + lifecycleGraceDays
+    backupVersionsDeleteAfterDays: max(azureRetentionDays, weeklyRetentionDays) + lifecycleGraceDays
     uploadsDeleteAfterDays: 1
     softDeleteDays: softDeleteDays
     auditImmutabilityDays: auditImmutabilityDays
@@ -596,6 +597,20 @@ module appRoles 'modules/app-roles.bicep' = {
     cutoverSecretName: cutoverSecretName
     operatorPrincipalId: principalId
     operatorPrincipalType: principalType
+  }
+}
+
+// Locking backups until their retention ends: a custom role with the one data action that sets
+// a blob's immutability policy, on the backup container alone (the app sets only locked
+// policies, which nobody can shorten or remove).
+module backupImmutability 'modules/backup-immutability.bicep' = {
+  name: 'backup-immutability'
+  scope: rg
+  params: {
+    principalId: functionApp.outputs.principalId
+    backupStorageName: storage.outputs.name
+    backupContainer: backupContainer
+    roleSuffix: '${environmentName}-${token}'
   }
 }
 

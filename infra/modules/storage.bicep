@@ -1,9 +1,18 @@
 // The backup storage account: the dumps and their manifests, ShiftSync's uploads, the audit
 // log, restore operations, and the work queues. The app reaches it only with its managed
 // identity, so shared keys (and with them every connection string and SAS) are off.
-// Lifecycle rules are defence in depth: the app's retention (retentionPrune) stays the
-// primary mechanism and never deletes the last good backup; the rules only catch what an app
-// that stopped running would leave behind, well after the app's own retention.
+//
+// Backups survive the credentials that wrote them: blob versioning is on, and the backup
+// container has version-level immutability, so the app locks each backup until its retention
+// ends (README: "Immutable backups"); a locked backup cannot be deleted or its lock shortened by
+// anyone, the account key and the app's identity included, and neither can the container or the
+// account while it holds one. Blob and container soft delete add a second chance for the rest.
+//
+// Lifecycle rules never delete a current backup: the app's retention (retentionPrune) alone
+// does, and never the last good one or one inside its retention. The rules cool backups and
+// delete only previous versions (what the app's deletes, or anyone's overwrites, leave behind
+// with versioning on), long after the longest retention: a version still locked is refused to
+// them as to anyone (InfraStorageTest checks what each rule can reach).
 
 param location string
 param tags object
@@ -21,13 +30,19 @@ param queueNames array
 param backupContainer string
 param uploadsContainer string
 param auditContainer string
+param operationsContainer string
 
 @description('Standard_RAGRS: the dumps are copied to the paired region and can be read there during a regional outage (the guide\'s offsite copy).')
 param skuName string = 'Standard_RAGRS'
 
 param backupCoolAfterDays int
-param backupDeleteAfterDays int
+
+@description('Previous versions of backup blobs (left by prune\'s deletes, or by an overwrite) are deleted this many days after the blob was first written: after the longest retention and a grace period, so never one of a backup inside its retention.')
+param backupVersionsDeleteAfterDays int
 param uploadsDeleteAfterDays int
+
+@description('Previous versions of operation records (each step of a restore rewrites its record) are deleted this many days after they were written.')
+param operationVersionsDeleteAfterDays int = 30
 param softDeleteDays int
 param auditImmutabilityDays int
 
@@ -67,6 +82,9 @@ resource blobService 'Microsoft.Storage/storageAccounts/blobServices@2023-05-01'
   parent: account
   name: 'default'
   properties: {
+    // version-level immutability needs versioning; it also keeps a previous version of whatever is
+    // deleted or overwritten, which the app's identity (Storage Blob Data Contributor) cannot delete
+    isVersioningEnabled: true
     deleteRetentionPolicy: {
       enabled: true
       days: softDeleteDays
@@ -78,13 +96,22 @@ resource blobService 'Microsoft.Storage/storageAccounts/blobServices@2023-05-01'
   }
 }
 
+// The backup container has version-level immutability ("immutable storage with versioning"),
+// set at creation: it cannot be turned off, and an existing container must be migrated first
+// (README: "Immutable backups"). No default policy: the app locks each backup itself, for its
+// retention, and leaves records and leases writable. The other containers have none (the audit
+// log has a container-level policy below, which allows appends; a version-level one would not).
 resource containers 'Microsoft.Storage/storageAccounts/blobServices/containers@2023-05-01' = [
   for containerName in containerNames: {
     parent: blobService
     name: containerName
-    properties: {
+    properties: union({
       publicAccess: 'None'
-    }
+    }, containerName == backupContainer ? {
+      immutableStorageWithVersioning: {
+        enabled: true
+      }
+    } : {})
   }
 ]
 
@@ -151,13 +178,20 @@ resource lifecycle 'Microsoft.Storage/storageAccounts/managementPolicies@2023-05
                   daysAfterModificationGreaterThan: uploadsDeleteAfterDays
                 }
               }
+              // with versioning, a deleted upload stays as a previous version: it goes as well
+              version: {
+                delete: {
+                  daysAfterCreationGreaterThan: uploadsDeleteAfterDays
+                }
+              }
             }
           }
         }
         {
           // Backups are rarely read after their first week (restore tests and restores use
-          // the newest): cool storage. Deleted only long after the app's own retention.
-          name: 'backups-cool-then-expire'
+          // the newest): cool storage. No delete of a current backup: that is the app's
+          // retention alone, which keeps the newest good one and every one inside its retention.
+          name: 'backups-cool'
           enabled: true
           type: 'Lifecycle'
           definition: {
@@ -172,8 +206,52 @@ resource lifecycle 'Microsoft.Storage/storageAccounts/managementPolicies@2023-05
                 tierToCool: {
                   daysAfterModificationGreaterThan: backupCoolAfterDays
                 }
+              }
+            }
+          }
+        }
+        {
+          // What prune's deletes (and anyone's overwrites) leave as previous versions, once the
+          // blob was first written longer ago than the longest retention and a grace period. A
+          // version still locked (a backup kept past its retention, a legal hold) is refused to
+          // this rule as to anyone.
+          name: 'backup-versions-expire'
+          enabled: true
+          type: 'Lifecycle'
+          definition: {
+            filters: {
+              blobTypes: [
+                'blockBlob'
+              ]
+              prefixMatch: backupTierPrefixes
+            }
+            actions: {
+              version: {
                 delete: {
-                  daysAfterModificationGreaterThan: backupDeleteAfterDays
+                  daysAfterCreationGreaterThan: backupVersionsDeleteAfterDays
+                }
+              }
+            }
+          }
+        }
+        {
+          // Each step of a restore rewrites its operation record: its previous versions go after a month.
+          name: 'operation-versions-expire'
+          enabled: true
+          type: 'Lifecycle'
+          definition: {
+            filters: {
+              blobTypes: [
+                'blockBlob'
+              ]
+              prefixMatch: [
+                '${operationsContainer}/'
+              ]
+            }
+            actions: {
+              version: {
+                delete: {
+                  daysAfterCreationGreaterThan: operationVersionsDeleteAfterDays
                 }
               }
             }

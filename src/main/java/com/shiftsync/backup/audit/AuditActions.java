@@ -25,6 +25,10 @@ public final class AuditActions {
     public static final String BACKUP_ON_DEMAND = "backup.on-demand";
     /** The outcome of a queued on-demand backup. */
     public static final String BACKUP_ON_DEMAND_RUN = "backup.on-demand.run";
+    /** A legal hold put on a backup (hold --backup ID). */
+    public static final String BACKUP_HOLD = "backup.hold";
+    /** A legal hold lifted (release --backup ID). */
+    public static final String BACKUP_RELEASE = "backup.release";
 
     private AuditActions() {
     }

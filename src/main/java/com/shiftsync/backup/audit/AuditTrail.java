@@ -105,7 +105,7 @@ public final class AuditTrail {
         ShiftSyncException error = ShiftSyncException.wrap(e);
         String decision = switch (error.code()) {
             case UNAUTHENTICATED, FORBIDDEN -> AuditRecord.DENIED;
-            case BAD_INPUT, CONFLICT, NOT_FOUND, IN_PROGRESS -> AuditRecord.REFUSED;
+            case BAD_INPUT, CONFLICT, NOT_FOUND, IN_PROGRESS, PROTECTED -> AuditRecord.REFUSED;
             default -> AuditRecord.FAILED;
         };
         return new AuditRecord(clock.instant(), caller, action, parameters, decision, null, error.getMessage(),

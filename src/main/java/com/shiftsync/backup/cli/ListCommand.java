@@ -4,6 +4,7 @@ import com.shiftsync.backup.config.App;
 import com.shiftsync.backup.domain.ErrorCode;
 import com.shiftsync.backup.domain.Json;
 import com.shiftsync.backup.domain.Manifest;
+import com.shiftsync.backup.domain.Protection;
 import com.shiftsync.backup.domain.ShiftSyncException;
 import com.shiftsync.backup.port.BackupStore;
 import com.shiftsync.backup.verify.BackupListing;
@@ -23,7 +24,9 @@ import java.util.concurrent.Callable;
         description = {
                 "Without --source: the local folder, and Blob Storage when it is configured (the same stores "
                 + "restore, verify, download and status read). A backup that is not complete is listed with its "
-                + "mark: damaged: archive missing, damaged: archive size differs, damaged: manifest unreadable.",
+                + "mark: damaged: archive missing, damaged: archive size differs, damaged: manifest unreadable. "
+                + "From Blob Storage with version-level immutability, an IMMUTABLE column: until when nobody can "
+                + "delete each backup, and HOLD for one under a legal hold (see hold, release).",
                 ""},
         footerHeading = "%nExamples:%n",
         footer = {"  shiftsync-backup list", "  shiftsync-backup list --source azure --json"})
@@ -39,7 +42,8 @@ final class ListCommand implements Callable<Integer> {
     String source;
 
     @Option(names = "--json", description = "Print a JSON array of manifests, each with its store, \"condition\" "
-            + "(complete or the damage) and \"verification\" ({passed, verifiedAt, reason} or null).")
+            + "(complete or the damage), \"verification\" ({passed, verifiedAt, reason} or null) and, where Blob "
+            + "Storage keeps backups immutable, \"protection\" ({immutableUntil, locked, legalHold}).")
     boolean json;
 
     ListCommand(Cli cli) {
@@ -61,8 +65,10 @@ final class ListCommand implements Callable<Integer> {
         } else if (rows.isEmpty()) {
             out.println("no backups in " + String.join(" or ", stores.stream().map(BackupStore::describe).toList()));
         } else {
-            String format = "%-45s %-7s %-6s %-20s %10s %12s  %-28s%s%n";
-            out.printf(format, "ID", "TIER", "STORE", "STARTED (UTC)", "SIZE", "ROWS", "VERIFIED", "");
+            boolean protecting = rows.stream().anyMatch(r -> r.protection() != null);
+            String format = "%-45s %-7s %-6s %-20s %10s %12s  %-28s" + (protecting ? "%-34s" : "%s") + "%s%n";
+            out.printf(format, "ID", "TIER", "STORE", "STARTED (UTC)", "SIZE", "ROWS", "VERIFIED",
+                    protecting ? "IMMUTABLE" : "", "");
             for (BackupListing.Row row : rows) {
                 Manifest m = row.manifest();
                 Verification v = row.verification();
@@ -70,6 +76,7 @@ final class ListCommand implements Callable<Integer> {
                         Format.when(row.entry().id().startedAt()), m == null ? "-" : Format.bytes(m.sizeBytes()),
                         m == null ? "-" : Format.count(m.totalRows()),
                         v == null ? "-" : (v.passed() ? "passed " : "FAILED ") + Format.when(v.verifiedAt()),
+                        protecting ? immutable(row.protection(), app.clock().instant()) : "",
                         row.complete() ? "" : "  " + row.condition().toUpperCase(java.util.Locale.ROOT));
             }
             long damaged = rows.stream().filter(r -> !r.complete()).count();
@@ -86,5 +93,15 @@ final class ListCommand implements Callable<Integer> {
             return ErrorCode.UPSTREAM_FAILED.exitCode();
         }
         return 0;
+    }
+
+    /** "until 2024-02-14 03:00", "expired 2024-...", "HOLD; until ...", or "-" for a backup nothing protects. */
+    private static String immutable(Protection p, java.time.Instant now) {
+        if (p == null || p.until() == null && !p.legalHold()) {
+            return "-";
+        }
+        String until = p.until() == null ? "" : (p.until().isAfter(now) ? "until " : "expired ")
+                + Format.when(p.until()) + (p.locked() ? "" : " (unlocked)");
+        return p.legalHold() ? "HOLD" + (until.isEmpty() ? "" : "; " + until) : until;
     }
 }

@@ -41,7 +41,8 @@ import java.util.logging.Logger;
                 DownloadCommand.class, VerifyCommand.class, StatusCommand.class, OffsiteCheckCommand.class,
                 ServerRestoreCommands.Pitr.class, ServerRestoreCommands.Geo.class, RestoreStatusCommand.class,
                 RestoreCutoverCommand.class, RecoverCommand.class, DrillCommands.Start.class,
-                DrillCommands.Status.class, HistoryCommand.class, ReportCommand.class})
+                DrillCommands.Status.class, HistoryCommand.class, ReportCommand.class, HoldCommands.Hold.class,
+                HoldCommands.Release.class})
 public final class Main {
 
     public static void main(String[] args) {

@@ -12,6 +12,7 @@ import com.shiftsync.backup.prune.PartialFile;
 import com.shiftsync.backup.prune.PruneCounts;
 import com.shiftsync.backup.prune.PruneJob;
 import com.shiftsync.backup.prune.PruneReport;
+import com.shiftsync.backup.prune.Renewal;
 import com.shiftsync.backup.prune.StoreOutcome;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -29,7 +30,10 @@ import java.util.concurrent.Callable;
                 + "complete backup of each tier and the newest verified backup are never deleted; neither is a "
                 + "backup whose manifest is unreadable (it is reported as damaged). Archives without a manifest "
                 + "and partial files of runs that died are deleted after ORPHAN_GRACE_HOURS, never while a live "
-                + "run owns them. --dry-run deletes nothing and prints the plan a real run executes.",
+                + "run owns them. In Blob Storage with version-level immutability a backup whose retention policy "
+                + "has not expired, or that is under a legal hold (hold), is kept and said so, and the backups "
+                + "kept past their retention get their protection extended (lock). --dry-run deletes nothing and "
+                + "prints the plan a real run executes.",
                 ""},
         footerHeading = "%nExamples:%n",
         footer = {"  shiftsync-backup prune --dry-run", "  shiftsync-backup prune --json"})
@@ -100,6 +104,13 @@ final class PruneCommand implements Callable<Integer> {
             for (DamagedBackup d : s.damaged()) {
                 out.printf("  %-6s  %-6s  %s  %s%n", "DAMAGE", d.tier(), d.id(), d.reason());
             }
+            for (Renewal r : s.renewals()) {
+                out.printf("  %-6s  %-6s  %s  %s%s%n", "lock", r.tier(), r.id(), r.reason(),
+                        report.dryRun() || s.renewed().contains(r.id()) ? "" : " (not done: see the error)");
+            }
+            for (String refused : s.refusedByStore()) {
+                out.printf("  refused by the store: %s%n", refused);
+            }
         }
         SweepResult u = report.uploads();
         if (u != null) {
@@ -113,9 +124,15 @@ final class PruneCommand implements Callable<Integer> {
             }
         }
         PruneCounts counts = report.counts();
-        out.printf("%s %d backup(s) (%s), %d orphan archive(s) and %d partial file(s) of dead runs (%s); kept %d%s%n",
+        long locked = report.stores().stream().mapToLong(s -> report.dryRun() ? s.renewals().size() : s.renewed().size())
+                .sum();
+        long refused = report.stores().stream().mapToLong(s -> s.refusedByStore().size()).sum();
+        out.printf("%s %d backup(s) (%s), %d orphan archive(s) and %d partial file(s) of dead runs (%s); kept %d%s%s%s%n",
                 report.dryRun() ? "would delete" : "deleted", counts.deleted(), Format.bytes(counts.deletedBytes()),
                 counts.orphansDeleted(), counts.partialsDeleted(), Format.bytes(counts.partialBytes()), counts.kept(),
-                counts.damaged() == 0 ? "" : "; " + counts.damaged() + " damaged backup(s) found (see status)");
+                counts.damaged() == 0 ? "" : "; " + counts.damaged() + " damaged backup(s) found (see status)",
+                locked == 0 ? "" : "; " + (report.dryRun() ? "would extend" : "extended") + " the protection of "
+                        + locked + " kept backup(s)",
+                refused == 0 ? "" : "; " + refused + " deletion(s) refused by the store (immutable), kept");
     }
 }

@@ -15,6 +15,7 @@ import com.shiftsync.backup.adapter.pg.JdbcDatabase;
 import com.shiftsync.backup.adapter.pg.PgBinaries;
 import com.shiftsync.backup.adapter.pg.PgDumpTool;
 import com.shiftsync.backup.audit.AuditTrail;
+import com.shiftsync.backup.domain.RetentionLock;
 import com.shiftsync.backup.port.BackupStore;
 import com.shiftsync.backup.port.Database;
 import com.shiftsync.backup.port.DumpTool;
@@ -65,7 +66,10 @@ final class Adapters {
         this.dumpTool = Lazy.of(DumpTool.class, () -> new PgDumpTool(PgBinaries.locate(text(Setting.PG_BIN_DIR)),
                 timeout()));
         this.localStore = Once.of(() -> new LocalBackupStore(backupDir()));
-        this.azureStore = Lazy.of(BackupStore.class, () -> new BlobBackupStore(azure.container(storage.get().backups())));
+        // backups in a container with version-level immutability stay locked for their tier's Blob retention
+        Supplier<RetentionLock> lock = Once.of(() -> RetentionSettings.azureLock(settings));
+        this.azureStore = Lazy.of(BackupStore.class, () -> new BlobBackupStore(azure.container(storage.get().backups()),
+                lock, clock));
         this.operationStore = Once.of(() -> azure.hasStorage()
                 ? new BlobOperationStore(azure.container(storage.get().operations()))
                 : new LocalOperationStore(backupDir().resolve("operations")));

@@ -22,6 +22,7 @@ import com.shiftsync.backup.port.OperationStore;
 import com.shiftsync.backup.port.Reporter;
 import com.shiftsync.backup.port.SecretSource;
 import com.shiftsync.backup.port.WorkQueue;
+import com.shiftsync.backup.prune.HoldJob;
 import com.shiftsync.backup.prune.PruneJob;
 import com.shiftsync.backup.queued.QueuedWork;
 import com.shiftsync.backup.report.DashboardJob;
@@ -245,6 +246,11 @@ public final class App {
     public String version() {
         String v = App.class.getPackage().getImplementationVersion();
         return "shiftsync-backup " + (v == null ? "development build" : v);
+    }
+
+    /** Legal holds on Blob backups (hold, release). */
+    public HoldJob holdJob() {
+        return new HoldJob(azureStore());
     }
 
     /** Every retention rule: the local folder, and Blob and the uploads sweep when storage is configured. */

@@ -1,5 +1,6 @@
 package com.shiftsync.backup.config;
 
+import com.shiftsync.backup.domain.RetentionLock;
 import com.shiftsync.backup.domain.RetentionPolicy;
 import com.shiftsync.backup.domain.ShiftSyncException;
 import com.shiftsync.backup.domain.Tier;
@@ -33,6 +34,15 @@ public record RetentionSettings(RetentionPolicy local, RetentionPolicy azure, Du
         return new RetentionSettings(policy(settings, Setting.LOCAL_RETENTION_DAYS),
                 policy(settings, Setting.AZURE_RETENTION_DAYS), Duration.ofHours(hours),
                 Duration.ofHours(settings.integer(Setting.UPLOADS_TTL_HOURS, 1)));
+    }
+
+    /**
+     * How long Blob backups stay immutable where the container has version-level immutability:
+     * Blob's retention of each tier (AZURE_RETENTION_DAYS, WEEKLY_RETENTION_DAYS). Read alone, so
+     * a backup needs only the settings its lock depends on.
+     */
+    public static RetentionLock azureLock(Settings settings) {
+        return RetentionLock.of(policy(settings, Setting.AZURE_RETENTION_DAYS));
     }
 
     /**

@@ -20,7 +20,12 @@ public enum ErrorCode {
     /** The job ran and failed: CLI exit 1, HTTP 500. */
     JOB_FAILED("job-failed", 1, 500),
     /** A service we depend on refused or failed (Resource Manager, Key Vault, Storage). */
-    UPSTREAM_FAILED("upstream-failed", 1, 502);
+    UPSTREAM_FAILED("upstream-failed", 1, 502),
+    /**
+     * The store refused to delete or change something it keeps immutable (a retention policy or
+     * a legal hold): nothing failed, it goes when its protection ends.
+     */
+    PROTECTED("protected", 1, 409);
 
     private final String id;
     private final int exitCode;

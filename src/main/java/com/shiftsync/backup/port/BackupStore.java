@@ -2,11 +2,15 @@ package com.shiftsync.backup.port;
 
 import com.shiftsync.backup.domain.BackupCatalog;
 import com.shiftsync.backup.domain.BackupId;
+import com.shiftsync.backup.domain.ErrorCode;
 import com.shiftsync.backup.domain.Manifest;
+import com.shiftsync.backup.domain.Protection;
+import com.shiftsync.backup.domain.ShiftSyncException;
 import com.shiftsync.backup.domain.Tier;
 
 import java.io.InputStream;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
@@ -18,6 +22,13 @@ import java.util.Optional;
  * {@link ArchiveWriter#commit()} succeeds, and never replaces an existing one; a manifest
  * is written whole or not at all, and never replaces an existing one; a backup exists
  * when its manifest exists.
+ *
+ * <p>A store that can refuse deletes (Blob Storage with version-level immutability) protects
+ * every blob of a backup except its records ({@code <id>.<kind>.json}, which stay writable):
+ * the archive and any side file when the manifest is written, then the manifest itself, each
+ * until its retention ends ({@link com.shiftsync.backup.domain.RetentionLock}). What it has not
+ * committed, it never protects, so a failed backup leaves nothing undeletable. Its deletes of
+ * something protected fail with {@link ErrorCode#PROTECTED}.
  */
 public interface BackupStore {
 
@@ -40,7 +51,11 @@ public interface BackupStore {
     /** Reads a committed archive (whether or not its manifest exists yet). */
     InputStream openArchive(Tier tier, BackupId id);
 
-    /** Writes a manifest atomically; refuses to replace an existing one. */
+    /**
+     * Writes a manifest atomically; refuses to replace an existing one. A store that keeps
+     * backups immutable first protects the backup's archive and side files, then writes the
+     * manifest already protected: the backup exists protected or not at all.
+     */
     void putManifest(Manifest manifest);
 
     /** Every readable manifest, newest first; empty, never null. Whether each backup is complete: {@link #catalog()}. */
@@ -93,6 +108,33 @@ public interface BackupStore {
 
     /** Deletes one record of a backup. Absent is fine. */
     void deleteRecord(Tier tier, BackupId id, String kind);
+
+    /**
+     * What keeps each backup from deletion (retention policies, legal holds), one entry per
+     * backup that has any blob; empty for a store that keeps nothing immutable (a local folder,
+     * a Blob container without version-level immutability), never null.
+     */
+    default List<Protection> protections() {
+        return List.of();
+    }
+
+    /**
+     * Makes every blob of the backup except its records undeletable until at least {@code until};
+     * never shortens a protection. Nothing to do where the store keeps nothing immutable.
+     */
+    default void protect(Tier tier, BackupId id, Instant until) {
+    }
+
+    /**
+     * Puts a legal hold on every blob of the backup except its records ({@code hold} true), or
+     * lifts it: a held backup cannot be deleted by anyone until the hold is lifted.
+     *
+     * @throws ShiftSyncException BAD_INPUT where the store keeps no holds, NOT_FOUND when it holds no such backup
+     */
+    default void setLegalHold(Tier tier, BackupId id, boolean hold) {
+        throw new ShiftSyncException(ErrorCode.BAD_INPUT, describe() + " keeps no legal holds: they exist in Blob "
+                + "Storage with version-level immutability only (use --source azure)");
+    }
 
     /**
      * Deletes a partial file of a run that did not finish ({@link BackupCatalog#leftovers()}),

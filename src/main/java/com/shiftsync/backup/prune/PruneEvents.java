@@ -15,7 +15,9 @@ import java.util.Map;
  * The prune's event: {@link #COMPLETED}, or {@link #FAILED} when a deletion was refused or a
  * store or the sweep failed (then {@code code} and {@code reason} say why). Either way it
  * carries what was deleted, per store and tier (count and bytes), what was kept and refused,
- * the partial files of dead runs deleted, and the damaged backups found (kept and reported).
+ * the partial files of dead runs deleted, and the damaged backups found (kept and reported), and
+ * in an immutable store the protections it extended and the deletions the store refused (kept
+ * and reported: no failure).
  */
 public final class PruneEvents {
     public static final String COMPLETED = "ShiftSync.Prune.Completed";
@@ -47,6 +49,8 @@ public final class PruneEvents {
             store.put("partialBytes", c.partialBytes());
             store.put("damaged", s.damaged().stream().map(d -> d.tier().folder() + "/" + d.id() + " ("
                     + d.condition() + ")").toList());
+            store.put("protectionExtended", s.renewed().size());
+            store.put("refusedByStore", s.refusedByStore().stream().map(Redaction::redact).toList());
             stores.add(store);
         }
         f.put("deletedCount", all.deleted());

@@ -1,8 +1,11 @@
 package com.shiftsync.backup.prune;
 
 import com.shiftsync.backup.domain.BackupCatalog;
+import com.shiftsync.backup.domain.ErrorCode;
 import com.shiftsync.backup.domain.Manifest;
+import com.shiftsync.backup.domain.Protection;
 import com.shiftsync.backup.domain.Redaction;
+import com.shiftsync.backup.domain.RetentionLock;
 import com.shiftsync.backup.domain.RetentionPlan.Action;
 import com.shiftsync.backup.domain.RetentionPlan.Decision;
 import com.shiftsync.backup.domain.RetentionPlan;
@@ -19,8 +22,10 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.logging.Logger;
@@ -46,6 +51,14 @@ import java.util.logging.Logger;
  * (manifest readable, archive present with its size) make the safety floor. An archive
  * whose manifest exists but cannot be read is no orphan: it is damage, kept and reported
  * until a person deals with it, never deleted.
+ *
+ * <p>In a store that keeps backups immutable (Blob Storage with version-level immutability) the
+ * plan honours what the store would refuse: a backup or orphan whose retention policy has not
+ * expired, or that is under a legal hold, is kept with that reason instead of deleted. Should the
+ * store refuse a deletion all the same (a hold set after the listing, a clock ahead of Storage's),
+ * the refusal is reported for that backup and the prune goes on: it is no failure. Backups the
+ * plan keeps get their protection extended where it falls short ({@link RetentionLock#renewal}):
+ * the safety floor and keep-last stay undeletable while they are kept.
  */
 public final class PruneJob {
     private static final Logger LOG = Logger.getLogger(PruneJob.class.getName());
@@ -166,8 +179,11 @@ public final class PruneJob {
         return new PruneReport(dryRun, now, outcomes, cutoff, swept, errors);
     }
 
-    /** What a store holds, read once: its catalog, and which backups passed verification. */
-    private record Listing(BackupCatalog catalog, Set<String> verified) {
+    /**
+     * What a store holds, read once: its catalog, which backups passed verification, and what
+     * keeps each backup from deletion (empty where the store keeps nothing immutable).
+     */
+    private record Listing(BackupCatalog catalog, Set<String> verified, Map<String, Protection> protections) {
     }
 
     private Listing list(Target target) {
@@ -179,7 +195,11 @@ public final class PruneJob {
                 verified.add(m.id());
             }
         }
-        return new Listing(catalog, verified);
+        Map<String, Protection> protections = new HashMap<>();
+        for (Protection p : store.protections()) {
+            protections.put(key(p.tier(), p.id().toString()), p);
+        }
+        return new Listing(catalog, verified, protections);
     }
 
     /**
@@ -201,8 +221,29 @@ public final class PruneJob {
 
     private StoreOutcome plan(Target target, Listing listing, Set<String> verified, Instant now) {
         BackupCatalog catalog = listing.catalog();
-        RetentionPlan plan = target.policy().select(target.store().name(), catalog.manifests(), catalog.completeIds(),
-                verified, now).only(target.tiers());
+        RetentionPlan selected = target.policy().select(target.store().name(), catalog.manifests(),
+                catalog.completeIds(), verified, now).only(target.tiers());
+        Map<String, Protection> protections = listing.protections();
+        RetentionLock lock = RetentionLock.of(target.policy());
+        List<Decision> decisions = new ArrayList<>();
+        List<Renewal> renewals = new ArrayList<>();
+        for (Decision d : selected.decisions()) {
+            Protection p = protections.get(key(d.tier(), d.id()));
+            if (d.deleted() && p != null && p.keeps(now)) {
+                decisions.add(new Decision(d.id(), d.tier(), d.startedAt(), d.sizeBytes(), d.complete(), Action.KEEP,
+                        d.reason() + "; kept: " + p.reason(now)));
+                continue;
+            }
+            decisions.add(d);
+            if (!d.deleted() && d.complete() && !protections.isEmpty()) {
+                Instant weakest = p == null ? null : p.weakest();
+                lock.renewal(d.tier(), d.startedAt(), weakest, now).ifPresent(until -> renewals.add(new Renewal(
+                        d.tier(), d.id(), until, (weakest == null ? "not wholly protected"
+                        : "protected only until " + weakest) + "; kept (" + d.reason() + "): protect until " + until)));
+            }
+        }
+        RetentionPlan plan = new RetentionPlan(selected.store(), selected.at(), selected.rules(), decisions,
+                selected.refusals());
         List<OrphanArchive> orphans = new ArrayList<>();
         for (BackupCatalog.Archive a : catalog.orphans()) {
             if (!target.tiers().contains(a.tier())) {
@@ -211,11 +252,13 @@ public final class PruneJob {
             boolean writtenLater = a.lastModified().isAfter(a.id().startedAt());
             Duration age = Duration.between(writtenLater ? a.lastModified() : a.id().startedAt(), now);
             boolean expired = age.compareTo(orphanGrace) > 0;
+            Protection p = protections.get(key(a.tier(), a.id().toString()));
+            boolean kept = expired && p != null && p.keeps(now);
             orphans.add(new OrphanArchive(a.tier(), a.id().toString(), a.sizeBytes(), a.lastModified(),
-                    expired ? Action.DELETE : Action.KEEP,
+                    expired && !kept ? Action.DELETE : Action.KEEP,
                     "archive without a manifest, " + (writtenLater ? "last written " : "started ") + hours(age)
                             + " ago; " + (expired
-                            ? "past the " + hours(orphanGrace) + " grace period"
+                            ? "past the " + hours(orphanGrace) + " grace period" + (kept ? "; kept: " + p.reason(now) : "")
                             : "within the " + hours(orphanGrace) + " grace period (a backup may still be writing it)")));
         }
         List<DamagedBackup> damaged = new ArrayList<>();
@@ -252,30 +295,39 @@ public final class PruneJob {
                     l.lastModified(), action, reason));
         }
         return new StoreOutcome(target.store().name(), target.store().describe(), plan, orphans, List.of(), List.of(),
-                null, damaged, partials, List.of());
+                null, damaged, partials, List.of(), renewals, List.of(), List.of());
     }
 
     private static StoreOutcome execute(BackupStore store, StoreOutcome planned) {
         List<String> deleted = new ArrayList<>();
         List<String> orphansDeleted = new ArrayList<>();
         List<String> partialsDeleted = new ArrayList<>();
+        List<String> refusedByStore = new ArrayList<>();
         String error = null;
         String current = null;
         try {
             for (Decision d : planned.plan().toDelete()) {
                 current = "backup " + d.id();
-                // manifest first: from here on the backup does not exist, and whatever is left is an orphan
-                store.deleteManifest(d.tier(), d.backupId());
-                store.deleteRecords(d.tier(), d.backupId());
-                store.deleteArchive(d.tier(), d.backupId());
-                deleted.add(d.id());
+                try {
+                    // manifest first: from here on the backup does not exist, and whatever is left is an orphan
+                    store.deleteManifest(d.tier(), d.backupId());
+                    store.deleteRecords(d.tier(), d.backupId());
+                    store.deleteArchive(d.tier(), d.backupId());
+                    deleted.add(d.id());
+                } catch (ShiftSyncException e) {
+                    refusedByStore.add(refusal(d.tier() + " backup " + d.id(), e));
+                }
             }
             for (OrphanArchive o : planned.orphans()) {
                 if (o.deleted()) {
                     current = "orphan archive " + o.id();
-                    store.deleteRecords(o.tier(), o.backupId());
-                    store.deleteArchive(o.tier(), o.backupId());
-                    orphansDeleted.add(o.id());
+                    try {
+                        store.deleteRecords(o.tier(), o.backupId());
+                        store.deleteArchive(o.tier(), o.backupId());
+                        orphansDeleted.add(o.id());
+                    } catch (ShiftSyncException e) {
+                        refusedByStore.add(refusal(o.tier() + " orphan archive " + o.id(), e));
+                    }
                 }
             }
             for (PartialFile p : planned.partials()) {
@@ -289,8 +341,35 @@ public final class PruneJob {
             error = "the prune of " + store.describe() + " stopped at " + current + ": " + message(e)
                     + " (the next prune finishes it)";
         }
+        // after the deletions, and also when they stopped: a kept backup's protection must not lapse
+        List<String> renewed = new ArrayList<>();
+        List<String> unprotected = new ArrayList<>();
+        for (Renewal r : planned.renewals()) {
+            try {
+                store.protect(r.tier(), r.backupId(), r.until());
+                renewed.add(r.id());
+            } catch (RuntimeException e) {
+                unprotected.add("could not protect " + r.tier() + " backup " + r.id() + " until " + r.until() + ": "
+                        + message(e));
+            }
+        }
+        if (!unprotected.isEmpty()) {
+            error = (error == null ? "" : error + "; ") + String.join("; ", unprotected);
+        }
         return new StoreOutcome(planned.store(), planned.location(), planned.plan(), planned.orphans(), deleted,
-                orphansDeleted, error, planned.damaged(), planned.partials(), partialsDeleted);
+                orphansDeleted, error, planned.damaged(), planned.partials(), partialsDeleted, planned.renewals(),
+                renewed, refusedByStore);
+    }
+
+    /**
+     * The sentence for a deletion the store refused because the thing is immutable; any other
+     * failure is rethrown and stops the store's prune as before.
+     */
+    private static String refusal(String what, ShiftSyncException e) {
+        if (e.code() != ErrorCode.PROTECTED) {
+            throw e;
+        }
+        return what + ": " + e.getMessage() + "; the first prune after its protection ends deletes it";
     }
 
     private static String key(Tier tier, String id) {

@@ -24,10 +24,16 @@ import java.util.stream.Collectors;
  * @param damaged        backups that are not complete (reported; one with an unreadable manifest is never deleted)
  * @param partials       partial files of unfinished runs, keep or delete, and why
  * @param partialsDeleted names of the partial files deleted by this run
+ * @param renewals       kept backups whose protection prune extends (in a dry run: would extend)
+ * @param renewed        ids of the backups whose protection this run extended
+ * @param refusedByStore deletions the store refused because the thing is immutable (a policy or legal hold
+ *                       prune did not know of, or a clock ahead of Storage's), one sentence each: reported, never
+ *                       a failure; the next prune after the protection ends deletes it
  */
 public record StoreOutcome(String store, String location, RetentionPlan plan, List<OrphanArchive> orphans,
                            List<String> deleted, List<String> orphansDeleted, String error,
-                           List<DamagedBackup> damaged, List<PartialFile> partials, List<String> partialsDeleted) {
+                           List<DamagedBackup> damaged, List<PartialFile> partials, List<String> partialsDeleted,
+                           List<Renewal> renewals, List<String> renewed, List<String> refusedByStore) {
     public StoreOutcome {
         orphans = List.copyOf(orphans);
         deleted = List.copyOf(deleted);
@@ -35,6 +41,17 @@ public record StoreOutcome(String store, String location, RetentionPlan plan, Li
         damaged = List.copyOf(damaged);
         partials = List.copyOf(partials);
         partialsDeleted = List.copyOf(partialsDeleted);
+        renewals = List.copyOf(renewals);
+        renewed = List.copyOf(renewed);
+        refusedByStore = List.copyOf(refusedByStore);
+    }
+
+    /** An outcome with nothing protected to speak of. */
+    public StoreOutcome(String store, String location, RetentionPlan plan, List<OrphanArchive> orphans,
+                        List<String> deleted, List<String> orphansDeleted, String error,
+                        List<DamagedBackup> damaged, List<PartialFile> partials, List<String> partialsDeleted) {
+        this(store, location, plan, orphans, deleted, orphansDeleted, error, damaged, partials, partialsDeleted,
+                List.of(), List.of(), List.of());
     }
 
     /** An outcome with no damaged backups or partial files to speak of. */

@@ -3,13 +3,16 @@ package com.shiftsync.backup.verify;
 import com.shiftsync.backup.domain.BackupCatalog;
 import com.shiftsync.backup.domain.Json;
 import com.shiftsync.backup.domain.Manifest;
+import com.shiftsync.backup.domain.Protection;
 import com.shiftsync.backup.port.BackupStore;
 
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.logging.Logger;
 
 /**
  * Backups, newest first, each with the result of its restore test and whether it is complete
@@ -18,6 +21,8 @@ import java.util.Map;
  * missing}, {@code damaged: manifest unreadable}, ...), never hidden and never shown as good.
  */
 public final class BackupListing {
+    private static final Logger LOG = Logger.getLogger(BackupListing.class.getName());
+
     private BackupListing() {
     }
 
@@ -28,8 +33,11 @@ public final class BackupListing {
      * @param manifest     the backup
      * @param verification its restore test, or null when it has none (or its record cannot be read)
      * @param entry        the backup as its store's catalog sees it: complete, or how it is damaged
+     * @param protection   what keeps it from deletion (retention policy, legal hold), or null where the store
+     *                     keeps nothing immutable
      */
-    public record Row(String store, Manifest manifest, Verification verification, BackupCatalog.Entry entry) {
+    public record Row(String store, Manifest manifest, Verification verification, BackupCatalog.Entry entry,
+                      Protection protection) {
 
         /** "complete", or "damaged: archive missing", ... */
         public String condition() {
@@ -70,9 +78,11 @@ public final class BackupListing {
     public static List<Row> of(List<BackupStore> stores) {
         List<Row> rows = new ArrayList<>();
         for (BackupStore store : stores) {
-            for (BackupCatalog.Entry e : store.catalog().entries()) {
+            BackupCatalog catalog = store.catalog();
+            Map<String, Protection> protections = protections(store);
+            for (BackupCatalog.Entry e : catalog.entries()) {
                 rows.add(new Row(store.name(), e.manifest(), e.manifest() == null ? null
-                        : verification(store, e.manifest()), e));
+                        : verification(store, e.manifest()), e, protections.get(e.tier().folder() + "/" + e.id())));
             }
         }
         rows.sort(Comparator.comparing((Row r) -> r.entry().id()).thenComparing(Row::store));
@@ -81,9 +91,11 @@ public final class BackupListing {
 
     /**
      * The JSON form: each manifest's fields, with {@code store} first, then {@code condition}
-     * ("complete" or the damage) and, when damaged, {@code damage} (the sentence), and
-     * {@code verification} ({@code {passed, verifiedAt, reason}} or null) last. A backup whose
-     * manifest is unreadable has only its {@code id} and {@code tier} of the manifest's fields.
+     * ("complete" or the damage) and, when damaged, {@code damage} (the sentence),
+     * {@code verification} ({@code {passed, verifiedAt, reason}} or null), and, from a store that
+     * keeps backups immutable, {@code protection} ({@code {immutableUntil, locked, legalHold}})
+     * last. A backup whose manifest is unreadable has only its {@code id} and {@code tier} of the
+     * manifest's fields.
      */
     public static List<Map<String, Object>> toJson(List<Row> rows) {
         List<Map<String, Object>> items = new ArrayList<>();
@@ -111,9 +123,34 @@ public final class BackupListing {
                 verified.put("reason", v.reason());
             }
             item.put("verification", verified);
+            Protection p = row.protection();
+            if (p != null) {
+                Map<String, Object> protection = new LinkedHashMap<>();
+                protection.put("immutableUntil", p.until() == null ? null : p.until().toString());
+                protection.put("locked", p.locked());
+                protection.put("legalHold", p.legalHold());
+                item.put("protection", protection);
+            }
             items.add(item);
         }
         return items;
+    }
+
+    /**
+     * The store's protections by {@code <tier>/<id>}; empty when it keeps none, or when they
+     * cannot be read (logged: a listing still shows the backups, without their protection).
+     */
+    private static Map<String, Protection> protections(BackupStore store) {
+        Map<String, Protection> byKey = new HashMap<>();
+        try {
+            for (Protection p : store.protections()) {
+                byKey.put(p.tier().folder() + "/" + p.id(), p);
+            }
+        } catch (RuntimeException e) {
+            LOG.warning("could not read the retention policies and legal holds of " + store.describe() + ": "
+                    + com.shiftsync.backup.domain.ShiftSyncException.wrap(e).getMessage());
+        }
+        return byKey;
     }
 
     /** The backup's restore test, or null when it has none (or its record cannot be read). */

@@ -164,7 +164,7 @@ class BackupFailureIT {
         }
     }
 
-    private static void killPgDump() {
+    static void killPgDump() {
         ProcessHandle.current().descendants()
                 .filter(p -> p.info().command().map(c -> c.endsWith("/pg_dump")).orElse(false))
                 .forEach(ProcessHandle::destroyForcibly);

@@ -23,8 +23,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * The backup storage account has every container and queue the code uses (derived from the
  * code by {@link CodeFacts}), and the protections the issue asks for: HTTPS and TLS 1.2 only,
- * no public blobs, no shared keys, soft delete, lifecycle rules that stay behind the app's own
- * retention, and a time-based immutability policy on the audit log.
+ * no public blobs, no shared keys, soft delete, blob versioning, version-level immutability on the
+ * backup container (and the app's right to lock backups there), lifecycle rules that never reach a
+ * current backup, and a time-based immutability policy on the audit log.
  */
 class InfraStorageTest {
     private static final Bicep MAIN = Bicep.main();
@@ -116,24 +117,106 @@ class InfraStorageTest {
     }
 
     @Test
-    @DisplayName("lifecycle: uploads deleted after 1 day; every tier's backups cooled, then deleted well after the app's retention")
+    @DisplayName("lifecycle: uploads (and their previous versions) deleted after 1 day; every tier's backups cooled; "
+            + "previous versions of backup blobs deleted well after the app's retention")
     void lifecycle() {
         assertTrue(MAIN.code().contains("uploadsDeleteAfterDays: 1\n"));
         assertTrue(MAIN.code().contains(
-                "backupDeleteAfterDays: max(azureRetentionDays, weeklyRetentionDays) + lifecycleGraceDays"));
+                "backupVersionsDeleteAfterDays: max(azureRetentionDays, weeklyRetentionDays) + lifecycleGraceDays"));
         assertTrue(Integer.parseInt(MAIN.defaultOf("lifecycleGraceDays")) >= 30, "grace of at least a month");
         assertTrue(MAIN.params().get("lifecycleGraceDays").decorators().contains("@minValue(30)"));
 
         String rules = Bicep.flat(STORAGE.resourceBody("lifecycle"));
         assertTrue(rules.contains("'${uploadsContainer}/'") && rules.contains("daysAfterModificationGreaterThan: uploadsDeleteAfterDays"));
+        assertTrue(rules.contains("version: { delete: { daysAfterCreationGreaterThan: uploadsDeleteAfterDays } }"),
+                "a deleted upload's previous version goes too (the guide's 24 h)");
         assertTrue(rules.contains("prefixMatch: backupTierPrefixes"));
         assertTrue(rules.contains("tierToCool: { daysAfterModificationGreaterThan: backupCoolAfterDays }"));
-        assertTrue(rules.contains("delete: { daysAfterModificationGreaterThan: backupDeleteAfterDays }"));
+        assertTrue(rules.contains("version: { delete: { daysAfterCreationGreaterThan: backupVersionsDeleteAfterDays } }"));
         List<String> prefixes = STORAGE.arrayVariable("backupTierPrefixes");
         for (String tier : CodeFacts.tierFolders()) {
             assertTrue(prefixes.contains("'${backupContainer}/" + tier + "/'"), "lifecycle rules miss tier " + tier);
         }
         assertEquals(CodeFacts.tierFolders().size(), prefixes.size(), "only tier folders (never locks/): " + prefixes);
+    }
+
+    /** The rules of the lifecycle policy, each flattened: {@code { name: '...' ... }}. */
+    private static List<String> rules() {
+        String all = Bicep.flat(STORAGE.resourceBody("lifecycle"));
+        List<String> rules = new ArrayList<>();
+        Matcher name = Pattern.compile("\\{ name: '").matcher(all);
+        List<Integer> starts = new ArrayList<>();
+        while (name.find()) {
+            starts.add(name.start());
+        }
+        for (int i = 0; i < starts.size(); i++) {
+            rules.add(all.substring(starts.get(i), i + 1 < starts.size() ? starts.get(i + 1) : all.length()));
+        }
+        return rules;
+    }
+
+    @Test
+    @DisplayName("no lifecycle rule can reach a backup inside its retention, nor the newest good one: no rule on the "
+            + "tier folders deletes a current blob (only the app's retention does), and a previous version goes only "
+            + "once first written longer ago than the longest retention and a month")
+    void lifecycleCannotReachALiveBackup() {
+        List<String> onBackups = rules().stream().filter(r -> r.contains("prefixMatch: backupTierPrefixes")).toList();
+        assertEquals(2, onBackups.size(), "cooling, and previous versions: " + onBackups);
+        for (String rule : onBackups) {
+            Matcher base = Pattern.compile("baseBlob: \\{(.*?)\\} \\}").matcher(rule);
+            if (base.find()) {
+                assertTrue(!base.group(1).contains("delete"), "a rule deletes current backups: " + rule);
+            }
+            assertTrue(!rule.contains("snapshot:"), rule);
+            Matcher days = Pattern.compile("version: \\{ delete: \\{ daysAfterCreationGreaterThan: (\\w+) \\}").matcher(rule);
+            if (days.find()) {
+                assertEquals("backupVersionsDeleteAfterDays", days.group(1), rule);
+            }
+        }
+        int longest = Math.max(Integer.parseInt(MAIN.defaultOf("azureRetentionDays")),
+                Integer.parseInt(MAIN.defaultOf("weeklyRetentionDays")));
+        int versionsGo = longest + Integer.parseInt(MAIN.defaultOf("lifecycleGraceDays"));
+        assertTrue(versionsGo >= longest + 30, versionsGo + " days");
+        // every other rule is confined to a container that holds no backup
+        for (String rule : rules()) {
+            if (!onBackups.contains(rule)) {
+                assertTrue(rule.contains("'${uploadsContainer}/'") || rule.contains("'${operationsContainer}/'"), rule);
+            }
+        }
+    }
+
+    @Test
+    @DisplayName("blob versioning on; version-level immutability on the backup container and no other; the app may "
+            + "lock blobs there (one data action, on that container) and nothing more")
+    void immutableBackupContainer() {
+        String service = Bicep.flat(STORAGE.resourceBody("blobService"));
+        assertTrue(service.contains("isVersioningEnabled: true"), service);
+        String containers = Bicep.flat(STORAGE.resourceBody("containers"));
+        assertTrue(containers.contains("properties: union({ publicAccess: 'None' }, containerName == backupContainer "
+                + "? { immutableStorageWithVersioning: { enabled: true } } : {})"), containers);
+        assertEquals(1, STORAGE.code().split("immutableStorageWithVersioning", -1).length - 1);
+
+        Bicep role = Bicep.read(Bicep.INFRA.resolve("modules/backup-immutability.bicep"));
+        String definition = Bicep.flat(role.resourceBody("backupLocker"));
+        assertTrue(definition.contains("actions: [] notActions: [] dataActions: [ lockAction ] notDataActions: []"),
+                definition);
+        assertTrue(role.code().contains("var lockAction = 'Microsoft.Storage/storageAccounts/blobServices/containers/"
+                + "blobs/immutableStorage/runAsSuperUser/action'"));
+        assertTrue(definition.contains("assignableScopes: [ resourceGroup().id ]"), definition);
+        String assignment = Bicep.flat(role.resourceBody("lockBackups"));
+        assertTrue(assignment.contains("scope: container ") && assignment.contains("principalType: 'ServicePrincipal'"),
+                assignment);
+        assertTrue(Bicep.flat(role.resourceBody("container")).contains("name: backupContainer"));
+        String module = Bicep.flat(MAIN.code().substring(MAIN.code().indexOf("module backupImmutability ")));
+        assertTrue(module.startsWith("module backupImmutability 'modules/backup-immutability.bicep' = { name: "
+                + "'backup-immutability' scope: rg params: { principalId: functionApp.outputs.principalId "
+                + "backupStorageName: storage.outputs.name backupContainer: backupContainer"), module);
+        for (Path file : Bicep.files()) {
+            if (!file.endsWith("backup-immutability.bicep")) {
+                assertTrue(!Bicep.read(file).code().contains("immutableStorage/runAsSuperUser"), file.toString());
+            }
+            assertTrue(!Bicep.read(file).code().contains("deleteBlobVersion"), file + " lets someone delete versions");
+        }
     }
 
     @Test

@@ -2,6 +2,7 @@ package com.shiftsync.backup.store;
 
 import com.azure.core.util.BinaryData;
 import com.azure.storage.blob.BlobContainerClient;
+import com.azure.storage.blob.BlobServiceClient;
 import com.shiftsync.backup.adapter.blob.BlobBackupStore;
 import com.shiftsync.backup.adapter.blob.StorageClients;
 import com.shiftsync.backup.domain.Json;
@@ -12,10 +13,14 @@ import com.shiftsync.backup.testing.Azurite;
 class BlobBackupStoreIT extends BackupStoreContract {
     private BlobContainerClient container;
 
+    /** The Blob service the store is given. */
+    protected BlobServiceClient service() {
+        return StorageClients.byConnectionString(Azurite.shared().connectionString());
+    }
+
     @Override
     protected BackupStore newStore() {
-        container = StorageClients.byConnectionString(Azurite.shared().connectionString())
-                .getBlobContainerClient("contract-" + Long.toHexString(System.nanoTime()));
+        container = service().getBlobContainerClient("contract-" + Long.toHexString(System.nanoTime()));
         return new BlobBackupStore(container);
     }
 

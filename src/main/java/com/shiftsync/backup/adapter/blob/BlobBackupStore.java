@@ -14,7 +14,10 @@ import com.shiftsync.backup.domain.BackupId;
 import com.shiftsync.backup.domain.ErrorCode;
 import com.shiftsync.backup.domain.Json;
 import com.shiftsync.backup.domain.Manifest;
+import com.shiftsync.backup.domain.Protection;
 import com.shiftsync.backup.domain.Redaction;
+import com.shiftsync.backup.domain.RetentionLock;
+import com.shiftsync.backup.domain.RetentionPolicy;
 import com.shiftsync.backup.domain.ShiftSyncException;
 import com.shiftsync.backup.domain.Tier;
 import com.shiftsync.backup.port.ArchiveWriter;
@@ -24,14 +27,21 @@ import com.shiftsync.backup.port.StoredArchive;
 
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.function.Supplier;
 import java.util.logging.Logger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Backups in a Blob container ({@code BACKUP_CONTAINER}): {@code <tier>/<id>.dump} and
@@ -39,6 +49,13 @@ import java.util.logging.Logger;
  * {@link BlobArchiveWriter}); manifests and archives are written with If-None-Match: *,
  * so nothing here can replace an existing backup. Single flight is a blob lease on
  * {@code locks/<tier>.lock}.
+ *
+ * <p>In a container with version-level immutability (infra's backup container) every blob of a
+ * backup but its records gets a locked retention policy until its retention ends
+ * ({@link RetentionLock}): archive and side files when the manifest is written (after the
+ * archive was read back and checked, so nothing of a failed backup is ever protected), the
+ * manifest in the very upload that creates it. A container without it (Azurite, a container not
+ * yet migrated) gets no policy, and everything else works as before.
  */
 public final class BlobBackupStore implements BackupStore {
     private static final Logger LOG = Logger.getLogger(BlobBackupStore.class.getName());
@@ -47,9 +64,18 @@ public final class BlobBackupStore implements BackupStore {
     private static final String MANIFEST_SUFFIX = ".manifest.json";
     static final int BLOCK_SIZE = 8 * 1024 * 1024;
     static final int IN_FLIGHT = 3;
+    /** Retention as the contract's defaults have it, for tools and tests that read no settings. */
+    private static final RetentionLock DEFAULT_LOCK = RetentionLock.of(RetentionPolicy.of(30, 30, 1, 0, 0, 0));
+    /** {@code <tier>/<id>.<rest>}: a blob of a backup (archive, manifest, side file or record). */
+    private static final Pattern BACKUP_BLOB = Pattern.compile("^(daily|weekly|manual)/(.+_backup_\\d{8}_\\d{6})\\.([^/]+)$");
+    /** What follows {@code <id>.} in a record's name: records stay writable, never protected. */
+    private static final Pattern RECORD = Pattern.compile("^[a-z][a-z0-9-]{0,30}\\.json$");
 
     private final BlobContainerClient container;
     private final EnsuredContainer ensured;
+    private final BlobImmutability immutability;
+    private final Supplier<RetentionLock> lock;
+    private final Clock clock;
     private final java.util.Set<String> warned = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final ExecutorService stagers = Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "blob-stage");
@@ -57,9 +83,22 @@ public final class BlobBackupStore implements BackupStore {
         return t;
     });
 
+    /** A store whose backups, where the container has version-level immutability, are locked for the default 30 days. */
     public BlobBackupStore(BlobContainerClient container) {
+        this(container, () -> DEFAULT_LOCK, Clock.systemUTC());
+    }
+
+    /**
+     * @param lock  how long each tier's backups stay immutable (AZURE_RETENTION_DAYS, WEEKLY_RETENTION_DAYS);
+     *              read only when a backup is protected
+     * @param clock now, for the until-date of a backup copied in past its retention
+     */
+    public BlobBackupStore(BlobContainerClient container, Supplier<RetentionLock> lock, Clock clock) {
         this.container = container;
         this.ensured = new EnsuredContainer(container, TIMEOUT);
+        this.immutability = new BlobImmutability(container, TIMEOUT, clock);
+        this.lock = lock;
+        this.clock = clock;
     }
 
     @Override
@@ -100,19 +139,105 @@ public final class BlobBackupStore implements BackupStore {
         }
     }
 
+    /**
+     * With version-level immutability: archive and side files locked first, then the manifest
+     * uploaded with its own locked policy, so it never exists unprotected; all until the same
+     * date. Should the upload fail after the archive was locked, the archive stays until that
+     * date as an orphan that prune reports (and deletes once it may).
+     */
     @Override
     public void putManifest(Manifest manifest) {
         ensured.forWriting();
         String name = manifestPath(manifest.tier(), manifest.backupId());
+        BlobParallelUploadOptions upload = new BlobParallelUploadOptions(BinaryData.fromString(Json.pretty(manifest)))
+                .setHeaders(new BlobHttpHeaders().setContentType("application/json"))
+                .setRequestConditions(new BlobRequestConditions().setIfNoneMatch("*"));
+        if (immutability.enabled()) {
+            Instant until = lock.get().until(manifest.tier(), manifest.startedAt(), clock.instant());
+            protect(manifest.tier(), manifest.backupId(), until);
+            upload.setImmutabilityPolicy(BlobImmutability.policy(until));
+        }
         try {
-            container.getBlobClient(name).uploadWithResponse(
-                    new BlobParallelUploadOptions(BinaryData.fromString(Json.pretty(manifest)))
-                            .setHeaders(new BlobHttpHeaders().setContentType("application/json"))
-                            .setRequestConditions(new BlobRequestConditions().setIfNoneMatch("*")),
-                    TIMEOUT, null);
+            container.getBlobClient(name).uploadWithResponse(upload, TIMEOUT, null);
         } catch (RuntimeException e) {
             throw StorageErrors.failure("could not write manifest " + container.getBlobContainerName() + "/" + name, e);
         }
+    }
+
+    /** Every backup with a blob in a tier folder, and what keeps it; empty without version-level immutability. */
+    @Override
+    public List<Protection> protections() {
+        if (!ensured.exists() || !immutability.enabled()) {
+            return List.of();
+        }
+        Map<String, List<BlobItem>> byBackup = new LinkedHashMap<>();
+        for (Tier tier : Tier.values()) {
+            for (BlobItem item : immutability.list(tier.folder() + "/", BlobBackupStore::protectable)) {
+                Matcher m = BACKUP_BLOB.matcher(item.getName());
+                if (m.matches()) {
+                    byBackup.computeIfAbsent(m.group(1) + "/" + m.group(2), k -> new ArrayList<>()).add(item);
+                }
+            }
+        }
+        List<Protection> protections = new ArrayList<>();
+        for (Map.Entry<String, List<BlobItem>> e : byBackup.entrySet()) {
+            String[] key = e.getKey().split("/", 2);
+            List<BlobItem> blobs = e.getValue();
+            List<Instant> untils = blobs.stream().map(BlobImmutability::until).toList();
+            boolean allHave = untils.stream().allMatch(java.util.Objects::nonNull);
+            Instant latest = untils.stream().filter(java.util.Objects::nonNull).max(Comparator.naturalOrder())
+                    .orElse(null);
+            Instant weakest = allHave ? untils.stream().min(Comparator.naturalOrder()).orElse(null) : null;
+            boolean locked = latest != null && blobs.stream().filter(b -> BlobImmutability.until(b) != null)
+                    .allMatch(BlobImmutability::locked);
+            protections.add(new Protection(Tier.parse(key[0]), BackupId.parse(key[1]), latest, weakest, locked,
+                    blobs.stream().anyMatch(BlobImmutability::held)));
+        }
+        return protections;
+    }
+
+    @Override
+    public void protect(Tier tier, BackupId id, Instant until) {
+        if (!immutability.enabled()) {
+            return;
+        }
+        List<BlobItem> blobs = blobsOf(tier, id);
+        if (blobs.isEmpty()) {
+            throw new ShiftSyncException(ErrorCode.NOT_FOUND, "no blob of " + tier + " backup " + id + " in "
+                    + describe() + " to protect");
+        }
+        for (BlobItem item : blobs) {
+            immutability.lock(item, until);
+        }
+    }
+
+    @Override
+    public void setLegalHold(Tier tier, BackupId id, boolean hold) {
+        if (!immutability.enabled()) {
+            throw new ShiftSyncException(ErrorCode.BAD_INPUT, describe() + " has no version-level immutability, "
+                    + "which legal holds need: infra turns it on for BACKUP_CONTAINER (README: \"Immutable backups\")");
+        }
+        List<BlobItem> blobs = blobsOf(tier, id);
+        if (blobs.isEmpty()) {
+            throw new ShiftSyncException(ErrorCode.NOT_FOUND, "no " + tier + " backup " + id + " in " + describe());
+        }
+        for (BlobItem item : blobs) {
+            immutability.legalHold(item, hold);
+        }
+    }
+
+    /** The blobs of a backup that are protected: all but its records. */
+    private List<BlobItem> blobsOf(Tier tier, BackupId id) {
+        String prefix = tier.folder() + "/" + id + ".";
+        return immutability.list(prefix, name -> name.startsWith(prefix) && protectable(name)
+                && BACKUP_BLOB.matcher(name).matches());
+    }
+
+    /** A blob of a backup that is not a record (archive, manifest, side file). */
+    private static boolean protectable(String name) {
+        Matcher m = BACKUP_BLOB.matcher(name);
+        return m.matches() && BackupId.isValid(m.group(2))
+                && (m.group(3).equals("manifest.json") || !RECORD.matcher(m.group(3)).matches());
     }
 
     @Override
@@ -282,6 +407,11 @@ public final class BlobBackupStore implements BackupStore {
         try {
             container.getBlobClient(name).deleteIfExists();
         } catch (RuntimeException e) {
+            ShiftSyncException refused = BlobImmutability.refusal("blob " + container.getBlobContainerName() + "/"
+                    + name, e);
+            if (refused != null) {
+                throw refused;
+            }
             throw StorageErrors.failure("could not delete blob " + container.getBlobContainerName() + "/" + name, e);
         }
     }

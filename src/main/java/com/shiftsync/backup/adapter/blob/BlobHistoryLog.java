@@ -4,6 +4,11 @@ import com.azure.storage.blob.BlobContainerClient;
 import com.shiftsync.backup.domain.HistoryEntry;
 import com.shiftsync.backup.port.HistoryLog;
 
+import com.azure.storage.blob.models.BlobItem;
+import com.shiftsync.backup.domain.Redaction;
+import com.shiftsync.backup.domain.ShiftSyncException;
+
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.YearMonth;
@@ -21,6 +26,13 @@ import java.util.logging.Logger;
  * folders, and the lifecycle rules in infra/ match only those folders and the uploads
  * container (InfraStorageTest checks), so the history outlives every backup it describes.
  * A month past the service's 50,000 blocks continues in {@code <yyyy-MM>.2.jsonl}.
+ *
+ * <p>In a container with version-level immutability a month's blobs get a locked retention
+ * policy for {@link #SEALED_FOR} once the month is over (a day later, so a late entry of a
+ * process whose clock lags still lands): from then on nobody can change or delete them. The
+ * month being written cannot be locked, because a version-level policy ends appends; it is
+ * append-only, and with versioning a delete leaves it as a previous version that the app's
+ * identity (Storage Blob Data Contributor) cannot delete.
  */
 public final class BlobHistoryLog implements HistoryLog {
     /** The folder of the history in the backup container. */
@@ -29,10 +41,17 @@ public final class BlobHistoryLog implements HistoryLog {
     /** Bounds each call, retries included: a failed append must not hold up the job that reports. */
     private static final Duration TIMEOUT = Duration.ofSeconds(20);
     private static final Logger LOG = Logger.getLogger(BlobHistoryLog.class.getName());
+    /** How long a month of history stays locked after it ends, as the audit log's default immutability (365 days). */
+    public static final Duration SEALED_FOR = Duration.ofDays(365);
+    /** How long after a month's end it is sealed: late entries of a lagging clock still land. */
+    static final Duration SEAL_AFTER = Duration.ofDays(1);
 
     private final BlobContainerClient container;
     private final EnsuredContainer ensured;
     private final AppendBlobLines lines;
+    private final BlobImmutability immutability;
+    /** The newest month this instance has sealed (or found sealed) up to, to seal at most once a month. */
+    private volatile YearMonth sealedThrough;
 
     public BlobHistoryLog(BlobContainerClient container) {
         this(container, AppendBlobLines.MAX_BLOCKS);
@@ -43,12 +62,51 @@ public final class BlobHistoryLog implements HistoryLog {
         this.container = container;
         this.ensured = new EnsuredContainer(container, TIMEOUT);
         this.lines = new AppendBlobLines(container, blocksPerBlob, MAX_PARTS, TIMEOUT, "history blob");
+        this.immutability = new BlobImmutability(container, TIMEOUT, Clock.systemUTC());
     }
 
     @Override
     public void append(HistoryEntry entry) {
         ensured.forWriting();
         lines.append(base(YearMonth.from(entry.time().atOffset(ZoneOffset.UTC))), entry.toJsonLine());
+        sealPastMonths(entry.time());
+    }
+
+    /**
+     * Locks every month that ended more than {@link #SEAL_AFTER} before {@code now}, once per
+     * month per instance. A failure is logged: the line is written, and the next append tries again.
+     */
+    private void sealPastMonths(Instant now) {
+        YearMonth last = YearMonth.from(now.minus(SEAL_AFTER).atOffset(ZoneOffset.UTC)).minusMonths(1);
+        if (last.equals(sealedThrough)) {
+            return;
+        }
+        try {
+            if (immutability.enabled()) {
+                for (BlobItem item : immutability.list(PREFIX, name -> name.endsWith(".jsonl"))) {
+                    YearMonth month = monthOf(item.getName());
+                    if (month != null && !month.isAfter(last)) {
+                        Instant end = month.plusMonths(1).atDay(1).atStartOfDay().toInstant(ZoneOffset.UTC);
+                        immutability.lock(item, end.plus(SEALED_FOR));
+                    }
+                }
+            }
+            sealedThrough = last;
+        } catch (ShiftSyncException e) {
+            LOG.warning("could not seal the history of past months in " + describe() + ": "
+                    + Redaction.redact(e.getMessage()));
+        }
+    }
+
+    /** The month of {@code history/<yyyy-MM>[.n].jsonl}, or null for any other name. */
+    private static YearMonth monthOf(String name) {
+        String rest = name.substring(PREFIX.length());
+        int dot = rest.indexOf('.');
+        try {
+            return dot == 7 ? YearMonth.parse(rest.substring(0, 7)) : null;
+        } catch (java.time.format.DateTimeParseException e) {
+            return null;
+        }
     }
 
     @Override
