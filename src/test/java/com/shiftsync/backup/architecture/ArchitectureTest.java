@@ -143,7 +143,9 @@ class ArchitectureTest {
     @DisplayName("status reads are reads: what answers GET /api/restores, /api/drills, /api/status and the CLI's "
             + "status never steps an operation, writes a record, or holds Resource Manager, a database or a secret writer")
     void readsAreReads() throws IOException {
-        String reads = Files.readString(MAIN.resolve(Path.of("operations", "Operations.java")));
+        // the code, not its comments (which may well name the worker)
+        String reads = Files.readString(MAIN.resolve(Path.of("operations", "Operations.java")))
+                .replaceAll("(?s)/\\*.*?\\*/", "").replaceAll("//[^\n]*", "");
         for (String forbidden : List.of("ServerAdmin", "Database", "SecretWriter", "WorkQueue", "OperationWorker",
                 "OperationStep", ".save(", ".create(", ".claimStep(")) {
             assertFalse(reads.contains(forbidden), "operations/Operations.java uses " + forbidden);

@@ -55,7 +55,7 @@ class OperationRecordTest {
                         "Unrecognized field \"host\""},
                 new String[] {json.replace("\"kind\":\"point-in-time\"", "\"kind\":\"drill\""), "Unrecognized field"},
                 new String[] {drill.replace("\"kind\":\"drill\"", "\"kind\":\"sql\""), "unknown operation kind"},
-                new String[] {"{\"schema\":2}", "it has no state"},
+                new String[] {"{\"schema\":2,\"kind\":\"geo\"}", "it has no state"},
                 new String[] {"not json", "Unrecognized token"});
         for (String[] c : cases) {
             ShiftSyncException e = assertThrows(ShiftSyncException.class, () -> Operation.read(bytes(c[0]), op.id(),
