@@ -542,7 +542,6 @@ var appSettings = {
   MISSING_BACKUP_HOURS: string(missingBackupHours)
   SIZE_ANOMALY_PERCENT: string(sizeAnomalyPercent)
   VERIFY_MAX_AGE_DAYS: string(verifyMaxAgeDays)
-  VERIFY_RESTORE_JOBS: 'auto'
   ADMIN_ROLE: adminRole
   TRUST_CLIENT_PRINCIPAL_HEADER: 'false'
   // Azure credentials: the system-assigned identity (a user-assigned one would put its client id here)

@@ -67,8 +67,9 @@ public enum Setting {
     AZURE_CLIENT_SECRET(null, "service principal secret (local runs only; prefer managed identity)"),
     PG_BIN_DIR(null, "folder holding pg_dump and pg_restore; default: newest /usr/lib/postgresql/<major>/bin, then PATH"),
     BACKUP_TIMEOUT_MINUTES("360", "how long pg_dump and pg_restore may run"),
-    VERIFY_RESTORE_JOBS("auto", "pg_restore jobs of the restore test: auto (1 below 64 MiB, else up to 4, one per core) "
-            + "or a whole number from 1 to 32"),
+    VERIFY_RESTORE_JOBS(null, "deprecated and ignored: the restore test restores in one transaction, as a throwaway role "
+            + "that owns its scratch database and nothing else, whatever the archive's size (it took pg_restore jobs: auto "
+            + "or 1 to 32); remove it from the app settings"),
     MISSING_BACKUP_HOURS("26", "status alerts when no daily backup is newer than this many hours"),
     SIZE_ANOMALY_PERCENT("50", "status alerts when the newest backup of a tier is this many percent smaller or larger "
             + "than the median of the 7 good backups before it"),

@@ -223,6 +223,11 @@ class BackupFailureIT {
             public void restore(Path archive, DatabaseUrl target, int jobs) {
                 real.restore(archive, target, jobs);
             }
+
+            @Override
+            public void restoreSandboxed(Path archive, DatabaseUrl sandbox) {
+                real.restoreSandboxed(archive, sandbox);
+            }
         };
     }
 }

@@ -108,6 +108,16 @@ public final class PgDumpTool implements DumpTool {
         } else {
             argv.add("--jobs=" + jobs);
         }
+        run(argv, archive, target);
+    }
+
+    @Override
+    public void restoreSandboxed(Path archive, DatabaseUrl sandbox) {
+        run(new ArrayList<>(List.of(binaries.pgRestore(), "--no-owner", "--no-privileges", "--single-transaction",
+                "--no-password", "--exit-on-error")), archive, sandbox);
+    }
+
+    private void run(List<String> argv, Path archive, DatabaseUrl target) {
         argv.add("--dbname=" + target.toLibpqUri());
         argv.add(archive.toString());
         try (PgProcess process = PgProcess.start("pg_restore", argv, target)) {
