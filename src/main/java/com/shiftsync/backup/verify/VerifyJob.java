@@ -49,8 +49,7 @@ import java.util.regex.Pattern;
  * sandbox, a full copy of production left on the server. So each test first drops the
  * sandboxes, named as this class names them, that are older than {@link #LEFTOVER_AGE} and
  * whose database nobody is connected to; it never touches another name. An interrupt (the
- * CLI's Ctrl-C or SIGTERM) closes the sandbox's sessions at once, so pg_restore stops, drops
- * the sandbox, and records no result.
+ * CLI's Ctrl-C or SIGTERM) stops pg_restore at once, drops the sandbox, and records no result.
  */
 public final class VerifyJob {
     /** Sandboxes (database and role) are named {@code shiftsync_verify_<yyyyMMddHHmmss>_<random>}. */
@@ -133,17 +132,15 @@ public final class VerifyJob {
                 cancel.check("nothing was restored");
                 DatabaseUrl sandbox = createSandbox(server, scratch);
                 created = true;
-                // dropping the database ends its sessions: pg_restore stops at once; the role goes below
-                try (Cancellation.Registration stop = cancel.whenCancelled(() -> database.drop(server, scratch))) {
-                    stage = "restore";
-                    long restoreStart = System.nanoTime();
-                    dumpTool.restoreSandboxed(archive.file(), sandbox);
-                    restoreNanos = System.nanoTime() - restoreStart;
-                    stage = "count";
-                    Map<String, Long> restored = database.countRows(sandbox);
-                    stage = "compare";
-                    integrity = IntegrityCheck.compare(manifest.rowCounts(), restored);
-                }
+                stage = "restore";
+                long restoreStart = System.nanoTime();
+                dumpTool.restoreSandboxed(archive.file(), sandbox, cancel);
+                restoreNanos = System.nanoTime() - restoreStart;
+                cancel.check("nothing was compared");
+                stage = "count";
+                Map<String, Long> restored = database.countRows(sandbox);
+                stage = "compare";
+                integrity = IntegrityCheck.compare(manifest.rowCounts(), restored);
             }
             if (!integrity.passed()) {
                 reason = integrity.summary();

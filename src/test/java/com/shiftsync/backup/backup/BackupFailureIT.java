@@ -4,6 +4,7 @@ import com.shiftsync.backup.adapter.blob.BlobBackupStore;
 import com.shiftsync.backup.adapter.blob.StorageClients;
 import com.shiftsync.backup.adapter.local.LocalBackupStore;
 import com.shiftsync.backup.adapter.pg.JdbcDatabase;
+import com.shiftsync.backup.domain.Cancellation;
 import com.shiftsync.backup.domain.DatabaseUrl;
 import com.shiftsync.backup.domain.ErrorCode;
 import com.shiftsync.backup.domain.Manifest;
@@ -225,8 +226,8 @@ class BackupFailureIT {
             }
 
             @Override
-            public void restoreSandboxed(Path archive, DatabaseUrl sandbox) {
-                real.restoreSandboxed(archive, sandbox);
+            public void restoreSandboxed(Path archive, DatabaseUrl sandbox, Cancellation cancel) {
+                real.restoreSandboxed(archive, sandbox, cancel);
             }
         };
     }

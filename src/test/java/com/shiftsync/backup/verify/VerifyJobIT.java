@@ -9,6 +9,7 @@ import com.shiftsync.backup.adapter.pg.PgBinaries;
 import com.shiftsync.backup.adapter.pg.PgDumpTool;
 import com.shiftsync.backup.backup.BackupJob;
 import com.shiftsync.backup.domain.BackupId;
+import com.shiftsync.backup.domain.Cancellation;
 import com.shiftsync.backup.domain.DatabaseUrl;
 import com.shiftsync.backup.domain.ErrorCode;
 import com.shiftsync.backup.domain.Manifest;
@@ -218,8 +219,8 @@ class VerifyJobIT {
         Manifest m = backup(local, Tier.DAILY);
         DumpTool failing = new DelegatingTool(dumpTool()) {
             @Override
-            public void restoreSandboxed(Path archive, DatabaseUrl sandbox) {
-                super.restoreSandboxed(archive, sandbox);
+            public void restoreSandboxed(Path archive, DatabaseUrl sandbox, Cancellation cancel) {
+                super.restoreSandboxed(archive, sandbox, cancel);
                 throw new ShiftSyncException(ErrorCode.JOB_FAILED, "pg_restore: error: simulated failure");
             }
         };
@@ -360,9 +361,9 @@ class VerifyJobIT {
             }
 
             @Override
-            public void restoreSandboxed(Path archive, DatabaseUrl sandbox) {
+            public void restoreSandboxed(Path archive, DatabaseUrl sandbox, Cancellation cancel) {
                 restores.incrementAndGet();
-                super.restoreSandboxed(archive, sandbox);
+                super.restoreSandboxed(archive, sandbox, cancel);
             }
         };
     }
@@ -395,8 +396,8 @@ class VerifyJobIT {
         }
 
         @Override
-        public void restoreSandboxed(Path archive, DatabaseUrl sandbox) {
-            real.restoreSandboxed(archive, sandbox);
+        public void restoreSandboxed(Path archive, DatabaseUrl sandbox, Cancellation cancel) {
+            real.restoreSandboxed(archive, sandbox, cancel);
         }
     }
 }
