@@ -12,6 +12,14 @@ public enum Setting {
             + "without KEY_VAULT_URL, the environment variable of that name, dashes as underscores)"),
     DATABASE_AUTH("password", "password (from the URL or Key Vault) or entra (a Microsoft Entra token as the password)"),
     KEY_VAULT_URL(null, "https://<vault>.vault.azure.net/: the password is read from it at the start of every job"),
+    MANIFEST_KEY_SECRET(null, "name of the secret holding the key that authenticates every manifest (HMAC-SHA256; the "
+            + "base64 of at least 32 random bytes; Key Vault, or without KEY_VAULT_URL the environment); unset: "
+            + "manifests carry no MAC and status raises manifests-unauthenticated"),
+    BACKUP_ENCRYPTION_RECIPIENTS(null, "age recipients (age1..., comma-separated) every new archive is encrypted to "
+            + "before it leaves the process; unset: archives are stored as pg_dump writes them"),
+    BACKUP_ENCRYPTION_IDENTITY_SECRET(null, "name of the secret holding the age identity (AGE-SECRET-KEY-1...) that "
+            + "restore, verify and download decrypt encrypted archives with (Key Vault, or without KEY_VAULT_URL the "
+            + "environment); a backup never reads it"),
     BACKUP_DIR("/var/backups/shiftsync", "local backup folder (without Blob storage, the history is kept in "
             + "BACKUP_DIR/history/<yyyy-MM>.jsonl)"),
     AZURE_STORAGE_CONNECTION_STRING(null, "storage by connection string (local runs, Azurite)"),
@@ -34,6 +42,9 @@ public enum Setting {
     POSTGRES_RESOURCE_GROUP(null, "resource group of the source Flexible Server"),
     POSTGRES_SERVER_NAME(null, "name of the source Flexible Server"),
     AZURE_RESOURCE_MANAGER_ENDPOINT("https://management.azure.com/", "Resource Manager base URL"),
+    RESTORE_RESOURCE_GROUP(null, "resource group point-in-time and geo-restores create their new server in (default: "
+            + "POSTGRES_RESOURCE_GROUP); infra sets a group of its own, so the app needs only read rights on the "
+            + "server's group"),
     GEO_RESTORE_SUBNET_ID(null, "delegated subnet in the paired region a private-access server is geo-restored into "
             + "(a resource id; with GEO_RESTORE_PRIVATE_DNS_ZONE_ID)"),
     GEO_RESTORE_PRIVATE_DNS_ZONE_ID(null, "private DNS zone of a geo-restored private-access server (a resource id; "
