@@ -186,27 +186,16 @@ public final class VerifyJob {
     }
 
     /**
-     * The sandbox, or a failure that says what to change: the two a server's setup causes
-     * (DATABASE_URL's user may not create roles; the server takes no password logins) name
-     * their fix, and neither is ever answered by restoring as DATABASE_URL's user instead.
+     * The sandbox, or a failure that says so: what the server lacks for one (DATABASE_URL's user
+     * may not create roles, the server takes no password logins) is never answered by restoring
+     * as DATABASE_URL's user instead.
      */
     private DatabaseUrl createSandbox(DatabaseUrl server, String scratch) {
         try {
             return database.createSandbox(server, scratch);
         } catch (ShiftSyncException e) {
-            String state = e.upstreamCode() == null ? "" : e.upstreamCode();
-            if (state.equals("42501")) {
-                throw new ShiftSyncException(e.code(), e.getMessage() + ": the restore test runs a dump's SQL only as "
-                        + "a temporary role it creates, so give " + server.user() + " CREATEROLE and CREATEDB (the "
-                        + "server admin has both); nothing was restored", state, e);
-            }
-            if (state.startsWith("28")) {
-                throw new ShiftSyncException(e.code(), e.getMessage() + ": the restore test runs a dump's SQL only as "
-                        + "a temporary role that logs in with a password, never as " + server.user() + ", so the "
-                        + "server must accept password logins (on Azure: authentication \"PostgreSQL and Microsoft "
-                        + "Entra authentication\", not Microsoft Entra only); nothing was restored", state, e);
-            }
-            throw e;
+            throw new ShiftSyncException(e.code(), e.getMessage() + "; the restore test runs a dump's SQL only as a "
+                    + "throwaway role, never as " + server.user() + ", so nothing was restored", e.upstreamCode(), e);
         }
     }
 

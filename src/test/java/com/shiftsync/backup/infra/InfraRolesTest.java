@@ -169,7 +169,7 @@ class InfraRolesTest {
     @Test
     @DisplayName("the restores group is <server group>-restores, created by infra, unless named; the server's own group is "
             + "refused; the app setting RESTORE_RESOURCE_GROUP names it")
-    void restoresGroup() {
+    void restoresGroup() throws java.io.IOException {
         Bicep mainBicep = Bicep.main();
         String main = Bicep.flat(mainBicep.code());
         assertEquals("''", mainBicep.params().get("restoreResourceGroupName").defaultValue());
@@ -195,6 +195,9 @@ class InfraRolesTest {
         }
         assertEquals(List.of("param restoreResourceGroupName string = ''", "restoreResourceGroupName: restoreGroupName"),
                 uses);
+        // azd: RESTORE_RESOURCE_GROUP names a group of yours, unset leaves it to infra
+        assertTrue(Bicep.flat(java.nio.file.Files.readString(Bicep.INFRA.resolve("main.parameters.json")))
+                .contains("\"restoreResourceGroupName\": { \"value\": \"${RESTORE_RESOURCE_GROUP=}\" }"));
     }
 
     /** Role (the output's name before RoleId) to the scopes main assigns it at, from main's assignment modules. */

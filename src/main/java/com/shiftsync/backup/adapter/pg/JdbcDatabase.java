@@ -25,6 +25,8 @@ import java.util.Properties;
 public final class JdbcDatabase implements Database {
     /** SQLSTATE of DROP DATABASE while other sessions use the database. */
     private static final String OBJECT_IN_USE = "55006";
+    /** SQLSTATE of a statement the user lacks the right (role attribute, privilege) for. */
+    private static final String INSUFFICIENT_PRIVILEGE = "42501";
     private static final SecureRandom RANDOM = new SecureRandom();
 
     /** Ordinary tables and partitions, outside system schemas, not owned by an extension: what pg_dump dumps data of. */
@@ -209,8 +211,10 @@ public final class JdbcDatabase implements Database {
                 step = "revoke connecting to database " + name + " from PUBLIC";
                 st.execute("REVOKE ALL ON DATABASE " + quote(name) + " FROM PUBLIC");
             } catch (SQLException e) {
+                String fix = INSUFFICIENT_PRIVILEGE.equals(e.getSQLState()) ? ": " + server.user() + " needs CREATEROLE "
+                        + "and CREATEDB (the Azure server admin has both)" : "";
                 throw new ShiftSyncException(ErrorCode.JOB_FAILED, "could not " + step + " on " + server.host() + ":"
-                        + server.port() + " as " + server.user() + ": " + firstLine(e), e.getSQLState(), e);
+                        + server.port() + " as " + server.user() + ": " + firstLine(e) + fix, e.getSQLState(), e);
             }
             checkSandbox(sandbox);
             return sandbox;
@@ -244,7 +248,9 @@ public final class JdbcDatabase implements Database {
         } catch (ShiftSyncException e) {
             if (e.upstreamCode() != null && e.upstreamCode().startsWith("28")) {
                 throw new ShiftSyncException(ErrorCode.JOB_FAILED, "role " + sandbox.user()
-                        + " could not log in with its password (" + e.getMessage() + ")", e.upstreamCode(), e);
+                        + " could not log in with its password (" + e.getMessage() + "): the server must accept "
+                        + "password logins (on Azure: authentication \"PostgreSQL and Microsoft Entra authentication\", "
+                        + "not Microsoft Entra only)", e.upstreamCode(), e);
             }
             throw e;
         }
