@@ -9,6 +9,7 @@ import com.shiftsync.backup.testing.PgWrappers;
 import com.shiftsync.backup.testing.PlantedDumps;
 import com.shiftsync.backup.testing.PostgresCluster;
 import com.shiftsync.backup.testing.ScratchDatabases;
+import com.shiftsync.backup.testing.TestSecrets;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
@@ -126,13 +127,16 @@ class SandboxedVerifyCliIT {
         String id = backup(source);
         Manifest m = new LocalBackupStore(dir.resolve("backups")).list().get(0);
         assertTrue(m.sizeBytes() >= 64 * MIB, "the archive is " + m.sizeBytes() + " bytes");
-        Path bin = PgWrappers.create(Files.createDirectories(dir.resolve("bin")), "", "");
+        // the wrapper keeps the throwaway role's password, which pg_restore gets in its environment, for the checks below
+        Path kept = dir.resolve("sandbox-password");
+        Path bin = PgWrappers.create(Files.createDirectories(dir.resolve("bin")), "",
+                "case \"$*\" in *--single-transaction*) printf %s \"$PGPASSWORD\" > '" + kept + "';; esac");
         Map<String, String> env = env(azureAdminUrl(source));
         env.put("PG_BIN_DIR", bin.toString());
         env.put("VERIFY_RESTORE_JOBS", "8");
 
         CliRun verify = CliRun.run(env, "verify", "--backup", id);
-        CapturedOutput.record(verify.stdout() + verify.stderr());
+        CapturedOutput.record(verify.stdout() + verify.rawStderr());
 
         assertEquals(0, verify.exitCode(), verify.stderr());
         assertTrue(verify.stdout().startsWith("verified " + id + " from local folder " + dir.resolve("backups")
@@ -148,6 +152,13 @@ class SandboxedVerifyCliIT {
         assertTrue(argv.matches(".* --dbname=postgresql://(shiftsync_verify_\\d{14}_[0-9a-f]{6})@127\\.0\\.0\\.1:"
                 + pg.port() + "/\\1\\?sslmode=prefer .*"), "logged in as the throwaway role, no password: " + argv);
         assertFalse(argv.contains(targets.adminPassword()), argv);
+        // a random password of its own, only in pg_restore's environment: never printed, logged or recorded (and,
+        // registered, it is looked for in everything the suite captured: NoSecretLeaksIT)
+        String password = TestSecrets.register(Files.readString(kept));
+        assertTrue(password.matches("[0-9a-f]{64}"), "a 256-bit random password");
+        assertFalse(argv.contains(password));
+        assertFalse(verify.stdout().contains(password) || verify.rawStderr().contains(password));
+        assertFalse(Files.readString(dir.resolve("backups/daily/" + id + ".verification.json")).contains(password));
         pg.dropDatabase(source);
     }
 
