@@ -87,8 +87,21 @@ param databaseAuth string = 'password'
 @description('Password of databaseUser (azd: DATABASE_PASSWORD). Written to Key Vault only; never an app setting. Empty: the secret is left as it is (set it once, then rotate in Key Vault).')
 param databasePassword string = ''
 
-@description('Name of the Key Vault secret that holds the password (app setting DATABASE_PASSWORD_SECRET).')
+@description('Name of the Key Vault secret that holds the password (app setting DATABASE_PASSWORD_SECRET). With databaseAuth password the app may read this one secret (Key Vault Secrets User on it, not on the vault), so it must exist when provisioning: give databasePassword the first time.')
 param databasePasswordSecretName string = 'shiftsync-db-password'
+
+// ---------------------------------------------------------------------------------------
+// Backups that survive their own credentials: tamper-evident manifests, encrypted archives
+// ---------------------------------------------------------------------------------------
+
+@description('Name of the Key Vault secret holding the key that authenticates every manifest (MANIFEST_KEY_SECRET). The app may read this one secret.')
+param manifestKeySecretName string = 'shiftsync-manifest-key'
+
+@description('age recipients (age1..., comma-separated) every new archive is encrypted to (BACKUP_ENCRYPTION_RECIPIENTS). Empty: archives are stored as pg_dump writes them.')
+param backupEncryptionRecipients string = ''
+
+@description('Name of the Key Vault secret restores, restore tests and downloads read the age identity from (BACKUP_ENCRYPTION_IDENTITY_SECRET). Not created here: with backupEncryptionRecipients set, store the AGE-SECRET-KEY-1 line of your key file in it before provisioning; the app may read this one secret then.')
+param backupEncryptionIdentitySecretName string = 'shiftsync-backup-identity'
 
 // ---------------------------------------------------------------------------------------
 // Names the app uses: containers (settings *_CONTAINER) and queues
@@ -155,6 +168,9 @@ var restoreNetworkIds = filter([
   geoRestorePrivateDnsZoneId
 ], id => !empty(id))
 var restoreNetworkGroupIds = union(map(restoreNetworkIds, id => toLower('/subscriptions/${split(id, '/')[2]}/resourceGroups/${split(id, '/')[4]}')), [])
+
+@description('Resource group point-in-time and geo-restores create their new server in (RESTORE_RESOURCE_GROUP): the app may create, write and restart servers there and only read the server being backed up. Empty: <the server\'s resource group>-restores, created by this deployment. A name: an existing group of yours in the same subscription; never the server\'s own group (refused).')
+param restoreResourceGroupName string = ''
 
 // ---------------------------------------------------------------------------------------
 // Recovery drills (a point-in-time restore into a temporary server, verified, measured, deleted)
@@ -340,6 +356,17 @@ var regionPairs = {
 var pgServerName = !empty(postgresServerName) ? postgresServerName : 'psql-shiftsync-${token}'
 var pgResourceGroupName = createPostgresServer ? resourceGroupName : postgresResourceGroupName
 
+// Where point-in-time and geo-restores create their server. A group of its own, never the
+// server's: the app may write and restart Flexible Servers there, and those rights on the
+// server's group would let whoever holds the app's identity reset the production server's admin
+// password, open its firewall or restart it. On the server's group the app only reads. The
+// code's own default for RESTORE_RESOURCE_GROUP is the server's group (no group to create when
+// run by hand), so infra always sets it. Resource group names are case-insensitive, hence toLower.
+var restoreGroupCreated = empty(restoreResourceGroupName)
+var restoreGroupWanted = restoreGroupCreated ? '${pgResourceGroupName}-restores' : restoreResourceGroupName
+var restoreOnServerGroup = 'restoreResourceGroupName: ${restoreGroupWanted} is the resource group of the server being backed up. The app may create, write and restart Flexible Servers in the restores group, so it must be another one: leave restoreResourceGroupName empty (${pgResourceGroupName}-restores is then created), or name a group of yours (README: "Deploying to Azure", "Roles").'
+var restoreGroupName = toLower(restoreGroupWanted) == toLower(pgResourceGroupName) ? fail(restoreOnServerGroup) : restoreGroupWanted
+
 // Where drill servers are created and deleted. A group of their own, never the server's: the app
 // may delete Flexible Servers there (the drill's end, the sweeper), and a delete right on the
 // server's group would let a bug, or whoever controls the app's identity, delete the server
@@ -363,6 +390,14 @@ resource rg 'Microsoft.Resources/resourceGroups@2024-03-01' = {
 // stays empty, and costs nothing, between drills.
 resource drillRg 'Microsoft.Resources/resourceGroups@2024-03-01' = if (drillGroupCreated) {
   name: drillGroupName
+  location: location
+  tags: tags
+}
+
+// The restored servers' own group, when infra names it (a group you name is yours and must
+// exist, as for drills). Empty until the first restore.
+resource restoreRg 'Microsoft.Resources/resourceGroups@2024-03-01' = if (restoreGroupCreated) {
+  name: restoreGroupName
   location: location
   tags: tags
 }
@@ -504,6 +539,10 @@ var appSettings = {
   DATABASE_PASSWORD_SECRET: databasePasswordSecretName
   DATABASE_AUTH: databaseAuth
   KEY_VAULT_URL: vault.outputs.uri
+  // Manifests authenticated with a key the storage account does not hold; archives encrypted (age)
+  MANIFEST_KEY_SECRET: manifestKeySecretName
+  BACKUP_ENCRYPTION_RECIPIENTS: backupEncryptionRecipients
+  BACKUP_ENCRYPTION_IDENTITY_SECRET: backupEncryptionIdentitySecretName
   // Storage, by managed identity only
   BACKUP_DIR: '/var/backups/shiftsync'
   AZURE_STORAGE_CONNECTION_STRING: ''
@@ -527,13 +566,14 @@ var appSettings = {
   POSTGRES_RESOURCE_GROUP: pgResourceGroupName
   POSTGRES_SERVER_NAME: pgServerName
   AZURE_RESOURCE_MANAGER_ENDPOINT: environment().resourceManager
+  // Where point-in-time and geo-restores create their server: not the server's group, which the app only reads
+  RESTORE_RESOURCE_GROUP: restoreGroupName
   // Disaster recovery: where a private-access server is geo-restored, and the secret a cutover rewrites
   GEO_RESTORE_SUBNET_ID: geoRestoreSubnetId
   GEO_RESTORE_PRIVATE_DNS_ZONE_ID: geoRestorePrivateDnsZoneId
   CUTOVER_SECRET_NAME: cutoverSecretName
-  // Where restored servers go, and how the app checks one: only at the host Resource Manager reports, in this
-  // domain, over TLS verified against the roots shipped with the app (POSTGRES_ROOT_CERT_FILE empty)
-  RESTORE_RESOURCE_GROUP: pgResourceGroupName
+  // How the app checks a restored server: only at the host Resource Manager reports, in this domain, over TLS
+  // verified against the roots shipped with the app (POSTGRES_ROOT_CERT_FILE empty)
   POSTGRES_SERVER_DOMAIN: 'postgres.database.azure.com'
   POSTGRES_ROOT_CERT_FILE: ''
   // Recovery drills
@@ -548,7 +588,6 @@ var appSettings = {
   MISSING_BACKUP_HOURS: string(missingBackupHours)
   SIZE_ANOMALY_PERCENT: string(sizeAnomalyPercent)
   VERIFY_MAX_AGE_DAYS: string(verifyMaxAgeDays)
-  VERIFY_RESTORE_JOBS: 'auto'
   ADMIN_ROLE: adminRole
   TRUST_CLIENT_PRINCIPAL_HEADER: 'false'
   // Azure credentials: the system-assigned identity (a user-assigned one would put its client id here)
@@ -582,9 +621,20 @@ module functionApp 'modules/functionapp.bicep' = {
   }
 }
 
+// The Key Vault secrets the app reads, each of which gets its own read role (never the vault's):
+// the database password (none with Entra), the manifests' key, and the age identity once
+// archives are encrypted. Each must exist when provisioning, since a role on a secret needs it;
+// the vault module, which runs first, writes the password when databasePassword is given.
+var appReadSecretNames = filter([
+  databaseAuth == 'password' ? databasePasswordSecretName : ''
+  manifestKeySecretName
+  empty(backupEncryptionRecipients) ? '' : backupEncryptionIdentitySecretName
+], name => !empty(name))
+
 // Least privilege for the app's identity on what this deployment created: data roles on the
-// backup account only, the Functions host's roles on its own account, Key Vault Secrets User,
-// AcrPull, and Key Vault Secrets Officer on the cutover secret alone when there is one.
+// backup account only, the Functions host's roles on its own account, Key Vault Secrets User on
+// each secret it reads (never the vault), AcrPull, and Key Vault Secrets Officer on the cutover
+// secret alone when there is one.
 module appRoles 'modules/app-roles.bicep' = {
   name: 'app-roles'
   scope: rg
@@ -594,6 +644,7 @@ module appRoles 'modules/app-roles.bicep' = {
     hostStorageName: hostStorage.outputs.name
     vaultName: vault.outputs.name
     registryName: registry.outputs.name
+    readSecretNames: appReadSecretNames
     cutoverSecretName: cutoverSecretName
     operatorPrincipalId: principalId
     operatorPrincipalType: principalType
@@ -615,35 +666,48 @@ module backupImmutability 'modules/backup-immutability.bicep' = {
 }
 
 // Restores and drills: custom roles with exactly the Resource Manager actions the app calls.
-// After both groups: a role's assignable scope is its group.
+// After the groups: a role's assignable scope is its group.
 module restoreRoles 'modules/restore-roles.bicep' = {
   name: 'restore-roles'
   dependsOn: [
     rg
     drillRg
+    restoreRg
   ]
   params: {
     principalId: functionApp.outputs.principalId
     postgresResourceGroupName: pgResourceGroupName
+    restoreResourceGroupName: restoreGroupName
     drillResourceGroupName: drillGroupName
     networkResourceGroupIds: restoreNetworkGroupIds
     roleSuffix: '${environmentName}-${token}'
   }
 }
 
-// After restoreRoles (it reads its output): the custom role exists before this, its first
-// assignment.
-module restoreAssignment 'modules/restore-assignment.bicep' = {
-  name: 'restore-assignment'
+// After restoreRoles (each reads its output): a custom role exists before its first assignment.
+// The server's group: read only. Nothing the app holds can write, restart or delete there.
+module sourceAssignment 'modules/restore-assignment.bicep' = {
+  name: 'source-assignment'
   scope: resourceGroup(pgResourceGroupName)
   params: {
     principalId: functionApp.outputs.principalId
-    roleDefinitionId: restoreRoles.outputs.serverRestorerRoleId
+    roleDefinitionId: restoreRoles.outputs.sourceReaderRoleId
+  }
+}
+
+// Creating, writing and restarting servers: in the restores group alone (restoreGroupName
+// refuses the server's group), without delete.
+module restoreAssignment 'modules/restore-assignment.bicep' = {
+  name: 'restore-assignment'
+  scope: resourceGroup(restoreGroupName)
+  params: {
+    principalId: functionApp.outputs.principalId
+    roleDefinitionId: restoreRoles.outputs.restoredServersRoleId
   }
 }
 
 // The one delete right: servers in the drill group, never the server's own (drillGroupName
-// refuses that). The server's group keeps the restorer role above, which cannot delete.
+// refuses that).
 module drillAssignment 'modules/restore-assignment.bicep' = {
   name: 'drill-assignment'
   scope: resourceGroup(drillGroupName)

@@ -3,12 +3,17 @@
 //                   Storage Queue Data Contributor  send and receive restore-requests / backup-requests
 //   host account    Storage Blob Data Owner         the Functions host's minimum for AzureWebJobsStorage by identity
 //                   Storage Table Data Contributor  the host's diagnostic events
-//   vault           Key Vault Secrets User          read the database password
+//   each secret     Key Vault Secrets User          read the secrets the app reads (readSecretNames: the
+//   it reads                                        database password, the manifests' key, the age
+//                                                   identity), one assignment on each, none on the vault
 //   registry        AcrPull                         pull the app's image
 //   cutover secret  Key Vault Secrets Officer       a cutover writes the restored server's host into
 //                                                   CUTOVER_SECRET_NAME (only when it is set)
 // and, when an operator is given, Key Vault Secrets Officer on the vault to rotate the password.
 //
+// Reads are per secret, not on the vault: an identity that reads the whole vault reads every
+// secret anyone ever puts there (and a vault holds more than this app's, sooner or later). A role
+// on a secret needs the secret: each one named must exist when provisioning.
 // The cutover's role is on that one secret, never the vault: Secrets Officer on the vault could
 // overwrite the database password too. It is the narrowest built-in role that may set a secret
 // (Secrets User and Reader only read); on one secret it also lets the app delete that secret,
@@ -20,6 +25,9 @@ param backupStorageName string
 param hostStorageName string
 param vaultName string
 param registryName string
+
+@description('The vault\'s secrets the app reads, each of which must exist: one Key Vault Secrets User assignment on each.')
+param readSecretNames array
 
 @description('CUTOVER_SECRET_NAME, an existing secret of the vault; empty: no cutover, no role on it.')
 param cutoverSecretName string
@@ -53,6 +61,13 @@ resource vault 'Microsoft.KeyVault/vaults@2023-07-01' existing = {
 resource registry 'Microsoft.ContainerRegistry/registries@2023-07-01' existing = {
   name: registryName
 }
+
+resource readSecrets 'Microsoft.KeyVault/vaults/secrets@2023-07-01' existing = [
+  for name in readSecretNames: {
+    parent: vault
+    name: name
+  }
+]
 
 resource cutover 'Microsoft.KeyVault/vaults/secrets@2023-07-01' existing = if (!empty(cutoverSecretName)) {
   parent: vault
@@ -99,15 +114,17 @@ resource hostTables 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
   }
 }
 
-resource vaultSecrets 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
-  name: guid(vault.id, principalId, roles.keyVaultSecretsUser)
-  scope: vault
-  properties: {
-    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.keyVaultSecretsUser)
-    principalId: principalId
-    principalType: 'ServicePrincipal'
+resource secretReads 'Microsoft.Authorization/roleAssignments@2022-04-01' = [
+  for (name, i) in readSecretNames: {
+    name: guid(vault.id, name, principalId, roles.keyVaultSecretsUser)
+    scope: readSecrets[i]
+    properties: {
+      roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.keyVaultSecretsUser)
+      principalId: principalId
+      principalType: 'ServicePrincipal'
+    }
   }
-}
+]
 
 resource imagePull 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
   name: guid(registry.id, principalId, roles.acrPull)

@@ -1,7 +1,8 @@
 // One custom role of restore-roles.bicep for the Function App, on one resource group: the
-// server restorer on the PostgreSQL server's group (the app reads the source there and creates
-// restored servers there), the drill servers role on the drill group, the restore network role
-// on the group of a subnet or private DNS zone a restored server joins.
+// source reader on the PostgreSQL server's group (the app only reads the source there), the
+// restored servers role on the restores group (where point-in-time and geo-restores create their
+// server), the drill servers role on the drill group, the restore network role on the group of a
+// subnet or private DNS zone a restored server joins.
 
 param principalId string
 param roleDefinitionId string

@@ -17,10 +17,11 @@ import java.util.concurrent.Callable;
         description = {
                 "The guide's monthly backup test. Finds the backup by the store rule (every configured store; "
                 + "latest is the newest complete backup; --source narrows it), checks the archive's SHA-256 "
-                + "against its manifest, pg_restores it into a new scratch database on DATABASE_URL's server, "
-                + "compares every table's row count with the manifest, records the result next to the backup in "
-                + "the store it was read from, and drops the scratch database. Exit 1 when anything differs or "
-                + "fails.",
+                + "against its manifest, pg_restores it into a new scratch database on DATABASE_URL's server "
+                + "as a throwaway role that owns that database and may do nothing else (no owners, no "
+                + "privileges, one transaction), compares every table's row count with the manifest, records the "
+                + "result next to the backup in the store it was read from, and drops the scratch database and "
+                + "the role. Exit 1 when anything differs or fails.",
                 ""},
         footerHeading = "%nExamples:%n",
         footer = {"  shiftsync-backup verify", "  shiftsync-backup verify --backup latest --source azure --json"})
@@ -50,17 +51,18 @@ final class VerifyCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         BackupSources sources = app.backupSources(source);
-        Verification result = app.verifyJob().run(sources, backup, cli.reporter());
-        String from = sources.store(result.store()).map(s -> s.describe()).orElse(result.store());
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        Verification result = Interrupts.run(err, "interrupted: the restore test stopped; no result was recorded",
+                cancel -> app.verifyJob().run(sources, backup, cli.reporter(), cancel));
+        String from = sources.store(result.store()).map(s -> s.describe()).orElse(result.store());
         if (json) {
             out.println(result.toJson());
         } else if (result.passed()) {
-            out.printf("verified %s from %s: %d tables match the manifest's row counts; restored in %s (%d job%s), "
-                            + "scratch database %s dropped%n", result.backupId(), from, result.tablesCompared(),
-                    Format.duration(java.time.Duration.ofMillis(result.restoreMs())), result.jobs(),
-                    result.jobs() == 1 ? "" : "s", result.scratchDatabase());
+            out.printf("verified %s from %s: %d tables match the manifest's row counts; restored in %s (one "
+                            + "transaction, as a throwaway role), scratch database and role %s dropped%n",
+                    result.backupId(), from, result.tablesCompared(),
+                    Format.duration(java.time.Duration.ofMillis(result.restoreMs())), result.scratchDatabase());
         }
         if (!json && !result.leftoversDropped().isEmpty()) {
             out.printf("dropped %d scratch database%s left by earlier, interrupted restore tests: %s%n",

@@ -221,10 +221,12 @@ public final class App {
         return restoreJob.get();
     }
 
-    /** The restore test, into a scratch database on DATABASE_URL's server. */
+    /**
+     * The restore test, into a sandbox on DATABASE_URL's server (VERIFY_RESTORE_JOBS is no longer
+     * read: the test restores in one transaction as a throwaway role, whatever the size).
+     */
     public VerifyJob verifyJob() {
-        return new VerifyJob(login(), database(), adapters.dumpTool, restoreJob(), clock, VerifyJob.jobsFor(
-                adapters.text(Setting.VERIFY_RESTORE_JOBS), Runtime.getRuntime().availableProcessors()));
+        return new VerifyJob(login(), database(), adapters.dumpTool, restoreJob(), clock);
     }
 
     public OffsiteCheckJob offsiteCheckJob() {

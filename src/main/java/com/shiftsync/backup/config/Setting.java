@@ -12,6 +12,14 @@ public enum Setting {
             + "without KEY_VAULT_URL, the environment variable of that name, dashes as underscores)"),
     DATABASE_AUTH("password", "password (from the URL or Key Vault) or entra (a Microsoft Entra token as the password)"),
     KEY_VAULT_URL(null, "https://<vault>.vault.azure.net/: the password is read from it at the start of every job"),
+    MANIFEST_KEY_SECRET(null, "name of the secret holding the key that authenticates every manifest (HMAC-SHA256; the "
+            + "base64 of at least 32 random bytes; Key Vault, or without KEY_VAULT_URL the environment); unset: "
+            + "manifests carry no MAC and status raises manifests-unauthenticated"),
+    BACKUP_ENCRYPTION_RECIPIENTS(null, "age recipients (age1..., comma-separated) every new archive is encrypted to "
+            + "before it leaves the process; unset: archives are stored as pg_dump writes them"),
+    BACKUP_ENCRYPTION_IDENTITY_SECRET(null, "name of the secret holding the age identity (AGE-SECRET-KEY-1...) that "
+            + "restore, verify and download decrypt encrypted archives with (Key Vault, or without KEY_VAULT_URL the "
+            + "environment); a backup never reads it"),
     BACKUP_DIR("/var/backups/shiftsync", "local backup folder (without Blob storage, the history is kept in "
             + "BACKUP_DIR/history/<yyyy-MM>.jsonl)"),
     AZURE_STORAGE_CONNECTION_STRING(null, "storage by connection string (local runs, Azurite)"),
@@ -43,7 +51,8 @@ public enum Setting {
     DRILL_ENABLED("false", "true to run the recoveryDrill timer's scheduled recovery drill (a point-in-time restore into "
             + "a temporary server, verified, measured and deleted); a drill asked for by hand runs either way"),
     RESTORE_RESOURCE_GROUP(null, "resource group point-in-time and geo-restores create their servers in (default: "
-            + "POSTGRES_RESOURCE_GROUP); the app acts only on servers it created there, tagged with their operation"),
+            + "POSTGRES_RESOURCE_GROUP; infra sets a group of its own, so the app needs only read rights on the server's "
+            + "group); the app acts only on servers it created there, tagged with their operation"),
     DRILL_RESOURCE_GROUP(null, "resource group of the temporary drill servers (default: RESTORE_RESOURCE_GROUP, else "
             + "POSTGRES_RESOURCE_GROUP); the app may delete servers only there"),
     POSTGRES_SERVER_DOMAIN("postgres.database.azure.com", "DNS domain of every Flexible Server host: a restored server "
@@ -73,8 +82,9 @@ public enum Setting {
     AZURE_CLIENT_SECRET(null, "service principal secret (local runs only; prefer managed identity)"),
     PG_BIN_DIR(null, "folder holding pg_dump and pg_restore; default: newest /usr/lib/postgresql/<major>/bin, then PATH"),
     BACKUP_TIMEOUT_MINUTES("360", "how long pg_dump and pg_restore may run"),
-    VERIFY_RESTORE_JOBS("auto", "pg_restore jobs of the restore test: auto (1 below 64 MiB, else up to 4, one per core) "
-            + "or a whole number from 1 to 32"),
+    VERIFY_RESTORE_JOBS(null, "deprecated and ignored: the restore test restores in one transaction, as a throwaway role "
+            + "that owns its scratch database and nothing else, whatever the archive's size (it took pg_restore jobs: auto "
+            + "or 1 to 32); remove it from the app settings"),
     MISSING_BACKUP_HOURS("26", "status alerts when no daily backup is newer than this many hours"),
     SIZE_ANOMALY_PERCENT("50", "status alerts when the newest backup of a tier is this many percent smaller or larger "
             + "than the median of the 7 good backups before it"),

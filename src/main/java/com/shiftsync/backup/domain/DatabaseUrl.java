@@ -125,6 +125,11 @@ public record DatabaseUrl(String user, String password, String host, int port, S
         return withPassword(null);
     }
 
+    /** The same server and database as another role: {@code newUser} with {@code newPassword}. */
+    public DatabaseUrl withLogin(String newUser, String newPassword) {
+        return new DatabaseUrl(newUser, newPassword, host, port, database, params);
+    }
+
     /** The same login and database on another server: a restored copy of this one, say. */
     public DatabaseUrl withHost(String newHost) {
         return new DatabaseUrl(user, password, newHost, port, database, params);

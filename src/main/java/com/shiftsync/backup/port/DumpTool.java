@@ -1,5 +1,6 @@
 package com.shiftsync.backup.port;
 
+import com.shiftsync.backup.domain.Cancellation;
 import com.shiftsync.backup.domain.DatabaseUrl;
 
 import java.io.InputStream;
@@ -25,4 +26,13 @@ public interface DumpTool {
      * @param jobs 1 restores in a single transaction (all or nothing); more runs that many jobs in parallel
      */
     void restore(Path archive, DatabaseUrl target, int jobs);
+
+    /**
+     * Restores an archive into a sandbox ({@link Database#createSandbox}), logged in as its
+     * role: in one transaction whatever the archive's size (all or nothing), without the
+     * archive's owners and privileges ({@code --no-owner --no-privileges}), which name other
+     * roles, and without {@code --clean} (the database is new). {@code cancel} stops pg_restore
+     * at once; this then fails.
+     */
+    void restoreSandboxed(Path archive, DatabaseUrl sandbox, Cancellation cancel);
 }

@@ -24,13 +24,15 @@ import java.util.List;
  * @param tablesCompared  tables the manifest lists (0 when the test ended before the comparison)
  * @param differences     tables whose restored rows differ from the manifest, or that are missing
  * @param extraTables     tables in the scratch database the backup does not hold (from the server's template)
- * @param scratchDatabase the database restored into, on DATABASE_URL's server
- * @param scratchDropped  whether the scratch database is gone again
- * @param jobs            pg_restore's parallel jobs
+ * @param scratchDatabase the database restored into, on DATABASE_URL's server, and the name of the
+ *                        throwaway role that owned it and ran the restore
+ * @param scratchDropped  whether the scratch database and its role are gone again
+ * @param jobs            pg_restore's parallel jobs: 1 (one transaction) since the restore test runs as a
+ *                        throwaway role; older records may say more
  * @param fetchMs         download (or read) and SHA-256 check of the archive
  * @param restoreMs       pg_restore's wall time; 0 when it did not run
  * @param durationMs      the whole test
- * @param leftoversDropped scratch databases of earlier, interrupted tests that this one dropped
+ * @param leftoversDropped scratch databases (and roles) of earlier, interrupted tests that this one dropped
  * @param leftoversProblem why some of those could not be dropped; null when none were left
  */
 public record Verification(String backupId, Tier tier, String store, boolean passed, Instant verifiedAt,

@@ -1,5 +1,6 @@
 package com.shiftsync.backup.verify;
 
+import com.shiftsync.backup.domain.Cancellation;
 import com.shiftsync.backup.domain.DatabaseUrl;
 import com.shiftsync.backup.domain.Manifest;
 import com.shiftsync.backup.domain.ShiftSyncException;
@@ -24,25 +25,34 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.function.IntUnaryOperator;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
  * The guide's monthly backup test, automated: get the archive and check its size and
  * SHA-256 against the manifest (a damaged or altered archive is refused before anything is
- * restored), restore it into a freshly created scratch database on DATABASE_URL's server,
- * compare every table's row count with the manifest (the dump's own snapshot, not
- * production, which has moved on), record the result next to the backup
- * ({@link Verification}), and drop the scratch database whatever happened.
+ * restored), restore it into a sandbox on DATABASE_URL's server, compare every table's row
+ * count with the manifest (the dump's own snapshot, not production, which has moved on),
+ * record the result next to the backup ({@link Verification}), and drop the sandbox whatever
+ * happened.
+ *
+ * <p>A dump is SQL that whoever could write the backup store may have written, and the test
+ * runs unattended on the production server. So it never runs as DATABASE_URL's user (on Azure
+ * the server admin, who may create and alter roles and databases): the sandbox
+ * ({@link Database#createSandbox}) is a scratch database owned by a throwaway login role of
+ * the same name that may do nothing else, and pg_restore logs in as that role, without the
+ * archive's owners and privileges, in one transaction whatever the size; the rows are counted
+ * as that role too. Where that role cannot log in (a server that accepts no passwords), the
+ * test fails; it never falls back to a stronger login.
  *
  * <p>A test that is killed (the Functions host's timeout, a crash, SIGKILL) cannot drop its
- * scratch database, a full copy of production left on the server. So each test first drops
- * the scratch databases, named as this class names them, that are older than
- * {@link #LEFTOVER_AGE} and that nobody is connected to; it never touches another name.
+ * sandbox, a full copy of production left on the server. So each test first drops the
+ * sandboxes, named as this class names them, that are older than {@link #LEFTOVER_AGE} and
+ * whose database nobody is connected to; it never touches another name. An interrupt (the
+ * CLI's Ctrl-C or SIGTERM) stops pg_restore at once, drops the sandbox, and records no result.
  */
 public final class VerifyJob {
-    /** Scratch databases are named {@code shiftsync_verify_<yyyyMMddHHmmss>_<random>}. */
+    /** Sandboxes (database and role) are named {@code shiftsync_verify_<yyyyMMddHHmmss>_<random>}. */
     public static final String SCRATCH_PREFIX = "shiftsync_verify_";
     /** Four times the Functions host's timeout (host.json): no test still running is this old. */
     public static final Duration LEFTOVER_AGE = Duration.ofHours(24);
@@ -55,41 +65,13 @@ public final class VerifyJob {
     private final DumpTool dumpTool;
     private final RestoreJob restoreJob;
     private final Clock clock;
-    private final IntUnaryOperator jobsForSize;
 
-    /**
-     * @param jobsForSize pg_restore's parallel jobs for an archive of the given size in MiB
-     *                    (capped to int); see {@link #jobsFor(String, int)}
-     */
-    public VerifyJob(DatabaseLogin login, Database database, DumpTool dumpTool, RestoreJob restoreJob, Clock clock,
-                     IntUnaryOperator jobsForSize) {
+    public VerifyJob(DatabaseLogin login, Database database, DumpTool dumpTool, RestoreJob restoreJob, Clock clock) {
         this.login = login;
         this.database = database;
         this.dumpTool = dumpTool;
         this.restoreJob = restoreJob;
         this.clock = clock;
-        this.jobsForSize = jobsForSize;
-    }
-
-    /**
-     * VERIFY_RESTORE_JOBS as a rule: a whole number is used as given; "auto" restores archives
-     * below 64 MiB in one job (starting workers costs more than it saves) and larger ones
-     * with up to four jobs, one per core.
-     */
-    public static IntUnaryOperator jobsFor(String setting, int cores) {
-        String value = setting == null ? "auto" : setting.trim();
-        if (value.equalsIgnoreCase("auto")) {
-            return mib -> mib < 64 ? 1 : Math.max(1, Math.min(4, cores));
-        }
-        try {
-            int n = Integer.parseInt(value);
-            if (n >= 1 && n <= 32) {
-                return mib -> n;
-            }
-        } catch (NumberFormatException ignored) {
-            // refused below
-        }
-        throw ShiftSyncException.badInput("VERIFY_RESTORE_JOBS is '" + value + "'; use auto or a whole number from 1 to 32");
     }
 
     /**
@@ -107,8 +89,16 @@ public final class VerifyJob {
      * result is recorded next to the backup in the store it was read from.
      */
     public Verification run(BackupSources sources, String backup, Reporter reporter) {
+        return run(sources, backup, reporter, Cancellation.none());
+    }
+
+    /**
+     * As {@link #run(BackupSources, String, Reporter)}, stopped by {@code cancel}: the sandbox
+     * is dropped and no result is recorded (an interrupted test says nothing about the backup).
+     */
+    public Verification run(BackupSources sources, String backup, Reporter reporter, Cancellation cancel) {
         try {
-            Verification result = test(sources, backup);
+            Verification result = test(sources, backup, cancel);
             VerifyEvents.verified(result, reporter);
             return result;
         } catch (RuntimeException e) {
@@ -118,7 +108,7 @@ public final class VerifyJob {
         }
     }
 
-    private Verification test(BackupSources sources, String backup) {
+    private Verification test(BackupSources sources, String backup, Cancellation cancel) {
         BackupSources.Chosen chosen = sources.choose(backup);
         BackupStore store = chosen.store();
         Manifest manifest = chosen.manifest();
@@ -126,7 +116,6 @@ public final class VerifyJob {
         DatabaseUrl server = login.current();
         String scratch = scratchName();
         Leftovers leftovers = dropLeftovers(server);
-        int jobs = jobsForSize.applyAsInt((int) Math.min(Integer.MAX_VALUE, manifest.sizeBytes() / (1024 * 1024)));
         String stage = "archive";
         String reason = null;
         IntegrityCheck integrity = null;
@@ -140,20 +129,19 @@ public final class VerifyJob {
             try (RestoreJob.CheckedArchive archive = restoreJob.fetchAndCheck(store, manifest)) {
                 fetchNanos = System.nanoTime() - fetchStart;
                 stage = "scratch-database";
-                if (database.exists(server, scratch)) {
-                    throw ShiftSyncException.failed("scratch database '" + scratch + "' exists already", null);
-                }
-                database.create(server, scratch);
+                cancel.check("nothing was restored");
+                DatabaseUrl sandbox = createSandbox(server, scratch);
                 created = true;
                 stage = "restore";
                 long restoreStart = System.nanoTime();
-                dumpTool.restore(archive.file(), server.withDatabase(scratch), jobs);
+                dumpTool.restoreSandboxed(archive.file(), sandbox, cancel);
                 restoreNanos = System.nanoTime() - restoreStart;
+                cancel.check("nothing was compared");
+                stage = "count";
+                Map<String, Long> restored = database.countRows(sandbox);
+                stage = "compare";
+                integrity = IntegrityCheck.compare(manifest.rowCounts(), restored);
             }
-            stage = "count";
-            Map<String, Long> restored = database.countRows(server.withDatabase(scratch));
-            stage = "compare";
-            integrity = IntegrityCheck.compare(manifest.rowCounts(), restored);
             if (!integrity.passed()) {
                 reason = integrity.summary();
             }
@@ -162,18 +150,24 @@ public final class VerifyJob {
         } finally {
             if (created) {
                 try {
-                    database.drop(server, scratch);
+                    database.dropSandbox(server, scratch);
                 } catch (RuntimeException e) {
                     dropped = false;
                     dropError = ShiftSyncException.wrap(e).getMessage();
                 }
             }
         }
+        if (cancel.cancelled()) {
+            String left = dropped ? "its scratch database and role were dropped"
+                    : "its scratch database and role " + scratch + " could not be dropped (" + dropError
+                    + "): drop them by hand";
+            cancel.check("the restore test of " + manifest.id() + " stopped; " + left + "; no result was recorded");
+        }
         boolean passed = reason == null && integrity != null && integrity.passed();
         Verification result = new Verification(manifest.id(), manifest.tier(), store.name(), passed, clock.instant(),
                 stage, reason, integrity == null ? 0 : integrity.tablesCompared(),
                 integrity == null ? List.of() : integrity.differences(),
-                integrity == null ? List.of() : integrity.extraTables(), scratch, dropped, jobs,
+                integrity == null ? List.of() : integrity.extraTables(), scratch, dropped, 1,
                 Duration.ofNanos(fetchNanos).toMillis(), Duration.ofNanos(restoreNanos).toMillis(),
                 Duration.ofNanos(System.nanoTime() - start).toMillis(), leftovers.dropped(), leftovers.problem());
         try {
@@ -185,30 +179,44 @@ public final class VerifyJob {
         }
         if (!dropped) {
             throw ShiftSyncException.failed("the restore test of " + manifest.id() + " "
-                    + (passed ? "passed" : "failed") + ", but the scratch database '" + scratch
-                    + "' could not be dropped (" + dropError + "); drop it by hand", null);
+                    + (passed ? "passed" : "failed") + ", but the scratch database and role '" + scratch
+                    + "' could not be dropped (" + dropError + "); drop them by hand", null);
         }
         return result;
+    }
+
+    /**
+     * The sandbox, or a failure that says so: what the server lacks for one (DATABASE_URL's user
+     * may not create roles, the server takes no password logins) is never answered by restoring
+     * as DATABASE_URL's user instead.
+     */
+    private DatabaseUrl createSandbox(DatabaseUrl server, String scratch) {
+        try {
+            return database.createSandbox(server, scratch);
+        } catch (ShiftSyncException e) {
+            throw new ShiftSyncException(e.code(), e.getMessage() + "; the restore test runs a dump's SQL only as a "
+                    + "throwaway role, never as " + server.user() + ", so nothing was restored", e.upstreamCode(), e);
+        }
     }
 
     private record Leftovers(List<String> dropped, String problem) {
     }
 
     /**
-     * Drops idle scratch databases older than {@link #LEFTOVER_AGE}. Never fails the test:
-     * what it could not do is recorded, and the next test tries again.
+     * Drops the idle sandboxes (database and role) older than {@link #LEFTOVER_AGE}. Never
+     * fails the test: what it could not do is recorded, and the next test tries again.
      */
     private Leftovers dropLeftovers(DatabaseUrl server) {
         List<String> dropped = new ArrayList<>();
         List<String> inUse = new ArrayList<>();
         Instant cutoff = clock.instant().minus(LEFTOVER_AGE);
         try {
-            for (String name : database.namesStartingWith(server, SCRATCH_PREFIX)) {
+            for (String name : database.sandboxesStartingWith(server, SCRATCH_PREFIX)) {
                 Matcher m = SCRATCH_NAME.matcher(name);
                 if (!m.matches() || !createdAt(m.group(1)).isBefore(cutoff)) {
                     continue;
                 }
-                if (database.dropIfIdle(server, name)) {
+                if (database.dropSandboxIfIdle(server, name)) {
                     dropped.add(name);
                 } else {
                     inUse.add(name);

@@ -14,6 +14,7 @@ import com.shiftsync.backup.port.DumpProcess;
 import com.shiftsync.backup.port.DumpTool;
 import com.shiftsync.backup.port.Reporter;
 import com.shiftsync.backup.restore.RestoreJob;
+import com.shiftsync.backup.testing.ForwardingDumpTool;
 import com.shiftsync.backup.testing.Azurite;
 import com.shiftsync.backup.testing.CapturedOutput;
 import com.shiftsync.backup.testing.Fingerprint;
@@ -172,12 +173,7 @@ class BackupFailureIT {
 
     /** The real tool, with {@code action} run once when {@code limit} bytes of the archive have been read. */
     static DumpTool afterBytes(DumpTool real, long limit, Runnable action) {
-        return new DumpTool() {
-            @Override
-            public String version() {
-                return real.version();
-            }
-
+        return new ForwardingDumpTool(real) {
             @Override
             public DumpProcess startDump(DatabaseUrl source, String snapshot) {
                 DumpProcess dump = real.startDump(source, snapshot);
@@ -212,16 +208,6 @@ class BackupFailureIT {
                         dump.close();
                     }
                 };
-            }
-
-            @Override
-            public void checkArchive(InputStream archive) {
-                real.checkArchive(archive);
-            }
-
-            @Override
-            public void restore(Path archive, DatabaseUrl target, int jobs) {
-                real.restore(archive, target, jobs);
             }
         };
     }

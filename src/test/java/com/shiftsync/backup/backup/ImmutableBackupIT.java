@@ -19,10 +19,10 @@ import com.shiftsync.backup.domain.RetentionLock;
 import com.shiftsync.backup.domain.RetentionPolicy;
 import com.shiftsync.backup.domain.ShiftSyncException;
 import com.shiftsync.backup.domain.Tier;
-import com.shiftsync.backup.port.DumpProcess;
 import com.shiftsync.backup.port.DumpTool;
 import com.shiftsync.backup.port.Reporter;
 import com.shiftsync.backup.restore.RestoreJob;
+import com.shiftsync.backup.testing.ForwardingDumpTool;
 import com.shiftsync.backup.testing.Azurite;
 import com.shiftsync.backup.testing.CapturedOutput;
 import com.shiftsync.backup.testing.Fingerprint;
@@ -184,26 +184,11 @@ class ImmutableBackupIT {
 
     /** The real tool, whose check of the stored archive fails: the archive is committed and must be discarded. */
     private static DumpTool failingCheck(DumpTool real) {
-        return new DumpTool() {
-            @Override
-            public String version() {
-                return real.version();
-            }
-
-            @Override
-            public DumpProcess startDump(DatabaseUrl source, String snapshot) {
-                return real.startDump(source, snapshot);
-            }
-
+        return new ForwardingDumpTool(real) {
             @Override
             public void checkArchive(InputStream archive) {
                 throw new ShiftSyncException(ErrorCode.JOB_FAILED,
                         "pg_restore --list could not read the archive's table of contents (simulated)");
-            }
-
-            @Override
-            public void restore(Path archive, DatabaseUrl target, int jobs) {
-                real.restore(archive, target, jobs);
             }
         };
     }

@@ -214,10 +214,5 @@ class VerifyCliIT {
         assertEquals(2, band.exitCode(), band.stderr());
         assertEquals(List.of("shiftsync-backup: SIZE_ANOMALY_PERCENT is 150; it must be from 1 to 99"),
                 band.errorLines());
-        bad.put("SIZE_ANOMALY_PERCENT", "50");
-        bad.put("VERIFY_RESTORE_JOBS", "lots");
-        CliRun jobs = CliRun.run(bad, "verify");
-        assertEquals(2, jobs.exitCode(), jobs.stderr());
-        assertTrue(jobs.stderr().contains("VERIFY_RESTORE_JOBS is 'lots'"), jobs.stderr());
     }
 }

@@ -52,7 +52,7 @@ class MonitoringFunctionJsonIT {
     @DisplayName("every setting this issue added has its example value in local.settings.json.example")
     void newSettings() throws IOException {
         JsonNode settings = Json.MAPPER.readTree(Path.of("local.settings.json.example").toFile()).get("Values");
-        for (Setting s : List.of(Setting.VERIFY_RESTORE_JOBS, Setting.MISSING_BACKUP_HOURS,
+        for (Setting s : List.of(Setting.MISSING_BACKUP_HOURS,
                 Setting.SIZE_ANOMALY_PERCENT, Setting.VERIFY_MAX_AGE_DAYS, Setting.offsiteCheck)) {
             assertTrue(settings.has(s.name()), s.name());
             assertEquals(s.defaultValue(), settings.get(s.name()).asText(), s.name());

@@ -17,10 +17,12 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Least privilege: the app's identity gets data roles on single resources, Key Vault Secrets
- * User, AcrPull, and for restores two custom roles with exactly the Resource Manager actions
- * the app calls. No broad built-in role (Owner, Contributor, User Access Administrator, ...)
- * appears anywhere.
+ * Least privilege that holds when the identity is stolen: the app's identity gets data roles on
+ * single resources, Key Vault Secrets User on each secret it reads (never the vault), AcrPull,
+ * and for restores custom roles with exactly the Resource Manager actions the app calls: read
+ * only on the server's resource group, create, write and restart only in the restores group,
+ * delete only in the drill group. No broad built-in role (Owner, Contributor, User Access
+ * Administrator, ...) appears anywhere.
  */
 class InfraRolesTest {
     private static final Bicep APP_ROLES = Bicep.read(Bicep.INFRA.resolve("modules/app-roles.bicep"));
@@ -63,7 +65,7 @@ class InfraRolesTest {
                 "backupQueues", "backupStorage:storageQueueDataContributor",
                 "hostBlobs", "hostStorage:storageBlobDataOwner",
                 "hostTables", "hostStorage:storageTableDataContributor",
-                "vaultSecrets", "vault:keyVaultSecretsUser",
+                "secretReads", "readSecrets[i]:keyVaultSecretsUser",
                 "imagePull", "registry:acrPull",
                 "operatorSecrets", "vault:keyVaultSecretsOfficer",
                 "cutoverSecret", "cutover:keyVaultSecretsOfficer");
@@ -111,18 +113,20 @@ class InfraRolesTest {
         return all;
     }
 
+    /** Every read the app does on the server being backed up: itself, its rules, parameters, backups, replicas. */
+    private static final Set<String> SOURCE_READS = Set.of(
+            "Microsoft.DBforPostgreSQL/flexibleServers/read",
+            "Microsoft.DBforPostgreSQL/flexibleServers/firewallRules/read",
+            "Microsoft.DBforPostgreSQL/flexibleServers/configurations/read",
+            "Microsoft.DBforPostgreSQL/flexibleServers/backups/read",
+            "Microsoft.DBforPostgreSQL/flexibleServers/replicas/read");
+
     @Test
-    @DisplayName("restores: a custom role on the server's resource group with read, write, the completion's calls "
-            + "(firewall rules, parameters, restart), the source's backups and replicas, operation status; no delete")
-    void serverRestorerRole() {
-        assertEquals(union(COMPLETION, OPERATION_STATUS,
-                        "Microsoft.DBforPostgreSQL/flexibleServers/read",
-                        "Microsoft.DBforPostgreSQL/flexibleServers/write",
-                        "Microsoft.DBforPostgreSQL/flexibleServers/backups/read",
-                        "Microsoft.DBforPostgreSQL/flexibleServers/replicas/read"),
-                actions("serverRestorer"));
-        assertFalse(actions("serverRestorer").contains(DELETE_SERVERS));
-        String body = Bicep.flat(RESTORE_ROLES.resourceBody("serverRestorer"));
+    @DisplayName("the server's resource group: a custom role that only reads (the source, its firewall rules, parameters, "
+            + "backups and replicas), assignable there, assigned there")
+    void sourceReaderRole() {
+        assertEquals(SOURCE_READS, actions("sourceReader"));
+        String body = Bicep.flat(RESTORE_ROLES.resourceBody("sourceReader"));
         assertTrue(body.contains("assignableScopes: [ postgresResourceGroupId ]"), body);
         // the group's own id, /subscriptions/<id>/resourceGroups/<name>: subscriptionResourceId(...) would add
         // /providers/Microsoft.Resources/, which is not the scope of an assignment on the group
@@ -135,9 +139,106 @@ class InfraRolesTest {
         Bicep assignment = Bicep.read(Bicep.INFRA.resolve("modules/restore-assignment.bicep"));
         assertTrue(assignment.code().contains("name: guid(resourceGroup().id, principalId, roleDefinitionId)"));
         // its roleDefinitionId is the roles module's output: it deploys after the role exists
-        assertTrue(Bicep.flat(Bicep.main().code()).contains("scope: resourceGroup(pgResourceGroupName) params: { "
-                + "principalId: functionApp.outputs.principalId roleDefinitionId: restoreRoles.outputs.serverRestorerRoleId"));
-        assertTrue(RESTORE_ROLES.code().contains("output serverRestorerRoleId string = serverRestorer.id"));
+        assertTrue(Bicep.flat(Bicep.main().code()).contains("module sourceAssignment 'modules/restore-assignment.bicep' = { "
+                + "name: 'source-assignment' scope: resourceGroup(pgResourceGroupName) params: { "
+                + "principalId: functionApp.outputs.principalId roleDefinitionId: restoreRoles.outputs.sourceReaderRoleId"));
+        assertTrue(RESTORE_ROLES.code().contains("output sourceReaderRoleId string = sourceReader.id"));
+    }
+
+    @Test
+    @DisplayName("restores: a custom role assignable only to the restores group, assigned there, with read, write and the "
+            + "completion's calls (firewall rules, parameters, restart) and operation status; no delete")
+    void restoredServersRole() {
+        assertEquals(union(COMPLETION, OPERATION_STATUS,
+                        "Microsoft.DBforPostgreSQL/flexibleServers/read",
+                        "Microsoft.DBforPostgreSQL/flexibleServers/write"),
+                actions("restoredServers"));
+        assertFalse(actions("restoredServers").contains(DELETE_SERVERS));
+        String body = Bicep.flat(RESTORE_ROLES.resourceBody("restoredServers"));
+        assertTrue(body.contains("assignableScopes: [ restoreResourceGroupId ]"), body);
+        assertTrue(RESTORE_ROLES.code().contains(
+                "var restoreResourceGroupId = '${subscription().id}/resourceGroups/${restoreResourceGroupName}'"));
+        assertTrue(RESTORE_ROLES.code().contains("output restoredServersRoleId string = restoredServers.id"));
+        String main = Bicep.flat(Bicep.main().code());
+        assertTrue(main.contains("module restoreAssignment 'modules/restore-assignment.bicep' = { name: 'restore-assignment' "
+                + "scope: resourceGroup(restoreGroupName) params: { principalId: functionApp.outputs.principalId "
+                + "roleDefinitionId: restoreRoles.outputs.restoredServersRoleId } }"), "assigned on the restores group");
+        assertTrue(main.contains("restoreResourceGroupName: restoreGroupName"), "the role's scope is the same group");
+    }
+
+    @Test
+    @DisplayName("the restores group is <server group>-restores, created by infra, unless named; the server's own group is "
+            + "refused; the app setting RESTORE_RESOURCE_GROUP names it")
+    void restoresGroup() throws java.io.IOException {
+        Bicep mainBicep = Bicep.main();
+        String main = Bicep.flat(mainBicep.code());
+        assertEquals("''", mainBicep.params().get("restoreResourceGroupName").defaultValue());
+        assertTrue(main.contains("var restoreGroupCreated = empty(restoreResourceGroupName)"));
+        assertTrue(main.contains("var restoreGroupWanted = restoreGroupCreated ? '${pgResourceGroupName}-restores' "
+                + ": restoreResourceGroupName"));
+        assertTrue(main.contains("var restoreGroupName = toLower(restoreGroupWanted) == toLower(pgResourceGroupName) "
+                + "? fail(restoreOnServerGroup) : restoreGroupWanted"), "a restores group equal to the server's is refused");
+        assertTrue(main.contains("resource restoreRg 'Microsoft.Resources/resourceGroups@2024-03-01' = if (restoreGroupCreated) { "
+                + "name: restoreGroupName"), "infra creates the group it names");
+        assertEquals("restoreGroupName", mainBicep.objectVariable("appSettings").get("RESTORE_RESOURCE_GROUP"),
+                "the app restores into the group where it may create servers");
+        assertTrue(main.contains("module restoreRoles 'modules/restore-roles.bicep' = { name: 'restore-roles' "
+                + "dependsOn: [ rg drillRg restoreRg ]"), "restoreRoles waits for the groups it defines roles on");
+        // every use of the restores group goes through the checked name
+        String rest = Pattern.compile("(?m)^var (restoreGroupCreated|restoreGroupWanted|restoreOnServerGroup|restoreGroupName) = .*$")
+                .matcher(mainBicep.code()).replaceAll("");
+        assertFalse(rest.contains("restoreGroupWanted"), "restoreGroupWanted used unchecked");
+        Matcher raw = Pattern.compile("(?m)^.*\\brestoreResourceGroupName\\b.*$").matcher(rest);
+        List<String> uses = new ArrayList<>();
+        while (raw.find()) {
+            uses.add(raw.group().strip());
+        }
+        assertEquals(List.of("param restoreResourceGroupName string = ''", "restoreResourceGroupName: restoreGroupName"),
+                uses);
+        // azd: RESTORE_RESOURCE_GROUP names a group of yours, unset leaves it to infra
+        assertTrue(Bicep.flat(java.nio.file.Files.readString(Bicep.INFRA.resolve("main.parameters.json")))
+                .contains("\"restoreResourceGroupName\": { \"value\": \"${RESTORE_RESOURCE_GROUP=}\" }"));
+    }
+
+    /** Role (the output's name before RoleId) to the scopes main assigns it at, from main's assignment modules. */
+    private static Map<String, List<String>> assignedScopes() {
+        Matcher m = Pattern.compile("scope: ([^{}]+?) params: \\{ principalId: functionApp\\.outputs\\.principalId "
+                + "roleDefinitionId: restoreRoles\\.outputs\\.(\\w+)RoleId").matcher(Bicep.flat(Bicep.main().code()));
+        Map<String, List<String>> scopes = new java.util.TreeMap<>();
+        while (m.find()) {
+            scopes.computeIfAbsent(m.group(2), k -> new ArrayList<>()).add(m.group(1));
+        }
+        return scopes;
+    }
+
+    @Test
+    @DisplayName("a stolen identity cannot change the server being backed up: on its group every assigned action is a read; "
+            + "writes and restarts only in the restores and drill groups; delete only in the drill group")
+    void productionGroupReadOnly() {
+        Map<String, List<String>> scopes = assignedScopes();
+        assertEquals(Map.of(
+                "sourceReader", List.of("resourceGroup(pgResourceGroupName)"),
+                "restoredServers", List.of("resourceGroup(restoreGroupName)"),
+                "drillServers", List.of("resourceGroup(drillGroupName)"),
+                "restoreNetwork", List.of("resourceGroup(split(groupId, '/')[2], split(groupId, '/')[4])")), scopes);
+        for (Map.Entry<String, List<String>> e : scopes.entrySet()) {
+            Set<String> changes = new TreeSet<>(actions(e.getKey()));
+            changes.removeIf(a -> a.endsWith("/read"));
+            if (e.getValue().contains("resourceGroup(pgResourceGroupName)")) {
+                assertEquals(Set.of(), changes, e.getKey() + " is assigned on the server's group and must only read");
+            }
+            if (changes.stream().anyMatch(a -> a.startsWith("Microsoft.DBforPostgreSQL/flexibleServers/"))) {
+                assertTrue(List.of("resourceGroup(restoreGroupName)", "resourceGroup(drillGroupName)")
+                        .containsAll(e.getValue()), e.getKey() + " writes servers, so only in the restores or drill group");
+            }
+        }
+        // the subscription-wide role changes nothing: a name check and operation status
+        Set<String> subscriptionWide = new TreeSet<>(actions("restoreChecks"));
+        subscriptionWide.removeIf(a -> a.endsWith("/read"));
+        assertEquals(Set.of("Microsoft.DBforPostgreSQL/checkNameAvailability/action"), subscriptionWide);
+        // both groups other than the server's are refused when they equal it
+        String main = Bicep.flat(Bicep.main().code());
+        assertTrue(main.contains("? fail(restoreOnServerGroup)") && main.contains("? fail(drillOnServerGroup)"));
     }
 
     @Test
@@ -164,7 +265,7 @@ class InfraRolesTest {
                 "the app drills in the group it may delete in");
         // restoreRoles (which defines the role on the group) waits for the group infra creates
         assertTrue(main.contains("module restoreRoles 'modules/restore-roles.bicep' = { name: 'restore-roles' "
-                + "dependsOn: [ rg drillRg ]"), "restoreRoles waits for the drill group");
+                + "dependsOn: [ rg drillRg restoreRg ]"), "restoreRoles waits for the drill group");
     }
 
     @Test
@@ -213,7 +314,7 @@ class InfraRolesTest {
         while (onServerGroup.find()) {
             assigned.add(onServerGroup.group(1));
         }
-        assertEquals(Set.of("serverRestorer"), assigned);
+        assertEquals(Set.of("sourceReader"), assigned);
         Matcher drillRole = Pattern.compile("scope: ([^ ]+) params: \\{[^}]*restoreRoles\\.outputs\\.drillServersRoleId").matcher(main);
         List<String> drillScopes = new ArrayList<>();
         while (drillRole.find()) {
@@ -279,11 +380,51 @@ class InfraRolesTest {
         assertTrue(assignment.contains("scope: cutover "), "scoped to the secret, not the vault: " + assignment);
         assertTrue(assignment.contains("roles.keyVaultSecretsOfficer)"), assignment);
         assertTrue(assignment.contains("name: guid(vault.id, cutoverSecretName, principalId, roles.keyVaultSecretsOfficer)"), assignment);
-        // the password's read role stays, on the vault
-        assertTrue(Bicep.flat(APP_ROLES.resourceBody("vaultSecrets")).contains("scope: vault "));
         assertTrue(Bicep.flat(Bicep.main().code()).contains("cutoverSecretName: cutoverSecretName"), "main passes the secret's name");
         assertEquals("cutoverSecretName", Bicep.main().objectVariable("appSettings").get("CUTOVER_SECRET_NAME"),
                 "the role is on the secret the app writes");
+    }
+
+    @Test
+    @DisplayName("Key Vault: the app reads each secret it needs through Secrets User on that one secret (the database "
+            + "password, the manifests' key, the age identity), never a role on the vault")
+    void keyVaultRolesPerSecret() {
+        for (Bicep.Resource r : APP_ROLES.resources()) {
+            String body = Bicep.flat(APP_ROLES.resourceBody(r.symbol()));
+            if (r.type().equals("Microsoft.Authorization/roleAssignments") && body.contains("scope: vault ")) {
+                assertTrue(body.contains("principalId: operatorPrincipalId"), r.symbol() + " gives the app a role on the "
+                        + "whole vault: " + body);
+            }
+        }
+        String code = Bicep.flat(APP_ROLES.code());
+        assertTrue(code.contains("resource readSecrets 'Microsoft.KeyVault/vaults/secrets@2023-07-01' existing = [ "
+                + "for name in readSecretNames: { parent: vault name: name } ]"), code);
+        assertTrue(code.contains("resource secretReads 'Microsoft.Authorization/roleAssignments@2022-04-01' = [ "
+                + "for (name, i) in readSecretNames: { name: guid(vault.id, name, principalId, roles.keyVaultSecretsUser) "
+                + "scope: readSecrets[i] "), "one assignment on each secret: " + code);
+
+        Bicep mainBicep = Bicep.main();
+        String main = Bicep.flat(mainBicep.code());
+        assertTrue(main.contains("var appReadSecretNames = filter([ databaseAuth == 'password' ? databasePasswordSecretName : '' "
+                + "manifestKeySecretName empty(backupEncryptionRecipients) ? '' : backupEncryptionIdentitySecretName ], "
+                + "name => !empty(name))"), "the password only with password auth, the identity only with encryption");
+        assertTrue(main.contains("readSecretNames: appReadSecretNames"));
+        // every setting that names a secret the app reads is one of them, under the same parameter
+        Map<String, String> settings = mainBicep.objectVariable("appSettings");
+        Set<String> secretSettings = new TreeSet<>();
+        for (com.shiftsync.backup.config.Setting s : com.shiftsync.backup.config.Setting.values()) {
+            // a *_SECRET setting names a Key Vault secret, but for a service principal's own (local runs only)
+            if (s.name().endsWith("_SECRET") && !CodeFacts.exempt().contains(s.name())) {
+                secretSettings.add(s.name());
+                String param = settings.get(s.name());
+                assertTrue(param != null && param.matches("\\w+"), s.name() + " is set from a parameter: " + param);
+                assertTrue(main.contains("var appReadSecretNames = filter([") && main.substring(
+                        main.indexOf("var appReadSecretNames = filter(["), main.indexOf("], name => !empty(name))"))
+                        .contains(param), s.name() + " (" + param + ") has no read role");
+            }
+        }
+        assertEquals(Set.of("DATABASE_PASSWORD_SECRET", "MANIFEST_KEY_SECRET", "BACKUP_ENCRYPTION_IDENTITY_SECRET"),
+                secretSettings);
     }
 
     @Test
@@ -340,7 +481,7 @@ class InfraRolesTest {
                 missing.add(role.group(1));
             }
         }
-        assertEquals(4, roles);
+        assertEquals(5, roles);
         assertEquals(List.of(), missing);
     }
 

@@ -51,7 +51,7 @@ class InfraSettingsTest {
     }
 
     @Test
-    @DisplayName("infra never sets what App Service provides or what only a local service principal uses")
+    @DisplayName("infra never sets what App Service provides, what only a local service principal uses, or a deprecated setting")
     void exemptionsAreNotSet() {
         Set<String> set = new TreeSet<>(CodeFacts.exempt());
         set.retainAll(APP_SETTINGS.keySet());

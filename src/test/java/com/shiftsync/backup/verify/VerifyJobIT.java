@@ -9,6 +9,7 @@ import com.shiftsync.backup.adapter.pg.PgBinaries;
 import com.shiftsync.backup.adapter.pg.PgDumpTool;
 import com.shiftsync.backup.backup.BackupJob;
 import com.shiftsync.backup.domain.BackupId;
+import com.shiftsync.backup.domain.Cancellation;
 import com.shiftsync.backup.domain.DatabaseUrl;
 import com.shiftsync.backup.domain.ErrorCode;
 import com.shiftsync.backup.domain.Manifest;
@@ -16,12 +17,12 @@ import com.shiftsync.backup.domain.ShiftSyncException;
 import com.shiftsync.backup.domain.Tier;
 import com.shiftsync.backup.port.BackupStore;
 import com.shiftsync.backup.port.Database;
-import com.shiftsync.backup.port.DumpProcess;
 import com.shiftsync.backup.port.DumpTool;
 import com.shiftsync.backup.port.Reporter;
 import com.shiftsync.backup.port.SnapshotSession;
 import com.shiftsync.backup.restore.RestoreJob;
 import com.shiftsync.backup.restore.TableDifference;
+import com.shiftsync.backup.testing.ForwardingDumpTool;
 import com.shiftsync.backup.testing.Azurite;
 import com.shiftsync.backup.testing.CapturedOutput;
 import com.shiftsync.backup.testing.PostgresCluster;
@@ -76,6 +77,7 @@ class VerifyJobIT {
     @AfterEach
     void noScratchDatabaseLeft() {
         assertEquals(List.of(), ScratchDatabases.on(pg), "no scratch database outlives a run");
+        assertEquals(List.of(), ScratchDatabases.rolesOn(pg), "no throwaway role outlives a run");
     }
 
     static PgDumpTool dumpTool() {
@@ -92,15 +94,15 @@ class VerifyJobIT {
                 Duration.ofMinutes(10)).run(tier, Reporter.NONE).manifest();
     }
 
-    private VerifyJob job(int jobs) {
-        return job(jobs, dumpTool());
+    private VerifyJob job() {
+        return job(dumpTool());
     }
 
-    private VerifyJob job(int jobs, DumpTool tool) {
+    private VerifyJob job(DumpTool tool) {
         Database counting = countingDatabase(new JdbcDatabase());
         DumpTool countingTool = countingTool(tool);
         return new VerifyJob(() -> pg.url(db), counting, countingTool,
-                new RestoreJob(counting, countingTool, dir.resolve("scratch")), Clock.systemUTC(), mib -> jobs);
+                new RestoreJob(counting, countingTool, dir.resolve("scratch")), Clock.systemUTC());
     }
 
     @Test
@@ -110,7 +112,7 @@ class VerifyJobIT {
         Manifest m = backup(blob, Tier.DAILY);
         Instant before = Instant.now();
 
-        Verification v = job(1).run(blob, "latest", Reporter.NONE);
+        Verification v = job().run(blob, "latest", Reporter.NONE);
         CapturedOutput.record(v.toJson());
 
         assertTrue(v.passed(), v.toString());
@@ -131,16 +133,6 @@ class VerifyJobIT {
     }
 
     @Test
-    @DisplayName("pg_restore with parallel jobs restores the same rows")
-    void parallelJobs() {
-        LocalBackupStore local = new LocalBackupStore(dir.resolve("backups"));
-        Manifest m = backup(local, Tier.WEEKLY);
-        Verification v = job(3).run(local, m.id(), Reporter.NONE);
-        assertTrue(v.passed(), v.toString());
-        assertEquals(3, v.jobs());
-    }
-
-    @Test
     @DisplayName("a manifest whose count for one table differs fails the test, naming that table")
     void countDiffers() throws Exception {
         LocalBackupStore real = new LocalBackupStore(dir.resolve("real"));
@@ -150,7 +142,7 @@ class VerifyJobIT {
         counts.put("public.shifts", counts.get("public.shifts") + 1);
         plant(real, good, store, counts);
 
-        Verification v = job(1).run(store, "latest", Reporter.NONE);
+        Verification v = job().run(store, "latest", Reporter.NONE);
         CapturedOutput.record(v.toJson());
 
         assertFalse(v.passed());
@@ -178,7 +170,7 @@ class VerifyJobIT {
         }
         assertEquals(m.sizeBytes(), Files.size(archive), "same size: only the checksum can tell");
 
-        Verification v = job(1).run(local, m.id(), Reporter.NONE);
+        Verification v = job().run(local, m.id(), Reporter.NONE);
         CapturedOutput.record(v.toJson());
 
         assertRefused(v, m);
@@ -200,7 +192,7 @@ class VerifyJobIT {
         container.getBlobClient("daily/" + m.backupId().archiveName())
                 .upload(com.azure.core.util.BinaryData.fromBytes(altered), true);
 
-        Verification v = job(1).run(blob, "latest", Reporter.NONE);
+        Verification v = job().run(blob, "latest", Reporter.NONE);
         CapturedOutput.record(v.toJson());
 
         assertRefused(v, m);
@@ -213,7 +205,7 @@ class VerifyJobIT {
                 .upload(com.azure.core.util.BinaryData.fromBytes(cut), true);
         int before = creates.get();
         ShiftSyncException e = org.junit.jupiter.api.Assertions.assertThrows(ShiftSyncException.class,
-                () -> job(1).run(blob, "latest", Reporter.NONE));
+                () -> job().run(blob, "latest", Reporter.NONE));
         CapturedOutput.record(e.getMessage());
         assertTrue(e.getMessage().contains("is damaged: its archive is " + cut.length + " bytes, its manifest says "
                 + whole.length), e.getMessage());
@@ -227,12 +219,12 @@ class VerifyJobIT {
         Manifest m = backup(local, Tier.DAILY);
         DumpTool failing = new DelegatingTool(dumpTool()) {
             @Override
-            public void restore(Path archive, DatabaseUrl target, int jobs) {
-                super.restore(archive, target, jobs);
+            public void restoreSandboxed(Path archive, DatabaseUrl sandbox, Cancellation cancel) {
+                super.restoreSandboxed(archive, sandbox, cancel);
                 throw new ShiftSyncException(ErrorCode.JOB_FAILED, "pg_restore: error: simulated failure");
             }
         };
-        Verification v = job(1, failing).run(local, m.id(), Reporter.NONE);
+        Verification v = job(failing).run(local, m.id(), Reporter.NONE);
         assertFalse(v.passed());
         assertEquals("restore", v.stage());
         assertEquals("pg_restore: error: simulated failure", v.reason());
@@ -255,7 +247,7 @@ class VerifyJobIT {
             pg.execute("postgres", "CREATE DATABASE \"" + name + "\"");
         }
         try (java.sql.Connection session = pg.connect(inUse)) {
-            Verification v = job(1).run(local, m.id(), Reporter.NONE);
+            Verification v = job().run(local, m.id(), Reporter.NONE);
             CapturedOutput.record(v.toJson());
 
             assertTrue(v.passed(), v.toString());
@@ -275,22 +267,11 @@ class VerifyJobIT {
     @DisplayName("no such backup: NOT_FOUND, nothing created; a bad id: BAD_INPUT")
     void nothingToTest() {
         LocalBackupStore local = new LocalBackupStore(dir.resolve("empty"));
-        ShiftSyncException none = assertThrows(ShiftSyncException.class, () -> job(1).run(local, "latest", Reporter.NONE));
+        ShiftSyncException none = assertThrows(ShiftSyncException.class, () -> job().run(local, "latest", Reporter.NONE));
         assertEquals(ErrorCode.NOT_FOUND, none.code());
-        ShiftSyncException bad = assertThrows(ShiftSyncException.class, () -> job(1).run(local, "last-tuesday", Reporter.NONE));
+        ShiftSyncException bad = assertThrows(ShiftSyncException.class, () -> job().run(local, "last-tuesday", Reporter.NONE));
         assertEquals(ErrorCode.BAD_INPUT, bad.code());
         assertEquals(0, creates.get());
-    }
-
-    @Test
-    @DisplayName("VERIFY_RESTORE_JOBS: auto uses one job for small archives and up to four for large ones")
-    void jobsRule() {
-        assertEquals(1, VerifyJob.jobsFor("auto", 8).applyAsInt(10));
-        assertEquals(4, VerifyJob.jobsFor("auto", 8).applyAsInt(500));
-        assertEquals(2, VerifyJob.jobsFor("auto", 2).applyAsInt(500));
-        assertEquals(6, VerifyJob.jobsFor("6", 2).applyAsInt(1));
-        ShiftSyncException e = assertThrows(ShiftSyncException.class, () -> VerifyJob.jobsFor("many", 2));
-        assertEquals(ErrorCode.BAD_INPUT, e.code());
     }
 
     private void assertRefused(Verification v, Manifest m) {
@@ -344,13 +325,24 @@ class VerifyJobIT {
             }
 
             @Override
-            public List<String> namesStartingWith(DatabaseUrl server, String prefix) {
-                return real.namesStartingWith(server, prefix);
+            public DatabaseUrl createSandbox(DatabaseUrl server, String name) {
+                creates.incrementAndGet();
+                return real.createSandbox(server, name);
             }
 
             @Override
-            public boolean dropIfIdle(DatabaseUrl server, String database) {
-                return real.dropIfIdle(server, database);
+            public void dropSandbox(DatabaseUrl server, String name) {
+                real.dropSandbox(server, name);
+            }
+
+            @Override
+            public boolean dropSandboxIfIdle(DatabaseUrl server, String name) {
+                return real.dropSandboxIfIdle(server, name);
+            }
+
+            @Override
+            public List<String> sandboxesStartingWith(DatabaseUrl server, String prefix) {
+                return real.sandboxesStartingWith(server, prefix);
             }
 
             @Override
@@ -367,34 +359,18 @@ class VerifyJobIT {
                 restores.incrementAndGet();
                 super.restore(archive, target, jobs);
             }
+
+            @Override
+            public void restoreSandboxed(Path archive, DatabaseUrl sandbox, Cancellation cancel) {
+                restores.incrementAndGet();
+                super.restoreSandboxed(archive, sandbox, cancel);
+            }
         };
     }
 
-    static class DelegatingTool implements DumpTool {
-        private final DumpTool real;
-
+    static class DelegatingTool extends ForwardingDumpTool {
         DelegatingTool(DumpTool real) {
-            this.real = real;
-        }
-
-        @Override
-        public String version() {
-            return real.version();
-        }
-
-        @Override
-        public DumpProcess startDump(DatabaseUrl source, String snapshot) {
-            return real.startDump(source, snapshot);
-        }
-
-        @Override
-        public void checkArchive(InputStream archive) {
-            real.checkArchive(archive);
-        }
-
-        @Override
-        public void restore(Path archive, DatabaseUrl target, int jobs) {
-            real.restore(archive, target, jobs);
+            super(real);
         }
     }
 }

@@ -5,7 +5,9 @@ import com.shiftsync.backup.domain.ErrorCode;
 import com.shiftsync.backup.domain.ShiftSyncException;
 import com.shiftsync.backup.port.Database;
 import com.shiftsync.backup.port.SnapshotSession;
+import org.postgresql.PGConnection;
 
+import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -13,6 +15,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -31,6 +34,9 @@ public final class JdbcDatabase implements Database {
     static final int LOGIN_TIMEOUT_SECONDS = 30;
     /** SQLSTATE of DROP DATABASE while other sessions use the database. */
     private static final String OBJECT_IN_USE = "55006";
+    /** SQLSTATE of a statement the user lacks the right (role attribute, privilege) for. */
+    private static final String INSUFFICIENT_PRIVILEGE = "42501";
+    private static final SecureRandom RANDOM = new SecureRandom();
 
     /** Ordinary tables and partitions, outside system schemas, not owned by an extension: what pg_dump dumps data of. */
     private static final String TABLES = """
@@ -170,6 +176,7 @@ public final class JdbcDatabase implements Database {
     @Override
     public void drop(DatabaseUrl server, String database) {
         try (Connection conn = connectToServer(server); Statement st = conn.createStatement()) {
+            clearTemplateFlag(conn, database);
             try {
                 st.execute("DROP DATABASE IF EXISTS " + quote(database) + " WITH (FORCE)");
             } catch (SQLException olderThan13) {
@@ -187,12 +194,161 @@ public final class JdbcDatabase implements Database {
     }
 
     @Override
-    public List<String> namesStartingWith(DatabaseUrl server, String prefix) {
+    public DatabaseUrl createSandbox(DatabaseUrl server, String name) {
+        DatabaseUrl sandbox = server.withLogin(name, randomPassword()).withDatabase(name);
+        boolean roleCreated = false;
+        boolean databaseCreated = false;
+        String step = "connect";
+        try {
+            try (Connection conn = connectToServer(server); Statement st = conn.createStatement()) {
+                step = "create role " + name;
+                // the server's clock: the password is good for a day, longer than the longest restore
+                String validUntil = single(st, "SELECT to_char((now() + interval '1 day') AT TIME ZONE 'UTC', "
+                        + "'YYYY-MM-DD HH24:MI:SS') || '+00'");
+                st.execute("CREATE ROLE " + quote(name) + " LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE "
+                        + "NOREPLICATION NOBYPASSRLS VALID UNTIL '" + validUntil + "'");
+                roleCreated = true;
+                step = "set the password of role " + name;
+                conn.unwrap(PGConnection.class).alterUserPassword(name,
+                        sandbox.passwordIfAny().orElseThrow().toCharArray(), "scram-sha-256");
+                if (!isSuperuser(st)) {
+                    // CREATE DATABASE ... OWNER, and later DROP DATABASE, need membership in the owner
+                    // (the admin gains the role's rights, never the other way round)
+                    step = "grant role " + name + " to " + server.user();
+                    st.execute("GRANT " + quote(name) + " TO CURRENT_USER");
+                }
+                step = "create database " + name;
+                st.execute("CREATE DATABASE " + quote(name) + " OWNER " + quote(name));
+                databaseCreated = true;
+                step = "revoke connecting to database " + name + " from PUBLIC";
+                st.execute("REVOKE ALL ON DATABASE " + quote(name) + " FROM PUBLIC");
+            } catch (SQLException e) {
+                String fix = INSUFFICIENT_PRIVILEGE.equals(e.getSQLState()) ? ": " + server.user() + " needs CREATEROLE "
+                        + "and CREATEDB (the Azure server admin has both)" : "";
+                throw new ShiftSyncException(ErrorCode.JOB_FAILED, "could not " + step + " on " + server.host() + ":"
+                        + server.port() + " as " + server.user() + ": " + firstLine(e) + fix, e.getSQLState(), e);
+            }
+            checkSandbox(sandbox);
+            return sandbox;
+        } catch (RuntimeException e) {
+            throw undo(server, name, roleCreated, databaseCreated, ShiftSyncException.wrap(e));
+        }
+    }
+
+    private static boolean isSuperuser(Statement st) throws SQLException {
+        try (ResultSet rs = st.executeQuery("SELECT rolsuper FROM pg_catalog.pg_roles WHERE rolname = current_user")) {
+            return rs.next() && rs.getBoolean(1);
+        }
+    }
+
+    /** The sandbox's role logs in, and has no right beyond its database: else it is no sandbox. */
+    private static void checkSandbox(DatabaseUrl sandbox) {
+        try (Connection conn = connect(sandbox); Statement st = conn.createStatement();
+             ResultSet rs = st.executeQuery("SELECT r.rolsuper, r.rolcreaterole, r.rolcreatedb, r.rolreplication, "
+                     + "r.rolbypassrls, (SELECT count(*) FROM pg_catalog.pg_auth_members m WHERE m.member = r.oid) "
+                     + "FROM pg_catalog.pg_roles r WHERE r.rolname = current_user")) {
+            rs.next();
+            if (rs.getBoolean(1) || rs.getBoolean(2) || rs.getBoolean(3) || rs.getBoolean(4) || rs.getBoolean(5)
+                    || rs.getLong(6) > 0) {
+                throw new ShiftSyncException(ErrorCode.JOB_FAILED, "role " + sandbox.user() + " has more rights than "
+                        + "it was created with (superuser, createrole, createdb, replication, bypassrls or a "
+                        + "membership): something on " + sandbox.host() + " grants them to new roles");
+            }
+        } catch (SQLException e) {
+            throw new ShiftSyncException(ErrorCode.JOB_FAILED, "could not check the rights of role " + sandbox.user()
+                    + ": " + firstLine(e), e.getSQLState(), e);
+        } catch (ShiftSyncException e) {
+            if (e.upstreamCode() != null && e.upstreamCode().startsWith("28")) {
+                throw new ShiftSyncException(ErrorCode.JOB_FAILED, "role " + sandbox.user()
+                        + " could not log in with its password (" + e.getMessage() + "): the server must accept "
+                        + "password logins (on Azure: authentication \"PostgreSQL and Microsoft Entra authentication\", "
+                        + "not Microsoft Entra only)", e.upstreamCode(), e);
+            }
+            throw e;
+        }
+    }
+
+    /** Drops what a sandbox that failed half-way had created, and says so in the failure. */
+    private ShiftSyncException undo(DatabaseUrl server, String name, boolean roleCreated, boolean databaseCreated,
+                                    ShiftSyncException failure) {
+        if (!roleCreated) {
+            return failure;
+        }
+        try {
+            if (databaseCreated) {
+                dropSandbox(server, name);
+            } else {
+                dropRole(server, name);
+            }
+            return failure;
+        } catch (RuntimeException undoFailed) {
+            return new ShiftSyncException(failure.code(), failure.getMessage() + "; role and database " + name
+                    + " could not be dropped again (" + ShiftSyncException.wrap(undoFailed).getMessage()
+                    + "): drop them by hand", failure.upstreamCode(), failure);
+        }
+    }
+
+    @Override
+    public void dropSandbox(DatabaseUrl server, String name) {
+        drop(server, name);
+        dropRole(server, name);
+    }
+
+    @Override
+    public boolean dropSandboxIfIdle(DatabaseUrl server, String name) {
+        try (Connection conn = connectToServer(server); Statement st = conn.createStatement()) {
+            clearTemplateFlag(conn, name);
+            st.execute("DROP DATABASE IF EXISTS " + quote(name));
+        } catch (SQLException e) {
+            if (OBJECT_IN_USE.equals(e.getSQLState())) {
+                return false;
+            }
+            throw new ShiftSyncException(ErrorCode.JOB_FAILED,
+                    "could not drop database '" + name + "' on " + server + ": " + firstLine(e), e);
+        }
+        dropRole(server, name);
+        return true;
+    }
+
+    /**
+     * A database's owner may mark it a template, which DROP DATABASE refuses: the sandbox's SQL
+     * could use that to outlive the test. Its creator, a member of the owner, clears it first.
+     */
+    private static void clearTemplateFlag(Connection conn, String database) throws SQLException {
+        try (PreparedStatement ps = conn.prepareStatement(
+                "SELECT 1 FROM pg_catalog.pg_database WHERE datname = ? AND datistemplate")) {
+            ps.setString(1, database);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    return;
+                }
+            }
+        }
+        try (Statement st = conn.createStatement()) {
+            st.execute("ALTER DATABASE " + quote(database) + " WITH IS_TEMPLATE false");
+        }
+    }
+
+    private static void dropRole(DatabaseUrl server, String role) {
+        try (Connection conn = connectToServer(server); Statement st = conn.createStatement()) {
+            st.execute("DROP ROLE IF EXISTS " + quote(role));
+        } catch (SQLException e) {
+            throw new ShiftSyncException(ErrorCode.JOB_FAILED,
+                    "could not drop role '" + role + "' on " + server + ": " + firstLine(e), e);
+        }
+    }
+
+    @Override
+    public List<String> sandboxesStartingWith(DatabaseUrl server, String prefix) {
         try (Connection conn = connectToServer(server);
              PreparedStatement ps = conn.prepareStatement(
-                     "SELECT datname FROM pg_database WHERE left(datname, length(?)) = ? ORDER BY 1")) {
-            ps.setString(1, prefix);
-            ps.setString(2, prefix);
+                     "SELECT datname FROM pg_catalog.pg_database WHERE left(datname, length(?)) = ? "
+                             + "UNION SELECT rolname FROM pg_catalog.pg_roles WHERE left(rolname, length(?)) = ? "
+                             + "AND NOT (rolsuper OR rolcreaterole OR rolcreatedb OR rolreplication OR rolbypassrls) "
+                             + "ORDER BY 1")) {
+            for (int i = 1; i <= 4; i++) {
+                ps.setString(i, prefix);
+            }
             List<String> names = new ArrayList<>();
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
@@ -202,22 +358,15 @@ public final class JdbcDatabase implements Database {
             return names;
         } catch (SQLException e) {
             throw new ShiftSyncException(ErrorCode.JOB_FAILED,
-                    "could not list the databases on " + server + ": " + firstLine(e), e);
+                    "could not list the databases and roles on " + server + ": " + firstLine(e), e);
         }
     }
 
-    @Override
-    public boolean dropIfIdle(DatabaseUrl server, String database) {
-        try (Connection conn = connectToServer(server); Statement st = conn.createStatement()) {
-            st.execute("DROP DATABASE IF EXISTS " + quote(database));
-            return true;
-        } catch (SQLException e) {
-            if (OBJECT_IN_USE.equals(e.getSQLState())) {
-                return false;
-            }
-            throw new ShiftSyncException(ErrorCode.JOB_FAILED,
-                    "could not drop database '" + database + "' on " + server + ": " + firstLine(e), e);
-        }
+    /** 32 random bytes, hex: the sandbox role's password, which never leaves this process but for its children. */
+    private static String randomPassword() {
+        byte[] bytes = new byte[32];
+        RANDOM.nextBytes(bytes);
+        return HexFormat.of().formatHex(bytes);
     }
 
     /** A session on the server of {@code url}, in its own database or, if that is gone, in "postgres". */

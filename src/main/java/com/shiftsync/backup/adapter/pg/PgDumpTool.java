@@ -1,5 +1,6 @@
 package com.shiftsync.backup.adapter.pg;
 
+import com.shiftsync.backup.domain.Cancellation;
 import com.shiftsync.backup.domain.DatabaseUrl;
 import com.shiftsync.backup.domain.ErrorCode;
 import com.shiftsync.backup.domain.ShiftSyncException;
@@ -111,9 +112,20 @@ public final class PgDumpTool implements DumpTool {
         } else {
             argv.add("--jobs=" + jobs);
         }
+        run(argv, archive, target, Cancellation.none());
+    }
+
+    @Override
+    public void restoreSandboxed(Path archive, DatabaseUrl sandbox, Cancellation cancel) {
+        run(new ArrayList<>(List.of(binaries.pgRestore(), "--no-owner", "--no-privileges", "--single-transaction",
+                "--no-password", "--exit-on-error")), archive, sandbox, cancel);
+    }
+
+    private void run(List<String> argv, Path archive, DatabaseUrl target, Cancellation cancel) {
         argv.add("--dbname=" + target.toLibpqUri());
         argv.add(archive.toString());
-        try (PgProcess process = PgProcess.start("pg_restore", argv, target)) {
+        try (PgProcess process = PgProcess.start("pg_restore", argv, target);
+             Cancellation.Registration stop = cancel.whenCancelled(process::close)) {
             process.stdout().transferTo(OutputStream.nullOutputStream());
             process.awaitSuccess(restoreTimeout);
         } catch (IOException e) {
