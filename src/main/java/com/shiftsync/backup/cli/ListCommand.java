@@ -1,6 +1,7 @@
 package com.shiftsync.backup.cli;
 
 import com.shiftsync.backup.config.App;
+import com.shiftsync.backup.domain.ClientReadiness;
 import com.shiftsync.backup.domain.ErrorCode;
 import com.shiftsync.backup.domain.Json;
 import com.shiftsync.backup.domain.Manifest;
@@ -15,6 +16,7 @@ import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 
 /** Backups, newest first, from the local folder, Blob, or both, each with its restore test's result. */
@@ -23,7 +25,9 @@ import java.util.concurrent.Callable;
         description = {
                 "Without --source: the local folder, and Blob Storage when it is configured (the same stores "
                 + "restore, verify, download and status read). A backup that is not complete is listed with its "
-                + "mark: damaged: archive missing, damaged: archive size differs, damaged: manifest unreadable.",
+                + "mark: damaged: archive missing, damaged: archive size differs, damaged: manifest unreadable. "
+                + "Then which pg_dump the next backup and which pg_restore a restore of the newest backup into "
+                + "DATABASE_URL's server would use.",
                 ""},
         footerHeading = "%nExamples:%n",
         footer = {"  shiftsync-backup list", "  shiftsync-backup list --source azure --json"})
@@ -39,7 +43,8 @@ final class ListCommand implements Callable<Integer> {
     String source;
 
     @Option(names = "--json", description = "Print a JSON array of manifests, each with its store, \"condition\" "
-            + "(complete or the damage) and \"verification\" ({passed, verifiedAt, reason} or null).")
+            + "(complete or the damage), \"verification\" ({passed, verifiedAt, reason} or null) and "
+            + "\"restoreWith\" (the pg_restore a restore into DATABASE_URL's server would use, or why none fits).")
     boolean json;
 
     ListCommand(Cli cli) {
@@ -55,9 +60,17 @@ final class ListCommand implements Callable<Integer> {
             throw new ShiftSyncException(ErrorCode.UPSTREAM_FAILED, String.join("; ", listing.problems()));
         }
         List<BackupListing.Row> rows = listing.rows();
+        ClientReadiness clients = app.clientWatch().read(rows.stream().filter(BackupListing.Row::complete)
+                .map(BackupListing.Row::manifest).findFirst().orElse(null));
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
-            out.println(Json.pretty(BackupListing.toJson(rows)));
+            List<Map<String, Object>> items = BackupListing.toJson(rows);
+            for (int i = 0; i < rows.size(); i++) {
+                if (rows.get(i).complete()) {
+                    items.get(i).put("restoreWith", clients.restoreOf(rows.get(i).manifest()));
+                }
+            }
+            out.println(Json.pretty(items));
         } else if (rows.isEmpty()) {
             out.println("no backups in " + String.join(" or ", stores.stream().map(BackupStore::describe).toList()));
         } else {
@@ -77,6 +90,9 @@ final class ListCommand implements Callable<Integer> {
                 out.printf("%d damaged backup(s): they are never used by restore, verify or download, and prune never "
                         + "deletes one whose manifest is unreadable; see shiftsync-backup status%n", damaged);
             }
+        }
+        if (!json) {
+            StatusCommand.clients(out, clients);
         }
         out.flush();
         if (!listing.problems().isEmpty()) {

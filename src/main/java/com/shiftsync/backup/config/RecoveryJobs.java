@@ -2,6 +2,7 @@ package com.shiftsync.backup.config;
 
 import com.shiftsync.backup.domain.DrillPolicy;
 import com.shiftsync.backup.domain.ServerRestoreRequest;
+import com.shiftsync.backup.monitor.ClientWatch;
 import com.shiftsync.backup.operations.OperationUpdates;
 import com.shiftsync.backup.operations.Operations;
 import com.shiftsync.backup.port.BackupStore;
@@ -45,7 +46,8 @@ public final class RecoveryJobs {
                         stores, clock), clock, source, geoNetwork.get(),
                 id -> updates.get().remind(id, OperationUpdates.DELAY)));
         this.planner = Once.of(() -> new RecoveryPlanner(a.azure.serverAdmin(), a.operationStore.get(), stores, clock,
-                source, geoNetwork.get(), settings.isSet(Setting.CUTOVER_SECRET_NAME)));
+                source, geoNetwork.get(), settings.isSet(Setting.CUTOVER_SECRET_NAME),
+                new ClientWatch(a.login, a.database, a.dumpTool)));
         this.cutoverJob = Once.of(() -> new CutoverJob(a.operationStore.get(), a.azure::secretWriter,
                 a.text(Setting.CUTOVER_SECRET_NAME), clock));
         this.drillPolicy = Once.of(() -> DrillSettings.from(settings));

@@ -147,7 +147,8 @@ public final class VerifyJob {
                 created = true;
                 stage = "restore";
                 long restoreStart = System.nanoTime();
-                dumpTool.restore(archive.file(), server.withDatabase(scratch), jobs);
+                dumpTool.restore(restoreJob.clientFor(manifest, server), archive.file(), server.withDatabase(scratch),
+                        jobs);
                 restoreNanos = System.nanoTime() - restoreStart;
             }
             stage = "count";

@@ -30,7 +30,15 @@ public final class PgWrappers {
 
     /** Wrappers that run {@code beforeDump} / {@code beforeRestore} (shell, may be empty) before the real tool. */
     public static Path create(Path folder, String beforeDump, String beforeRestore) {
-        Path real = PostgresCluster.serverBinaries();
+        return create(folder, PostgresCluster.serverBinaries(), beforeDump, beforeRestore);
+    }
+
+    /** Wrappers in {@code folder} that only record, of the tools in {@code real} (another major's client). */
+    public static Path recording(Path folder, Path real) {
+        return create(folder, real, "", "");
+    }
+
+    private static Path create(Path folder, Path real, String beforeDump, String beforeRestore) {
         try {
             Path log = Files.createDirectories(folder.resolve(LOG));
             write(folder.resolve("pg_dump"), log, beforeDump, real.resolve("pg_dump"));

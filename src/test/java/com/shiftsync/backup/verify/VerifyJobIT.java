@@ -10,6 +10,7 @@ import com.shiftsync.backup.adapter.pg.PgDumpTool;
 import com.shiftsync.backup.backup.BackupJob;
 import com.shiftsync.backup.domain.BackupId;
 import com.shiftsync.backup.domain.DatabaseUrl;
+import com.shiftsync.backup.domain.PgClients;
 import com.shiftsync.backup.domain.ErrorCode;
 import com.shiftsync.backup.domain.Manifest;
 import com.shiftsync.backup.domain.ShiftSyncException;
@@ -227,8 +228,8 @@ class VerifyJobIT {
         Manifest m = backup(local, Tier.DAILY);
         DumpTool failing = new DelegatingTool(dumpTool()) {
             @Override
-            public void restore(Path archive, DatabaseUrl target, int jobs) {
-                super.restore(archive, target, jobs);
+            public void restore(PgClients.Client client, Path archive, DatabaseUrl target, int jobs) {
+                super.restore(client, archive, target, jobs);
                 throw new ShiftSyncException(ErrorCode.JOB_FAILED, "pg_restore: error: simulated failure");
             }
         };
@@ -333,6 +334,11 @@ class VerifyJobIT {
             }
 
             @Override
+            public String serverVersion(DatabaseUrl server) {
+                return real.serverVersion(server);
+            }
+
+            @Override
             public void create(DatabaseUrl server, String database) {
                 creates.incrementAndGet();
                 real.create(server, database);
@@ -363,9 +369,9 @@ class VerifyJobIT {
     private DumpTool countingTool(DumpTool real) {
         return new DelegatingTool(real) {
             @Override
-            public void restore(Path archive, DatabaseUrl target, int jobs) {
+            public void restore(PgClients.Client client, Path archive, DatabaseUrl target, int jobs) {
                 restores.incrementAndGet();
-                super.restore(archive, target, jobs);
+                super.restore(client, archive, target, jobs);
             }
         };
     }
@@ -378,13 +384,13 @@ class VerifyJobIT {
         }
 
         @Override
-        public String version() {
-            return real.version();
+        public PgClients clients() {
+            return real.clients();
         }
 
         @Override
-        public DumpProcess startDump(DatabaseUrl source, String snapshot) {
-            return real.startDump(source, snapshot);
+        public DumpProcess startDump(PgClients.Client client, DatabaseUrl source, String snapshot) {
+            return real.startDump(client, source, snapshot);
         }
 
         @Override
@@ -393,8 +399,8 @@ class VerifyJobIT {
         }
 
         @Override
-        public void restore(Path archive, DatabaseUrl target, int jobs) {
-            real.restore(archive, target, jobs);
+        public void restore(PgClients.Client client, Path archive, DatabaseUrl target, int jobs) {
+            real.restore(client, archive, target, jobs);
         }
     }
 }
