@@ -65,7 +65,8 @@ public enum Setting {
     AZURE_CLIENT_ID(null, "client id: a user-assigned managed identity, or a service principal with AZURE_CLIENT_SECRET"),
     AZURE_TENANT_ID(null, "tenant of the service principal"),
     AZURE_CLIENT_SECRET(null, "service principal secret (local runs only; prefer managed identity)"),
-    PG_BIN_DIR(null, "folder holding pg_dump and pg_restore; default: newest /usr/lib/postgresql/<major>/bin, then PATH"),
+    PG_BIN_DIR(null, "folders holding pg_dump and pg_restore, separated by ':' (one per PostgreSQL major; each server "
+            + "gets the client of its major); default: every /usr/lib/postgresql/<major>/bin, then PATH"),
     BACKUP_TIMEOUT_MINUTES("360", "how long pg_dump and pg_restore may run"),
     VERIFY_RESTORE_JOBS("auto", "pg_restore jobs of the restore test: auto (1 below 64 MiB, else up to 4, one per core) "
             + "or a whole number from 1 to 32"),
