@@ -14,6 +14,7 @@ import com.shiftsync.backup.testing.Fingerprint;
 import com.shiftsync.backup.testing.PgWrappers;
 import com.shiftsync.backup.testing.PostgresCluster;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -45,6 +46,11 @@ class ClientPerServerIT {
 
     @TempDir
     Path dir;
+    /** Recording wrappers of the 15 and of the 17 client. */
+    Path w15;
+    Path w17;
+    PgDumpTool tool;
+    LocalBackupStore store;
 
     @BeforeAll
     static void seed() {
@@ -56,19 +62,16 @@ class ClientPerServerIT {
         pg17.executeResource(db17, "/seed/shiftsync.sql");
     }
 
-    /** Recording wrappers of the 15 and the 17 client, listed in PG_BIN_DIR's form. */
-    private Path[] wrappers() throws IOException {
-        Path w15 = PgWrappers.recording(Files.createDirectories(dir.resolve("pg15")), PostgresCluster.serverBinaries());
-        Path w17 = PgWrappers.recording(Files.createDirectories(dir.resolve("pg17")), PostgresCluster.postgres17Binaries());
-        return new Path[] {w15, w17};
+    /** The two clients, through recording wrappers, listed in PG_BIN_DIR's form; a local store. */
+    @BeforeEach
+    void clients() throws IOException {
+        w15 = PgWrappers.recording(Files.createDirectories(dir.resolve("pg15")), PostgresCluster.serverBinaries());
+        w17 = PgWrappers.recording(Files.createDirectories(dir.resolve("pg17")), PostgresCluster.postgres17Binaries());
+        tool = new PgDumpTool(PgBinaries.locate(w15 + ":" + w17), Duration.ofMinutes(10));
+        store = new LocalBackupStore(dir.resolve("backups"));
     }
 
-    private static PgDumpTool tool(Path... folders) {
-        return new PgDumpTool(PgBinaries.locate(String.join(":", java.util.Arrays.stream(folders)
-                .map(Path::toString).toList())), Duration.ofMinutes(10));
-    }
-
-    private static Manifest backup(PostgresCluster pg, String db, LocalBackupStore store, PgDumpTool tool) {
+    private Manifest backup(PostgresCluster pg, String db) {
         return new BackupJob(() -> pg.url(db), new JdbcDatabase(), tool, List.of(store), Clock.systemUTC(),
                 Duration.ofMinutes(10)).run(Tier.DAILY, Reporter.NONE).manifest();
     }
@@ -80,23 +83,19 @@ class ClientPerServerIT {
 
     @Test
     @DisplayName("with clients 15 and 17, the 17 server is dumped by pg_dump 17 and the 15 server by pg_dump 15, as the manifests record")
-    void eachServerItsOwnPgDump() throws IOException {
-        Path[] w = wrappers();
-        PgDumpTool tool = tool(w[0], w[1]);
-        LocalBackupStore store = new LocalBackupStore(dir.resolve("backups"));
-
-        Manifest of17 = backup(pg17, db17, store, tool);
+    void eachServerItsOwnPgDump() {
+        Manifest of17 = backup(pg17, db17);
         assertEquals(17, of17.pgDumpMajor());
         assertEquals("1.16", of17.archiveFormatVersion(), "read from the archive's header");
         assertTrue(of17.pgDumpVersion().startsWith("pg_dump (PostgreSQL) 17."), of17.pgDumpVersion());
         assertTrue(of17.serverVersion().startsWith("17."), of17.serverVersion());
-        assertTrue(ran(w[1], "pg_dump", "--snapshot="), "pg_dump 17 dumped: " + PgWrappers.commandLines(w[1]));
+        assertTrue(ran(w17, "pg_dump", "--snapshot="), "pg_dump 17 dumped: " + PgWrappers.commandLines(w17));
 
-        Manifest of15 = backup(pg15, db15, store, tool);
+        Manifest of15 = backup(pg15, db15);
         assertEquals(15, of15.pgDumpMajor());
         assertEquals("1.14", of15.archiveFormatVersion());
         assertTrue(of15.pgDumpVersion().startsWith("pg_dump (PostgreSQL) 15."), of15.pgDumpVersion());
-        assertTrue(ran(w[0], "pg_dump", "--snapshot="), "pg_dump 15 dumped: " + PgWrappers.commandLines(w[0]));
+        assertTrue(ran(w15, "pg_dump", "--snapshot="), "pg_dump 15 dumped: " + PgWrappers.commandLines(w15));
 
         assertEquals(of17, store.list().stream().filter(m -> m.id().equals(of17.id())).findFirst().orElseThrow(),
                 "the stored manifest carries the fields");
@@ -104,11 +103,8 @@ class ClientPerServerIT {
 
     @Test
     @DisplayName("a 15 archive restores into the 15 server and into the 17 server with the same rows, each with the pg_restore of the target's major")
-    void fifteenArchiveIntoBoth() throws IOException {
-        Path[] w = wrappers();
-        PgDumpTool tool = tool(w[0], w[1]);
-        LocalBackupStore store = new LocalBackupStore(dir.resolve("backups"));
-        Manifest m = backup(pg15, db15, store, tool);
+    void fifteenArchiveIntoBoth() {
+        Manifest m = backup(pg15, db15);
         var expected = Fingerprint.data(pg15, db15);
 
         for (PostgresCluster target : List.of(pg15, pg17)) {
@@ -117,8 +113,8 @@ class ClientPerServerIT {
                     .run(store, m.id(), target.url(name), Reporter.NONE);
             assertTrue(result.check().passed(), "every table's rows as in the manifest: " + result.check());
             assertEquals(expected, Fingerprint.data(target, name), "the same rows in " + name);
-            Path used = target == pg15 ? w[0] : w[1];
-            Path other = target == pg15 ? w[1] : w[0];
+            Path used = target == pg15 ? w15 : w17;
+            Path other = target == pg15 ? w17 : w15;
             assertTrue(ran(used, "pg_restore", "/" + name), "restored by " + used + ": " + PgWrappers.commandLines(used));
             assertFalse(ran(other, "pg_restore", "/" + name), "not by " + other);
             target.dropDatabase(name);
@@ -128,10 +124,7 @@ class ClientPerServerIT {
     @Test
     @DisplayName("a 17 archive into the 15 server is refused in one sentence naming what it needs, and nothing is restored or created")
     void seventeenArchiveRefusedByFifteen() throws IOException {
-        Path[] w = wrappers();
-        PgDumpTool tool = tool(w[0], w[1]);
-        LocalBackupStore store = new LocalBackupStore(dir.resolve("backups"));
-        Manifest m = backup(pg17, db17, store, tool);
+        Manifest m = backup(pg17, db17);
         String name = "refused_" + Long.toHexString(System.nanoTime());
 
         ShiftSyncException e = assertThrows(ShiftSyncException.class, () -> new RestoreJob(new JdbcDatabase(), tool,
@@ -141,7 +134,7 @@ class ClientPerServerIT {
                 + " (a newer pg_restore sets parameters an older server does not know): restore it into a PostgreSQL "
                 + "17 or newer server (a new one, or this one upgraded); nothing was restored", e.getMessage());
         assertFalse(new JdbcDatabase().exists(pg15.url("postgres"), name), "no target database was created");
-        assertFalse(ran(w[0], "pg_restore", "--clean") || ran(w[1], "pg_restore", "--clean"), "pg_restore never ran");
+        assertFalse(ran(w15, "pg_restore", "--clean") || ran(w17, "pg_restore", "--clean"), "pg_restore never ran");
         assertTrue(Files.notExists(dir.resolve("scratch")) || Files.list(dir.resolve("scratch")).findAny().isEmpty(),
                 "nothing was even fetched");
     }

@@ -12,7 +12,7 @@ import java.util.stream.Stream;
 /**
  * A PG_BIN_DIR of wrapper scripts: pg_dump and pg_restore that record what {@code ps} shows
  * of them (their own {@code /proc/<pid>/cmdline}, read by the process itself while it runs),
- * optionally run a shell snippet first (a pause, a lock), then exec the machine's real
+ * optionally run a shell snippet first (a pause, a lock; never for {@code --version}), then exec the real
  * binaries with the same arguments and environment. Because each wrapper records itself, a
  * test sees every invocation however short-lived it is: nothing depends on catching a
  * process in the act.
@@ -50,9 +50,10 @@ public final class PgWrappers {
     }
 
     private static void write(Path script, Path log, String before, Path real) throws IOException {
+        // the app asks each folder's pg_dump its version before it dumps: that question never waits at a gate
         Files.writeString(script, "#!/bin/sh\n"
                 + "cat /proc/$$/cmdline > '" + log + "'/$$.cmdline\n"
-                + (before.isBlank() ? "" : before + "\n")
+                + (before.isBlank() ? "" : "if [ \"$1\" != --version ]; then\n" + before + "\nfi\n")
                 + "exec " + real + " \"$@\"\n");
         Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));
     }
