@@ -16,7 +16,6 @@ import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 
 /** Backups, newest first, from the local folder, Blob, or both, each with its restore test's result. */
@@ -60,17 +59,10 @@ final class ListCommand implements Callable<Integer> {
             throw new ShiftSyncException(ErrorCode.UPSTREAM_FAILED, String.join("; ", listing.problems()));
         }
         List<BackupListing.Row> rows = listing.rows();
-        ClientReadiness clients = app.clientWatch().read(rows.stream().filter(BackupListing.Row::complete)
-                .map(BackupListing.Row::manifest).findFirst().orElse(null));
+        ClientReadiness clients = app.clientWatch().read(BackupListing.newestComplete(rows));
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
-            List<Map<String, Object>> items = BackupListing.toJson(rows);
-            for (int i = 0; i < rows.size(); i++) {
-                if (rows.get(i).complete()) {
-                    items.get(i).put("restoreWith", clients.restoreOf(rows.get(i).manifest()));
-                }
-            }
-            out.println(Json.pretty(items));
+            out.println(Json.pretty(BackupListing.toJson(rows, clients)));
         } else if (rows.isEmpty()) {
             out.println("no backups in " + String.join(" or ", stores.stream().map(BackupStore::describe).toList()));
         } else {

@@ -1,6 +1,7 @@
 package com.shiftsync.backup.verify;
 
 import com.shiftsync.backup.domain.BackupCatalog;
+import com.shiftsync.backup.domain.ClientReadiness;
 import com.shiftsync.backup.domain.Json;
 import com.shiftsync.backup.domain.Manifest;
 import com.shiftsync.backup.port.BackupStore;
@@ -79,13 +80,21 @@ public final class BackupListing {
         return rows;
     }
 
+    /** The newest complete backup of {@code rows} (newest first), or null: the one status names a restore client for. */
+    public static Manifest newestComplete(List<Row> rows) {
+        return rows.stream().filter(Row::complete).map(Row::manifest).findFirst().orElse(null);
+    }
+
     /**
      * The JSON form: each manifest's fields, with {@code store} first, then {@code condition}
      * ("complete" or the damage) and, when damaged, {@code damage} (the sentence), and
-     * {@code verification} ({@code {passed, verifiedAt, reason}} or null) last. A backup whose
+     * {@code verification} ({@code {passed, verifiedAt, reason}} or null). A backup whose
      * manifest is unreadable has only its {@code id} and {@code tier} of the manifest's fields.
+     * Each complete backup ends with {@code restoreWith}: the pg_restore a restore of it into
+     * DATABASE_URL's server would use, or why none fits ({@link ClientReadiness#restoreOf});
+     * left out while that server's version is unknown.
      */
-    public static List<Map<String, Object>> toJson(List<Row> rows) {
+    public static List<Map<String, Object>> toJson(List<Row> rows, ClientReadiness clients) {
         List<Map<String, Object>> items = new ArrayList<>();
         for (Row row : rows) {
             Map<String, Object> item = new LinkedHashMap<>();
@@ -111,6 +120,10 @@ public final class BackupListing {
                 verified.put("reason", v.reason());
             }
             item.put("verification", verified);
+            ClientReadiness.Use restore = row.complete() ? clients.restoreOf(row.manifest()) : null;
+            if (restore != null) {
+                item.put("restoreWith", restore);
+            }
             items.add(item);
         }
         return items;
