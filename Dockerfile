@@ -1,16 +1,21 @@
 # ShiftSync Backup as a container image for Azure Functions (Elastic Premium plan, Linux):
 # the Functions Java 17 base image, the app as `mvn package` lays it out, and pg_dump /
-# pg_restore from the PostgreSQL project's apt repository (PGDG) of the server's major
-# version (pg_dump must be at least the server's major; a matching one also restores cleanly).
+# pg_restore of every PostgreSQL major Azure Database for PostgreSQL Flexible Server offers,
+# from the PostgreSQL project's apt repository (PGDG). The app picks the client of each
+# server's major (pg_dump at least the server's, pg_restore no newer than the target server),
+# so an in-place major upgrade of the server needs no new image.
 #
-#   docker build --build-arg PG_MAJOR=16 -t shiftsync-backup .
-#   az acr build --registry <registry> --image shiftsync-backup:<tag> --build-arg PG_MAJOR=16 .
+#   docker build -t shiftsync-backup .
+#   az acr build --registry <registry> --image shiftsync-backup:<tag> .
 #
-# azd passes PG_MAJOR from infra's output POSTGRES_VERSION (azure.yaml), which is the version
-# of the server being backed up. The default below must equal postgresVersion's default in
-# infra/main.bicep and infra/main.parameters.json (InfraDockerTest checks).
+# PG_MAJORS are the majors Flexible Server offers: 11 to 18 (Azure's "Supported versions of
+# PostgreSQL" and "version policy" pages; flexibleServers API 2025-08-01 accepts 11 to 18,
+# InfraDockerTest keeps the two lists equal). PGDG ships the majors the PostgreSQL community
+# supports and drops an end-of-life major some time after its end: each major PGDG still has is
+# installed, one it no longer has is left out (a newer pg_dump still dumps those servers), and
+# the build fails without the newest, which dumps every server Azure runs.
 
-ARG PG_MAJOR=16
+ARG PG_MAJORS="11 12 13 14 15 16 17 18"
 
 # --- build: the Functions app folder target/azure-functions/shiftsync-backup ---------------
 FROM maven:3.9-eclipse-temurin-17 AS build
@@ -21,7 +26,7 @@ RUN mvn -B -q -Dmaven.test.skip=true package
 
 # --- run -----------------------------------------------------------------------------------
 FROM mcr.microsoft.com/azure-functions/java:4-java17
-ARG PG_MAJOR
+ARG PG_MAJORS
 RUN set -eux; \
     apt-get update; \
     apt-get install -y --no-install-recommends ca-certificates curl; \
@@ -32,10 +37,19 @@ RUN set -eux; \
     echo "deb [signed-by=/usr/share/postgresql-common/pgdg/apt.postgresql.org.asc] https://apt.postgresql.org/pub/repos/apt ${VERSION_CODENAME}-pgdg main" \
         > /etc/apt/sources.list.d/pgdg.list; \
     apt-get update; \
-    apt-get install -y --no-install-recommends "postgresql-client-${PG_MAJOR}"; \
+    clients=""; \
+    for major in ${PG_MAJORS}; do \
+        if apt-cache show "postgresql-client-${major}" >/dev/null 2>&1; then clients="${clients} ${major}"; \
+        else echo "PGDG no longer ships postgresql-client-${major}: left out" >&2; fi; \
+    done; \
+    newest="${PG_MAJORS##* }"; \
+    case " ${clients} " in *" ${newest} "*) ;; *) echo "PGDG has no postgresql-client-${newest}" >&2; exit 1;; esac; \
+    apt-get install -y --no-install-recommends $(for major in ${clients}; do echo "postgresql-client-${major}"; done); \
     rm -rf /var/lib/apt/lists/*; \
-    "/usr/lib/postgresql/${PG_MAJOR}/bin/pg_dump" --version | grep -q "PostgreSQL) ${PG_MAJOR}\."; \
-    "/usr/lib/postgresql/${PG_MAJOR}/bin/pg_restore" --version | grep -q "PostgreSQL) ${PG_MAJOR}\."
+    for major in ${clients}; do \
+        "/usr/lib/postgresql/${major}/bin/pg_dump" --version | grep -q "PostgreSQL) ${major}\."; \
+        "/usr/lib/postgresql/${major}/bin/pg_restore" --version | grep -q "PostgreSQL) ${major}\."; \
+    done
 
 # The Azure SDK (and MSAL, reactor-netty under it) logs through slf4j to java.util.logging, and
 # the Application Insights Java agent exports what java.util.logging lets through: their
@@ -52,9 +66,9 @@ RUN set -eux; \
         'io.netty.level = WARNING' >> "$conf"; \
     grep -qx 'com.azure.level = WARNING' "$conf"
 
-# PG_BIN_DIR is the app's setting for where pg_dump and pg_restore are (infra sets the same).
-ENV PG_BIN_DIR=/usr/lib/postgresql/${PG_MAJOR}/bin \
-    AzureWebJobsScriptRoot=/home/site/wwwroot \
+# No PG_BIN_DIR: the app finds every /usr/lib/postgresql/<major>/bin installed above (infra
+# leaves the setting empty), and picks the one each server needs.
+ENV AzureWebJobsScriptRoot=/home/site/wwwroot \
     AzureFunctionsJobHost__Logging__Console__IsEnabled=true
 
 COPY --from=build /src/target/azure-functions/shiftsync-backup /home/site/wwwroot

@@ -56,7 +56,7 @@ param postgresResourceGroupName string = ''
   '16'
   '17'
 ])
-@description('PostgreSQL major version of a new server. For an existing server the server\'s own version is read and used instead. The image installs postgresql-client-<this> (pg_dump must be at least the server\'s major version); output POSTGRES_VERSION passes it to the image build.')
+@description('PostgreSQL major version of a new server. For an existing server the server\'s own version is read and used instead (output POSTGRES_VERSION). The image carries the client of every major Flexible Server offers and the app picks the one each server needs, so this ties nothing to the image.')
 param postgresVersion string = '16'
 
 @description('SKU of a new server.')
@@ -496,7 +496,8 @@ module postgres 'modules/postgres.bicep' = {
   }
 }
 
-// The major version the image must carry: a new server's, or what the existing server runs.
+// The server's major version, for the outputs: a new server's, or what the existing server runs
+// (the image carries every major's client, so nothing else depends on it).
 var serverVersion = postgres.outputs.version
 
 // Where a geo-restore of the server goes: its region's pair (empty: the region has none).
@@ -592,8 +593,9 @@ var appSettings = {
   TRUST_CLIENT_PRINCIPAL_HEADER: 'false'
   // Azure credentials: the system-assigned identity (a user-assigned one would put its client id here)
   AZURE_CLIENT_ID: ''
-  // pg_dump / pg_restore: the image's client, of the server's major version
-  PG_BIN_DIR: '/usr/lib/postgresql/${serverVersion}/bin'
+  // pg_dump / pg_restore: empty, so the app finds every client the image carries
+  // (/usr/lib/postgresql/<major>/bin) and picks the one of each server's major
+  PG_BIN_DIR: ''
   BACKUP_TIMEOUT_MINUTES: string(backupTimeoutMinutes)
   // Timer schedules (NCRONTAB, UTC), named like the functions
   nightlyExport: scheduleOverrides.?nightlyExport ?? '0 0 2 * * *'
@@ -745,7 +747,7 @@ module alerts 'modules/alerts.bicep' = {
 }
 
 // ---------------------------------------------------------------------------------------
-// Outputs (azd stores them in the environment: the image build reads POSTGRES_VERSION)
+// Outputs (azd stores them in the environment)
 // ---------------------------------------------------------------------------------------
 
 output AZURE_LOCATION string = location

@@ -122,8 +122,8 @@ var rules = [
   }
   {
     name: 'backup-integrity'
-    displayName: 'ShiftSync Backup: a backup is damaged or missing from Azure'
-    description: 'A backup is not complete (archive missing or of the wrong size, manifest unreadable), a backup has no Azure copy, or the offsite check found a copy missing or altered. The reason names the backup and the store.'
+    displayName: 'ShiftSync Backup: a backup is damaged, missing from Azure, or cannot be made'
+    description: 'A backup is not complete (archive missing or of the wrong size, manifest unreadable), a backup has no Azure copy, or the offsite check found a copy missing or altered; or the server runs a PostgreSQL major newer than every pg_dump in the image (client-too-old), so the next backup will fail. The reason names the backup and the store, or the package to install.'
     severity: 1
     frequency: 'PT15M'
     window: 'PT30M'

@@ -1,10 +1,12 @@
 package com.shiftsync.backup.backup;
 
+import com.shiftsync.backup.domain.ArchiveFormat;
 import com.shiftsync.backup.domain.BackupId;
 import com.shiftsync.backup.domain.Cancellation;
 import com.shiftsync.backup.domain.DatabaseUrl;
 import com.shiftsync.backup.domain.ErrorCode;
 import com.shiftsync.backup.domain.Manifest;
+import com.shiftsync.backup.domain.PgClients;
 import com.shiftsync.backup.domain.Progress;
 import com.shiftsync.backup.domain.Sha256;
 import com.shiftsync.backup.domain.ShiftSyncException;
@@ -233,7 +235,7 @@ public final class BackupJob {
                                   Cancellation cancel) {
         boolean done = false;
         try (SnapshotSession snapshot = database.openSnapshot(source);
-             DumpProcess dump = dumpTool.startDump(source, snapshot.snapshotId());
+             DumpProcess dump = dumpTool.startDump(dumpClient(snapshot, source), source, snapshot.snapshotId());
              Cancellation.Registration stop = cancel.whenCancelled(dump::close)) {
             CompletableFuture<Map<String, Long>> counts = CompletableFuture.supplyAsync(snapshot::countRows);
             for (Copy c : copies) {
@@ -273,8 +275,8 @@ public final class BackupJob {
                 }
             });
             Manifest manifest = new Manifest(id.toString(), source.database(), tier, id.startedAt(), clock.instant(),
-                    streamed.bytes(), streamed.sha256(), snapshot.serverVersion(), dumpTool.version(),
-                    Manifest.CUSTOM_FORMAT, rowCounts);
+                    streamed.bytes(), streamed.sha256(), snapshot.serverVersion(), dump.client().pgDumpVersion(),
+                    Manifest.CUSTOM_FORMAT, streamed.formatVersion(), dump.client().major(), rowCounts);
             each(copies, c -> c.lease.verifyHeld());
             cancel.check(NOTHING);
             each(copies, c -> {
@@ -294,6 +296,12 @@ public final class BackupJob {
                 }
             }
         }
+    }
+
+    /** The pg_dump of the server's major, else the nearest newer one; none fits: one sentence naming the package to install. */
+    private PgClients.Client dumpClient(SnapshotSession snapshot, DatabaseUrl source) {
+        return dumpTool.clients().forBackup(PgClients.major(snapshot.serverVersion()),
+                "at " + source.host() + ":" + source.port()).orElseThrow("; " + NOTHING);
     }
 
     /** Runs {@code step} on every store still in the run; a store whose step fails drops out. */
@@ -352,11 +360,15 @@ public final class BackupJob {
     private static Streamed pump(InputStream in, List<Copy> copies, Progress progress, Cancellation cancel) {
         MessageDigest sha = Sha256.digest();
         byte[] buffer = new byte[CHUNK];
+        byte[] head = new byte[ArchiveFormat.HEADER_BYTES];
         long total = 0;
         try (in) {
             int n;
             while ((n = in.read(buffer)) != -1) {
                 sha.update(buffer, 0, n);
+                if (total < head.length) {
+                    System.arraycopy(buffer, 0, head, (int) total, (int) Math.min(n, head.length - total));
+                }
                 for (Copy c : copies) {
                     if (c.alive()) {
                         try {
@@ -374,7 +386,8 @@ public final class BackupJob {
             cancel.check(NOTHING);
             throw new ShiftSyncException(ErrorCode.JOB_FAILED, "could not read pg_dump's output: " + e.getMessage(), e);
         }
-        return new Streamed(total, Sha256.hex(sha));
+        return new Streamed(total, Sha256.hex(sha),
+                ArchiveFormat.versionOf(head, (int) Math.min(total, head.length)));
     }
 
     private static Map<String, Long> join(CompletableFuture<Map<String, Long>> counts) {
@@ -392,7 +405,8 @@ public final class BackupJob {
     }
 
 
-    private record Streamed(long bytes, String sha256) {
+    /** What went through: its size, SHA-256, and the archive format version its header carries (or null). */
+    private record Streamed(long bytes, String sha256, String formatVersion) {
     }
 
 }

@@ -1,6 +1,7 @@
 package com.shiftsync.backup.cli;
 
 import com.shiftsync.backup.config.App;
+import com.shiftsync.backup.domain.ClientReadiness;
 import com.shiftsync.backup.domain.ErrorCode;
 import com.shiftsync.backup.domain.Json;
 import com.shiftsync.backup.domain.Manifest;
@@ -26,7 +27,9 @@ import java.util.concurrent.Callable;
                 + "restore, verify, download and status read). A backup that is not complete is listed with its "
                 + "mark: damaged: archive missing, damaged: archive size differs, damaged: manifest unreadable. "
                 + "From Blob Storage with version-level immutability, an IMMUTABLE column: until when nobody can "
-                + "delete each backup, and HOLD for one under a legal hold (see hold, release).",
+                + "delete each backup, and HOLD for one under a legal hold (see hold, release). Then which pg_dump "
+                + "the next backup and which pg_restore a restore of the newest backup into DATABASE_URL's server "
+                + "would use.",
                 ""},
         footerHeading = "%nExamples:%n",
         footer = {"  shiftsync-backup list", "  shiftsync-backup list --source azure --json"})
@@ -42,8 +45,9 @@ final class ListCommand implements Callable<Integer> {
     String source;
 
     @Option(names = "--json", description = "Print a JSON array of manifests, each with its store, \"condition\" "
-            + "(complete or the damage), \"verification\" ({passed, verifiedAt, reason} or null) and, where Blob "
-            + "Storage keeps backups immutable, \"protection\" ({immutableUntil, locked, legalHold}).")
+            + "(complete or the damage), \"verification\" ({passed, verifiedAt, reason} or null), where Blob "
+            + "Storage keeps backups immutable, \"protection\" ({immutableUntil, locked, legalHold}), and "
+            + "\"restoreWith\" (the pg_restore a restore into DATABASE_URL's server would use, or why none fits).")
     boolean json;
 
     ListCommand(Cli cli) {
@@ -59,9 +63,10 @@ final class ListCommand implements Callable<Integer> {
             throw new ShiftSyncException(ErrorCode.UPSTREAM_FAILED, String.join("; ", listing.problems()));
         }
         List<BackupListing.Row> rows = listing.rows();
+        ClientReadiness clients = app.clientWatch().read(BackupListing.newestComplete(rows));
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
-            out.println(Json.pretty(BackupListing.toJson(rows)));
+            out.println(Json.pretty(BackupListing.toJson(rows, clients)));
         } else if (rows.isEmpty()) {
             out.println("no backups in " + String.join(" or ", stores.stream().map(BackupStore::describe).toList()));
         } else {
@@ -84,6 +89,9 @@ final class ListCommand implements Callable<Integer> {
                 out.printf("%d damaged backup(s): they are never used by restore, verify or download, and prune never "
                         + "deletes one whose manifest is unreadable; see shiftsync-backup status%n", damaged);
             }
+        }
+        if (!json) {
+            StatusCommand.clients(out, clients);
         }
         out.flush();
         if (!listing.problems().isEmpty()) {

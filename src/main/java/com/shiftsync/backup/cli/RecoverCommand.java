@@ -105,12 +105,18 @@ final class RecoverCommand implements Runnable {
                             : ", " + o.targetNetwork().access() + " access" + (o.targetNetwork().subnetId() == null ? ""
                             : " in subnet " + o.targetNetwork().subnetId()));
                 }
+                if (o.restoresInto() != null) {
+                    out.printf("   restores into: %s%n", o.restoresInto());
+                }
                 if (o.start() != null) {
                     out.printf("   start it: %s%n", o.start().get("cli"));
                 }
                 for (String f : o.followUps()) {
                     out.printf("   then: %s%n", f);
                 }
+            }
+            for (com.shiftsync.backup.domain.Alert a : plan.alerts()) {
+                out.printf("%nalert: %s%n", a);
             }
         }
     }

@@ -2,6 +2,7 @@ package com.shiftsync.backup.cli;
 
 import com.shiftsync.backup.config.App;
 import com.shiftsync.backup.domain.Alert;
+import com.shiftsync.backup.domain.ClientReadiness;
 import com.shiftsync.backup.domain.Json;
 import com.shiftsync.backup.monitor.StatusReport;
 import picocli.CommandLine.Command;
@@ -23,8 +24,10 @@ import java.util.concurrent.Callable;
                 + "good backup of each tier, where it is and its age against RPO_TARGET_HOURS, the restore tests, "
                 + "measured restore times against RTO_TARGET_MINUTES, and alerts (missing backup, size anomaly, "
                 + "emptied table, stale or failed restore test, damaged backup, backup missing from Azure, failed, "
-                + "slow or stale recovery drill), server restores' measured recovery times and the last recovery "
-                + "drill. Exit 0 whether or not there are alerts; --json has \"healthy\" for scripts.",
+                + "slow or stale recovery drill, pg_dump older than the server), server restores' measured recovery "
+                + "times and the last recovery drill, and which pg_dump the next backup and which pg_restore a "
+                + "restore of the newest backup into DATABASE_URL's server would use. Exit 0 whether or not there "
+                + "are alerts; --json has \"healthy\" for scripts.",
                 ""},
         footerHeading = "%nExamples:%n",
         footer = {"  shiftsync-backup status", "  shiftsync-backup status --json | jq .healthy"})
@@ -85,6 +88,7 @@ final class StatusCommand implements Callable<Integer> {
                     t.withinRto() ? "" : " (OVER TARGET)");
         }
         recovery(out, report.recovery());
+        clients(out, report.clients());
         if (report.healthy()) {
             out.println("no alerts");
         } else {
@@ -95,6 +99,24 @@ final class StatusCommand implements Callable<Integer> {
         }
         out.flush();
         return 0;
+    }
+
+    /** Which pg_dump the next backup and which pg_restore a restore of the newest backup would use. */
+    static void clients(PrintWriter out, ClientReadiness c) {
+        if (c == null) {
+            return;
+        }
+        out.printf("clients here: %s%n", c.clients().isEmpty() ? "none found" : String.join(", ", c.clients().stream()
+                .map(k -> k.describe("pg_dump/pg_restore")).toList()));
+        if (c.serverMajor() == null) {
+            out.printf("server: unknown, %s%n", c.unknown());
+            return;
+        }
+        out.printf("server %s: PostgreSQL %s%n", c.server(), c.serverVersion());
+        out.printf("next backup: %s%n", c.backup().describe());
+        if (c.restore() != null) {
+            out.printf("restore of %s into it: %s%n", c.restore().backupId(), c.restore().describe());
+        }
     }
 
     /** Server restores' measured recovery times and the last recovery drill. */

@@ -10,6 +10,7 @@ import com.shiftsync.backup.domain.OperationKind;
 import com.shiftsync.backup.domain.RetryPolicy;
 import com.shiftsync.backup.domain.ShiftSyncException;
 import com.shiftsync.backup.domain.Tier;
+import com.shiftsync.backup.monitor.ClientWatch;
 import com.shiftsync.backup.monitor.MonitorJob;
 import com.shiftsync.backup.operations.OperationStep;
 import com.shiftsync.backup.operations.OperationWorker;
@@ -233,10 +234,18 @@ public final class App {
         return new OffsiteCheckJob(clock);
     }
 
-    /** The monitor; its size band also reads the history, so it looks past what retention kept. */
+    /**
+     * The monitor; its size band also reads the history, so it looks past what retention kept,
+     * and it reads which client each command would use against DATABASE_URL's server.
+     */
     public MonitorJob monitorJob() {
         return new MonitorJob(clock, MonitorSettings.from(settings()), adapters.historyLog, recovery.drillPolicy(),
-                () -> operationStore().list());
+                () -> operationStore().list()).withClients(clientWatch());
+    }
+
+    /** Which pg_dump and pg_restore each command would use against DATABASE_URL's server, read when asked. */
+    public ClientWatch clientWatch() {
+        return new ClientWatch(login(), database(), adapters.dumpTool);
     }
 
     /** The page (GET /api/dashboard, report --html) and the history (history). */

@@ -3,6 +3,7 @@ package com.shiftsync.backup.config;
 import com.shiftsync.backup.domain.DrillPolicy;
 import com.shiftsync.backup.domain.ServerRestoreRequest;
 import com.shiftsync.backup.domain.ServerTrust;
+import com.shiftsync.backup.monitor.ClientWatch;
 import com.shiftsync.backup.operations.Reminders;
 import com.shiftsync.backup.port.BackupStore;
 import com.shiftsync.backup.port.Reporter;
@@ -50,7 +51,8 @@ public final class RecoveryJobs {
                         a.database, stores, trust.get(), reminders.policy(), clock), servers.get(), reminders, clock,
                 geoNetwork.get()));
         this.planner = Once.of(() -> new RecoveryPlanner(a.serverAdmin, a.operationStore.get(), stores, clock,
-                source, geoNetwork.get(), settings.isSet(Setting.CUTOVER_SECRET_NAME)));
+                source, geoNetwork.get(), settings.isSet(Setting.CUTOVER_SECRET_NAME),
+                new ClientWatch(a.login, a.database, a.dumpTool)));
         this.cutoverJob = Once.of(() -> new CutoverJob(a.operationStore.get(),
                 Lazy.of(SecretWriter.class, a.azure::secretWriter), servers.get(), trust.get(),
                 a.text(Setting.CUTOVER_SECRET_NAME), a.text(Setting.DATABASE_PASSWORD_SECRET), clock));

@@ -80,7 +80,8 @@ public enum Setting {
     AZURE_CLIENT_ID(null, "client id: a user-assigned managed identity, or a service principal with AZURE_CLIENT_SECRET"),
     AZURE_TENANT_ID(null, "tenant of the service principal"),
     AZURE_CLIENT_SECRET(null, "service principal secret (local runs only; prefer managed identity)"),
-    PG_BIN_DIR(null, "folder holding pg_dump and pg_restore; default: newest /usr/lib/postgresql/<major>/bin, then PATH"),
+    PG_BIN_DIR(null, "folders holding pg_dump and pg_restore, separated by ':' (one per PostgreSQL major; each server "
+            + "gets the client of its major); default: every /usr/lib/postgresql/<major>/bin, then PATH"),
     BACKUP_TIMEOUT_MINUTES("360", "how long pg_dump and pg_restore may run"),
     VERIFY_RESTORE_JOBS(null, "deprecated and ignored: the restore test restores in one transaction, as a throwaway role "
             + "that owns its scratch database and nothing else, whatever the archive's size (it took pg_restore jobs: auto "

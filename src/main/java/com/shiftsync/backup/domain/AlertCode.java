@@ -32,7 +32,9 @@ public enum AlertCode {
     /** The newest recovery drill's measured recovery time is over RTO_TARGET_MINUTES. */
     DRILL_RTO_EXCEEDED("drill-rto-exceeded"),
     /** Drills are enabled and none passed within DRILL_MAX_AGE_DAYS. */
-    DRILL_STALE("drill-stale");
+    DRILL_STALE("drill-stale"),
+    /** The server's major is newer than every pg_dump here: the next backup will fail (names the package to install). */
+    CLIENT_TOO_OLD("client-too-old");
 
     private final String id;
 

@@ -21,6 +21,10 @@ import java.util.TreeMap;
  * @param serverVersion the server's {@code server_version}
  * @param pgDumpVersion what {@code pg_dump --version} printed
  * @param format        the archive format, always "custom" ({@code pg_dump -Fc})
+ * @param archiveFormatVersion the format version in the archive's header ("1.16"), which decides which
+ *                      pg_restore reads it ({@link ArchiveFormat}); null in manifests written before it was recorded
+ * @param pgDumpMajor   the major version of the pg_dump that made the archive; null in manifests written
+ *                      before it was recorded ({@link ArchiveFormat#of} then reads {@code pgDumpVersion})
  * @param rowCounts     {@code "schema.table" -> rows} in the dump's snapshot
  */
 public record Manifest(
@@ -34,6 +38,8 @@ public record Manifest(
         String serverVersion,
         String pgDumpVersion,
         String format,
+        String archiveFormatVersion,
+        Integer pgDumpMajor,
         Map<String, Long> rowCounts) {
 
     public static final String CUSTOM_FORMAT = "custom";
@@ -53,6 +59,14 @@ public record Manifest(
         }
         rowCounts = Collections.unmodifiableMap(new TreeMap<>(rowCounts == null ? Map.of() : rowCounts));
         format = format == null ? CUSTOM_FORMAT : format;
+    }
+
+    /** A manifest without the archive's format version and pg_dump major (as written before they were recorded). */
+    public Manifest(String id, String database, Tier tier, Instant startedAt, Instant finishedAt, long sizeBytes,
+                    String sha256, String serverVersion, String pgDumpVersion, String format,
+                    Map<String, Long> rowCounts) {
+        this(id, database, tier, startedAt, finishedAt, sizeBytes, sha256, serverVersion, pgDumpVersion, format, null,
+                null, rowCounts);
     }
 
     public BackupId backupId() {

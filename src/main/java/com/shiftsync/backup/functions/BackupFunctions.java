@@ -50,7 +50,8 @@ public class BackupFunctions {
                 BackupEvents.LIST_FAILED, Map.of("action", AuditActions.BACKUPS_LIST), () -> {
                     app.auditTrail().identify(AuditActions.BACKUPS_LIST, Map.of(),
                             app.adminAccess().check(request.getHeaders(), "list the backups"));
-                    return BackupListing.toJson(BackupListing.of(List.of(app.azureStore())));
+                    List<BackupListing.Row> rows = BackupListing.of(List.of(app.azureStore()));
+                    return BackupListing.toJson(rows, app.clientWatch().read(BackupListing.newestComplete(rows)));
                 });
     }
 

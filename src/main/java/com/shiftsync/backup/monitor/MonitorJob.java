@@ -32,7 +32,6 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -62,6 +61,7 @@ public final class MonitorJob {
     private final RecoveryWatch recovery;
     private final Supplier<List<Operation>> operations;
     private final Supplier<HistoryLog> history;
+    private final ClientWatch clients;
 
     /** Backups only: no operations on record, drills off. */
     public MonitorJob(Clock clock, MonitorPolicy policy) {
@@ -80,6 +80,24 @@ public final class MonitorJob {
         this.history = history;
         this.recovery = new RecoveryWatch(drills, policy.rtoTargetMinutes());
         this.operations = operations;
+        this.clients = null;
+    }
+
+    private MonitorJob(MonitorJob base, ClientWatch clients) {
+        this.clock = base.clock;
+        this.policy = base.policy;
+        this.history = base.history;
+        this.recovery = base.recovery;
+        this.operations = base.operations;
+        this.clients = clients;
+    }
+
+    /**
+     * This monitor, also reading which pg_dump and pg_restore each command would use against
+     * the server ({@link ClientWatch}), and raising {@code client-too-old} before a backup fails on it.
+     */
+    public MonitorJob withClients(ClientWatch watch) {
+        return new MonitorJob(this, watch);
     }
 
     public MonitorPolicy policy() {
@@ -161,8 +179,14 @@ public final class MonitorJob {
             }
         }
         List<String> names = stores.stream().map(BackupStore::name).toList();
-        return evaluate(String.join(",", names), new ArrayList<>(byId.values()), pastOutcomes())
+        StatusReport report = evaluate(String.join(",", names), new ArrayList<>(byId.values()), pastOutcomes())
                 .with(found, names, id -> holders.getOrDefault(id, List.of()));
+        if (clients == null) {
+            return report;
+        }
+        Manifest newest = byId.values().stream().filter(BackupHistory::complete).map(BackupHistory::manifest)
+                .min(Comparator.comparing(Manifest::backupId)).orElse(null); // BackupId sorts newest first
+        return report.withClients(clients.read(newest));
     }
 
     /** One backup held by two stores: complete if either copy is, the newest restore test and restore of either counts. */

@@ -21,10 +21,15 @@ import java.util.List;
  * @param alerts         what needs attention; empty when healthy
  * @param stores         every store looked at, in order ("local", "azure"): {@code store} names them all
  * @param recovery       server restores' measured recovery times and the recovery drills, or null when not read
+ * @param clients        which pg_dump the next backup and which pg_restore a restore of the newest backup would
+ *                       use against DATABASE_URL's server, or null when not read
  */
 public record StatusReport(Instant checkedAt, String store, boolean healthy, Rpo rpo, List<TierStatus> tiers,
                            VerificationStatus verification, RestoreTimes restoreTimes, List<Alert> alerts,
-                           List<String> stores, RecoveryStatus recovery) {
+                           List<String> stores, RecoveryStatus recovery,
+                           @com.fasterxml.jackson.annotation.JsonInclude(
+                                   com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+                           com.shiftsync.backup.domain.ClientReadiness clients) {
 
     public StatusReport {
         tiers = List.copyOf(tiers);
@@ -35,14 +40,14 @@ public record StatusReport(Instant checkedAt, String store, boolean healthy, Rpo
     /** A report of one store. */
     public StatusReport(Instant checkedAt, String store, boolean healthy, Rpo rpo, List<TierStatus> tiers,
                         VerificationStatus verification, RestoreTimes restoreTimes, List<Alert> alerts) {
-        this(checkedAt, store, healthy, rpo, tiers, verification, restoreTimes, alerts, null, null);
+        this(checkedAt, store, healthy, rpo, tiers, verification, restoreTimes, alerts, null, null, null);
     }
 
     /** A report of one store, with the recovery part. */
     public StatusReport(Instant checkedAt, String store, boolean healthy, Rpo rpo, List<TierStatus> tiers,
                         VerificationStatus verification, RestoreTimes restoreTimes, List<Alert> alerts,
                         RecoveryStatus recovery) {
-        this(checkedAt, store, healthy, rpo, tiers, verification, restoreTimes, alerts, null, recovery);
+        this(checkedAt, store, healthy, rpo, tiers, verification, restoreTimes, alerts, null, recovery, null);
     }
 
     /**
@@ -56,7 +61,15 @@ public record StatusReport(Instant checkedAt, String store, boolean healthy, Rpo
         List<TierStatus> held = tiers.stream().map(t -> t.newestBackupId() == null ? t
                 : t.heldBy(holders.apply(t.newestBackupId()))).toList();
         return new StatusReport(checkedAt, String.join(",", storesRead), all.isEmpty(), rpo, held, verification,
-                restoreTimes, all, storesRead, recovery);
+                restoreTimes, all, storesRead, recovery, clients);
+    }
+
+    /** This report with the clients each command would use, and their alert ({@code client-too-old}) if any. */
+    public StatusReport withClients(com.shiftsync.backup.domain.ClientReadiness readiness) {
+        List<Alert> all = new java.util.ArrayList<>(alerts);
+        readiness.alert().ifPresent(all::add);
+        return new StatusReport(checkedAt, store, all.isEmpty(), rpo, tiers, verification, restoreTimes, all, stores,
+                recovery, readiness);
     }
 
     /**

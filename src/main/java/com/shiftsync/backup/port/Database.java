@@ -16,6 +16,9 @@ public interface Database {
 
     boolean exists(DatabaseUrl server, String database);
 
+    /** The {@code server_version} of {@code server} ("17.12 (Debian 17.12-0+deb13u1)"): which client fits it. */
+    String serverVersion(DatabaseUrl server);
+
     /**
      * What an existing database holds, for a person deciding whether to restore over it.
      *

@@ -1,10 +1,15 @@
 package com.shiftsync.backup.port;
 
+import com.shiftsync.backup.domain.PgClients;
+
 import java.io.InputStream;
 import java.time.Duration;
 
 /** A running pg_dump. */
 public interface DumpProcess extends AutoCloseable {
+
+    /** The client dumping: its major and version go into the manifest. */
+    PgClients.Client client();
 
     /** The archive as pg_dump writes it. */
     InputStream output();

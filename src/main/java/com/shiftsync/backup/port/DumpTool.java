@@ -2,37 +2,40 @@ package com.shiftsync.backup.port;
 
 import com.shiftsync.backup.domain.Cancellation;
 import com.shiftsync.backup.domain.DatabaseUrl;
+import com.shiftsync.backup.domain.PgClients;
 
 import java.io.InputStream;
 import java.nio.file.Path;
 
 /**
- * pg_dump and pg_restore. Passwords reach them through the environment, never argv.
+ * pg_dump and pg_restore, of every major on the machine: the jobs choose one per server
+ * ({@link PgClients}). Passwords reach them through the environment, never argv.
  */
 public interface DumpTool {
 
-    /** What {@code pg_dump --version} prints, e.g. "pg_dump (PostgreSQL) 15.18". */
-    String version();
+    /** The clients here, one per major, each asked its version once. */
+    PgClients clients();
 
-    /** Starts {@code pg_dump -Fc} of {@code source} in the exported {@code snapshot}; its archive is on {@link DumpProcess#output()}. */
-    DumpProcess startDump(DatabaseUrl source, String snapshot);
+    /** Starts {@code pg_dump -Fc} of {@code client} on {@code source} in the exported {@code snapshot}; its archive is on {@link DumpProcess#output()}. */
+    DumpProcess startDump(PgClients.Client client, DatabaseUrl source, String snapshot);
 
-    /** Reads the archive's table of contents ({@code pg_restore --list}); throws if it cannot. */
+    /** Reads the archive's table of contents ({@code pg_restore --list} of the newest client); throws if it cannot. */
     void checkArchive(InputStream archive);
 
     /**
-     * Restores an archive file into an existing database with {@code --clean --if-exists}.
+     * Restores an archive file with {@code client}'s pg_restore into an existing database with
+     * {@code --clean --if-exists}.
      *
      * @param jobs 1 restores in a single transaction (all or nothing); more runs that many jobs in parallel
      */
-    void restore(Path archive, DatabaseUrl target, int jobs);
+    void restore(PgClients.Client client, Path archive, DatabaseUrl target, int jobs);
 
     /**
-     * Restores an archive into a sandbox ({@link Database#createSandbox}), logged in as its
-     * role: in one transaction whatever the archive's size (all or nothing), without the
-     * archive's owners and privileges ({@code --no-owner --no-privileges}), which name other
-     * roles, and without {@code --clean} (the database is new). {@code cancel} stops pg_restore
-     * at once; this then fails.
+     * Restores an archive with {@code client}'s pg_restore into a sandbox
+     * ({@link Database#createSandbox}), logged in as its role: in one transaction whatever the
+     * archive's size (all or nothing), without the archive's owners and privileges
+     * ({@code --no-owner --no-privileges}), which name other roles, and without {@code --clean}
+     * (the database is new). {@code cancel} stops pg_restore at once; this then fails.
      */
-    void restoreSandboxed(Path archive, DatabaseUrl sandbox, Cancellation cancel);
+    void restoreSandboxed(PgClients.Client client, Path archive, DatabaseUrl sandbox, Cancellation cancel);
 }

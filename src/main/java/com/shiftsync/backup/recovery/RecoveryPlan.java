@@ -1,6 +1,7 @@
 package com.shiftsync.backup.recovery;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.shiftsync.backup.domain.Alert;
 import com.shiftsync.backup.domain.RecoveryScenario;
 
 import java.time.Instant;
@@ -21,13 +22,22 @@ import java.util.Map;
  * @param restorePoint  the moment asked for ({@code --to}), or null for "as recent as possible"
  * @param sourceServer  the server recovered (POSTGRES_SERVER_NAME), or null when not configured
  * @param options       every way to recover, the guide's preferred one first
+ * @param alerts        what threatens the dumps before any recovery starts ({@code client-too-old}); empty when none
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record RecoveryPlan(Instant plannedAt, RecoveryScenario scenario, Targets targets, Instant restorePoint,
-                           String sourceServer, List<Option> options) {
+                           String sourceServer, List<Option> options,
+                           @JsonInclude(JsonInclude.Include.NON_EMPTY) List<Alert> alerts) {
 
     public RecoveryPlan {
         options = List.copyOf(options);
+        alerts = alerts == null ? List.of() : List.copyOf(alerts);
+    }
+
+    /** A plan without alerts. */
+    public RecoveryPlan(Instant plannedAt, RecoveryScenario scenario, Targets targets, Instant restorePoint,
+                        String sourceServer, List<Option> options) {
+        this(plannedAt, scenario, targets, restorePoint, sourceServer, options, List.of());
     }
 
     /**
@@ -54,13 +64,24 @@ public record RecoveryPlan(Instant plannedAt, RecoveryScenario scenario, Targets
      * @param meetsRpo         whether its data loss is within the scenario's RPO
      * @param meetsRto         whether its expected duration is within the scenario's RTO; null while unmeasured
      * @param start            how to start it: the CLI command and the HTTP request
+     * @param restoresInto     for a dump: the servers (PostgreSQL majors) it can be restored into with the clients
+     *                         here, and with which pg_restore; else null
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Option(String method, String restorePoint, boolean available, String reason, DataLoss dataLoss,
                          ExpectedDuration expectedDuration, String targetRegion, TargetNetwork targetNetwork,
-                         List<String> followUps, Boolean meetsRpo, Boolean meetsRto, Map<String, Object> start) {
+                         List<String> followUps, Boolean meetsRpo, Boolean meetsRto, Map<String, Object> start,
+                         String restoresInto) {
         public Option {
             followUps = followUps == null ? List.of() : List.copyOf(followUps);
+        }
+
+        /** An option that says nothing of restore targets (a server restore, or a dump while the clients are unknown). */
+        public Option(String method, String restorePoint, boolean available, String reason, DataLoss dataLoss,
+                      ExpectedDuration expectedDuration, String targetRegion, TargetNetwork targetNetwork,
+                      List<String> followUps, Boolean meetsRpo, Boolean meetsRto, Map<String, Object> start) {
+            this(method, restorePoint, available, reason, dataLoss, expectedDuration, targetRegion, targetNetwork,
+                    followUps, meetsRpo, meetsRto, start, null);
         }
     }
 

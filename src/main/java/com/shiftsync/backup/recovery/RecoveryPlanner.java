@@ -1,5 +1,6 @@
 package com.shiftsync.backup.recovery;
 
+import com.shiftsync.backup.domain.ClientReadiness;
 import com.shiftsync.backup.domain.Event;
 import com.shiftsync.backup.domain.Manifest;
 import com.shiftsync.backup.domain.Operation;
@@ -11,6 +12,7 @@ import com.shiftsync.backup.domain.RegionPairs;
 import com.shiftsync.backup.domain.ServerRestoreRequest;
 import com.shiftsync.backup.domain.ShiftSyncException;
 import com.shiftsync.backup.domain.Wording;
+import com.shiftsync.backup.monitor.ClientWatch;
 import com.shiftsync.backup.port.BackupStore;
 import com.shiftsync.backup.port.OperationStore;
 import com.shiftsync.backup.port.Reporter;
@@ -25,6 +27,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.logging.Logger;
 
@@ -53,6 +56,7 @@ public final class RecoveryPlanner {
     private final String sourceName;
     private final ServerRestoreRequest.TargetNetwork geoNetwork;
     private final boolean cutoverConfigured;
+    private final ClientWatch clients;
 
     /**
      * @param sourceName        POSTGRES_SERVER_NAME, or null (then only dumps are planned)
@@ -62,6 +66,17 @@ public final class RecoveryPlanner {
     public RecoveryPlanner(ServerAdmin admin, OperationStore operations, List<BackupStore> stores,
                            Clock clock, String sourceName, ServerRestoreRequest.TargetNetwork geoNetwork,
                            boolean cutoverConfigured) {
+        this(admin, operations, stores, clock, sourceName, geoNetwork, cutoverConfigured, null);
+    }
+
+    /**
+     * @param clients which pg_dump and pg_restore work against DATABASE_URL's server ({@code client-too-old},
+     *                and the servers a dump restores into), or null to leave that out
+     */
+    public RecoveryPlanner(ServerAdmin admin, OperationStore operations, List<BackupStore> stores,
+                           Clock clock, String sourceName, ServerRestoreRequest.TargetNetwork geoNetwork,
+                           boolean cutoverConfigured, ClientWatch clients) {
+        this.clients = clients;
         this.admin = admin;
         this.operations = operations;
         this.stores = stores;
@@ -84,6 +99,8 @@ public final class RecoveryPlanner {
         }
         Source source = readSource();
         Measured measured = measured();
+        ClientReadiness readiness = clients == null ? null : clients.read(measured.listing().stream()
+                .map(BackupListing.Row::manifest).filter(Objects::nonNull).findFirst().orElse(null));
         List<RecoveryPlan.Option> options = new ArrayList<>();
         for (RecoveryMethod method : s.methods()) {
             switch (method) {
@@ -92,11 +109,12 @@ public final class RecoveryPlanner {
                     options.add(fast(s, source, to, now, measured));
                 }
                 case GEO_RESTORE -> options.add(geo(s, source, to, now, measured));
-                case DUMP_RESTORE -> options.add(dump(s, to, now, measured));
+                case DUMP_RESTORE -> options.add(dump(s, to, now, measured, readiness));
             }
         }
         RecoveryPlan plan = new RecoveryPlan(now, s, new RecoveryPlan.Targets(s.rto().toMinutes(),
-                s.rpo().toMinutes()), to, sourceName, options);
+                s.rpo().toMinutes()), to, sourceName, options,
+                readiness == null ? List.of() : readiness.alert().stream().toList());
         Map<String, Object> f = new LinkedHashMap<>();
         f.put("scenario", s.id());
         f.put("restorePoint", to == null ? null : to.toString());
@@ -253,7 +271,8 @@ public final class RecoveryPlanner {
                 start.isEmpty() ? null : start);
     }
 
-    private RecoveryPlan.Option dump(RecoveryScenario s, Instant to, Instant now, Measured m) {
+    private RecoveryPlan.Option dump(RecoveryScenario s, Instant to, Instant now, Measured m,
+                                     ClientReadiness readiness) {
         Instant ref = to == null ? now : to;
         List<BackupListing.Row> rows = m.listing().stream().filter(r -> !r.manifest().startedAt().isAfter(ref)).toList();
         Optional<BackupListing.Row> verified = rows.stream()
@@ -288,7 +307,8 @@ public final class RecoveryPlanner {
                 Map.of("backupId", d.id())));
         return new RecoveryPlan.Option(RecoveryMethod.DUMP_RESTORE.id(), d.id(), true, null, loss, expected, null, null,
                 followUps, unintended <= s.rpo().toSeconds(),
-                expected.seconds() == null ? null : expected.seconds() <= s.rto().toSeconds(), start);
+                expected.seconds() == null ? null : expected.seconds() <= s.rto().toSeconds(), start,
+                readiness == null ? null : readiness.restoreTargets(d));
     }
 
     private String describeStores() {

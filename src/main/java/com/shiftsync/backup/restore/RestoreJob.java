@@ -1,9 +1,11 @@
 package com.shiftsync.backup.restore;
 
+import com.shiftsync.backup.domain.ArchiveFormat;
 import com.shiftsync.backup.domain.BackupId;
 import com.shiftsync.backup.domain.DatabaseUrl;
 import com.shiftsync.backup.domain.ErrorCode;
 import com.shiftsync.backup.domain.Manifest;
+import com.shiftsync.backup.domain.PgClients;
 import com.shiftsync.backup.domain.Sha256;
 import com.shiftsync.backup.domain.ShiftSyncException;
 import com.shiftsync.backup.domain.Wording;
@@ -147,6 +149,7 @@ public final class RestoreJob {
         if (asGiven != null) {
             refuseUnconfirmedOverwrite(target, asGiven, manifest);
         }
+        PgClients.Client client = onTarget(asGiven, () -> clientFor(manifest, target));
         boolean created = false;
         long restoreNanos;
         try (CheckedArchive archive = fetchAndCheck(store, manifest)) {
@@ -160,7 +163,7 @@ public final class RestoreJob {
             long restoreStart = System.nanoTime();
             try {
                 watch.restoring();
-                dumpTool.restore(archive.file(), target, 1);
+                dumpTool.restore(client, archive.file(), target, 1);
             } catch (RuntimeException e) {
                 throw created ? dropCreated(target, e) : e;
             }
@@ -188,6 +191,16 @@ public final class RestoreJob {
             recordError = ShiftSyncException.wrap(e).getMessage();
         }
         return new RestoreResult(manifest, target.withoutPassword().toString(), created, total, check, recordError);
+    }
+
+    /**
+     * The pg_restore that reads {@code manifest}'s archive and restores into {@code server}'s
+     * major ({@link PgClients#forRestore}); when none here does, one sentence naming what to
+     * install, before anything is fetched, created or restored.
+     */
+    public PgClients.Client clientFor(Manifest manifest, DatabaseUrl server) {
+        return dumpTool.clients().forRestore(ArchiveFormat.of(manifest), PgClients.major(database.serverVersion(server)),
+                "at " + server.host() + ":" + server.port(), manifest.id()).orElseThrow("; nothing was restored");
     }
 
     /**

@@ -1,6 +1,7 @@
 package com.shiftsync.backup.verify;
 
 import com.shiftsync.backup.domain.BackupCatalog;
+import com.shiftsync.backup.domain.ClientReadiness;
 import com.shiftsync.backup.domain.Json;
 import com.shiftsync.backup.domain.Manifest;
 import com.shiftsync.backup.domain.Protection;
@@ -89,15 +90,22 @@ public final class BackupListing {
         return rows;
     }
 
+    /** The newest complete backup of {@code rows} (newest first), or null: the one status names a restore client for. */
+    public static Manifest newestComplete(List<Row> rows) {
+        return rows.stream().filter(Row::complete).map(Row::manifest).findFirst().orElse(null);
+    }
+
     /**
      * The JSON form: each manifest's fields, with {@code store} first, then {@code condition}
      * ("complete" or the damage) and, when damaged, {@code damage} (the sentence),
-     * {@code verification} ({@code {passed, verifiedAt, reason}} or null), and, from a store that
-     * keeps backups immutable, {@code protection} ({@code {immutableUntil, locked, legalHold}})
-     * last. A backup whose manifest is unreadable has only its {@code id} and {@code tier} of the
-     * manifest's fields.
+     * {@code verification} ({@code {passed, verifiedAt, reason}} or null), from a store that
+     * keeps backups immutable, {@code protection} ({@code {immutableUntil, locked, legalHold}}),
+     * and for each complete backup {@code restoreWith}: the pg_restore a restore of it into
+     * DATABASE_URL's server would use, or why none fits ({@link ClientReadiness#restoreOf}; left
+     * out while that server's version is unknown). A backup whose manifest is unreadable has only
+     * its {@code id} and {@code tier} of the manifest's fields.
      */
-    public static List<Map<String, Object>> toJson(List<Row> rows) {
+    public static List<Map<String, Object>> toJson(List<Row> rows, ClientReadiness clients) {
         List<Map<String, Object>> items = new ArrayList<>();
         for (Row row : rows) {
             Map<String, Object> item = new LinkedHashMap<>();
@@ -130,6 +138,10 @@ public final class BackupListing {
                 protection.put("locked", p.locked());
                 protection.put("legalHold", p.legalHold());
                 item.put("protection", protection);
+            }
+            ClientReadiness.Use restore = row.complete() ? clients.restoreOf(row.manifest()) : null;
+            if (restore != null) {
+                item.put("restoreWith", restore);
             }
             items.add(item);
         }

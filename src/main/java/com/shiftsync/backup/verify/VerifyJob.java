@@ -134,7 +134,7 @@ public final class VerifyJob {
                 created = true;
                 stage = "restore";
                 long restoreStart = System.nanoTime();
-                dumpTool.restoreSandboxed(archive.file(), sandbox, cancel);
+                dumpTool.restoreSandboxed(restoreJob.clientFor(manifest, server), archive.file(), sandbox, cancel);
                 restoreNanos = System.nanoTime() - restoreStart;
                 cancel.check("nothing was compared");
                 stage = "count";

@@ -5,6 +5,7 @@ import com.shiftsync.backup.adapter.blob.StorageClients;
 import com.shiftsync.backup.adapter.local.LocalBackupStore;
 import com.shiftsync.backup.adapter.pg.JdbcDatabase;
 import com.shiftsync.backup.domain.DatabaseUrl;
+import com.shiftsync.backup.domain.PgClients;
 import com.shiftsync.backup.domain.ErrorCode;
 import com.shiftsync.backup.domain.Manifest;
 import com.shiftsync.backup.domain.ShiftSyncException;
@@ -175,8 +176,8 @@ class BackupFailureIT {
     static DumpTool afterBytes(DumpTool real, long limit, Runnable action) {
         return new ForwardingDumpTool(real) {
             @Override
-            public DumpProcess startDump(DatabaseUrl source, String snapshot) {
-                DumpProcess dump = real.startDump(source, snapshot);
+            public DumpProcess startDump(PgClients.Client client, DatabaseUrl source, String snapshot) {
+                DumpProcess dump = real.startDump(client, source, snapshot);
                 InputStream tripwire = new FilterInputStream(dump.output()) {
                     private long read;
                     private boolean fired;
@@ -193,6 +194,11 @@ class BackupFailureIT {
                     }
                 };
                 return new DumpProcess() {
+                    @Override
+                    public PgClients.Client client() {
+                        return dump.client();
+                    }
+
                     @Override
                     public InputStream output() {
                         return tripwire;

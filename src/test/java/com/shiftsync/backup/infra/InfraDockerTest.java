@@ -1,7 +1,5 @@
 package com.shiftsync.backup.infra;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.shiftsync.backup.domain.Json;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -17,13 +15,14 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The image can run pg_dump against the server: the Dockerfile installs the PostgreSQL client
- * of build argument PG_MAJOR, whose default is the same major as infra's postgresVersion
- * parameter (main.bicep and main.parameters.json), and azd builds it with the server's actual
- * version (infra output POSTGRES_VERSION). PG_BIN_DIR points at that client.
+ * The image can back up and restore every server Azure runs, and survives an in-place upgrade:
+ * the Dockerfile installs the PostgreSQL client of every major the Flexible Server API in use
+ * accepts (PG_MAJORS), each one PGDG still ships, failing without the newest; nothing pins
+ * PG_BIN_DIR to one major, and azd builds the image without the server's version.
  */
 class InfraDockerTest {
     private static final Path DOCKERFILE = Path.of("Dockerfile");
@@ -33,35 +32,64 @@ class InfraDockerTest {
         return Files.readString(DOCKERFILE).replaceAll("(?m)^\\s*#.*\\n", "").replace("\\\n", " ");
     }
 
-    private static String argDefault(String dockerfile) {
-        Matcher m = Pattern.compile("(?m)^ARG PG_MAJOR=(\\S+)$").matcher(dockerfile);
-        assertTrue(m.find(), "the Dockerfile declares ARG PG_MAJOR=<default> before its first FROM");
-        return m.group(1);
+    private static List<Integer> majorsOf(String dockerfile) {
+        Matcher m = Pattern.compile("(?m)^ARG PG_MAJORS=\"([\\d ]+)\"$").matcher(dockerfile);
+        assertTrue(m.find(), "the Dockerfile declares ARG PG_MAJORS=\"<majors>\" before its first FROM");
+        return java.util.Arrays.stream(m.group(1).trim().split(" +")).map(Integer::valueOf).toList();
+    }
+
+    private static String flexibleServerApi() {
+        Bicep postgres = Bicep.read(Bicep.INFRA.resolve("modules/postgres.bicep"));
+        Set<String> apis = new TreeSet<>();
+        for (Bicep.Resource r : postgres.resources()) {
+            if (r.type().equals("Microsoft.DBforPostgreSQL/flexibleServers")) {
+                apis.add(r.apiVersion());
+            }
+        }
+        assertEquals(1, apis.size(), "one API version for the server, new or existing: " + apis);
+        return apis.iterator().next();
     }
 
     @Test
-    @DisplayName("the client the Dockerfile installs is postgresql-client-${PG_MAJOR}, of the same major as infra's parameter")
-    void clientMatchesParameter() throws IOException {
+    @DisplayName("the image installs postgresql-client-<major> for every major Flexible Server offers that PGDG ships, and fails without the newest")
+    void everyMajorsClient() throws IOException {
         String dockerfile = dockerfile();
-        String major = argDefault(dockerfile);
-        assertEquals(Bicep.main().defaultOf("postgresVersion"), major, "Dockerfile vs main.bicep postgresVersion");
+        List<Integer> majors = majorsOf(dockerfile);
+        String api = flexibleServerApi();
+        assertEquals(SERVER_VERSIONS_BY_API.get(api), majors, "PG_MAJORS vs the majors flexibleServers@" + api + " accepts");
+        assertEquals(majors.stream().sorted().toList(), majors, "oldest first: the last is the newest");
+        assertTrue(majors.contains(Integer.parseInt(Bicep.main().defaultOf("postgresVersion"))),
+                "a new server of infra's default version gets its client");
 
-        JsonNode parameters = Json.MAPPER.readTree(Bicep.INFRA.resolve("main.parameters.json").toFile()).get("parameters");
-        String value = parameters.get("postgresVersion").get("value").asText();
-        Matcher env = Pattern.compile("\\$\\{(\\w+)=(\\w+)}").matcher(value);
-        assertTrue(env.matches(), "postgresVersion in main.parameters.json: " + value);
-        assertEquals(major, env.group(2), "Dockerfile vs main.parameters.json postgresVersion");
-
-        assertTrue(dockerfile.contains("apt-get install -y --no-install-recommends \"postgresql-client-${PG_MAJOR}\""),
-                "installs postgresql-client-${PG_MAJOR}");
-        assertTrue(dockerfile.contains("https://apt.postgresql.org/pub/repos/apt ${VERSION_CODENAME}-pgdg main"),
-                "from the PGDG repository, which has every supported major");
-        assertTrue(dockerfile.contains("\"/usr/lib/postgresql/${PG_MAJOR}/bin/pg_dump\" --version | grep -q \"PostgreSQL) ${PG_MAJOR}\\.\""),
-                "the build fails if pg_dump is not of that major");
-        assertTrue(dockerfile.contains("ENV PG_BIN_DIR=/usr/lib/postgresql/${PG_MAJOR}/bin"));
         int from = dockerfile.indexOf("FROM mcr.microsoft.com/azure-functions/java:4-java17");
         assertTrue(from > 0, "runs on the Functions Java 17 base image");
-        assertTrue(dockerfile.indexOf("ARG PG_MAJOR\n", from) > from, "PG_MAJOR is declared again in the final stage");
+        assertTrue(dockerfile.indexOf("ARG PG_MAJORS\n", from) > from, "PG_MAJORS is declared again in the final stage");
+        assertTrue(dockerfile.contains("https://apt.postgresql.org/pub/repos/apt ${VERSION_CODENAME}-pgdg main"),
+                "from the PGDG repository");
+        String run = dockerfile.replaceAll("\\s+", " ");
+        assertTrue(run.contains("for major in ${PG_MAJORS}; do "
+                + "if apt-cache show \"postgresql-client-${major}\" >/dev/null 2>&1; then clients=\"${clients} ${major}\";"),
+                "each major PGDG ships");
+        assertTrue(run.contains("newest=\"${PG_MAJORS##* }\";")
+                && run.contains("case \" ${clients} \" in *\" ${newest} \"*) ;; *) echo \"PGDG has no "
+                + "postgresql-client-${newest}\" >&2; exit 1;; esac;"), "the build fails without the newest");
+        assertTrue(run.contains("apt-get install -y --no-install-recommends $(for major in ${clients}; do echo "
+                + "\"postgresql-client-${major}\"; done);"));
+        assertTrue(run.contains("for major in ${clients}; do "
+                + "\"/usr/lib/postgresql/${major}/bin/pg_dump\" --version | grep -q \"PostgreSQL) ${major}\\.\"; "
+                + "\"/usr/lib/postgresql/${major}/bin/pg_restore\" --version | grep -q \"PostgreSQL) ${major}\\.\";"),
+                "the build fails if a client is not of its major");
+    }
+
+    @Test
+    @DisplayName("nothing pins PG_BIN_DIR to one major: the app's default finds every /usr/lib/postgresql/<major>/bin")
+    void noPinnedClient() throws IOException {
+        String dockerfile = dockerfile();
+        assertFalse(dockerfile.contains("PG_BIN_DIR"), "the image sets no PG_BIN_DIR");
+        assertFalse(dockerfile.contains("PG_MAJOR "), "no single PG_MAJOR");
+        assertEquals("''", Bicep.main().objectVariable("appSettings").get("PG_BIN_DIR"), "infra leaves it empty");
+        assertTrue(com.shiftsync.backup.config.Setting.PG_BIN_DIR.meaning().contains("every /usr/lib/postgresql/<major>/bin"),
+                com.shiftsync.backup.config.Setting.PG_BIN_DIR.meaning());
     }
 
     /**
@@ -84,15 +112,7 @@ class InfraDockerTest {
         while (m.find()) {
             majors.add(Integer.parseInt(m.group(1)));
         }
-        Bicep postgres = Bicep.read(Bicep.INFRA.resolve("modules/postgres.bicep"));
-        Set<String> apis = new TreeSet<>();
-        for (Bicep.Resource r : postgres.resources()) {
-            if (r.type().equals("Microsoft.DBforPostgreSQL/flexibleServers")) {
-                apis.add(r.apiVersion());
-            }
-        }
-        assertEquals(1, apis.size(), "one API version for the server, new or existing: " + apis);
-        String api = apis.iterator().next();
+        String api = flexibleServerApi();
         List<Integer> accepted = SERVER_VERSIONS_BY_API.get(api);
         assertTrue(accepted != null, "flexibleServers@" + api + ": add the majors its Bicep types list to SERVER_VERSIONS_BY_API");
         List<Integer> refused = majors.stream().filter(major -> !accepted.contains(major)).toList();
@@ -102,19 +122,19 @@ class InfraDockerTest {
     }
 
     @Test
-    @DisplayName("azd builds the image with PG_MAJOR = infra output POSTGRES_VERSION, the server's own version")
-    void azdPassesTheServerVersion() throws IOException {
+    @DisplayName("azd builds the image without the server's version: no build argument, so an in-place upgrade needs no rebuild")
+    void azdNeedsNoServerVersion() throws IOException {
         String azure = Files.readString(Path.of("azure.yaml"));
-        assertTrue(azure.contains("- PG_MAJOR=${POSTGRES_VERSION}"), "azure.yaml docker.buildArgs");
+        assertFalse(azure.contains("buildArgs"), "azure.yaml docker.buildArgs: " + azure);
+        assertFalse(azure.contains("POSTGRES_VERSION") || azure.contains("PG_MAJOR"), azure);
         assertTrue(azure.contains("path: ./Dockerfile") && azure.contains("host: function"), azure);
         assertTrue(azure.contains("path: infra") && azure.contains("module: main"), azure);
         String main = Bicep.main().code();
-        assertTrue(main.contains("output POSTGRES_VERSION string = serverVersion"));
-        assertTrue(main.contains("var serverVersion = postgres.outputs.version"));
+        assertTrue(main.contains("version: postgresVersion"), "a new server is still created at postgresVersion");
+        assertTrue(main.contains("output POSTGRES_VERSION string = serverVersion"), "the server's version stays an output");
         String postgres = Bicep.read(Bicep.INFRA.resolve("modules/postgres.bicep")).code();
         assertTrue(postgres.contains("output version string = create ? created.properties.version : existingServer.properties.version"),
                 "a new server's version, or the existing server's own");
-        assertTrue(main.contains("version: postgresVersion"));
     }
 
     @Test

@@ -162,7 +162,8 @@ class InfraMonitoringTest {
         }
         assertTrue(codes.containsAll(named), "not alert codes: " + named.stream().filter(c -> !codes.contains(c)).toList());
         assertTrue(named.containsAll(Set.of("size-anomaly", "table-emptied", "verification-failed", "verification-stale",
-                "backup-damaged", "offsite-missing", "offsite-copy-missing", "offsite-copy-mismatch")), named.toString());
+                "backup-damaged", "offsite-missing", "offsite-copy-missing", "offsite-copy-mismatch", "client-too-old")),
+                named.toString());
     }
 
     @Test

@@ -2,6 +2,7 @@ package com.shiftsync.backup.testing;
 
 import com.shiftsync.backup.domain.Cancellation;
 import com.shiftsync.backup.domain.DatabaseUrl;
+import com.shiftsync.backup.domain.PgClients;
 import com.shiftsync.backup.port.DumpProcess;
 import com.shiftsync.backup.port.DumpTool;
 
@@ -21,13 +22,13 @@ public class ForwardingDumpTool implements DumpTool {
     }
 
     @Override
-    public String version() {
-        return real.version();
+    public PgClients clients() {
+        return real.clients();
     }
 
     @Override
-    public DumpProcess startDump(DatabaseUrl source, String snapshot) {
-        return real.startDump(source, snapshot);
+    public DumpProcess startDump(PgClients.Client client, DatabaseUrl source, String snapshot) {
+        return real.startDump(client, source, snapshot);
     }
 
     @Override
@@ -36,12 +37,12 @@ public class ForwardingDumpTool implements DumpTool {
     }
 
     @Override
-    public void restore(Path archive, DatabaseUrl target, int jobs) {
-        real.restore(archive, target, jobs);
+    public void restore(PgClients.Client client, Path archive, DatabaseUrl target, int jobs) {
+        real.restore(client, archive, target, jobs);
     }
 
     @Override
-    public void restoreSandboxed(Path archive, DatabaseUrl sandbox, Cancellation cancel) {
-        real.restoreSandboxed(archive, sandbox, cancel);
+    public void restoreSandboxed(PgClients.Client client, Path archive, DatabaseUrl sandbox, Cancellation cancel) {
+        real.restoreSandboxed(client, archive, sandbox, cancel);
     }
 }

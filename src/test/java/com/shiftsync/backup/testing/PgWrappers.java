@@ -12,7 +12,7 @@ import java.util.stream.Stream;
 /**
  * A PG_BIN_DIR of wrapper scripts: pg_dump and pg_restore that record what {@code ps} shows
  * of them (their own {@code /proc/<pid>/cmdline}, read by the process itself while it runs),
- * optionally run a shell snippet first (a pause, a lock), then exec the machine's real
+ * optionally run a shell snippet first (a pause, a lock; never for {@code --version}), then exec the real
  * binaries with the same arguments and environment. Because each wrapper records itself, a
  * test sees every invocation however short-lived it is: nothing depends on catching a
  * process in the act.
@@ -30,7 +30,15 @@ public final class PgWrappers {
 
     /** Wrappers that run {@code beforeDump} / {@code beforeRestore} (shell, may be empty) before the real tool. */
     public static Path create(Path folder, String beforeDump, String beforeRestore) {
-        Path real = PostgresCluster.serverBinaries();
+        return create(folder, PostgresCluster.serverBinaries(), beforeDump, beforeRestore);
+    }
+
+    /** Wrappers in {@code folder} that only record, of the tools in {@code real} (another major's client). */
+    public static Path recording(Path folder, Path real) {
+        return create(folder, real, "", "");
+    }
+
+    private static Path create(Path folder, Path real, String beforeDump, String beforeRestore) {
         try {
             Path log = Files.createDirectories(folder.resolve(LOG));
             write(folder.resolve("pg_dump"), log, beforeDump, real.resolve("pg_dump"));
@@ -42,9 +50,10 @@ public final class PgWrappers {
     }
 
     private static void write(Path script, Path log, String before, Path real) throws IOException {
+        // the app asks each folder's pg_dump its version before it dumps: that question never waits at a gate
         Files.writeString(script, "#!/bin/sh\n"
                 + "cat /proc/$$/cmdline > '" + log + "'/$$.cmdline\n"
-                + (before.isBlank() ? "" : before + "\n")
+                + (before.isBlank() ? "" : "if [ \"$1\" != --version ]; then\n" + before + "\nfi\n")
                 + "exec " + real + " \"$@\"\n");
         Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));
     }

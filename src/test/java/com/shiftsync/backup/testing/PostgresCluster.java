@@ -26,6 +26,9 @@ import java.util.stream.Stream;
  * scram-sha-256 with a random superuser password. One per test JVM, stopped at exit. As
  * root (CI), it runs as the {@code postgres} user, since PostgreSQL refuses root. When
  * no server binaries exist it fails loudly: a test never passes by skipping PostgreSQL.
+ * A second major, PostgreSQL 17, comes from what {@code bin/setup} prepares
+ * ({@code bin/lib/postgres17.sh}: Debian 13's packages, unpacked and patched): its server
+ * ({@link #postgres17()}) and its client folder ({@link #postgres17Binaries()}).
  */
 public final class PostgresCluster {
     /** The host name every "restored server" of the Resource Manager fake has; tls/hosts maps it to {@link #RESTORED_ADDRESS}. */
@@ -33,6 +36,7 @@ public final class PostgresCluster {
     static final String RESTORED_ADDRESS = "127.0.0.2";
     private static PostgresCluster shared;
     private static PostgresCluster restored;
+    private static PostgresCluster seventeen;
 
     private final Path bin;
     private final Path home;
@@ -50,8 +54,8 @@ public final class PostgresCluster {
 
     public static synchronized PostgresCluster shared() {
         if (shared == null) {
-            shared = start("127.0.0.1", freePort(), "pg-" + HexFormat.of().formatHex(new SecureRandom().generateSeed(12)),
-                    false);
+            shared = start(serverBinaries(), "127.0.0.1", freePort(), "pg-"
+                    + HexFormat.of().formatHex(new SecureRandom().generateSeed(12)), false);
             PostgresCluster cluster = shared;
             Runtime.getRuntime().addShutdownHook(new Thread(cluster::stop));
         }
@@ -68,11 +72,55 @@ public final class PostgresCluster {
     public static synchronized PostgresCluster restoredServer() {
         if (restored == null) {
             PostgresCluster source = shared();
-            restored = start(RESTORED_ADDRESS, source.port, source.password, true);
+            restored = start(serverBinaries(), RESTORED_ADDRESS, source.port, source.password, true);
             PostgresCluster cluster = restored;
             Runtime.getRuntime().addShutdownHook(new Thread(cluster::stop));
         }
         return restored;
+    }
+
+    /**
+     * A PostgreSQL 17 server on 127.0.0.1, one per test JVM, stopped at exit; JIT off (LLVM is
+     * not unpacked). Fails loudly when bin/setup has not prepared PostgreSQL 17.
+     */
+    public static synchronized PostgresCluster postgres17() {
+        if (seventeen == null) {
+            seventeen = start(postgres17Binaries(), "127.0.0.1", freePort(), "pg17-"
+                    + HexFormat.of().formatHex(new SecureRandom().generateSeed(12)), false);
+            PostgresCluster cluster = seventeen;
+            Runtime.getRuntime().addShutdownHook(new Thread(cluster::stop));
+        }
+        return seventeen;
+    }
+
+    /**
+     * The bin folder of PostgreSQL 17 (server and client) that bin/setup prepares, where
+     * bin/lib/postgres17.sh says it is; fails loudly, naming bin/setup, when it is missing.
+     */
+    public static synchronized Path postgres17Binaries() {
+        Path root;
+        try {
+            Process p = new ProcessBuilder("bash", "-c", ". bin/lib/postgres17.sh && postgres17_dir")
+                    .redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+            if (!p.waitFor(30, TimeUnit.SECONDS) || p.exitValue() != 0) {
+                throw new IllegalStateException("bin/lib/postgres17.sh could not say where PostgreSQL 17 is: " + out);
+            }
+            root = Path.of(out);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+        Path bin = root.resolve("usr/lib/postgresql/17/bin");
+        for (String tool : List.of("initdb", "pg_ctl", "postgres", "pg_dump", "pg_restore")) {
+            if (!Files.isExecutable(bin.resolve(tool))) {
+                throw new IllegalStateException("PostgreSQL 17 for the tests is missing (no " + bin.resolve(tool)
+                        + "): run bin/setup, which prepares it there");
+            }
+        }
+        return bin;
     }
 
     public static Path serverBinaries() {
@@ -93,8 +141,7 @@ public final class PostgresCluster {
                         + "run bin/setup (apt install postgresql) before the tests"));
     }
 
-    private static PostgresCluster start(String address, int port, String password, boolean ssl) {
-        Path bin = serverBinaries();
+    private static PostgresCluster start(Path bin, String address, int port, String password, boolean ssl) {
         try {
             Path home = Files.createTempDirectory("shiftsync-pg-");
             TestSecrets.register(password);
@@ -116,7 +163,8 @@ public final class PostgresCluster {
                     "--locale=C.UTF-8", "--no-sync")));
             Files.deleteIfExists(pwfile);
             String options = "-p " + port + " -c listen_addresses=" + address + " -k " + home
-                    + " -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200" + tls;
+                    + " -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200"
+                    + " -c jit=off" + tls;
             run(asPostgres(root, List.of(bin.resolve("pg_ctl").toString(), "-D", home.resolve("data").toString(),
                     "-o", options, "-l", home.resolve("server.log").toString(), "-w", "-t", "60", "start")));
             return new PostgresCluster(bin, home, address, port, password);

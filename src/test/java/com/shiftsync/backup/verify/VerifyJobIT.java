@@ -11,6 +11,7 @@ import com.shiftsync.backup.backup.BackupJob;
 import com.shiftsync.backup.domain.BackupId;
 import com.shiftsync.backup.domain.Cancellation;
 import com.shiftsync.backup.domain.DatabaseUrl;
+import com.shiftsync.backup.domain.PgClients;
 import com.shiftsync.backup.domain.ErrorCode;
 import com.shiftsync.backup.domain.Manifest;
 import com.shiftsync.backup.domain.ShiftSyncException;
@@ -219,8 +220,9 @@ class VerifyJobIT {
         Manifest m = backup(local, Tier.DAILY);
         DumpTool failing = new DelegatingTool(dumpTool()) {
             @Override
-            public void restoreSandboxed(Path archive, DatabaseUrl sandbox, Cancellation cancel) {
-                super.restoreSandboxed(archive, sandbox, cancel);
+            public void restoreSandboxed(PgClients.Client client, Path archive, DatabaseUrl sandbox,
+                                         Cancellation cancel) {
+                super.restoreSandboxed(client, archive, sandbox, cancel);
                 throw new ShiftSyncException(ErrorCode.JOB_FAILED, "pg_restore: error: simulated failure");
             }
         };
@@ -314,6 +316,11 @@ class VerifyJobIT {
             }
 
             @Override
+            public String serverVersion(DatabaseUrl server) {
+                return real.serverVersion(server);
+            }
+
+            @Override
             public void create(DatabaseUrl server, String database) {
                 creates.incrementAndGet();
                 real.create(server, database);
@@ -355,15 +362,16 @@ class VerifyJobIT {
     private DumpTool countingTool(DumpTool real) {
         return new DelegatingTool(real) {
             @Override
-            public void restore(Path archive, DatabaseUrl target, int jobs) {
+            public void restore(PgClients.Client client, Path archive, DatabaseUrl target, int jobs) {
                 restores.incrementAndGet();
-                super.restore(archive, target, jobs);
+                super.restore(client, archive, target, jobs);
             }
 
             @Override
-            public void restoreSandboxed(Path archive, DatabaseUrl sandbox, Cancellation cancel) {
+            public void restoreSandboxed(PgClients.Client client, Path archive, DatabaseUrl sandbox,
+                                         Cancellation cancel) {
                 restores.incrementAndGet();
-                super.restoreSandboxed(archive, sandbox, cancel);
+                super.restoreSandboxed(client, archive, sandbox, cancel);
             }
         };
     }

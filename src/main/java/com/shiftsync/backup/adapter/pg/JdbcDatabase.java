@@ -164,6 +164,16 @@ public final class JdbcDatabase implements Database {
     }
 
     @Override
+    public String serverVersion(DatabaseUrl server) {
+        try (Connection conn = connectToServer(server); Statement st = conn.createStatement()) {
+            return single(st, "SHOW server_version");
+        } catch (SQLException e) {
+            throw new ShiftSyncException(ErrorCode.JOB_FAILED,
+                    "could not read the server version of " + server + ": " + firstLine(e), e);
+        }
+    }
+
+    @Override
     public void create(DatabaseUrl server, String database) {
         try (Connection conn = connectToServer(server); Statement st = conn.createStatement()) {
             st.execute("CREATE DATABASE " + quote(database));

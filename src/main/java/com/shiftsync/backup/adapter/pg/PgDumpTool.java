@@ -3,6 +3,7 @@ package com.shiftsync.backup.adapter.pg;
 import com.shiftsync.backup.domain.Cancellation;
 import com.shiftsync.backup.domain.DatabaseUrl;
 import com.shiftsync.backup.domain.ErrorCode;
+import com.shiftsync.backup.domain.PgClients;
 import com.shiftsync.backup.domain.ShiftSyncException;
 import com.shiftsync.backup.port.DumpProcess;
 import com.shiftsync.backup.port.DumpTool;
@@ -10,19 +11,18 @@ import com.shiftsync.backup.port.DumpTool;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
-/** {@link DumpTool} on the machine's pg_dump and pg_restore. */
+/** {@link DumpTool} on the machine's pg_dump and pg_restore, every major {@link PgBinaries} finds. */
 public final class PgDumpTool implements DumpTool {
     private static final Duration LIST_TIMEOUT = Duration.ofMinutes(10);
 
     private final PgBinaries binaries;
     private final Duration restoreTimeout;
-    private volatile String version;
+    private volatile PgClients clients;
 
     public PgDumpTool(PgBinaries binaries, Duration restoreTimeout) {
         this.binaries = binaries;
@@ -30,32 +30,24 @@ public final class PgDumpTool implements DumpTool {
     }
 
     @Override
-    public String version() {
-        if (version == null) {
-            try {
-                Process p = new ProcessBuilder(binaries.pgDump(), "--version").redirectErrorStream(true).start();
-                if (!p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
-                    p.destroyForcibly();
-                    throw new ShiftSyncException(ErrorCode.JOB_FAILED, binaries.pgDump() + " --version did not answer "
-                            + "within 30 seconds");
-                }
-                version = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
-            } catch (IOException e) {
-                throw new ShiftSyncException(ErrorCode.JOB_FAILED, "could not run " + binaries.pgDump(), e);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new ShiftSyncException(ErrorCode.JOB_FAILED, "interrupted while asking pg_dump its version", e);
-            }
+    public PgClients clients() {
+        if (clients == null) {
+            clients = binaries.clients();
         }
-        return version;
+        return clients;
     }
 
     @Override
-    public DumpProcess startDump(DatabaseUrl source, String snapshot) {
-        List<String> argv = List.of(binaries.pgDump(), "--format=custom", "--no-password",
+    public DumpProcess startDump(PgClients.Client client, DatabaseUrl source, String snapshot) {
+        List<String> argv = List.of(tool(client, "pg_dump"), "--format=custom", "--no-password",
                 "--snapshot=" + snapshot, "--dbname=" + source.toLibpqUri());
         PgProcess process = PgProcess.start("pg_dump", argv, source);
         return new DumpProcess() {
+            @Override
+            public PgClients.Client client() {
+                return client;
+            }
+
             @Override
             public InputStream output() {
                 return process.stdout();
@@ -73,10 +65,15 @@ public final class PgDumpTool implements DumpTool {
         };
     }
 
+    private static String tool(PgClients.Client client, String name) {
+        return Path.of(client.folder()).resolve(name).toString();
+    }
+
     @Override
     public void checkArchive(InputStream archive) {
-        try (PgProcess process = PgProcess.start("pg_restore",
-                List.of(binaries.pgRestore(), "--list"), null)) {
+        // the newest pg_restore reads the archives of every pg_dump here
+        PgClients.Client newest = clients().newest().orElseThrow();
+        try (PgProcess process = PgProcess.start("pg_restore", List.of(tool(newest, "pg_restore"), "--list"), null)) {
             Thread feeder = new Thread(() -> feed(archive, process.stdin()), "pg_restore-list-feed");
             feeder.setDaemon(true);
             feeder.start();
@@ -104,8 +101,8 @@ public final class PgDumpTool implements DumpTool {
     }
 
     @Override
-    public void restore(Path archive, DatabaseUrl target, int jobs) {
-        List<String> argv = new ArrayList<>(List.of(binaries.pgRestore(), "--clean", "--if-exists",
+    public void restore(PgClients.Client client, Path archive, DatabaseUrl target, int jobs) {
+        List<String> argv = new ArrayList<>(List.of(tool(client, "pg_restore"), "--clean", "--if-exists",
                 "--no-password", "--exit-on-error"));
         if (jobs <= 1) {
             argv.add("--single-transaction");
@@ -116,8 +113,8 @@ public final class PgDumpTool implements DumpTool {
     }
 
     @Override
-    public void restoreSandboxed(Path archive, DatabaseUrl sandbox, Cancellation cancel) {
-        run(new ArrayList<>(List.of(binaries.pgRestore(), "--no-owner", "--no-privileges", "--single-transaction",
+    public void restoreSandboxed(PgClients.Client client, Path archive, DatabaseUrl sandbox, Cancellation cancel) {
+        run(new ArrayList<>(List.of(tool(client, "pg_restore"), "--no-owner", "--no-privileges", "--single-transaction",
                 "--no-password", "--exit-on-error")), archive, sandbox, cancel);
     }
 
