@@ -57,9 +57,17 @@ public final class RestoreJob {
         this(database, dumpTool, scratchFolder, Clock.systemUTC());
     }
 
-    /** The manifest of {@code backup} ("latest" or an id) in {@code store}: a complete backup only. */
+    /**
+     * The manifest of {@code backup} ("latest" or an id) in {@code store}: a complete backup only,
+     * and for latest none dated after {@code now}.
+     */
+    public static Manifest find(BackupStore store, String backup, java.time.Instant now) {
+        return BackupSources.of(store).choose(backup, now).manifest();
+    }
+
+    /** {@link #find(BackupStore, String, java.time.Instant)} by this machine's clock. */
     public static Manifest find(BackupStore store, String backup) {
-        return BackupSources.of(store).choose(backup).manifest();
+        return find(store, backup, java.time.Instant.now());
     }
 
     /**
@@ -105,7 +113,7 @@ public final class RestoreJob {
 
     private RestoreResult restore(BackupSources sources, String backup, DatabaseUrl target, Target asGiven) {
         long start = System.nanoTime();
-        BackupSources.Chosen chosen = sources.choose(backup);
+        BackupSources.Chosen chosen = sources.choose(backup, clock.instant());
         BackupStore store = chosen.store();
         Manifest manifest = chosen.manifest();
         if (asGiven != null) {

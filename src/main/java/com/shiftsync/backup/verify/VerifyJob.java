@@ -119,7 +119,7 @@ public final class VerifyJob {
     }
 
     private Verification test(BackupSources sources, String backup) {
-        BackupSources.Chosen chosen = sources.choose(backup);
+        BackupSources.Chosen chosen = sources.choose(backup, clock.instant());
         BackupStore store = chosen.store();
         Manifest manifest = chosen.manifest();
         long start = System.nanoTime();
