@@ -14,7 +14,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 
 /** Backups, newest first, from the local folder, Blob, or both, each with its restore test's result. */
@@ -23,7 +25,8 @@ import java.util.concurrent.Callable;
         description = {
                 "Without --source: the local folder, and Blob Storage when it is configured (the same stores "
                 + "restore, verify, download and status read). A backup that is not complete is listed with its "
-                + "mark: damaged: archive missing, damaged: archive size differs, damaged: manifest unreadable.",
+                + "mark: damaged: archive missing, damaged: archive size differs, damaged: manifest unreadable, "
+                + "damaged: manifest misplaced (it names another backup than its file).",
                 ""},
         footerHeading = "%nExamples:%n",
         footer = {"  shiftsync-backup list", "  shiftsync-backup list --source azure --json"})
@@ -39,7 +42,8 @@ final class ListCommand implements Callable<Integer> {
     String source;
 
     @Option(names = "--json", description = "Print a JSON array of manifests, each with its store, \"condition\" "
-            + "(complete or the damage) and \"verification\" ({passed, verifiedAt, reason} or null).")
+            + "(complete or the damage) and \"verification\" ({passed, verifiedAt, reason} or null). When a store "
+            + "cannot be read: {\"error\": {\"code\", \"message\"}, \"backups\": [the other stores' backups]}, exit 1.")
     boolean json;
 
     ListCommand(Cli cli) {
@@ -56,7 +60,17 @@ final class ListCommand implements Callable<Integer> {
         }
         List<BackupListing.Row> rows = listing.rows();
         PrintWriter out = spec.commandLine().getOut();
-        if (json) {
+        if (json && !listing.problems().isEmpty()) {
+            // a failure is {"error": ...} on stdout, as for every command; the readable stores' backups stay beside it
+            Map<String, Object> error = new LinkedHashMap<>();
+            error.put("code", ErrorCode.UPSTREAM_FAILED.id());
+            error.put("message", String.join("; ", listing.problems().stream()
+                    .map(p -> p + "; its backups are not listed").toList()));
+            Map<String, Object> answer = new LinkedHashMap<>();
+            answer.put("error", error);
+            answer.put("backups", BackupListing.toJson(rows));
+            out.println(Json.pretty(answer));
+        } else if (json) {
             out.println(Json.pretty(BackupListing.toJson(rows)));
         } else if (rows.isEmpty()) {
             out.println("no backups in " + String.join(" or ", stores.stream().map(BackupStore::describe).toList()));
