@@ -74,11 +74,13 @@ class StatusReadsIT {
         env.put("BACKUP_CONTAINER", container);
         env.put("OPERATIONS_CONTAINER", container + "-ops");
         env.put("AUDIT_CONTAINER", container + "-audit");
+        env.put("WEBSITE_AUTH_ENABLED", "True");
         return new App(new Settings(env), Clock.fixed(NOW, ZoneOffset.UTC));
     }
 
     @Test
-    @DisplayName("GET /api/status without the admin role: the storage reads of one call, by kind")
+    @DisplayName("GET /api/status: one listing pass with each manifest read, and only the records that exist "
+            + "(figures printed; before: a verification and a restore-check read for every backup)")
     void readsOfOneCall() {
         App app = app();
         MonitorFunctions functions = new MonitorFunctions(app);
@@ -87,8 +89,28 @@ class StatusReadsIT {
         HttpResponseMessage r = functions.status(FakeHttpRequest.get("https://x/api/status?code=k"),
                 new FakeExecutionContext("backupStatus"));
         assertEquals(200, r.getStatusCode(), String.valueOf(r.getBody()));
-        Map<String, Integer> counts = proxy.counts();
-        System.out.println("GET /api/status over " + (DAILY + WEEKLY) + " backups (1 with a verification record): "
-                + proxy.requests().size() + " storage requests " + counts);
+        Map<String, Integer> health = proxy.counts();
+        System.out.println("GET /api/status (health view) over " + (DAILY + WEEKLY) + " backups (1 with a "
+                + "verification record): " + proxy.requests().size() + " storage requests " + health);
+
+        proxy.reset();
+        r = functions.status(FakeHttpRequest.get("https://x/api/status?code=k").header("X-MS-CLIENT-PRINCIPAL",
+                ADMIN), new FakeExecutionContext("backupStatus"));
+        assertEquals(200, r.getStatusCode(), String.valueOf(r.getBody()));
+        Map<String, Integer> admin = proxy.counts();
+        System.out.println("GET /api/status (admin, audited) over " + (DAILY + WEEKLY) + " backups: "
+                + proxy.requests().size() + " storage requests " + admin);
+
+        for (Map<String, Integer> counts : List.of(health, admin)) {
+            assertEquals(DAILY + WEEKLY, counts.get("manifest"), "each manifest once: " + counts);
+            assertEquals(1, counts.get("record"), "only the one record there is: " + counts);
+        }
+        assertEquals(null, health.get("write"), "a health read writes nothing: " + health);
     }
+
+    /** An admin as Easy Auth's principal header carries one (base64 JSON). */
+    static final String ADMIN = java.util.Base64.getEncoder().encodeToString(("{\"auth_typ\":\"aad\",\"claims\":["
+            + "{\"typ\":\"http://schemas.microsoft.com/identity/claims/objectidentifier\",\"val\":\"oid-ana\"},"
+            + "{\"typ\":\"preferred_username\",\"val\":\"ana@shiftsync.test\"},"
+            + "{\"typ\":\"roles\",\"val\":\"Backup.Admin\"}]}").getBytes(java.nio.charset.StandardCharsets.UTF_8));
 }
