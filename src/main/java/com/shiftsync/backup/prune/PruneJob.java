@@ -176,7 +176,7 @@ public final class PruneJob {
         BackupCatalog catalog = store.catalog();
         Set<String> verified = new HashSet<>();
         for (Manifest m : catalog.manifests()) {
-            if (passedVerification(store, m)) {
+            if (catalog.mayHaveRecord(m.tier(), m.backupId(), Verification.KIND) && passedVerification(store, m)) {
                 verified.add(m.id());
             }
         }

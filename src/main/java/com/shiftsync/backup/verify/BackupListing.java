@@ -70,9 +70,10 @@ public final class BackupListing {
     public static List<Row> of(List<BackupStore> stores) {
         List<Row> rows = new ArrayList<>();
         for (BackupStore store : stores) {
-            for (BackupCatalog.Entry e : store.catalog().entries()) {
-                rows.add(new Row(store.name(), e.manifest(), e.manifest() == null ? null
-                        : verification(store, e.manifest()), e));
+            BackupCatalog catalog = store.catalog();
+            for (BackupCatalog.Entry e : catalog.entries()) {
+                boolean tested = e.manifest() != null && catalog.mayHaveRecord(e.tier(), e.id(), Verification.KIND);
+                rows.add(new Row(store.name(), e.manifest(), tested ? verification(store, e.manifest()) : null, e));
             }
         }
         rows.sort(Comparator.comparing((Row r) -> r.entry().id()).thenComparing(Row::store));

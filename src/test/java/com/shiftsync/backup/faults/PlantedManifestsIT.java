@@ -108,6 +108,22 @@ class PlantedManifestsIT {
         return "postgresql://postgres@127.0.0.1:" + pg.port() + "/planted_" + Long.toHexString(System.nanoTime());
     }
 
+    /** restore --backup latest from each store in turn: {@code expected} restored, the warnings naming what was passed over. */
+    void restoreLatestFromEachStore(Manifest expected, String... warnings) {
+        for (String source : List.of("local", "azure")) {
+            String target = "planted_" + Long.toHexString(System.nanoTime());
+            CliRun restore = CliRun.run(env, "restore", "--backup", "latest", "--source", source, "--target-url",
+                    "postgresql://postgres@127.0.0.1:" + pg.port() + "/" + target);
+            assertEquals(0, restore.exitCode(), restore.stderr());
+            assertTrue(restore.stdout().startsWith("restored " + expected.id() + " from "), restore.stdout());
+            for (String w : warnings) {
+                assertTrue(restore.stderr().contains(w), w + ": " + restore.stderr());
+            }
+            assertEquals(Fingerprint.data(pg, db), Fingerprint.data(pg, target));
+            pg.dropDatabase(target);
+        }
+    }
+
     static JsonNode json(CliRun run) throws IOException {
         assertEquals(0, run.exitCode(), run.stderr());
         return Json.MAPPER.readTree(run.stdout());
@@ -175,17 +191,8 @@ class PlantedManifestsIT {
         assertTrue(reason.startsWith("daily backup " + future.id() + " started ") && reason.contains(
                 "ahead of this machine's clock") && reason.contains("never latest"), reason);
 
-        for (String source : List.of("local", "azure")) {
-            String target = target();
-            CliRun restore = CliRun.run(env, "restore", "--backup", "latest", "--source", source, "--target-url",
-                    target);
-            assertEquals(0, restore.exitCode(), restore.stderr());
-            assertTrue(restore.stdout().startsWith("restored " + old.id() + " from "), restore.stdout());
-            assertTrue(restore.stderr().contains("warning: daily backup " + future.id()) && restore.stderr()
-                    .contains("so it is not latest; using " + old.id() + " instead"), restore.stderr());
-            assertEquals(Fingerprint.data(pg, db), Fingerprint.data(pg, target.substring(target.lastIndexOf('/') + 1)));
-            pg.dropDatabase(target.substring(target.lastIndexOf('/') + 1));
-        }
+        restoreLatestFromEachStore(old, "warning: daily backup " + future.id(),
+                "so it is not latest; using " + old.id() + " instead");
 
         // a day's retention: the 30-hour-old backup is kept only by the floor, which the future one does not take
         env.put("LOCAL_RETENTION_DAYS", "1");
@@ -262,16 +269,7 @@ class PlantedManifestsIT {
         assertTrue(damage.contains("its manifest is not its own (it names daily backup " + real.id() + ", not the "
                 + "daily backup " + newer + " its file is named for"), damage);
 
-        for (String source : List.of("local", "azure")) {
-            String target = target();
-            CliRun restore = CliRun.run(env, "restore", "--backup", "latest", "--source", source, "--target-url",
-                    target);
-            assertEquals(0, restore.exitCode(), restore.stderr());
-            assertTrue(restore.stdout().startsWith("restored " + real.id() + " from "), restore.stdout());
-            assertTrue(restore.stderr().contains("daily backup " + newer) && restore.stderr()
-                    .contains("manifest is not its own"), restore.stderr());
-            pg.dropDatabase(target.substring(target.lastIndexOf('/') + 1));
-        }
+        restoreLatestFromEachStore(real, "warning: daily backup " + newer, "manifest is not its own");
         CliRun named = CliRun.run(env, "restore", "--backup", newer.toString(), "--target-url", target());
         assertEquals(1, named.exitCode(), named.stderr());
         assertTrue(named.stderr().contains("backup " + newer + " cannot be read"), named.stderr());

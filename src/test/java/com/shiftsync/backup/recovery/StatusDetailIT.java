@@ -52,12 +52,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * string that could leak is in storage.
  */
 class StatusDetailIT {
-    static final Instant NOW = Instant.parse("2024-01-15T12:00:00Z");
-    static final String EARLIEST = "2024-01-08T02:13:55.1234567+00:00";
-    static final String GROUP = "shiftsync-drills";
-    static final String DRILL = "shiftsync-db-drill-202401151200";
-    static final String REGION = "canadacentral";
-    static final String PITR = "shiftsync-db-pitr";
+    static final Instant NOW = DrillIT.NOW;
+    static final String EARLIEST = DrillIT.EARLIEST;
+    static final String GROUP = DrillIT.GROUP;
+    static final String DRILL = DrillIT.DRILL;
+    static final String REGION = DrillIT.REGION;
+    static final String PITR = RecoveryIT.TARGET;
 
     @RegisterExtension
     static final AzureFakes azure = new AzureFakes();
