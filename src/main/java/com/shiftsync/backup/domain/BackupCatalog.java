@@ -2,6 +2,8 @@ package com.shiftsync.backup.domain;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -41,8 +43,8 @@ public record BackupCatalog(String store, String location, List<Manifest> manife
      * clocks differ a little; more is a clock ahead, or a manifest planted to pass for the newest backup.
      */
     public static final Duration CLOCK_TOLERANCE = Duration.ofMinutes(5);
-    private static final java.time.format.DateTimeFormatter WHEN = java.time.format.DateTimeFormatter
-            .ofPattern("yyyy-MM-dd HH:mm'Z'").withZone(java.time.ZoneOffset.UTC);
+    private static final DateTimeFormatter WHEN = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm'Z'")
+            .withZone(ZoneOffset.UTC);
 
     public BackupCatalog {
         Objects.requireNonNull(store, "store");

@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -118,9 +119,9 @@ public record RetentionPolicy(Map<Tier, Duration> maxAge, int floor, int keepDai
         List<Manifest> newestFirst = backups.stream().sorted(Comparator.comparing(Manifest::backupId)).toList();
         Map<String, List<String>> keepReasons = new LinkedHashMap<>();
         newestFirst.forEach(m -> keepReasons.put(m.id(), new ArrayList<>()));
-        Set<String> future = new java.util.HashSet<>();
+        Set<String> future = new HashSet<>();
         newestFirst.stream().filter(m -> BackupCatalog.fromTheFuture(m, now)).forEach(m -> future.add(m.id()));
-        Set<String> counted = new java.util.HashSet<>(complete);
+        Set<String> counted = new HashSet<>(complete);
         counted.removeAll(future);
 
         Map<Tier, Integer> completeSeen = new EnumMap<>(Tier.class);
@@ -141,9 +142,9 @@ public record RetentionPolicy(Map<Tier, Duration> maxAge, int floor, int keepDai
             if (future.contains(m.id())) {
                 Instant started = m.startedAt().isAfter(m.backupId().startedAt()) ? m.startedAt()
                         : m.backupId().startedAt();
-                keepReasons.get(m.id()).add("started " + Wording.span(Duration.between(now, started)) + " after now (a clock ahead, or "
-                        + "a planted manifest): not expired, so kept, but it counts for no rule, not even the safety "
-                        + "floor");
+                keepReasons.get(m.id()).add("started " + Wording.span(Duration.between(now, started))
+                        + " after now (a clock ahead, or a planted manifest): not expired, so kept, but it counts for "
+                        + "no rule, not even the safety floor");
             } else if (age.compareTo(maxAge.get(m.tier())) <= 0) {
                 keepReasons.get(m.id()).add("within the " + days(maxAge.get(m.tier())) + " " + m.tier()
                         + " retention (" + ageText(age) + ")");

@@ -47,8 +47,9 @@ import java.util.logging.Logger;
  * alert with a stable {@link AlertCode} and a reason naming the backup, sizes and dates.
  * Ages are measured from manifests' {@code startedAt} on the injected clock, never from
  * file or blob times; a backup that started in the future counts for nothing and is an alert
- * of its own. A record beside a backup is read only when the store's listing shows it. The size band also reads the {@link HistoryLog}: the backups before the
- * newest that retention has deleted still count there.
+ * of its own. A record beside a backup is read only when the store's listing shows it. The
+ * size band also reads the {@link HistoryLog}: the backups before the newest that retention
+ * has deleted still count there.
  */
 public final class MonitorJob {
     private static final Logger LOG = Logger.getLogger(MonitorJob.class.getName());

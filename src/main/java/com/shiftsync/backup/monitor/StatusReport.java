@@ -1,8 +1,10 @@
 package com.shiftsync.backup.monitor;
 
 import com.shiftsync.backup.domain.Alert;
+import com.shiftsync.backup.domain.AlertCode;
 import com.shiftsync.backup.domain.Tier;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 
@@ -75,7 +77,7 @@ public record StatusReport(Instant checkedAt, String store, boolean healthy, Rpo
     }
 
     private static double hoursBetween(Instant from, Instant to) {
-        return Math.round(java.time.Duration.between(from, to).toMinutes() / 6.0) / 10.0;
+        return Math.round(Duration.between(from, to).toMinutes() / 6.0) / 10.0;
     }
 
     /**
@@ -116,7 +118,7 @@ public record StatusReport(Instant checkedAt, String store, boolean healthy, Rpo
         }
 
         /** @param tier the tier the alert concerns, or null */
-        public record AlertCodeOnly(com.shiftsync.backup.domain.AlertCode code, Tier tier) {
+        public record AlertCodeOnly(AlertCode code, Tier tier) {
         }
     }
 

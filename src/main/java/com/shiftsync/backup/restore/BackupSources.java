@@ -7,6 +7,7 @@ import com.shiftsync.backup.domain.Manifest;
 import com.shiftsync.backup.domain.ShiftSyncException;
 import com.shiftsync.backup.port.BackupStore;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -18,8 +19,9 @@ import java.util.logging.Logger;
  * every configured store is read (the local folder first, then Blob Storage), a backup is
  * taken only where it is <em>complete</em> ({@link BackupCatalog}), {@code latest} is the
  * newest complete backup in any of them that did not start in the future (the local copy when
- * both hold it: no download), and the caller is told which store was used. {@code --source} narrows the search to one
- * store; when that finds nothing, the message says what the other stores hold.
+ * both hold it: no download), and the caller is told which store was used. {@code --source}
+ * narrows the search to one store; when that finds nothing, the message says what the other
+ * stores hold.
  *
  * @param searched the stores read, in order of preference
  * @param others   stores configured but left out by {@code --source} (named in messages only)
@@ -91,7 +93,7 @@ public record BackupSources(List<BackupStore> searched, List<BackupStore> others
      *                            backup, or no complete one), JOB_FAILED (the backup exists but is
      *                            damaged in every store that holds it)
      */
-    public Chosen choose(String backup, java.time.Instant now) {
+    public Chosen choose(String backup, Instant now) {
         if (backup == null || backup.isBlank()) {
             throw ShiftSyncException.badInput("name a backup: an id such as shiftsync_backup_20240115_020000, or latest");
         }
@@ -131,7 +133,7 @@ public record BackupSources(List<BackupStore> searched, List<BackupStore> others
         return new Chosen(chosen.store(), chosen.manifest(), notes);
     }
 
-    private Chosen latest(List<BackupCatalog> catalogs, java.time.Instant now) {
+    private Chosen latest(List<BackupCatalog> catalogs, Instant now) {
         BackupStore best = null;
         Manifest newest = null;
         for (int i = 0; i < catalogs.size(); i++) {

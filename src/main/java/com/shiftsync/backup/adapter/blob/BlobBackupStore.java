@@ -27,11 +27,14 @@ import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.logging.Logger;
+import java.util.regex.Pattern;
 
 /**
  * Backups in a Blob container ({@code BACKUP_CONTAINER}): {@code <tier>/<id>.dump} and
@@ -46,8 +49,7 @@ public final class BlobBackupStore implements BackupStore {
     private static final String ARCHIVE_SUFFIX = ".dump";
     private static final String MANIFEST_SUFFIX = ".manifest.json";
     /** A record beside a backup, {@code <id>.<kind>.json} ({@link BackupId#recordName}). */
-    private static final java.util.regex.Pattern RECORD =
-            java.util.regex.Pattern.compile("^(.+_backup_\\d{8}_\\d{6})\\.[a-z][a-z0-9-]{0,30}\\.json$");
+    private static final Pattern RECORD = Pattern.compile("^(.+_backup_\\d{8}_\\d{6})\\.[a-z][a-z0-9-]{0,30}\\.json$");
     static final int BLOCK_SIZE = 8 * 1024 * 1024;
     static final int IN_FLIGHT = 3;
 
@@ -132,7 +134,7 @@ public final class BlobBackupStore implements BackupStore {
         List<Manifest> manifests = new ArrayList<>();
         List<BackupCatalog.UnreadableManifest> unreadable = new ArrayList<>();
         List<BackupCatalog.Archive> archives = new ArrayList<>();
-        java.util.Set<String> records = new java.util.HashSet<>();
+        Set<String> records = new HashSet<>();
         for (BlobItem item : items()) {
             String[] parts = item.getName().split("/", 2);
             Tier tier = Tier.parse(parts[0]);

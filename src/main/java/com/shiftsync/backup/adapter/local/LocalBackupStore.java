@@ -31,6 +31,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -275,7 +276,7 @@ public final class LocalBackupStore implements BackupStore {
         List<BackupCatalog.UnreadableManifest> unreadable = new ArrayList<>();
         List<BackupCatalog.Archive> archives = new ArrayList<>();
         List<BackupCatalog.Leftover> leftovers = new ArrayList<>();
-        Set<String> records = new java.util.HashSet<>();
+        Set<String> records = new HashSet<>();
         for (Tier tier : Tier.values()) {
             String owner = null;
             boolean ownerRead = false;
