@@ -63,6 +63,22 @@ public final class AdminAccess {
         return caller;
     }
 
+    /**
+     * The signed-in admin making this request, or empty (never a refusal, nothing audited) when
+     * the principal is missing, unreadable, untrusted or lacks the admin role: for endpoints
+     * that answer everyone, and admins with more ({@code GET /api/status}).
+     */
+    public java.util.Optional<Caller> admin(Map<String, String> headers) {
+        if (!trustHeader) {
+            return java.util.Optional.empty();
+        }
+        try {
+            return ClientPrincipal.from(headers).filter(c -> c.hasRole(adminRole));
+        } catch (ShiftSyncException unreadable) {
+            return java.util.Optional.empty();
+        }
+    }
+
     /** The check of one request, for an audited action. */
     public CallerCheck check(Map<String, String> headers, String purpose) {
         return new CallerCheck() {

@@ -20,6 +20,8 @@ public final class AuditActions {
     public static final String RESTORE_FROM_BACKUP_RUN = "restore.from-backup.run";
     /** A read of the backup list (only a denial is recorded). */
     public static final String BACKUPS_LIST = "backups.list";
+    /** An admin's read of the full status (GET /api/status with the admin role; the health view is not recorded). */
+    public static final String STATUS_READ = "status.read";
     /** A read of the dashboard (only a denial is recorded). */
     public static final String DASHBOARD_READ = "dashboard.read";
     public static final String BACKUP_ON_DEMAND = "backup.on-demand";

@@ -16,7 +16,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 
 /** Backups, newest first, from the local folder, Blob, or both, each with its restore test's result. */
@@ -25,11 +27,11 @@ import java.util.concurrent.Callable;
         description = {
                 "Without --source: the local folder, and Blob Storage when it is configured (the same stores "
                 + "restore, verify, download and status read). A backup that is not complete is listed with its "
-                + "mark: damaged: archive missing, damaged: archive size differs, damaged: manifest unreadable. "
-                + "From Blob Storage with version-level immutability, an IMMUTABLE column: until when nobody can "
-                + "delete each backup, and HOLD for one under a legal hold (see hold, release). Then which pg_dump "
-                + "the next backup and which pg_restore a restore of the newest backup into DATABASE_URL's server "
-                + "would use.",
+                + "mark: damaged: archive missing, damaged: archive size differs, damaged: manifest unreadable, "
+                + "damaged: manifest misplaced (it names another backup than its file). From Blob Storage with "
+                + "version-level immutability, an IMMUTABLE column: until when nobody can delete each backup, and "
+                + "HOLD for one under a legal hold (see hold, release). Then which pg_dump the next backup and which "
+                + "pg_restore a restore of the newest backup into DATABASE_URL's server would use.",
                 ""},
         footerHeading = "%nExamples:%n",
         footer = {"  shiftsync-backup list", "  shiftsync-backup list --source azure --json"})
@@ -47,7 +49,9 @@ final class ListCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print a JSON array of manifests, each with its store, \"condition\" "
             + "(complete or the damage), \"verification\" ({passed, verifiedAt, reason} or null), where Blob "
             + "Storage keeps backups immutable, \"protection\" ({immutableUntil, locked, legalHold}), and "
-            + "\"restoreWith\" (the pg_restore a restore into DATABASE_URL's server would use, or why none fits).")
+            + "\"restoreWith\" (the pg_restore a restore into DATABASE_URL's server would use, or why none fits). "
+            + "When a store cannot be read: {\"error\": {\"code\", \"message\"}, \"backups\": [the other stores' "
+            + "backups]}, exit 1.")
     boolean json;
 
     ListCommand(Cli cli) {
@@ -65,7 +69,17 @@ final class ListCommand implements Callable<Integer> {
         List<BackupListing.Row> rows = listing.rows();
         ClientReadiness clients = app.clientWatch().read(BackupListing.newestComplete(rows));
         PrintWriter out = spec.commandLine().getOut();
-        if (json) {
+        if (json && !listing.problems().isEmpty()) {
+            // a failure is {"error": ...} on stdout, as for every command; the readable stores' backups stay beside it
+            Map<String, Object> error = new LinkedHashMap<>();
+            error.put("code", ErrorCode.UPSTREAM_FAILED.id());
+            error.put("message", String.join("; ", listing.problems().stream()
+                    .map(p -> p + "; its backups are not listed").toList()));
+            Map<String, Object> answer = new LinkedHashMap<>();
+            answer.put("error", error);
+            answer.put("backups", BackupListing.toJson(rows, clients));
+            out.println(Json.pretty(answer));
+        } else if (json) {
             out.println(Json.pretty(BackupListing.toJson(rows, clients)));
         } else if (rows.isEmpty()) {
             out.println("no backups in " + String.join(" or ", stores.stream().map(BackupStore::describe).toList()));

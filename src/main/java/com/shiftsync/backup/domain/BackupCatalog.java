@@ -1,6 +1,9 @@
 package com.shiftsync.backup.domain;
 
+import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -18,7 +21,9 @@ import java.util.Set;
  * picks a backup ({@code latest} in restore, verify and download; the monitor's newest good
  * backup; prune's safety floor; {@code list}'s marks) asks this, so a backup whose archive
  * was deleted behind the tool's back, or whose manifest was truncated, is never chosen, never
- * called good and never counted as the floor.
+ * called good and never counted as the floor. A manifest names its own backup: one found under
+ * another backup's name or tier folder (copied or planted there) is damaged, never trusted.
+ * A backup that started in the future ({@link #fromTheFuture}) is kept but never {@code latest}.
  *
  * @param store      the store's name ("local", "azure")
  * @param location   where it is, for messages
@@ -26,9 +31,20 @@ import java.util.Set;
  * @param unreadable every manifest file that could not be read or parsed
  * @param archives   every committed archive, with or without a manifest
  * @param leftovers  partial files of runs that did not finish (local only: Blob keeps no uncommitted data visible)
+ * @param records    the names of the records the listing saw beside the backups ({@code <tier>/<id>.<kind>.json}),
+ *                   so a reader need not ask for records that do not exist; null when the store did not list them
  */
 public record BackupCatalog(String store, String location, List<Manifest> manifests,
-                            List<UnreadableManifest> unreadable, List<Archive> archives, List<Leftover> leftovers) {
+                            List<UnreadableManifest> unreadable, List<Archive> archives, List<Leftover> leftovers,
+                            Set<String> records) {
+
+    /**
+     * How far ahead of the reader's clock a backup may have started and still count: two machines'
+     * clocks differ a little; more is a clock ahead, or a manifest planted to pass for the newest backup.
+     */
+    public static final Duration CLOCK_TOLERANCE = Duration.ofMinutes(5);
+    private static final DateTimeFormatter WHEN = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm'Z'")
+            .withZone(ZoneOffset.UTC);
 
     public BackupCatalog {
         Objects.requireNonNull(store, "store");
@@ -37,11 +53,61 @@ public record BackupCatalog(String store, String location, List<Manifest> manife
         unreadable = unreadable.stream().sorted(Comparator.comparing(UnreadableManifest::id)).toList();
         archives = archives.stream().sorted(Comparator.comparing(Archive::id)).toList();
         leftovers = List.copyOf(leftovers);
+        records = records == null ? null : Set.copyOf(records);
+    }
+
+    /** A catalog whose store did not list the records beside its backups. */
+    public BackupCatalog(String store, String location, List<Manifest> manifests, List<UnreadableManifest> unreadable,
+                         List<Archive> archives, List<Leftover> leftovers) {
+        this(store, location, manifests, unreadable, archives, leftovers, null);
     }
 
     /** A store that holds nothing. */
     public static BackupCatalog empty(String store, String location) {
-        return new BackupCatalog(store, location, List.of(), List.of(), List.of(), List.of());
+        return new BackupCatalog(store, location, List.of(), List.of(), List.of(), List.of(), Set.of());
+    }
+
+    /**
+     * Why the manifest read from the file of {@code tier}/{@code id} cannot be trusted, or empty
+     * when it names that very backup: a manifest whose {@code id} or {@code tier} differs from
+     * its path was copied or planted under another backup's name, and would pass that backup's
+     * checks with another archive's size and digest.
+     */
+    public static Optional<UnreadableManifest> misplaced(Tier tier, BackupId id, Manifest manifest) {
+        if (manifest.id().equals(id.toString()) && manifest.tier() == tier) {
+            return Optional.empty();
+        }
+        return Optional.of(new UnreadableManifest(tier, id, "it names " + manifest.tier() + " backup "
+                + manifest.id() + ", not the " + tier + " backup " + id + " its file is named for",
+                Condition.MANIFEST_MISPLACED));
+    }
+
+    /**
+     * Whether {@code manifest} started more than {@link #CLOCK_TOLERANCE} after {@code now} (its
+     * {@code startedAt} or its id's time): the clock of the machine that made it is ahead, or the
+     * manifest was planted. Such a backup is never {@code latest}, never counts for the RPO or the
+     * safety floor, and is not deleted for its age.
+     */
+    public static boolean fromTheFuture(Manifest manifest, Instant now) {
+        Instant limit = now.plus(CLOCK_TOLERANCE);
+        return manifest.startedAt().isAfter(limit) || manifest.backupId().startedAt().isAfter(limit);
+    }
+
+    /**
+     * "daily backup x in local folder /y started 2024-01-15 13:00Z, 60 min ahead of this machine's
+     * clock: ..." ({@code where} null: without the store).
+     */
+    public static String fromTheFutureReason(Manifest manifest, String where, Instant now) {
+        Instant started = manifest.startedAt().isAfter(manifest.backupId().startedAt()) ? manifest.startedAt()
+                : manifest.backupId().startedAt();
+        return manifest.tier() + " backup " + manifest.id() + (where == null ? "" : " in " + where) + " started "
+                + WHEN.format(started) + ", " + Wording.span(Duration.between(now, started)) + " ahead of this "
+                + "machine's clock: the clock of the machine that made it is ahead, or its manifest was planted";
+    }
+
+    /** Whether a record of {@code kind} may exist beside the backup: always, when the store did not list its records. */
+    public boolean mayHaveRecord(Tier tier, BackupId id, String kind) {
+        return records == null || records.contains(tier.folder() + "/" + id.recordName(kind));
     }
 
     /**
@@ -55,11 +121,19 @@ public record BackupCatalog(String store, String location, List<Manifest> manife
     /**
      * A manifest file that exists but cannot be read: damage to report, never a missing manifest.
      *
-     * @param problem why, in one line
+     * @param problem   why, in one line
+     * @param condition {@link Condition#MANIFEST_UNREADABLE}, or {@link Condition#MANIFEST_MISPLACED} for a
+     *                  manifest that names another backup than its file
      */
-    public record UnreadableManifest(Tier tier, BackupId id, String problem) {
+    public record UnreadableManifest(Tier tier, BackupId id, String problem, Condition condition) {
         public UnreadableManifest {
             problem = oneLine(problem);
+            condition = condition == null ? Condition.MANIFEST_UNREADABLE : condition;
+        }
+
+        /** A manifest file that cannot be read or parsed. */
+        public UnreadableManifest(Tier tier, BackupId id, String problem) {
+            this(tier, id, problem, Condition.MANIFEST_UNREADABLE);
         }
     }
 
@@ -82,7 +156,9 @@ public record BackupCatalog(String store, String location, List<Manifest> manife
         COMPLETE("complete"),
         ARCHIVE_MISSING("damaged: archive missing"),
         ARCHIVE_SIZE_DIFFERS("damaged: archive size differs"),
-        MANIFEST_UNREADABLE("damaged: manifest unreadable");
+        MANIFEST_UNREADABLE("damaged: manifest unreadable"),
+        /** The manifest names another backup or tier than its file: copied or planted, never trusted. */
+        MANIFEST_MISPLACED("damaged: manifest misplaced");
 
         private final String mark;
 
@@ -130,8 +206,11 @@ public record BackupCatalog(String store, String location, List<Manifest> manife
         }
         for (UnreadableManifest u : unreadable) {
             Archive a = byKey.get(key(u.tier(), u.id()));
-            entries.add(new Entry(u.tier(), u.id(), null, Condition.MANIFEST_UNREADABLE, u.tier() + " backup " + u.id()
-                    + " in " + location + " is damaged: its manifest cannot be read (" + u.problem() + ")"
+            String what = u.condition() == Condition.MANIFEST_MISPLACED
+                    ? "its manifest is not its own (" + u.problem() + ": copied or planted there)"
+                    : "its manifest cannot be read (" + u.problem() + ")";
+            entries.add(new Entry(u.tier(), u.id(), null, u.condition(), u.tier() + " backup " + u.id()
+                    + " in " + location + " is damaged: " + what
                     + (a == null ? " and its archive is missing"
                     : "; its archive (" + Wording.bytes(a.sizeBytes()) + ") is kept and can be restored by hand")));
         }
@@ -144,9 +223,14 @@ public record BackupCatalog(String store, String location, List<Manifest> manife
         return entries().stream().filter(Entry::complete).map(Entry::manifest).toList();
     }
 
-    /** The newest complete backup, of any tier. */
-    public Optional<Manifest> latest() {
-        return complete().stream().findFirst();
+    /** The newest complete backup, of any tier, that did not start in the future as of {@code now}. */
+    public Optional<Manifest> latest(Instant now) {
+        return complete().stream().filter(m -> !fromTheFuture(m, now)).findFirst();
+    }
+
+    /** The complete backups that started in the future as of {@code now}, newest first: never {@code latest}. */
+    public List<Manifest> fromTheFuture(Instant now) {
+        return complete().stream().filter(m -> fromTheFuture(m, now)).toList();
     }
 
     /** Ids of the complete backups. */
@@ -156,9 +240,9 @@ public record BackupCatalog(String store, String location, List<Manifest> manife
         return ids;
     }
 
-    /** The backup of {@code id} (any tier), readable or not. */
+    /** The backup of {@code id} (any tier), readable or not; a complete one first, should a copy elsewhere be damaged. */
     public Optional<Entry> entry(BackupId id) {
-        return entries().stream().filter(e -> e.id().equals(id)).findFirst();
+        return entries().stream().filter(e -> e.id().equals(id)).min(Comparator.comparing(e -> !e.complete()));
     }
 
     /** Backups that are not complete, newest first. */

@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -38,6 +39,9 @@ import java.util.function.Function;
  *       {@code keepMonthly} calendar months that have one.</li>
  * </ol>
  * A backup's age is its id's timestamp (its manifest's startedAt), never a file's time.
+ * A backup that started in the future ({@link BackupCatalog#fromTheFuture}: a clock ahead, a
+ * planted manifest) is kept, since it is not expired, but counts for no rule: it would
+ * otherwise stand in for the newest backup and let the floor give up a real one.
  * If the rules would delete every backup of a tier (possible only when none of them has
  * its archive, so the floor protects none), those deletions are refused and said so.
  *
@@ -115,10 +119,14 @@ public record RetentionPolicy(Map<Tier, Duration> maxAge, int floor, int keepDai
         List<Manifest> newestFirst = backups.stream().sorted(Comparator.comparing(Manifest::backupId)).toList();
         Map<String, List<String>> keepReasons = new LinkedHashMap<>();
         newestFirst.forEach(m -> keepReasons.put(m.id(), new ArrayList<>()));
+        Set<String> future = new HashSet<>();
+        newestFirst.stream().filter(m -> BackupCatalog.fromTheFuture(m, now)).forEach(m -> future.add(m.id()));
+        Set<String> counted = new HashSet<>(complete);
+        counted.removeAll(future);
 
         Map<Tier, Integer> completeSeen = new EnumMap<>(Tier.class);
         for (Manifest m : newestFirst) {
-            if (complete.contains(m.id())) {
+            if (counted.contains(m.id())) {
                 int rank = completeSeen.merge(m.tier(), 1, Integer::sum);
                 if (rank <= floor) {
                     keepReasons.get(m.id()).add(floor == 1
@@ -127,16 +135,22 @@ public record RetentionPolicy(Map<Tier, Duration> maxAge, int floor, int keepDai
                 }
             }
         }
-        newestFirst.stream().filter(m -> complete.contains(m.id()) && verified.contains(m.id())).findFirst()
+        newestFirst.stream().filter(m -> counted.contains(m.id()) && verified.contains(m.id())).findFirst()
                 .ifPresent(m -> keepReasons.get(m.id()).add("newest backup that passed verification (safety floor)"));
         for (Manifest m : newestFirst) {
             Duration age = Duration.between(m.startedAt(), now);
-            if (age.compareTo(maxAge.get(m.tier())) <= 0) {
+            if (future.contains(m.id())) {
+                Instant started = m.startedAt().isAfter(m.backupId().startedAt()) ? m.startedAt()
+                        : m.backupId().startedAt();
+                keepReasons.get(m.id()).add("started " + Wording.span(Duration.between(now, started))
+                        + " after now (a clock ahead, or a planted manifest): not expired, so kept, but it counts for "
+                        + "no rule, not even the safety floor");
+            } else if (age.compareTo(maxAge.get(m.tier())) <= 0) {
                 keepReasons.get(m.id()).add("within the " + days(maxAge.get(m.tier())) + " " + m.tier()
                         + " retention (" + ageText(age) + ")");
             }
         }
-        List<Manifest> gfsCandidates = newestFirst.stream().filter(m -> complete.contains(m.id())).toList();
+        List<Manifest> gfsCandidates = newestFirst.stream().filter(m -> counted.contains(m.id())).toList();
         keepLast(gfsCandidates, keepDaily, m -> "day " + day(m), "keep-last daily", keepReasons);
         keepLast(gfsCandidates, keepWeekly, m -> "week " + week(m), "keep-last weekly", keepReasons);
         keepLast(gfsCandidates, keepMonthly, m -> "month " + YearMonth.from(day(m)), "keep-last monthly", keepReasons);

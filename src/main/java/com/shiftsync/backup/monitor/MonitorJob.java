@@ -45,8 +45,10 @@ import java.util.logging.Logger;
  * next to it, and sets them against the {@link MonitorPolicy}. Each condition raises one
  * alert with a stable {@link AlertCode} and a reason naming the backup, sizes and dates.
  * Ages are measured from manifests' {@code startedAt} on the injected clock, never from
- * file or blob times. The size band also reads the {@link HistoryLog}: the backups before the
- * newest that retention has deleted still count there.
+ * file or blob times; a backup that started in the future counts for nothing and is an alert
+ * of its own. A record beside a backup is read only when the store's listing shows it. The
+ * size band also reads the {@link HistoryLog}: the backups before the newest that retention
+ * has deleted still count there.
  */
 public final class MonitorJob {
     private static final Logger LOG = Logger.getLogger(MonitorJob.class.getName());
@@ -149,8 +151,8 @@ public final class MonitorJob {
                     continue;
                 }
                 BackupHistory h = new BackupHistory(m,
-                        read(store, m, Verification.KIND).map(Verification::read).orElse(null),
-                        read(store, m, RestoreCheck.KIND).map(RestoreCheck::read).orElse(null), e.complete());
+                        read(store, catalog, m, Verification.KIND).map(Verification::read).orElse(null),
+                        read(store, catalog, m, RestoreCheck.KIND).map(RestoreCheck::read).orElse(null), e.complete());
                 byId.merge(m.id(), h, MonitorJob::latestRecords);
                 if (e.complete()) {
                     holders.computeIfAbsent(m.id(), k -> new ArrayList<>()).add(store.name());
@@ -166,8 +168,10 @@ public final class MonitorJob {
             if (store.name().equals(PendingCopy.OFFSITE)) {
                 continue;
             }
-            for (Manifest m : catalogs.get(store.name()).complete()) {
-                Optional<PendingCopy> pending = read(store, m, PendingCopy.KIND).flatMap(MonitorJob::pendingCopy);
+            BackupCatalog catalog = catalogs.get(store.name());
+            for (Manifest m : catalog.complete()) {
+                Optional<PendingCopy> pending = read(store, catalog, m, PendingCopy.KIND)
+                        .flatMap(MonitorJob::pendingCopy);
                 boolean offsiteNow = holders.getOrDefault(m.id(), List.of()).contains(PendingCopy.OFFSITE);
                 if (pending.isPresent() && pending.get().missing().contains(PendingCopy.OFFSITE) && !offsiteNow) {
                     found.add(new Alert(AlertCode.OFFSITE_MISSING, m.tier(), m.tier() + " backup " + m.id()
@@ -221,7 +225,11 @@ public final class MonitorJob {
         }
     }
 
-    private static Optional<String> read(BackupStore store, Manifest m, String kind) {
+    /** A record of a backup; not asked for when the store's listing shows there is none. */
+    private static Optional<String> read(BackupStore store, BackupCatalog catalog, Manifest m, String kind) {
+        if (!catalog.mayHaveRecord(m.tier(), m.backupId(), kind)) {
+            return Optional.empty();
+        }
         try {
             return store.getRecord(m.tier(), m.backupId(), kind);
         } catch (RuntimeException e) {
@@ -244,9 +252,20 @@ public final class MonitorJob {
      */
     public StatusReport evaluate(String storeName, List<BackupHistory> history, List<HistoryEntry> past) {
         Instant now = clock.instant();
-        List<BackupHistory> sorted = history.stream()
-                .sorted(Comparator.comparing((BackupHistory h) -> h.manifest().backupId())).toList();
         List<Alert> alerts = new ArrayList<>();
+        // a backup dated in the future counts for nothing, as if it were not there: it would meet the RPO forever
+        List<BackupHistory> sorted = new ArrayList<>();
+        for (BackupHistory h : history.stream()
+                .sorted(Comparator.comparing((BackupHistory h) -> h.manifest().backupId())).toList()) {
+            if (BackupCatalog.fromTheFuture(h.manifest(), now)) {
+                alerts.add(new Alert(AlertCode.BACKUP_FROM_THE_FUTURE, h.manifest().tier(),
+                        BackupCatalog.fromTheFutureReason(h.manifest(), null, now) + "; it is never latest, counts "
+                        + "neither for the RPO nor for retention's safety floor, and prune keeps it: check the clocks, "
+                        + "and remove it by hand if it was planted"));
+            } else {
+                sorted.add(h);
+            }
+        }
         List<StatusReport.TierStatus> tiers = new ArrayList<>();
         for (Tier tier : Tier.values()) {
             List<BackupHistory> ofTier = sorted.stream().filter(h -> h.manifest().tier() == tier).toList();

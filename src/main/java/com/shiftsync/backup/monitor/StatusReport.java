@@ -1,8 +1,10 @@
 package com.shiftsync.backup.monitor;
 
 import com.shiftsync.backup.domain.Alert;
+import com.shiftsync.backup.domain.AlertCode;
 import com.shiftsync.backup.domain.Tier;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 
@@ -70,6 +72,67 @@ public record StatusReport(Instant checkedAt, String store, boolean healthy, Rpo
         readiness.alert().ifPresent(all::add);
         return new StatusReport(checkedAt, store, all.isEmpty(), rpo, tiers, verification, restoreTimes, all, stores,
                 recovery, readiness);
+    }
+
+    /**
+     * What anyone with the function key may see ({@code GET /api/status} without the admin role,
+     * monitoring probes): whether the backups are healthy, each alert's code and tier, and ages
+     * against the targets. No backup ids, names, hosts, servers, row counts or failure texts:
+     * those need the admin role.
+     */
+    public Health health() {
+        return new Health(checkedAt, healthy, new Health.RpoAge(rpo.targetHours(), rpo.ageHours(), rpo.met()),
+                tiers.stream().map(t -> new Health.TierAge(t.tier(), t.ageHours())).toList(),
+                new Health.RestoreTestAge(verification.maxAgeDays(), verification.lastPassedAt() == null ? null
+                        : hoursBetween(verification.lastPassedAt(), checkedAt)),
+                alerts.stream().map(a -> new Health.AlertCodeOnly(a.code(), a.tier())).toList(),
+                "the full report (backups, restore tests, drills, alert reasons) needs the admin role");
+    }
+
+    private static double hoursBetween(Instant from, Instant to) {
+        return Math.round(Duration.between(from, to).toMinutes() / 6.0) / 10.0;
+    }
+
+    /**
+     * The health view of a report: {@link #health()}.
+     *
+     * @param checkedAt    when the report was made
+     * @param healthy      true when there is no alert
+     * @param rpo          the newest good backup's age against RPO_TARGET_HOURS
+     * @param tiers        per tier, its newest good backup's age
+     * @param restoreTest  the newest passed restore test's age against VERIFY_MAX_AGE_DAYS
+     * @param alerts       each alert's code and tier
+     * @param detail       where the rest is
+     */
+    public record Health(Instant checkedAt, boolean healthy, RpoAge rpo, List<TierAge> tiers,
+                         RestoreTestAge restoreTest, List<AlertCodeOnly> alerts, String detail) {
+        public Health {
+            tiers = List.copyOf(tiers);
+            alerts = List.copyOf(alerts);
+        }
+
+        /**
+         * @param targetHours RPO_TARGET_HOURS
+         * @param ageHours    the newest good backup's age, or null when there is none
+         * @param met         whether it is within the target
+         */
+        public record RpoAge(int targetHours, Double ageHours, boolean met) {
+        }
+
+        /** @param ageHours the tier's newest good backup's age, or null when it has none */
+        public record TierAge(Tier tier, Double ageHours) {
+        }
+
+        /**
+         * @param maxAgeDays         VERIFY_MAX_AGE_DAYS
+         * @param lastPassedAgeHours the newest passed restore test's age, or null when none passed
+         */
+        public record RestoreTestAge(int maxAgeDays, Double lastPassedAgeHours) {
+        }
+
+        /** @param tier the tier the alert concerns, or null */
+        public record AlertCodeOnly(AlertCode code, Tier tier) {
+        }
     }
 
     /**

@@ -77,9 +77,13 @@ public interface BackupStore {
         return Optional.empty();
     }
 
-    /** The newest <em>complete</em> backup (manifest readable, archive present with its size), of any tier. */
+    /**
+     * The newest <em>complete</em> backup (manifest readable, archive present with its size), of
+     * any tier, by this machine's clock (a backup dated in the future is never latest); jobs
+     * ask {@link BackupCatalog#latest(java.time.Instant)} with their own clock.
+     */
     default Optional<Manifest> latest() {
-        return catalog().latest();
+        return catalog().latest(java.time.Instant.now());
     }
 
     /** Whether a manifest or an archive of {@code id} exists, in any tier. */

@@ -49,8 +49,9 @@ import java.util.logging.Logger;
  *
  * <p>What counts is the store's {@link BackupCatalog}: only <em>complete</em> backups
  * (manifest readable, archive present with its size) make the safety floor. An archive
- * whose manifest exists but cannot be read is no orphan: it is damage, kept and reported
- * until a person deals with it, never deleted.
+ * whose manifest exists but cannot be read (or names another backup) is no orphan: it is
+ * damage, kept and reported until a person deals with it, never deleted. A backup dated in
+ * the future is kept and counts for no rule ({@link RetentionPolicy}).
  *
  * <p>In a store that keeps backups immutable (Blob Storage with version-level immutability) the
  * plan honours what the store would refuse: a backup or orphan whose retention policy has not
@@ -191,7 +192,7 @@ public final class PruneJob {
         BackupCatalog catalog = store.catalog();
         Set<String> verified = new HashSet<>();
         for (Manifest m : catalog.manifests()) {
-            if (passedVerification(store, m)) {
+            if (catalog.mayHaveRecord(m.tier(), m.backupId(), Verification.KIND) && passedVerification(store, m)) {
                 verified.add(m.id());
             }
         }
@@ -266,7 +267,8 @@ public final class PruneJob {
             if (!target.tiers().contains(e.tier())) {
                 continue;
             }
-            String what = e.condition() == BackupCatalog.Condition.MANIFEST_UNREADABLE
+            // an unreadable or misplaced manifest (the entry has none it trusts) is no backup the plan decides
+            String what = e.manifest() == null
                     ? "; prune never deletes it nor its archive: repair or remove it by hand"
                     : "; it does not count towards the safety floor";
             damaged.add(new DamagedBackup(e.tier(), e.id().toString(), e.condition().mark(), e.reason() + what));

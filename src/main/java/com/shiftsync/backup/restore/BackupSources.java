@@ -7,6 +7,7 @@ import com.shiftsync.backup.domain.Manifest;
 import com.shiftsync.backup.domain.ShiftSyncException;
 import com.shiftsync.backup.port.BackupStore;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -17,9 +18,10 @@ import java.util.logging.Logger;
  * The one rule of every command that reads backups (restore, verify, download, list, status):
  * every configured store is read (the local folder first, then Blob Storage), a backup is
  * taken only where it is <em>complete</em> ({@link BackupCatalog}), {@code latest} is the
- * newest complete backup in any of them (the local copy when both hold it: no download),
- * and the caller is told which store was used. {@code --source} narrows the search to one
- * store; when that finds nothing, the message says what the other stores hold.
+ * newest complete backup in any of them that did not start in the future (the local copy when
+ * both hold it: no download), and the caller is told which store was used. {@code --source}
+ * narrows the search to one store; when that finds nothing, the message says what the other
+ * stores hold.
  *
  * @param searched the stores read, in order of preference
  * @param others   stores configured but left out by {@code --source} (named in messages only)
@@ -83,13 +85,15 @@ public record BackupSources(List<BackupStore> searched, List<BackupStore> others
 
     /**
      * The backup {@code backup} names ("latest" or an id) where it is complete. Damaged
-     * backups passed over are logged as warnings and listed in the answer.
+     * backups passed over, and for {@code latest} backups dated after {@code now}
+     * ({@link BackupCatalog#fromTheFuture}), are logged as warnings and listed in the answer.
      *
+     * @param now the caller's clock: what "in the future" means
      * @throws ShiftSyncException BAD_INPUT (no name, a malformed id), NOT_FOUND (no such
      *                            backup, or no complete one), JOB_FAILED (the backup exists but is
      *                            damaged in every store that holds it)
      */
-    public Chosen choose(String backup) {
+    public Chosen choose(String backup, Instant now) {
         if (backup == null || backup.isBlank()) {
             throw ShiftSyncException.badInput("name a backup: an id such as shiftsync_backup_20240115_020000, or latest");
         }
@@ -115,7 +119,7 @@ public record BackupSources(List<BackupStore> searched, List<BackupStore> others
         BackupSources reachable = new BackupSources(readable, others);
         Chosen chosen;
         try {
-            chosen = latest ? reachable.latest(catalogs) : reachable.byId(catalogs, id);
+            chosen = latest ? reachable.latest(catalogs, now) : reachable.byId(catalogs, id);
         } catch (ShiftSyncException e) {
             if (unreachable.isEmpty()) {
                 throw e;
@@ -129,11 +133,11 @@ public record BackupSources(List<BackupStore> searched, List<BackupStore> others
         return new Chosen(chosen.store(), chosen.manifest(), notes);
     }
 
-    private Chosen latest(List<BackupCatalog> catalogs) {
+    private Chosen latest(List<BackupCatalog> catalogs, Instant now) {
         BackupStore best = null;
         Manifest newest = null;
         for (int i = 0; i < catalogs.size(); i++) {
-            Optional<Manifest> m = catalogs.get(i).latest();
+            Optional<Manifest> m = catalogs.get(i).latest(now);
             if (m.isPresent() && (newest == null || m.get().backupId().compareTo(newest.backupId()) < 0)) {
                 newest = m.get();
                 best = searched.get(i);
@@ -143,6 +147,8 @@ public record BackupSources(List<BackupStore> searched, List<BackupStore> others
         for (BackupCatalog c : catalogs) {
             List<BackupCatalog.Entry> newer = newest == null ? c.damaged() : c.damagedNewerThan(newest.backupId());
             newer.forEach(e -> damaged.add(e.reason()));
+            c.fromTheFuture(now).forEach(f -> damaged.add(BackupCatalog.fromTheFutureReason(f, c.location(), now)
+                    + ", so it is not latest"));
         }
         if (newest == null) {
             // nothing at all is a wrong place to look; only damaged backups is a failure to report

@@ -31,6 +31,13 @@ import java.time.Duration;
 public final class DownloadJob {
     private static final int CHUNK = 1024 * 1024;
 
+    private final java.time.Clock clock;
+
+    /** @param clock now: a backup dated after it is never latest */
+    public DownloadJob(java.time.Clock clock) {
+        this.clock = clock;
+    }
+
     /**
      * A downloaded backup.
      *
@@ -57,7 +64,7 @@ public final class DownloadJob {
 
     private Downloaded download(BackupSources sources, String backup, Path to, Progress progress) {
         long start = System.nanoTime();
-        BackupSources.Chosen chosen = sources.choose(backup);
+        BackupSources.Chosen chosen = sources.choose(backup, clock.instant());
         BackupStore store = chosen.store();
         Manifest m = chosen.manifest();
         Path partial = to.resolveSibling("." + to.getFileName() + ".partial");

@@ -113,7 +113,7 @@ public final class FromBackupRestore implements QueuedWork.Task<RestoreMessage> 
         if (!backup.equalsIgnoreCase("latest")) {
             BackupId.parse(backup);
         }
-        Manifest manifest = RestoreJob.find(store, backup);
+        Manifest manifest = RestoreJob.find(store, backup, now);
         DatabaseUrl server = login.current();
         String target = request.targetDatabase() == null || request.targetDatabase().isBlank()
                 ? DatabaseName.restoredName(manifest.database(), now) : request.targetDatabase().trim();
@@ -247,7 +247,7 @@ public final class FromBackupRestore implements QueuedWork.Task<RestoreMessage> 
                     + s.targetServer() + ", but DATABASE_URL now names " + where(server) + "; nothing was restored: "
                     + "send the request again");
         }
-        Manifest manifest = RestoreJob.find(store, s.backupId());
+        Manifest manifest = RestoreJob.find(store, s.backupId(), clock.instant());
         boolean isProduction = checkTarget(op.target(), server, s.confirmProductionOverwrite(), manifest,
                 clock.instant());
         if (isProduction != s.productionOverwrite()) {

@@ -59,9 +59,12 @@ public final class RestoreJob {
         this(database, dumpTool, scratchFolder, Clock.systemUTC());
     }
 
-    /** The manifest of {@code backup} ("latest" or an id) in {@code store}: a complete backup only. */
-    public static Manifest find(BackupStore store, String backup) {
-        return BackupSources.of(store).choose(backup).manifest();
+    /**
+     * The manifest of {@code backup} ("latest" or an id) in {@code store}: a complete backup only,
+     * and for latest none dated after {@code now}.
+     */
+    public static Manifest find(BackupStore store, String backup, java.time.Instant now) {
+        return BackupSources.of(store).choose(backup, now).manifest();
     }
 
     /**
@@ -143,7 +146,7 @@ public final class RestoreJob {
     private RestoreResult restore(BackupSources sources, String backup, DatabaseUrl target, Target asGiven,
                                   Watch watch) {
         long start = System.nanoTime();
-        BackupSources.Chosen chosen = sources.choose(backup);
+        BackupSources.Chosen chosen = sources.choose(backup, clock.instant());
         BackupStore store = chosen.store();
         Manifest manifest = chosen.manifest();
         if (asGiven != null) {

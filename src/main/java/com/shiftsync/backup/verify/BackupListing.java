@@ -82,8 +82,9 @@ public final class BackupListing {
             BackupCatalog catalog = store.catalog();
             Map<String, Protection> protections = protections(store);
             for (BackupCatalog.Entry e : catalog.entries()) {
-                rows.add(new Row(store.name(), e.manifest(), e.manifest() == null ? null
-                        : verification(store, e.manifest()), e, protections.get(e.tier().folder() + "/" + e.id())));
+                boolean tested = e.manifest() != null && catalog.mayHaveRecord(e.tier(), e.id(), Verification.KIND);
+                rows.add(new Row(store.name(), e.manifest(), tested ? verification(store, e.manifest()) : null, e,
+                        protections.get(e.tier().folder() + "/" + e.id())));
             }
         }
         rows.sort(Comparator.comparing((Row r) -> r.entry().id()).thenComparing(Row::store));

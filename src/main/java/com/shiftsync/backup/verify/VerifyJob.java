@@ -109,7 +109,7 @@ public final class VerifyJob {
     }
 
     private Verification test(BackupSources sources, String backup, Cancellation cancel) {
-        BackupSources.Chosen chosen = sources.choose(backup);
+        BackupSources.Chosen chosen = sources.choose(backup, clock.instant());
         BackupStore store = chosen.store();
         Manifest manifest = chosen.manifest();
         long start = System.nanoTime();

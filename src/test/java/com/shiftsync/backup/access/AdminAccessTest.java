@@ -55,6 +55,21 @@ class AdminAccessTest {
     }
 
     @Test
+    @DisplayName("admin(): the caller only when a trusted principal holds the role; else empty, never a refusal")
+    void adminOrNobody() {
+        Map<String, String> admin = Map.of("x-ms-client-principal", principal("oid", "oid-1", "roles", "Backup.Admin"));
+        assertEquals("oid-1", easyAuth.admin(admin).orElseThrow().id());
+        assertTrue(easyAuth.admin(Map.of()).isEmpty(), "no principal");
+        assertTrue(easyAuth.admin(Map.of("x-ms-client-principal", principal("oid", "oid-2", "roles", "Backup.Reader")))
+                .isEmpty(), "without the role");
+        assertTrue(easyAuth.admin(Map.of("x-ms-client-principal", "not base64 json")).isEmpty(), "unreadable");
+        assertTrue(new AdminAccess(false, false, "Backup.Admin").admin(admin).isEmpty(),
+                "without Easy Auth the header could be forged");
+        assertEquals("oid-1", new AdminAccess(false, true, "Backup.Admin").admin(admin).orElseThrow().id(),
+                "TRUST_CLIENT_PRINCIPAL_HEADER=true");
+    }
+
+    @Test
     @DisplayName("no principal: 401; a principal without the role: 403 naming the role")
     void deny() {
         ShiftSyncException none = assertThrows(ShiftSyncException.class,

@@ -124,6 +124,11 @@ class PruneCliIT {
         cases.put(Map.of("ORPHAN_GRACE_HOURS", "2"), "ORPHAN_GRACE_HOURS is 2; it must be at least 6");
         cases.put(Map.of("UPLOADS_CONTAINER", container), "UPLOADS_CONTAINER is '" + container
                 + "', the same as BACKUP_CONTAINER");
+        cases.put(Map.of("UPLOADS_CONTAINER", "operations"), "UPLOADS_CONTAINER is 'operations', the same as "
+                + "OPERATIONS_CONTAINER: the uploads sweep deletes everything in it older than UPLOADS_TTL_HOURS");
+        cases.put(Map.of("UPLOADS_CONTAINER", container + "-ops", "OPERATIONS_CONTAINER", container + "-ops"),
+                "UPLOADS_CONTAINER is '" + container + "-ops', the same as OPERATIONS_CONTAINER");
+        cases.put(Map.of("UPLOADS_CONTAINER", "audit"), "UPLOADS_CONTAINER is 'audit', the same as AUDIT_CONTAINER");
         for (Map.Entry<Map<String, String>, String> c : cases.entrySet()) {
             Map<String, String> bad = new HashMap<>(env);
             bad.putAll(c.getKey());

@@ -76,6 +76,30 @@ class RetentionPolicyTest {
     }
 
     @Test
+    @DisplayName("a backup dated an hour ahead is kept but counts for nothing: the floor, the verified rule and keep-last "
+            + "go to the real newest; one 4 minutes ahead is an ordinary backup")
+    void fromTheFuture() {
+        Manifest ahead = manifest(Tier.DAILY, NOW.plus(Duration.ofHours(1)));
+        Manifest real = manifest(Tier.DAILY, NOW.minus(Duration.ofDays(40)));
+        Manifest older = manifest(Tier.DAILY, NOW.minus(Duration.ofDays(41)));
+        RetentionPolicy policy = RetentionPolicy.of(7, 30, 1, 1, 0, 0);
+        RetentionPlan plan = select(policy, List.of(ahead, real, older), Set.of(ahead.id(), older.id()));
+        assertEquals(List.of(ahead.id(), real.id(), older.id()), kept(plan));
+        assertEquals("started 60 min after now (a clock ahead, or a planted manifest): not expired, so kept, but it "
+                + "counts for no rule, not even the safety floor", decision(plan, ahead).reason());
+        assertEquals("newest complete daily backup (safety floor); newest backup of day 2024-02-20 (keep-last daily 1)",
+                decision(plan, real).reason());
+        assertEquals("newest backup that passed verification (safety floor)", decision(plan, older).reason());
+
+        Manifest soon = manifest(Tier.DAILY, NOW.plus(Duration.ofMinutes(4)));
+        RetentionPlan ordinary = select(GUIDE, List.of(soon, real), Set.of());
+        assertEquals(List.of(soon.id()), kept(ordinary));
+        assertEquals("newest complete daily backup (safety floor); within the 7-day daily retention (started after now: "
+                + "is a clock wrong?)",
+                decision(ordinary, soon).reason());
+    }
+
+    @Test
     @DisplayName("the newest backup that passed verification is kept, older verified ones are not")
     void newestVerifiedKept() {
         Manifest verifiedOld = manifest(Tier.DAILY, NOW.minus(Duration.ofDays(50)));

@@ -176,6 +176,45 @@ class StoreOutageIT {
     }
 
     @Test
+    @DisplayName("Blob Storage unreachable: list --json prints the error object with the local backups beside it, "
+            + "exit 1; --source azure and status --json print the error object alone, exit 1")
+    void listJsonWithBlobUnreachable() throws Exception {
+        env.put("AZURE_STORAGE_CONNECTION_STRING", "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;"
+                + "AccountKey=" + Azurite.ACCOUNT_KEY + ";BlobEndpoint=http://127.0.0.1:" + PostgresCluster.freePort()
+                + "/devstoreaccount1;");
+        String id = CliRun.run(env, "backup", "--upload").stdout().strip();
+        assertEquals(1, new LocalBackupStore(dir.resolve("backups")).catalog().complete().size());
+
+        CliRun list = CliRun.run(env, "list", "--json");
+        assertEquals(1, list.exitCode(), list.stderr());
+        JsonNode answer = Json.MAPPER.readTree(list.stdout());
+        JsonNode error = answer.get("error");
+        assertEquals("upstream-failed", error.get("code").asText(), list.stdout());
+        assertTrue(error.get("message").asText().contains("Blob container outage")
+                && error.get("message").asText().contains("its backups are not listed"), list.stdout());
+        assertEquals(1, answer.get("backups").size(), list.stdout());
+        assertEquals(id, answer.get("backups").get(0).get("id").asText());
+        assertEquals("local", answer.get("backups").get(0).get("store").asText());
+        assertTrue(list.stderr().contains("its backups are not listed"), list.stderr());
+
+        for (String[] args : List.of(new String[] {"list", "--source", "azure", "--json"},
+                new String[] {"status", "--json"})) {
+            CliRun run = CliRun.run(env, args);
+            assertEquals(1, run.exitCode(), String.join(" ", args) + ": " + run.stderr());
+            JsonNode only = Json.MAPPER.readTree(run.stdout());
+            assertEquals(List.of("error"), iterable(only.fieldNames()), run.stdout());
+            assertEquals("upstream-failed", only.get("error").get("code").asText(), run.stdout());
+            assertTrue(only.get("error").get("message").asText().contains("Blob container outage"), run.stdout());
+        }
+    }
+
+    private static List<String> iterable(java.util.Iterator<String> names) {
+        List<String> all = new java.util.ArrayList<>();
+        names.forEachRemaining(all::add);
+        return all;
+    }
+
+    @Test
     @DisplayName("the managed identity unreachable (Blob by identity): the local backup is made, exit 1 names the Azure copy's failure")
     void identityUnreachable() {
         env.put("AZURE_STORAGE_ACCOUNT_URL", "https://shiftsynctest.blob.core.windows.net");

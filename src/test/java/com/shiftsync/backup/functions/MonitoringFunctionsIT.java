@@ -21,6 +21,7 @@ import com.shiftsync.backup.port.BackupStore;
 import com.shiftsync.backup.testing.Azurite;
 import com.shiftsync.backup.testing.CliRun;
 import com.shiftsync.backup.testing.FakeExecutionContext;
+import com.shiftsync.backup.testing.FakeHttpRequest;
 import com.shiftsync.backup.testing.PostgresCluster;
 import com.shiftsync.backup.testing.ScratchDatabases;
 import com.shiftsync.backup.verify.Verification;
@@ -82,6 +83,7 @@ class MonitoringFunctionsIT {
         env.put("DATABASE_URL", pg.urlText(db));
         env.put("AZURE_STORAGE_CONNECTION_STRING", Azurite.shared().connectionString());
         env.put("BACKUP_CONTAINER", container);
+        env.put("WEBSITE_AUTH_ENABLED", "True");
         return env;
     }
 
@@ -115,7 +117,8 @@ class MonitoringFunctionsIT {
     }
 
     @Test
-    @DisplayName("export, monthlyVerify and backupMonitor on a good backup: events, metrics, and GET /api/status = status --source azure --json")
+    @DisplayName("export, monthlyVerify and backupMonitor on a good backup: events, metrics, GET /api/status healthy, "
+            + "and with the admin role = status --source azure --json")
     void goodBackup() throws IOException {
         new ExportFunctions(app).nightlyExport("{}", new FakeExecutionContext("nightlyExport"));
         Manifest m = app.azureStore().list().get(0);
@@ -144,6 +147,14 @@ class MonitoringFunctionsIT {
         HttpResponseMessage response = new MonitorFunctions(app).status(request, new FakeExecutionContext("backupStatus"));
         assertEquals(200, response.getStatusCode());
         assertEquals("application/json", response.getHeader("Content-Type"));
+        JsonNode health = Json.MAPPER.readTree((String) response.getBody());
+        assertTrue(health.get("healthy").asBoolean());
+        assertFalse(response.getBody().toString().contains(m.id()), "without the admin role: health and ages only");
+        assertTrue(health.get("restoreTest").get("lastPassedAgeHours").isNumber(), "the restore test's age: " + health);
+
+        response = new MonitorFunctions(app).status(FakeHttpRequest.get("http://127.0.0.1/api/status").header(
+                "X-MS-CLIENT-PRINCIPAL", ADMIN), new FakeExecutionContext("backupStatus"));
+        assertEquals(200, response.getStatusCode());
         JsonNode http = Json.MAPPER.readTree((String) response.getBody());
         assertTrue(http.get("healthy").asBoolean());
         assertEquals(m.id(), http.get("verification").get("lastBackupId").asText());
@@ -231,6 +242,12 @@ class MonitoringFunctionsIT {
         assertEquals("bad-input", error.get("code").asText());
         assertTrue(error.get("message").asText().startsWith("Azure storage is not configured"));
     }
+
+    /** An admin as Easy Auth's principal header carries one (base64 JSON). */
+    static final String ADMIN = java.util.Base64.getEncoder().encodeToString(("{\"auth_typ\":\"aad\",\"claims\":["
+            + "{\"typ\":\"http://schemas.microsoft.com/identity/claims/objectidentifier\",\"val\":\"oid-ana\"},"
+            + "{\"typ\":\"preferred_username\",\"val\":\"ana@shiftsync.test\"},"
+            + "{\"typ\":\"roles\",\"val\":\"Backup.Admin\"}]}").getBytes(java.nio.charset.StandardCharsets.UTF_8));
 
     /** The report without the fields that depend on the moment it was made. */
     static JsonNode withoutTimes(JsonNode report) {

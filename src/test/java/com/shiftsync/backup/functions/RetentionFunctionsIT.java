@@ -112,6 +112,41 @@ class RetentionFunctionsIT {
     }
 
     @Test
+    @DisplayName("UPLOADS_CONTAINER naming the operations, backup or audit container fails the invocation with one "
+            + "sentence naming both settings, before the sweep (which would take a day-old record for an upload) "
+            + "or the prune deletes anything")
+    void uploadsContainerOfItsOwn() throws IOException {
+        for (Setting other : List.of(Setting.OPERATIONS_CONTAINER, Setting.BACKUP_CONTAINER, Setting.AUDIT_CONTAINER)) {
+            String container = "fnpruneup-" + Long.toHexString(System.nanoTime());
+            Map<String, String> env = env(container);
+            env.put("OPERATIONS_CONTAINER", container + "-ops");
+            env.put("AUDIT_CONTAINER", container + "-audit");
+            env.put("UPLOADS_CONTAINER", env.get(other.name()));
+            App app = new App(new Settings(env), Clock.fixed(NOW, ZoneOffset.UTC));
+            Manifest old = SimulatedBackups.backup(app.azureStore(), Tier.DAILY, NOW.minus(Duration.ofDays(60)));
+            SimulatedBackups.backup(app.azureStore(), Tier.DAILY, NOW.minus(Duration.ofDays(1)));
+            // written now, so two days before the app's clock: past UPLOADS_TTL_HOURS for the sweep
+            com.azure.storage.blob.BlobContainerClient named = com.shiftsync.backup.adapter.blob.StorageClients
+                    .byConnectionString(Azurite.shared().connectionString()).getBlobContainerClient(env.get(other.name()));
+            named.createIfNotExists();
+            named.getBlobClient("kept/" + other.name() + ".json").upload(
+                    com.azure.core.util.BinaryData.fromString("{}"), true);
+
+            FakeExecutionContext context = new FakeExecutionContext("retentionPrune");
+            ShiftSyncException e = assertThrows(ShiftSyncException.class,
+                    () -> new RetentionFunctions(app).retentionPrune("{}", context));
+            assertEquals(ErrorCode.BAD_INPUT, e.code());
+            assertTrue(e.getMessage().startsWith("UPLOADS_CONTAINER is '" + env.get(other.name()) + "', the same as "
+                    + other.name() + ": the uploads sweep deletes everything in it"), e.getMessage());
+            JsonNode event = Json.MAPPER.readTree(context.messages(Level.SEVERE).get(0));
+            assertEquals("ShiftSync.Prune.Failed", event.get("event").asText());
+            assertTrue(event.get("reason").asText().contains("UPLOADS_CONTAINER"), event.toString());
+            assertTrue(named.getBlobClient("kept/" + other.name() + ".json").exists(), "nothing swept in " + other);
+            assertTrue(app.azureStore().find(old.id()).isPresent(), "nothing pruned");
+        }
+    }
+
+    @Test
     @DisplayName("a refused deletion fails the invocation too, with the counts and the refusal in the event")
     void refusal() throws IOException {
         String container = "fnprunerefuse-" + Long.toHexString(System.nanoTime());

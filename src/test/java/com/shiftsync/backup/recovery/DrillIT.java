@@ -220,8 +220,7 @@ class DrillIT {
         assertTrue(last.messages().stream().anyMatch(m -> m.contains("ShiftSync.Drill.Step")
                 && m.contains("\"step\":\"deleting\"")), last.messages().toString());
 
-        HttpResponseMessage status = new MonitorFunctions(app()).status(FakeHttpRequest.get(
-                "https://shiftsync-backup.azurewebsites.net/api/status?code=k"), new FakeExecutionContext("status"));
+        HttpResponseMessage status = new MonitorFunctions(app()).status(get("status"), new FakeExecutionContext("status"));
         JsonNode recovery = Json.MAPPER.readTree(String.valueOf(status.getBody())).get("recovery");
         JsonNode lastDrill = recovery.get("drills").get("last");
         assertEquals(id, lastDrill.get("drillId").asText());

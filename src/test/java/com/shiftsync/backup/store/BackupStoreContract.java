@@ -217,6 +217,65 @@ abstract class BackupStoreContract {
         assertEquals(List.of(m), store.list());
     }
 
+    @Test
+    @DisplayName("a valid manifest under another backup's name, or in another tier's folder, is damaged (manifest "
+            + "misplaced), never latest, its archive no orphan; the backup it names is untouched")
+    void misplacedManifest() {
+        Manifest good = manifest(Tier.DAILY, T0, "good");
+        commitArchive(Tier.DAILY, good.backupId(), new byte[(int) good.sizeBytes()]);
+        store.putManifest(good);
+        BackupId newer = BackupId.of("shiftsync", T0.plusSeconds(3600));
+        commitArchive(Tier.DAILY, newer, new byte[(int) good.sizeBytes()]);
+        plantManifest(Tier.DAILY, newer, good);
+        commitArchive(Tier.WEEKLY, good.backupId(), new byte[(int) good.sizeBytes()]);
+        plantManifest(Tier.WEEKLY, good.backupId(), good);
+
+        BackupCatalog catalog = store.catalog();
+        assertEquals(List.of(good), catalog.complete());
+        assertEquals(good, catalog.latest(T0.plusSeconds(7200)).orElseThrow());
+        assertEquals(List.of(newer + " daily", good.id() + " weekly"), catalog.damaged().stream()
+                .map(e -> e.id() + " " + e.tier()).toList());
+        catalog.damaged().forEach(e -> assertEquals(BackupCatalog.Condition.MANIFEST_MISPLACED, e.condition()));
+        assertEquals("damaged: manifest misplaced", catalog.damaged().get(0).condition().mark());
+        assertTrue(catalog.damaged().get(0).reason().contains("its manifest is not its own (it names daily backup "
+                + good.id() + ", not the daily backup " + newer + " its file is named for"),
+                catalog.damaged().get(0).reason());
+        assertEquals(List.of(), catalog.orphans(), "their archives are kept as damage, not deleted as orphans");
+        assertTrue(catalog.entry(good.backupId()).orElseThrow().complete(), "the daily backup itself is complete");
+        assertEquals(List.of(good), store.list());
+    }
+
+    @Test
+    @DisplayName("a backup dated more than 5 minutes after now is never latest; 4 minutes after is")
+    void fromTheFuture() {
+        Manifest now = manifest(Tier.DAILY, T0, "now");
+        commitArchive(Tier.DAILY, now.backupId(), new byte[(int) now.sizeBytes()]);
+        store.putManifest(now);
+        Manifest ahead = manifest(Tier.DAILY, T0.plusSeconds(3600), "ahead");
+        commitArchive(Tier.DAILY, ahead.backupId(), new byte[(int) ahead.sizeBytes()]);
+        store.putManifest(ahead);
+        BackupCatalog catalog = store.catalog();
+        assertEquals(now, catalog.latest(T0).orElseThrow());
+        assertEquals(List.of(ahead), catalog.fromTheFuture(T0));
+        assertEquals(ahead, catalog.latest(T0.plusSeconds(3600 - 4 * 60)).orElseThrow());
+        assertEquals(List.of(), catalog.fromTheFuture(T0.plusSeconds(3600 - 4 * 60)));
+    }
+
+    @Test
+    @DisplayName("the catalog names the records beside the backups, so readers ask only for those that exist")
+    void recordsListed() {
+        Manifest m = manifest(Tier.DAILY, T0, "listed");
+        store.putManifest(m);
+        store.putRecord(Tier.DAILY, m.backupId(), "verification", "{}");
+        BackupCatalog catalog = store.catalog();
+        assertTrue(catalog.mayHaveRecord(Tier.DAILY, m.backupId(), "verification"));
+        assertFalse(catalog.mayHaveRecord(Tier.DAILY, m.backupId(), "restore-check"));
+        assertFalse(catalog.mayHaveRecord(Tier.WEEKLY, m.backupId(), "verification"));
+    }
+
+    /** Writes {@code content} as the manifest file of {@code id} in {@code tier}'s folder, behind the store's back. */
+    protected abstract void plantManifest(Tier tier, BackupId id, Manifest content);
+
     /** Replaces the stored manifest of {@code m} with a truncated copy, behind the store's back. */
     protected abstract void corruptManifest(Manifest m);
 

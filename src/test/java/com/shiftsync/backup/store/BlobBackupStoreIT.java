@@ -5,8 +5,10 @@ import com.azure.storage.blob.BlobContainerClient;
 import com.azure.storage.blob.BlobServiceClient;
 import com.shiftsync.backup.adapter.blob.BlobBackupStore;
 import com.shiftsync.backup.adapter.blob.StorageClients;
+import com.shiftsync.backup.domain.BackupId;
 import com.shiftsync.backup.domain.Json;
 import com.shiftsync.backup.domain.Manifest;
+import com.shiftsync.backup.domain.Tier;
 import com.shiftsync.backup.port.BackupStore;
 import com.shiftsync.backup.testing.Azurite;
 
@@ -22,6 +24,12 @@ class BlobBackupStoreIT extends BackupStoreContract {
     protected BackupStore newStore() {
         container = service().getBlobContainerClient("contract-" + Long.toHexString(System.nanoTime()));
         return new BlobBackupStore(container);
+    }
+
+    @Override
+    protected void plantManifest(Tier tier, BackupId id, Manifest content) {
+        container.getBlobClient(tier.folder() + "/" + id.manifestName())
+                .upload(BinaryData.fromString(Json.pretty(content)), true);
     }
 
     @Override

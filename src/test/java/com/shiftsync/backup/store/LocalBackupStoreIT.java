@@ -35,6 +35,16 @@ class LocalBackupStoreIT extends BackupStoreContract {
     }
 
     @Override
+    protected void plantManifest(Tier tier, BackupId id, Manifest content) {
+        try {
+            Path folder = Files.createDirectories(dir.resolve("backups").resolve(tier.folder()));
+            Files.writeString(folder.resolve(id.manifestName()), Json.pretty(content));
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
     protected void corruptManifest(Manifest m) {
         Path file = dir.resolve("backups").resolve(m.tier().folder()).resolve(m.backupId().manifestName());
         String json = Json.pretty(m);

@@ -32,10 +32,12 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.Supplier;
@@ -62,6 +64,8 @@ public final class BlobBackupStore implements BackupStore {
     private static final Duration TIMEOUT = Duration.ofMinutes(2);
     private static final String ARCHIVE_SUFFIX = ".dump";
     private static final String MANIFEST_SUFFIX = ".manifest.json";
+    /** A record beside a backup, {@code <id>.<kind>.json} ({@link BackupId#recordName}). */
+    private static final Pattern RECORD = Pattern.compile("^(.+_backup_\\d{8}_\\d{6})\\.[a-z][a-z0-9-]{0,30}\\.json$");
     static final int BLOCK_SIZE = 8 * 1024 * 1024;
     static final int IN_FLIGHT = 3;
     /** Retention as the contract's defaults have it, for tools and tests that read no settings. */
@@ -69,7 +73,7 @@ public final class BlobBackupStore implements BackupStore {
     /** {@code <tier>/<id>.<rest>}: a blob of a backup (archive, manifest, side file or record). */
     private static final Pattern BACKUP_BLOB = Pattern.compile("^(daily|weekly|manual)/(.+_backup_\\d{8}_\\d{6})\\.([^/]+)$");
     /** What follows {@code <id>.} in a record's name: records stay writable, never protected. */
-    private static final Pattern RECORD = Pattern.compile("^[a-z][a-z0-9-]{0,30}\\.json$");
+    private static final Pattern RECORD_SUFFIX = Pattern.compile("^[a-z][a-z0-9-]{0,30}\\.json$");
 
     private final BlobContainerClient container;
     private final EnsuredContainer ensured;
@@ -237,7 +241,7 @@ public final class BlobBackupStore implements BackupStore {
     private static boolean protectable(String name) {
         Matcher m = BACKUP_BLOB.matcher(name);
         return m.matches() && BackupId.isValid(m.group(2))
-                && (m.group(3).equals("manifest.json") || !RECORD.matcher(m.group(3)).matches());
+                && (m.group(3).equals("manifest.json") || !RECORD_SUFFIX.matcher(m.group(3)).matches());
     }
 
     @Override
@@ -245,16 +249,22 @@ public final class BlobBackupStore implements BackupStore {
         return catalog().manifests();
     }
 
-    /** One listing per tier (names and sizes), and each manifest read; archives are not read. */
+    /**
+     * One listing per tier (names and sizes), and each manifest read; archives are not read. The
+     * records beside the backups are listed by name only, so readers ask only for those that exist.
+     */
     @Override
     public BackupCatalog catalog() {
         List<Manifest> manifests = new ArrayList<>();
         List<BackupCatalog.UnreadableManifest> unreadable = new ArrayList<>();
         List<BackupCatalog.Archive> archives = new ArrayList<>();
+        Set<String> records = new HashSet<>();
         for (BlobItem item : items()) {
             String[] parts = item.getName().split("/", 2);
             Tier tier = Tier.parse(parts[0]);
-            if (parts[1].endsWith(ARCHIVE_SUFFIX)) {
+            if (!parts[1].endsWith(MANIFEST_SUFFIX) && RECORD.matcher(parts[1]).matches()) {
+                records.add(item.getName());
+            } else if (parts[1].endsWith(ARCHIVE_SUFFIX)) {
                 String id = parts[1].substring(0, parts[1].length() - ARCHIVE_SUFFIX.length());
                 if (BackupId.isValid(id)) {
                     archives.add(new BackupCatalog.Archive(tier, BackupId.parse(id),
@@ -268,7 +278,14 @@ public final class BlobBackupStore implements BackupStore {
                 }
                 try {
                     byte[] json = container.getBlobClient(item.getName()).downloadContent().toBytes();
-                    manifests.add(Json.read(json, Manifest.class));
+                    Manifest m = Json.read(json, Manifest.class);
+                    BackupCatalog.misplaced(tier, BackupId.parse(id), m).ifPresentOrElse(misplaced -> {
+                        unreadable.add(misplaced);
+                        if (warned.add(item.getName())) {
+                            LOG.warning("misplaced manifest " + container.getBlobContainerName() + "/" + item.getName()
+                                    + ": " + misplaced.problem() + "; the backup counts as damaged and is never used");
+                        }
+                    }, () -> manifests.add(m));
                 } catch (BlobStorageException e) {
                     if (e.getStatusCode() != 404) {
                         throw StorageErrors.failure("could not read manifest " + container.getBlobContainerName()
@@ -287,7 +304,7 @@ public final class BlobBackupStore implements BackupStore {
                 }
             }
         }
-        return new BackupCatalog(name(), describe(), manifests, unreadable, archives, List.of());
+        return new BackupCatalog(name(), describe(), manifests, unreadable, archives, List.of(), records);
     }
 
     @Override
@@ -382,7 +399,7 @@ public final class BlobBackupStore implements BackupStore {
         throw new IllegalArgumentException("Blob Storage keeps no partial files; '" + name + "' is not one");
     }
 
-    /** Committed blobs directly in a tier's folder (not records' or locks'), with their properties. */
+    /** Committed blobs directly in a tier's folder (archives, manifests, records; not locks), with their properties. */
     private List<BlobItem> items() {
         if (!ensured.exists()) {
             return List.of();
@@ -392,7 +409,7 @@ public final class BlobBackupStore implements BackupStore {
             for (Tier tier : Tier.values()) {
                 for (BlobItem item : container.listBlobs(new ListBlobsOptions().setPrefix(tier.folder() + "/"), TIMEOUT)) {
                     String rest = item.getName().substring(tier.folder().length() + 1);
-                    if ((rest.endsWith(ARCHIVE_SUFFIX) || rest.endsWith(MANIFEST_SUFFIX)) && !rest.contains("/")) {
+                    if ((rest.endsWith(ARCHIVE_SUFFIX) || rest.endsWith(".json")) && !rest.contains("/")) {
                         items.add(item);
                     }
                 }

@@ -31,6 +31,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -60,6 +61,8 @@ public final class LocalBackupStore implements BackupStore {
     private static final String MANIFEST_SUFFIX = ".manifest.json";
     /** Files a run writes before it links them into place: {@code .<id>.dump.partial}, {@code .<name>.tmp}. */
     private static final Pattern LEFTOVER = Pattern.compile("^\\.((.+_backup_\\d{8}_\\d{6})\\..*|.*)\\.(partial|tmp)$");
+    /** A record beside a backup, {@code <id>.<kind>.json} ({@link BackupId#recordName}). */
+    private static final Pattern RECORD = Pattern.compile("^(.+_backup_\\d{8}_\\d{6})\\.[a-z][a-z0-9-]{0,30}\\.json$");
 
     private final Path root;
     private final Set<String> warned = ConcurrentHashMap.newKeySet();
@@ -273,6 +276,7 @@ public final class LocalBackupStore implements BackupStore {
         List<BackupCatalog.UnreadableManifest> unreadable = new ArrayList<>();
         List<BackupCatalog.Archive> archives = new ArrayList<>();
         List<BackupCatalog.Leftover> leftovers = new ArrayList<>();
+        Set<String> records = new HashSet<>();
         for (Tier tier : Tier.values()) {
             String owner = null;
             boolean ownerRead = false;
@@ -301,7 +305,14 @@ public final class LocalBackupStore implements BackupStore {
                         continue;
                     }
                     try {
-                        manifests.add(Json.read(Files.readAllBytes(file), Manifest.class));
+                        Manifest m = Json.read(Files.readAllBytes(file), Manifest.class);
+                        BackupCatalog.misplaced(tier, BackupId.parse(id), m).ifPresentOrElse(misplaced -> {
+                            unreadable.add(misplaced);
+                            if (warned.add(file.toString())) {
+                                LOG.warning("misplaced manifest " + file + ": " + misplaced.problem()
+                                        + "; the backup counts as damaged and is never used");
+                            }
+                        }, () -> manifests.add(m));
                     } catch (NoSuchFileException gone) {
                         // deleted since the listing (a prune)
                     } catch (IOException | UncheckedIOException | IllegalArgumentException e) {
@@ -312,6 +323,8 @@ public final class LocalBackupStore implements BackupStore {
                                     + "; the backup counts as damaged and its archive is kept");
                         }
                     }
+                } else if (RECORD.matcher(name).matches()) {
+                    records.add(tier.folder() + "/" + name);
                 } else if (name.endsWith(ARCHIVE_SUFFIX)) {
                     String id = name.substring(0, name.length() - ARCHIVE_SUFFIX.length());
                     if (!BackupId.isValid(id)) {
@@ -326,7 +339,7 @@ public final class LocalBackupStore implements BackupStore {
                 }
             }
         }
-        return new BackupCatalog(name(), describe(), manifests, unreadable, archives, leftovers);
+        return new BackupCatalog(name(), describe(), manifests, unreadable, archives, leftovers, records);
     }
 
     @Override
