@@ -1,7 +1,6 @@
 package com.shiftsync.backup.functions;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.shiftsync.backup.adapter.blob.BlobBackupStore;
 import com.shiftsync.backup.config.App;
 import com.shiftsync.backup.config.Setting;
 import com.shiftsync.backup.config.Settings;
@@ -11,6 +10,7 @@ import com.shiftsync.backup.domain.Json;
 import com.shiftsync.backup.domain.Manifest;
 import com.shiftsync.backup.domain.ShiftSyncException;
 import com.shiftsync.backup.domain.Tier;
+import com.shiftsync.backup.port.BackupStore;
 import com.shiftsync.backup.testing.Azurite;
 import com.shiftsync.backup.testing.FakeExecutionContext;
 import com.shiftsync.backup.testing.SimulatedBackups;
@@ -55,7 +55,7 @@ class RetentionFunctionsIT {
     void prunes() throws IOException {
         String container = "fnprune-" + Long.toHexString(System.nanoTime());
         App app = new App(new Settings(env(container)), Clock.fixed(NOW, ZoneOffset.UTC));
-        BlobBackupStore azure = (BlobBackupStore) app.azureStore();
+        BackupStore azure = app.azureStore();
         long dailyBytes = 0;
         for (int k = 0; k < 35; k++) {
             Manifest m = SimulatedBackups.backup(azure, Tier.DAILY, NOW.minus(Duration.ofDays(k)).minusSeconds(3600));
