@@ -89,7 +89,7 @@ public final class App {
         this.backupToLocal = Once.of(() -> backupJob(List.of(localStore())));
         this.backupToAzure = Once.of(() -> backupJob(List.of(azureStore())));
         this.backupToBoth = Once.of(() -> backupJob(List.of(localStore(), azureStore())));
-        this.restoreJob = Once.of(() -> new RestoreJob(a.database, a.dumpTool.get(),
+        this.restoreJob = Once.of(() -> new RestoreJob(a.database, a.dumpTool.get(), a.serverRoles,
                 Path.of(System.getProperty("java.io.tmpdir"), "shiftsync-restore"), clock));
         this.recovery = new RecoveryJobs(a, clock, this::readableStores, this::operations, this::operationUpdates);
         this.operationUpdates = Once.of(() -> new OperationUpdates(this::operations,

@@ -1,5 +1,7 @@
 package com.shiftsync.backup.domain;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+
 import java.time.Instant;
 import java.util.Collections;
 import java.util.Map;
@@ -22,6 +24,8 @@ import java.util.TreeMap;
  * @param pgDumpVersion what {@code pg_dump --version} printed
  * @param format        the archive format, always "custom" ({@code pg_dump -Fc})
  * @param rowCounts     {@code "schema.table" -> rows} in the dump's snapshot
+ * @param roles         the roles file beside the archive (its size, SHA-256 and roles), or null in
+ *                      manifests written before roles files existed
  */
 public record Manifest(
         String id,
@@ -34,7 +38,8 @@ public record Manifest(
         String serverVersion,
         String pgDumpVersion,
         String format,
-        Map<String, Long> rowCounts) {
+        Map<String, Long> rowCounts,
+        @JsonInclude(JsonInclude.Include.NON_NULL) RolesFile roles) {
 
     public static final String CUSTOM_FORMAT = "custom";
 
@@ -53,6 +58,14 @@ public record Manifest(
         }
         rowCounts = Collections.unmodifiableMap(new TreeMap<>(rowCounts == null ? Map.of() : rowCounts));
         format = format == null ? CUSTOM_FORMAT : format;
+    }
+
+    /** A manifest without a roles file (as every manifest was before roles files existed). */
+    public Manifest(String id, String database, Tier tier, Instant startedAt, Instant finishedAt, long sizeBytes,
+                    String sha256, String serverVersion, String pgDumpVersion, String format,
+                    Map<String, Long> rowCounts) {
+        this(id, database, tier, startedAt, finishedAt, sizeBytes, sha256, serverVersion, pgDumpVersion, format,
+                rowCounts, null);
     }
 
     public BackupId backupId() {

@@ -24,5 +24,14 @@ public interface DumpTool {
      *
      * @param jobs 1 restores in a single transaction (all or nothing); more runs that many jobs in parallel
      */
-    void restore(Path archive, DatabaseUrl target, int jobs);
+    default void restore(Path archive, DatabaseUrl target, int jobs) {
+        restore(archive, target, jobs, true);
+    }
+
+    /**
+     * Restores as {@link #restore(Path, DatabaseUrl, int)} does; without {@code ownersAndGrants}
+     * ({@code pg_restore --no-owner --no-privileges}) every object belongs to the restoring user and
+     * no privilege is granted, so no role of the backup needs to exist on the target.
+     */
+    void restore(Path archive, DatabaseUrl target, int jobs, boolean ownersAndGrants);
 }

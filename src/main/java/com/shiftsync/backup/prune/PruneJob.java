@@ -267,6 +267,7 @@ public final class PruneJob {
                 // manifest first: from here on the backup does not exist, and whatever is left is an orphan
                 store.deleteManifest(d.tier(), d.backupId());
                 store.deleteRecords(d.tier(), d.backupId());
+                store.deleteSideFiles(d.tier(), d.backupId());
                 store.deleteArchive(d.tier(), d.backupId());
                 deleted.add(d.id());
             }
@@ -274,6 +275,7 @@ public final class PruneJob {
                 if (o.deleted()) {
                     current = "orphan archive " + o.id();
                     store.deleteRecords(o.tier(), o.backupId());
+                    store.deleteSideFiles(o.tier(), o.backupId());
                     store.deleteArchive(o.tier(), o.backupId());
                     orphansDeleted.add(o.id());
                 }

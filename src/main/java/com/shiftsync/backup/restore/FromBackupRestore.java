@@ -34,6 +34,10 @@ import java.util.logging.Logger;
  * task) runs the same {@link RestoreJob} as the CLI's {@code restore} (SHA-256 first, one
  * transaction, row counts compared with the manifest and recorded).
  *
+ * <p>It restores into DATABASE_URL's own server, whose roles exist and are the source of truth:
+ * it never runs the backup's roles file and never creates a role (the operation's details say
+ * so); a restore into another server is the command line's {@code restore --target-url}.
+ *
  * <p>The rules: {@code backupId} is an id or {@code latest} (resolved now, so the worker
  * restores exactly the backup the caller was told), and must exist in Blob. The target is
  * a new database by default; an existing one needs {@value #OVERWRITE_EXISTING}, and the
@@ -285,6 +289,13 @@ public final class FromBackupRestore implements QueuedWork.Task<RestoreMessage> 
                     .map(TableDifference::table).toList()));
         }
         d.put("createdDatabase", String.valueOf(result.createdDatabase()));
+        RolesOutcome roles = check.roles();
+        if (roles != null) {
+            d.put("rolesCreated", String.join(", ", roles.created()));
+            if (roles.note() != null) {
+                d.put("roles", roles.note());
+            }
+        }
         d.put("restoreMs", String.valueOf(check.restoreMs()));
         d.put("durationMs", String.valueOf(check.durationMs()));
         if (result.recordError() != null) {

@@ -220,8 +220,8 @@ class BackupFailureIT {
             }
 
             @Override
-            public void restore(Path archive, DatabaseUrl target, int jobs) {
-                real.restore(archive, target, jobs);
+            public void restore(Path archive, DatabaseUrl target, int jobs, boolean ownersAndGrants) {
+                real.restore(archive, target, jobs, ownersAndGrants);
             }
         };
     }

@@ -251,6 +251,21 @@ class CatchUpIT {
         }
 
         @Override
+        public void putSideFile(Tier tier, BackupId id, String kind, byte[] content) {
+            store.putSideFile(tier, id, kind, content);
+        }
+
+        @Override
+        public Optional<byte[]> getSideFile(Tier tier, BackupId id, String kind) {
+            return store.getSideFile(tier, id, kind);
+        }
+
+        @Override
+        public void deleteSideFiles(Tier tier, BackupId id) {
+            store.deleteSideFiles(tier, id);
+        }
+
+        @Override
         public Optional<Path> archiveFile(Tier tier, BackupId id) {
             return store.archiveFile(tier, id);
         }

@@ -343,6 +343,21 @@ class PruneJobIT {
         }
 
         @Override
+        public void putSideFile(Tier tier, BackupId id, String kind, byte[] content) {
+            store.putSideFile(tier, id, kind, content);
+        }
+
+        @Override
+        public Optional<byte[]> getSideFile(Tier tier, BackupId id, String kind) {
+            return store.getSideFile(tier, id, kind);
+        }
+
+        @Override
+        public void deleteSideFiles(Tier tier, BackupId id) {
+            store.deleteSideFiles(tier, id);
+        }
+
+        @Override
         public String name() {
             return store.name();
         }

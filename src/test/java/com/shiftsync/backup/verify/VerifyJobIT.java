@@ -363,9 +363,9 @@ class VerifyJobIT {
     private DumpTool countingTool(DumpTool real) {
         return new DelegatingTool(real) {
             @Override
-            public void restore(Path archive, DatabaseUrl target, int jobs) {
+            public void restore(Path archive, DatabaseUrl target, int jobs, boolean ownersAndGrants) {
                 restores.incrementAndGet();
-                super.restore(archive, target, jobs);
+                super.restore(archive, target, jobs, ownersAndGrants);
             }
         };
     }
@@ -393,8 +393,8 @@ class VerifyJobIT {
         }
 
         @Override
-        public void restore(Path archive, DatabaseUrl target, int jobs) {
-            real.restore(archive, target, jobs);
+        public void restore(Path archive, DatabaseUrl target, int jobs, boolean ownersAndGrants) {
+            real.restore(archive, target, jobs, ownersAndGrants);
         }
     }
 }

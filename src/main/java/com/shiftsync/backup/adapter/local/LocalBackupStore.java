@@ -44,9 +44,9 @@ import java.util.stream.Stream;
 
 /**
  * Backups in a local folder ({@code BACKUP_DIR}), one sub-folder per tier:
- * {@code <dir>/<tier>/<id>.dump} and {@code <id>.manifest.json}. Files are written under a
- * hidden temporary name, flushed to disk, then linked into place, which fails rather than
- * replace an existing file. Backups hold the whole database, so files are 0600 and
+ * {@code <dir>/<tier>/<id>.dump}, its side files ({@code <id>.roles.sql}) and {@code <id>.manifest.json}.
+ * Files are written under a hidden temporary name, flushed to disk, then linked into place,
+ * which fails rather than replace an existing file. Backups hold the whole database, so files are 0600 and
  * folders 0700.
  *
  * <p>Single flight is an OS file lock on {@code .locks/<tier>.lock}, which the OS releases
@@ -369,6 +369,35 @@ public final class LocalBackupStore implements BackupStore {
         delete(root.resolve(tier.folder()).resolve(name));
     }
 
+    /** Written like a manifest: a hidden temporary file, flushed, then linked into place without replacing. */
+    @Override
+    public void putSideFile(Tier tier, BackupId id, String kind, byte[] content) {
+        write(folder(tier.folder()).resolve(id.sideFileName(kind)), content, false);
+    }
+
+    @Override
+    public Optional<byte[]> getSideFile(Tier tier, BackupId id, String kind) {
+        Path file = root.resolve(tier.folder()).resolve(id.sideFileName(kind));
+        try {
+            return Optional.of(Files.readAllBytes(file));
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
+        } catch (IOException e) {
+            throw new ShiftSyncException(ErrorCode.JOB_FAILED, "could not read " + file + ": " + because(e), e);
+        }
+    }
+
+    @Override
+    public void deleteSideFiles(Tier tier, BackupId id) {
+        String prefix = id + ".";
+        for (Path file : entries(tier)) {
+            String name = file.getFileName().toString();
+            if (name.startsWith(prefix) && BackupId.isSideFileKind(name.substring(prefix.length()))) {
+                delete(file);
+            }
+        }
+    }
+
     @Override
     public void putRecord(Tier tier, BackupId id, String kind, String json) {
         write(folder(tier.folder()).resolve(id.recordName(kind)), json, true);
@@ -379,11 +408,18 @@ public final class LocalBackupStore implements BackupStore {
      * place in one step: replacing what is there ({@code replace}), or refusing to.
      */
     private static void write(Path target, String text, boolean replace) {
+        write(target, text.getBytes(StandardCharsets.UTF_8), replace);
+    }
+
+    private static void write(Path target, byte[] content, boolean replace) {
         Path temp = target.resolveSibling("." + target.getFileName() + ".tmp");
         try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
                 StandardOpenOption.WRITE)) {
             restrict(temp);
-            ch.write(ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8)));
+            ByteBuffer bytes = ByteBuffer.wrap(content);
+            while (bytes.hasRemaining()) {
+                ch.write(bytes);
+            }
             ch.force(true);
         } catch (IOException e) {
             deleteQuietly(temp);

@@ -100,9 +100,12 @@ public final class PgDumpTool implements DumpTool {
     }
 
     @Override
-    public void restore(Path archive, DatabaseUrl target, int jobs) {
+    public void restore(Path archive, DatabaseUrl target, int jobs, boolean ownersAndGrants) {
         List<String> argv = new ArrayList<>(List.of(binaries.pgRestore(), "--clean", "--if-exists",
                 "--no-password", "--exit-on-error"));
+        if (!ownersAndGrants) {
+            argv.addAll(List.of("--no-owner", "--no-privileges"));
+        }
         if (jobs <= 1) {
             argv.add("--single-transaction");
         } else {
