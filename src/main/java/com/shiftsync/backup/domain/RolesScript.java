@@ -68,7 +68,7 @@ public final class RolesScript {
 
     private static String header(BackupId backupId, int count) {
         return """
-                -- ShiftSync Backup: the roles backup %s needs (%d), taken in the snapshot of its dump.
+                -- ShiftSync Backup: the roles backup %s needs (%d roles), read in the snapshot of its dump.
                 -- The owners of its database's objects, the grantees of their privileges (column and default
                 -- privileges included), and the roles those are members of, with their attributes and memberships.
                 -- No passwords: a login role created from this file has none. Set one (ALTER ROLE ... PASSWORD)
