@@ -227,8 +227,8 @@ class VerifyJobIT {
         Manifest m = backup(local, Tier.DAILY);
         DumpTool failing = new DelegatingTool(dumpTool()) {
             @Override
-            public void restore(Path archive, DatabaseUrl target, int jobs) {
-                super.restore(archive, target, jobs);
+            public void restore(Path archive, DatabaseUrl target, int jobs, boolean ownersAndGrants) {
+                super.restore(archive, target, jobs, ownersAndGrants);
                 throw new ShiftSyncException(ErrorCode.JOB_FAILED, "pg_restore: error: simulated failure");
             }
         };

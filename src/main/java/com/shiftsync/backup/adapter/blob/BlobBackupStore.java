@@ -240,21 +240,7 @@ public final class BlobBackupStore implements BackupStore {
 
     @Override
     public void deleteSideFiles(Tier tier, BackupId id) {
-        if (!ensured.exists()) {
-            return;
-        }
-        String prefix = tier.folder() + "/" + id + ".";
-        try {
-            for (BlobItem item : container.listBlobs(new ListBlobsOptions().setPrefix(prefix), TIMEOUT)) {
-                if (BackupId.isSideFileKind(item.getName().substring(prefix.length()))) {
-                    delete(item.getName());
-                }
-            }
-        } catch (ShiftSyncException e) {
-            throw e;
-        } catch (RuntimeException e) {
-            throw StorageErrors.failure("could not list " + describe(), e);
-        }
+        deleteBeside(tier, id, BackupId::isSideFileKind);
     }
 
     @Override
@@ -286,13 +272,18 @@ public final class BlobBackupStore implements BackupStore {
 
     @Override
     public void deleteRecords(Tier tier, BackupId id) {
+        deleteBeside(tier, id, rest -> rest.endsWith(".json") && !rest.equals("manifest.json"));
+    }
+
+    /** Deletes the blobs {@code <tier>/<id>.<rest>} whose {@code rest} is one of {@code which}. */
+    private void deleteBeside(Tier tier, BackupId id, java.util.function.Predicate<String> which) {
         if (!ensured.exists()) {
             return;
         }
         String prefix = tier.folder() + "/" + id + ".";
         try {
             for (BlobItem item : container.listBlobs(new ListBlobsOptions().setPrefix(prefix), TIMEOUT)) {
-                if (item.getName().endsWith(".json") && !item.getName().endsWith(MANIFEST_SUFFIX)) {
+                if (which.test(item.getName().substring(prefix.length()))) {
                     delete(item.getName());
                 }
             }

@@ -389,13 +389,7 @@ public final class LocalBackupStore implements BackupStore {
 
     @Override
     public void deleteSideFiles(Tier tier, BackupId id) {
-        String prefix = id + ".";
-        for (Path file : entries(tier)) {
-            String name = file.getFileName().toString();
-            if (name.startsWith(prefix) && BackupId.isSideFileKind(name.substring(prefix.length()))) {
-                delete(file);
-            }
-        }
+        deleteBeside(tier, id, BackupId::isSideFileKind);
     }
 
     @Override
@@ -450,22 +444,20 @@ public final class LocalBackupStore implements BackupStore {
 
     @Override
     public void deleteRecords(Tier tier, BackupId id) {
+        deleteBeside(tier, id, rest -> rest.endsWith(".json") && !rest.equals("manifest.json"));
+    }
+
+    /** Deletes the files {@code <id>.<rest>} in the tier's folder whose {@code rest} is one of {@code which}. */
+    private void deleteBeside(Tier tier, BackupId id, java.util.function.Predicate<String> which) {
         String prefix = id + ".";
-        for (Path file : files(tier, ".json")) {
+        for (Path file : entries(tier)) {
             String name = file.getFileName().toString();
-            if (name.startsWith(prefix) && !name.equals(id.manifestName())) {
+            if (name.startsWith(prefix) && which.test(name.substring(prefix.length()))) {
                 delete(file);
             }
         }
     }
 
-
-    private List<Path> files(Tier tier, String suffix) {
-        return entries(tier).stream().filter(p -> {
-            String n = p.getFileName().toString();
-            return n.endsWith(suffix) && !n.startsWith(".");
-        }).toList();
-    }
 
     /** Every file in the tier's folder, hidden ones included; none when the folder does not exist. */
     private List<Path> entries(Tier tier) {
