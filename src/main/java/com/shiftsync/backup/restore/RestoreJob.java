@@ -215,7 +215,7 @@ public final class RestoreJob {
                     + "whose roles are the source of truth"), List.of());
         }
         if (asGiven.noOwner()) {
-            return new RolesPlan(RolesOutcome.withoutOwners(target.user(), needed), List.of());
+            return new RolesPlan(RolesOutcome.withoutOwners(asGiven.noOwnerOption(), target.user(), needed), List.of());
         }
         if (asGiven.onProduction()) {
             return new RolesPlan(RolesOutcome.untouched(server + " is DATABASE_URL's own server, whose roles are the "

@@ -42,10 +42,10 @@ public record RolesOutcome(boolean applied, List<String> created, List<String> w
         return new RolesOutcome(true, created, withoutPassword, warnings, true, List.of(), null);
     }
 
-    /** {@code --no-owner}: every object belongs to {@code user}; the backup's roles own and are granted nothing. */
-    static RolesOutcome withoutOwners(String user, List<String> leftOut) {
+    /** {@code option} ("--no-owner"): every object belongs to {@code user}; the backup's roles own and are granted nothing. */
+    static RolesOutcome withoutOwners(String option, String user, List<String> leftOut) {
         return new RolesOutcome(false, List.of(), List.of(), List.of(), false, leftOut, "owners and grants were not "
-                + "restored (--no-owner): every restored object belongs to " + user + " and no privilege was granted"
+                + "restored (" + option + "): every restored object belongs to " + user + " and no privilege was granted"
                 + (leftOut.isEmpty() ? "" : "; left out: the ownership and grants of roles "
                 + String.join(", ", leftOut.stream().sorted().toList())));
     }

@@ -27,8 +27,10 @@ import java.util.Set;
  * so it needs no superuser and no client binary of a particular version.
  */
 public final class JdbcServerRoles implements ServerRoles {
-    /** Seconds a roles file may run: it creates a few roles, and must not wait forever on a lock. */
+    /** Seconds a roles file, or a look at the roles, may run: a few rows, and never a wait forever on a lock. */
     private static final int APPLY_TIMEOUT_SECONDS = 120;
+    /** Seconds the catalog query of a backup may run: it reads every object's owner and privileges once. */
+    private static final int NEEDED_TIMEOUT_SECONDS = 600;
     private static final String WARNING = "01000";
 
     /**
@@ -106,6 +108,7 @@ public final class JdbcServerRoles implements ServerRoles {
     static RoleSet needed(Connection conn) throws SQLException {
         List<RoleSet.Role> roles = new ArrayList<>();
         try (PreparedStatement ps = conn.prepareStatement(NEEDED)) {
+            ps.setQueryTimeout(NEEDED_TIMEOUT_SECONDS);
             ps.setArray(1, conn.createArrayOf("text", RoleSet.RESERVED.toArray()));
             ps.setArray(2, conn.createArrayOf("text", RoleSet.RESERVED_PREFIXES.toArray()));
             try (ResultSet rs = ps.executeQuery()) {
@@ -121,6 +124,7 @@ public final class JdbcServerRoles implements ServerRoles {
         Array names = conn.createArrayOf("text", roles.stream().map(RoleSet.Role::name).toArray());
         List<RoleSet.Membership> memberships = new ArrayList<>();
         try (PreparedStatement ps = conn.prepareStatement(MEMBERSHIPS)) {
+            ps.setQueryTimeout(NEEDED_TIMEOUT_SECONDS);
             ps.setArray(1, names);
             ps.setArray(2, names);
             try (ResultSet rs = ps.executeQuery()) {
@@ -139,6 +143,7 @@ public final class JdbcServerRoles implements ServerRoles {
             Set<String> login = new HashSet<>();
             try (PreparedStatement ps = conn.prepareStatement(
                     "SELECT rolname, rolcanlogin FROM pg_catalog.pg_roles WHERE rolname = ANY (?::text[])")) {
+                ps.setQueryTimeout(APPLY_TIMEOUT_SECONDS);
                 ps.setArray(1, conn.createArrayOf("text", names.toArray()));
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
@@ -183,6 +188,7 @@ public final class JdbcServerRoles implements ServerRoles {
     @Override
     public void drop(DatabaseUrl server, List<String> names) {
         try (Connection conn = JdbcDatabase.connectToServer(server); Statement st = conn.createStatement()) {
+            st.setQueryTimeout(APPLY_TIMEOUT_SECONDS);
             for (String name : names) {
                 st.execute("DROP ROLE IF EXISTS " + JdbcDatabase.quote(name));
             }
