@@ -1,5 +1,7 @@
 package com.shiftsync.backup.domain;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+
 import java.time.Instant;
 import java.util.Collections;
 import java.util.Map;
@@ -26,6 +28,8 @@ import java.util.TreeMap;
  * @param pgDumpMajor   the major version of the pg_dump that made the archive; null in manifests written
  *                      before it was recorded ({@link ArchiveFormat#of} then reads {@code pgDumpVersion})
  * @param rowCounts     {@code "schema.table" -> rows} in the dump's snapshot
+ * @param roles         the roles file beside the archive (its size, SHA-256 and roles), or null in
+ *                      manifests written before roles files existed
  */
 public record Manifest(
         String id,
@@ -40,7 +44,8 @@ public record Manifest(
         String format,
         String archiveFormatVersion,
         Integer pgDumpMajor,
-        Map<String, Long> rowCounts) {
+        Map<String, Long> rowCounts,
+        @JsonInclude(JsonInclude.Include.NON_NULL) RolesFile roles) {
 
     public static final String CUSTOM_FORMAT = "custom";
 
@@ -61,12 +66,15 @@ public record Manifest(
         format = format == null ? CUSTOM_FORMAT : format;
     }
 
-    /** A manifest without the archive's format version and pg_dump major (as written before they were recorded). */
+    /**
+     * A manifest as written before the archive's format version, the pg_dump major and the roles
+     * file were recorded.
+     */
     public Manifest(String id, String database, Tier tier, Instant startedAt, Instant finishedAt, long sizeBytes,
                     String sha256, String serverVersion, String pgDumpVersion, String format,
                     Map<String, Long> rowCounts) {
         this(id, database, tier, startedAt, finishedAt, sizeBytes, sha256, serverVersion, pgDumpVersion, format, null,
-                null, rowCounts);
+                null, rowCounts, null);
     }
 
     public BackupId backupId() {
