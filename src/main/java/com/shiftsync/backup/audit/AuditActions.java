@@ -25,6 +25,11 @@ public final class AuditActions {
     public static final String BACKUP_ON_DEMAND = "backup.on-demand";
     /** The outcome of a queued on-demand backup. */
     public static final String BACKUP_ON_DEMAND_RUN = "backup.on-demand.run";
+    /**
+     * A backup was committed: its id, SHA-256 and size, and whether its manifest carries a MAC,
+     * in the append-only log, a second witness beside the manifest ({@link BackupWitness}).
+     */
+    public static final String BACKUP_COMMITTED = "backup.committed";
 
     private AuditActions() {
     }

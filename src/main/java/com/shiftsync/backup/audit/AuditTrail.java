@@ -8,6 +8,8 @@ import com.shiftsync.backup.domain.ShiftSyncException;
 import com.shiftsync.backup.port.AuditLog;
 
 import java.time.Clock;
+import java.time.LocalDate;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.logging.Level;
@@ -93,6 +95,11 @@ public final class AuditTrail {
                         boolean succeeded, String outcome, String code) {
         write(new AuditRecord(clock.instant(), AuditCaller.of(worker), action, parameters,
                 succeeded ? AuditRecord.SUCCEEDED : AuditRecord.FAILED, operationId, outcome, code, null));
+    }
+
+    /** The records of one UTC day, oldest first. */
+    public List<AuditRecord> read(LocalDate day) {
+        return log.read(day);
     }
 
     /** Where the records go, for messages. */

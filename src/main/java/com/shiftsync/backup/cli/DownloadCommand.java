@@ -24,7 +24,8 @@ import java.util.concurrent.Callable;
                 + "SHA-256, and puts it in place only when size and digest match the manifest: a damaged or "
                 + "altered archive leaves no file and exits 1. FILE must not exist; it is written 0600. Then "
                 + "restore it by hand with the guide's pg_restore --clean --if-exists (see README, \"Restore from "
-                + "Azure Blob by hand\").",
+                + "Azure Blob by hand\"). An encrypted backup is written as it is stored, an age file: decrypt it "
+                + "with age -d -i KEY_FILE first (the message says how).",
                 ""},
         footerHeading = "%nExamples:%n",
         footer = {"  shiftsync-backup download --backup latest --source azure --to /tmp/shiftsync.dump",
@@ -86,6 +87,12 @@ final class DownloadCommand implements Callable<Integer> {
         err.printf("downloaded %s from %s to %s: %s, SHA-256 %s matches its manifest, in %s%n", d.manifest().id(),
                 d.location(), d.file(), Format.bytes(d.manifest().sizeBytes()), d.manifest().sha256(),
                 Format.duration(d.duration()));
+        if (d.manifest().encrypted()) {
+            err.printf("%s is encrypted (age, to %s): decrypt it with the identity, then restore the dump: age -d -i "
+                            + "key.txt %s > %s.dump (its SHA-256 is then %s)%n", d.file(),
+                    String.join(", ", d.manifest().encryption().recipients()), d.file(), d.file(),
+                    d.manifest().encryption().dumpSha256());
+        }
         err.flush();
         return 0;
     }

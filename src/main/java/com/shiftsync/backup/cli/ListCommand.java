@@ -23,7 +23,10 @@ import java.util.concurrent.Callable;
         description = {
                 "Without --source: the local folder, and Blob Storage when it is configured (the same stores "
                 + "restore, verify, download and status read). A backup that is not complete is listed with its "
-                + "mark: damaged: archive missing, damaged: archive size differs, damaged: manifest unreadable.",
+                + "mark: damaged: archive missing, damaged: archive size differs, damaged: manifest unreadable, "
+                + "damaged: not written by this deployment, or altered (its manifest does not authenticate under "
+                + "MANIFEST_KEY_SECRET). A complete backup without a MAC that is older than every authenticated "
+                + "one is marked made before MANIFEST_KEY_SECRET was set.",
                 ""},
         footerHeading = "%nExamples:%n",
         footer = {"  shiftsync-backup list", "  shiftsync-backup list --source azure --json"})
@@ -39,7 +42,8 @@ final class ListCommand implements Callable<Integer> {
     String source;
 
     @Option(names = "--json", description = "Print a JSON array of manifests, each with its store, \"condition\" "
-            + "(complete or the damage) and \"verification\" ({passed, verifiedAt, reason} or null).")
+            + "(complete or the damage), \"authentication\" and \"verification\" ({passed, verifiedAt, reason} or "
+            + "null).")
     boolean json;
 
     ListCommand(Cli cli) {
@@ -70,7 +74,8 @@ final class ListCommand implements Callable<Integer> {
                         Format.when(row.entry().id().startedAt()), m == null ? "-" : Format.bytes(m.sizeBytes()),
                         m == null ? "-" : Format.count(m.totalRows()),
                         v == null ? "-" : (v.passed() ? "passed " : "FAILED ") + Format.when(v.verifiedAt()),
-                        row.complete() ? "" : "  " + row.condition().toUpperCase(java.util.Locale.ROOT));
+                        row.complete() ? (row.beforeKey() ? "  " + row.authentication() : "")
+                                : "  " + row.condition().toUpperCase(java.util.Locale.ROOT));
             }
             long damaged = rows.stream().filter(r -> !r.complete()).count();
             if (damaged > 0) {

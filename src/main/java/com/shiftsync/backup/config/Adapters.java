@@ -31,7 +31,7 @@ import java.util.function.Supplier;
 
 /**
  * Every adapter the jobs use, each built once on first use: the database and its login, the
- * dump tool, the backup stores, where operations, the audit log and the history are kept
+ * keys (manifests' and archives'), the dump tool, the backup stores, where operations, the audit log and the history are kept
  * (Blob when storage is configured, else BACKUP_DIR), the metrics, and the Azure clients
  * behind them.
  */
@@ -40,6 +40,7 @@ final class Adapters {
     final AzureClients azure;
     final Database database = new JdbcDatabase();
     final ConfiguredLogin login;
+    final ConfiguredKeys keys;
     final Supplier<Metrics> metrics;
     final Supplier<StorageSettings> storage;
     final Supplier<DumpTool> dumpTool;
@@ -54,11 +55,13 @@ final class Adapters {
         this.settings = settings;
         this.azure = new AzureClients(settings, credential, armTuning);
         this.login = new ConfiguredLogin(settings, azure.secrets(), azure.tokens());
+        this.keys = new ConfiguredKeys(settings, azure.secrets());
         this.metrics = Once.of(() -> new Metrics(openTelemetry.get(), clock));
         this.storage = Once.of(() -> StorageSettings.from(settings));
         this.dumpTool = Once.of(() -> new PgDumpTool(PgBinaries.locate(text(Setting.PG_BIN_DIR)), timeout()));
-        this.localStore = Once.of(() -> new LocalBackupStore(backupDir()));
-        this.azureStore = Once.of(() -> new BlobBackupStore(azure.container(storage.get().backups())));
+        this.localStore = Once.of(() -> new LocalBackupStore(backupDir(), keys::manifestKey));
+        this.azureStore = Once.of(() -> new BlobBackupStore(azure.container(storage.get().backups()),
+                keys::manifestKey));
         this.operationStore = Once.of(() -> azure.hasStorage()
                 ? new BlobOperationStore(azure.container(storage.get().operations()))
                 : new LocalOperationStore(backupDir().resolve("operations")));

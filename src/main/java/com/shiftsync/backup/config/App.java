@@ -4,6 +4,7 @@ import com.azure.core.credential.TokenCredential;
 import com.shiftsync.backup.access.AdminAccess;
 import com.shiftsync.backup.adapter.azure.ArmServerAdmin;
 import com.shiftsync.backup.audit.AuditTrail;
+import com.shiftsync.backup.audit.BackupWitness;
 import com.shiftsync.backup.backup.BackupJob;
 import com.shiftsync.backup.backup.OnDemandBackup;
 import com.shiftsync.backup.domain.OperationKind;
@@ -90,7 +91,7 @@ public final class App {
         this.backupToAzure = Once.of(() -> backupJob(List.of(azureStore())));
         this.backupToBoth = Once.of(() -> backupJob(List.of(localStore(), azureStore())));
         this.restoreJob = Once.of(() -> new RestoreJob(a.database, a.dumpTool.get(),
-                Path.of(System.getProperty("java.io.tmpdir"), "shiftsync-restore"), clock));
+                Path.of(System.getProperty("java.io.tmpdir"), "shiftsync-restore"), clock, a.keys.decryption()));
         this.recovery = new RecoveryJobs(a, clock, this::readableStores, this::operations, this::operationUpdates);
         this.operationUpdates = Once.of(() -> new OperationUpdates(this::operations,
                 () -> workQueue(WorkQueue.OPERATION_UPDATES), clock));
@@ -216,11 +217,17 @@ public final class App {
     /** The restore test, into a scratch database on DATABASE_URL's server. */
     public VerifyJob verifyJob() {
         return new VerifyJob(login(), database(), adapters.dumpTool.get(), restoreJob(), clock, VerifyJob.jobsFor(
-                adapters.text(Setting.VERIFY_RESTORE_JOBS), Runtime.getRuntime().availableProcessors()));
+                adapters.text(Setting.VERIFY_RESTORE_JOBS), Runtime.getRuntime().availableProcessors()))
+                .witnessedBy(witness());
     }
 
     public OffsiteCheckJob offsiteCheckJob() {
-        return new OffsiteCheckJob(clock);
+        return new OffsiteCheckJob(clock, witness());
+    }
+
+    /** The audit log's records of committed backups, which verify and offsite-check hold manifests to. */
+    public BackupWitness witness() {
+        return new BackupWitness(day -> auditTrail().read(day));
     }
 
     /** The monitor; its size band also reads the history, so it looks past what retention kept. */
@@ -323,6 +330,7 @@ public final class App {
     }
 
     private BackupJob backupJob(List<BackupStore> stores) {
-        return new BackupJob(login(), database(), adapters.dumpTool.get(), stores, clock, adapters.timeout());
+        return new BackupJob(login(), database(), adapters.dumpTool.get(), stores, clock, adapters.timeout(),
+                adapters.keys.cipher(), adapters.keys::manifestKey);
     }
 }

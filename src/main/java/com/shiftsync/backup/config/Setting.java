@@ -12,6 +12,14 @@ public enum Setting {
             + "without KEY_VAULT_URL, the environment variable of that name, dashes as underscores)"),
     DATABASE_AUTH("password", "password (from the URL or Key Vault) or entra (a Microsoft Entra token as the password)"),
     KEY_VAULT_URL(null, "https://<vault>.vault.azure.net/: the password is read from it at the start of every job"),
+    MANIFEST_KEY_SECRET(null, "name of the secret holding the key that authenticates every manifest (HMAC-SHA256; the "
+            + "base64 of at least 32 random bytes; Key Vault, or without KEY_VAULT_URL the environment); unset: "
+            + "manifests carry no MAC and status raises manifests-unauthenticated"),
+    BACKUP_ENCRYPTION_RECIPIENTS(null, "age recipients (age1..., comma-separated) every new archive is encrypted to "
+            + "before it leaves the process; unset: archives are stored as pg_dump writes them"),
+    BACKUP_ENCRYPTION_IDENTITY_SECRET(null, "name of the secret holding the age identity (AGE-SECRET-KEY-1...) that "
+            + "restore, verify and download decrypt encrypted archives with (Key Vault, or without KEY_VAULT_URL the "
+            + "environment); a backup never reads it"),
     BACKUP_DIR("/var/backups/shiftsync", "local backup folder (without Blob storage, the history is kept in "
             + "BACKUP_DIR/history/<yyyy-MM>.jsonl)"),
     AZURE_STORAGE_CONNECTION_STRING(null, "storage by connection string (local runs, Azurite)"),

@@ -124,6 +124,11 @@ public record BackupSources(List<BackupStore> searched, List<BackupStore> others
                     e.upstreamCode(), e);
         }
         List<String> notes = new ArrayList<>(chosen.skipped());
+        catalogs.get(readable.indexOf(chosen.store())).entry(chosen.manifest().backupId())
+                .filter(e -> e.authenticity() == BackupCatalog.Authenticity.BEFORE_KEY)
+                .ifPresent(e -> notes.add(e.tier() + " backup " + e.id() + " was made before MANIFEST_KEY_SECRET was "
+                        + "set: its manifest carries no MAC, and it is older than every authenticated backup in "
+                        + chosen.store().describe() + ", so it is used unauthenticated"));
         unreachable.forEach(u -> notes.add(u + "; only " + reachable.describe() + " was searched"));
         notes.forEach(LOG::warning);
         return new Chosen(chosen.store(), chosen.manifest(), notes);

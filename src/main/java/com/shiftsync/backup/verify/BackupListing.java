@@ -39,6 +39,16 @@ public final class BackupListing {
         public boolean complete() {
             return entry.complete();
         }
+
+        /** How its manifest stands against MANIFEST_KEY_SECRET, in words; null when it cannot be read. */
+        public String authentication() {
+            return entry.authenticity() == null ? null : entry.authenticity().words();
+        }
+
+        /** Complete, yet without a MAC: made before MANIFEST_KEY_SECRET was set. */
+        public boolean beforeKey() {
+            return entry.authenticity() == BackupCatalog.Authenticity.BEFORE_KEY;
+        }
     }
 
     /**
@@ -81,7 +91,8 @@ public final class BackupListing {
 
     /**
      * The JSON form: each manifest's fields, with {@code store} first, then {@code condition}
-     * ("complete" or the damage) and, when damaged, {@code damage} (the sentence), and
+     * ("complete" or the damage), {@code authentication} (how its manifest stands against
+     * MANIFEST_KEY_SECRET), when damaged {@code damage} (the sentence), and
      * {@code verification} ({@code {passed, verifiedAt, reason}} or null) last. A backup whose
      * manifest is unreadable has only its {@code id} and {@code tier} of the manifest's fields.
      */
@@ -99,6 +110,9 @@ public final class BackupListing {
                 item.put("tier", row.entry().tier().folder());
             }
             item.put("condition", row.condition());
+            if (row.authentication() != null) {
+                item.put("authentication", row.authentication());
+            }
             if (!row.complete()) {
                 item.put("damage", row.entry().reason());
             }

@@ -1,6 +1,8 @@
 package com.shiftsync.backup.verify;
 
+import com.shiftsync.backup.audit.BackupWitness;
 import com.shiftsync.backup.domain.DatabaseUrl;
+import com.shiftsync.backup.domain.ErrorCode;
 import com.shiftsync.backup.domain.Manifest;
 import com.shiftsync.backup.domain.ShiftSyncException;
 import com.shiftsync.backup.port.BackupStore;
@@ -56,6 +58,7 @@ public final class VerifyJob {
     private final RestoreJob restoreJob;
     private final Clock clock;
     private final IntUnaryOperator jobsForSize;
+    private final BackupWitness witness;
 
     /**
      * @param jobsForSize pg_restore's parallel jobs for an archive of the given size in MiB
@@ -63,12 +66,26 @@ public final class VerifyJob {
      */
     public VerifyJob(DatabaseLogin login, Database database, DumpTool dumpTool, RestoreJob restoreJob, Clock clock,
                      IntUnaryOperator jobsForSize) {
+        this(login, database, dumpTool, restoreJob, clock, jobsForSize, BackupWitness.none());
+    }
+
+    private VerifyJob(DatabaseLogin login, Database database, DumpTool dumpTool, RestoreJob restoreJob, Clock clock,
+                      IntUnaryOperator jobsForSize, BackupWitness witness) {
         this.login = login;
         this.database = database;
         this.dumpTool = dumpTool;
         this.restoreJob = restoreJob;
         this.clock = clock;
         this.jobsForSize = jobsForSize;
+        this.witness = witness;
+    }
+
+    /**
+     * This job, holding each backup it tests to the audit log's record of what was committed: a
+     * manifest that contradicts it is refused before anything is restored.
+     */
+    public VerifyJob witnessedBy(BackupWitness witness) {
+        return new VerifyJob(login, database, dumpTool, restoreJob, clock, jobsForSize, witness);
     }
 
     /**
@@ -122,6 +139,9 @@ public final class VerifyJob {
         BackupSources.Chosen chosen = sources.choose(backup);
         BackupStore store = chosen.store();
         Manifest manifest = chosen.manifest();
+        witness.contradiction(manifest).ifPresent(why -> {
+            throw new ShiftSyncException(ErrorCode.JOB_FAILED, why + "; nothing was restored");
+        });
         long start = System.nanoTime();
         DatabaseUrl server = login.current();
         String scratch = scratchName();

@@ -14,6 +14,7 @@ import com.shiftsync.backup.domain.BackupId;
 import com.shiftsync.backup.domain.ErrorCode;
 import com.shiftsync.backup.domain.Json;
 import com.shiftsync.backup.domain.Manifest;
+import com.shiftsync.backup.domain.ManifestKey;
 import com.shiftsync.backup.domain.Redaction;
 import com.shiftsync.backup.domain.ShiftSyncException;
 import com.shiftsync.backup.domain.Tier;
@@ -31,6 +32,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.function.Supplier;
 import java.util.logging.Logger;
 
 /**
@@ -50,6 +52,7 @@ public final class BlobBackupStore implements BackupStore {
 
     private final BlobContainerClient container;
     private final EnsuredContainer ensured;
+    private final Supplier<Optional<ManifestKey>> manifestKey;
     private final java.util.Set<String> warned = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final ExecutorService stagers = Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "blob-stage");
@@ -57,9 +60,16 @@ public final class BlobBackupStore implements BackupStore {
         return t;
     });
 
+    /** A container whose manifests are read without a key (MANIFEST_KEY_SECRET not set). */
     public BlobBackupStore(BlobContainerClient container) {
+        this(container, Optional::empty);
+    }
+
+    /** @param manifestKey MANIFEST_KEY_SECRET's key, got at every {@link #catalog()}, or empty when it is not set */
+    public BlobBackupStore(BlobContainerClient container, Supplier<Optional<ManifestKey>> manifestKey) {
         this.container = container;
         this.ensured = new EnsuredContainer(container, TIMEOUT);
+        this.manifestKey = manifestKey;
     }
 
     @Override
@@ -162,7 +172,8 @@ public final class BlobBackupStore implements BackupStore {
                 }
             }
         }
-        return new BackupCatalog(name(), describe(), manifests, unreadable, archives, List.of());
+        return new BackupCatalog(name(), describe(), manifests, unreadable, archives, List.of(),
+                manifestKey.get().orElse(null));
     }
 
     @Override

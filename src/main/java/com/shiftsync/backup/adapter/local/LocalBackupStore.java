@@ -5,6 +5,7 @@ import com.shiftsync.backup.domain.BackupId;
 import com.shiftsync.backup.domain.ErrorCode;
 import com.shiftsync.backup.domain.Json;
 import com.shiftsync.backup.domain.Manifest;
+import com.shiftsync.backup.domain.ManifestKey;
 import com.shiftsync.backup.domain.Redaction;
 import com.shiftsync.backup.domain.ShiftSyncException;
 import com.shiftsync.backup.domain.Tier;
@@ -37,6 +38,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 import java.util.logging.Logger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -62,10 +64,18 @@ public final class LocalBackupStore implements BackupStore {
     private static final Pattern LEFTOVER = Pattern.compile("^\\.((.+_backup_\\d{8}_\\d{6})\\..*|.*)\\.(partial|tmp)$");
 
     private final Path root;
+    private final Supplier<Optional<ManifestKey>> manifestKey;
     private final Set<String> warned = ConcurrentHashMap.newKeySet();
 
+    /** A folder whose manifests are read without a key (MANIFEST_KEY_SECRET not set). */
     public LocalBackupStore(Path root) {
+        this(root, Optional::empty);
+    }
+
+    /** @param manifestKey MANIFEST_KEY_SECRET's key, got at every {@link #catalog()}, or empty when it is not set */
+    public LocalBackupStore(Path root, Supplier<Optional<ManifestKey>> manifestKey) {
         this.root = root.toAbsolutePath().normalize();
+        this.manifestKey = manifestKey;
     }
 
     public Path root() {
@@ -326,7 +336,8 @@ public final class LocalBackupStore implements BackupStore {
                 }
             }
         }
-        return new BackupCatalog(name(), describe(), manifests, unreadable, archives, leftovers);
+        return new BackupCatalog(name(), describe(), manifests, unreadable, archives, leftovers,
+                manifestKey.get().orElse(null));
     }
 
     @Override
