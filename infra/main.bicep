@@ -91,6 +91,19 @@ param databasePassword string = ''
 param databasePasswordSecretName string = 'shiftsync-db-password'
 
 // ---------------------------------------------------------------------------------------
+// Backups that survive their own credentials: tamper-evident manifests, encrypted archives
+// ---------------------------------------------------------------------------------------
+
+@description('Name of the Key Vault secret holding the key that authenticates every manifest (MANIFEST_KEY_SECRET): this deployment creates it with 32 random bytes when the vault has none, and never replaces it.')
+param manifestKeySecretName string = 'shiftsync-manifest-key'
+
+@description('age recipients (age1..., comma-separated) every new archive is encrypted to (BACKUP_ENCRYPTION_RECIPIENTS). Empty: archives are stored as pg_dump writes them. Keep the identities offline; README: "Encrypted backups".')
+param backupEncryptionRecipients string = ''
+
+@description('Name of the Key Vault secret restores, restore tests and downloads read the age identity from (BACKUP_ENCRYPTION_IDENTITY_SECRET). Not created here: store the AGE-SECRET-KEY-1 line of your key file in it.')
+param backupEncryptionIdentitySecretName string = 'shiftsync-backup-identity'
+
+// ---------------------------------------------------------------------------------------
 // Names the app uses: containers (settings *_CONTAINER) and queues
 // ---------------------------------------------------------------------------------------
 
@@ -422,6 +435,7 @@ module vault 'modules/keyvault.bicep' = {
     name: 'kv-${token}'
     secretName: databasePasswordSecretName
     secretValue: databasePassword
+    manifestKeySecretName: manifestKeySecretName
   }
 }
 
@@ -503,6 +517,10 @@ var appSettings = {
   DATABASE_PASSWORD_SECRET: databasePasswordSecretName
   DATABASE_AUTH: databaseAuth
   KEY_VAULT_URL: vault.outputs.uri
+  // Manifests authenticated with a key the storage account does not hold; archives encrypted (age)
+  MANIFEST_KEY_SECRET: manifestKeySecretName
+  BACKUP_ENCRYPTION_RECIPIENTS: backupEncryptionRecipients
+  BACKUP_ENCRYPTION_IDENTITY_SECRET: backupEncryptionIdentitySecretName
   // Storage, by managed identity only
   BACKUP_DIR: '/var/backups/shiftsync'
   AZURE_STORAGE_CONNECTION_STRING: ''

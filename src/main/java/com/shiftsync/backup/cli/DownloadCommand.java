@@ -29,7 +29,10 @@ import java.util.concurrent.Callable;
                 ""},
         footerHeading = "%nExamples:%n",
         footer = {"  shiftsync-backup download --backup latest --source azure --to /tmp/shiftsync.dump",
-                "  pg_restore --clean --if-exists --no-owner -d \"$TARGET_URL\" /tmp/shiftsync.dump"})
+                "  pg_restore --clean --if-exists --no-owner -d \"$TARGET_URL\" /tmp/shiftsync.dump",
+                "  # an encrypted backup: an age file, decrypted first",
+                "  shiftsync-backup download --backup latest --to /tmp/shiftsync.dump.age",
+                "  age -d -i key.txt /tmp/shiftsync.dump.age > /tmp/shiftsync.dump"})
 final class DownloadCommand implements Callable<Integer> {
     private final Cli cli;
     private final App app;
@@ -89,11 +92,18 @@ final class DownloadCommand implements Callable<Integer> {
                 Format.duration(d.duration()));
         if (d.manifest().encrypted()) {
             err.printf("%s is encrypted (age, to %s): decrypt it with the identity, then restore the dump: age -d -i "
-                            + "key.txt %s > %s.dump (its SHA-256 is then %s)%n", d.file(),
-                    String.join(", ", d.manifest().encryption().recipients()), d.file(), d.file(),
+                            + "key.txt %s > %s (its SHA-256 is then %s)%n", d.file(),
+                    String.join(", ", d.manifest().encryption().recipients()), d.file(), decrypted(d.file()),
                     d.manifest().encryption().dumpSha256());
         }
         err.flush();
         return 0;
+    }
+
+    /** Where the example puts the decrypted dump: FILE without .age, else beside FILE. */
+    private static Path decrypted(Path file) {
+        String name = file.getFileName().toString();
+        return file.resolveSibling(name.endsWith(".age") ? name.substring(0, name.length() - 4)
+                : name.endsWith(".dump") ? name.substring(0, name.length() - 5) + ".decrypted.dump" : name + ".dump");
     }
 }

@@ -91,7 +91,8 @@ public final class App {
         this.backupToAzure = Once.of(() -> backupJob(List.of(azureStore())));
         this.backupToBoth = Once.of(() -> backupJob(List.of(localStore(), azureStore())));
         this.restoreJob = Once.of(() -> new RestoreJob(a.database, a.dumpTool.get(),
-                Path.of(System.getProperty("java.io.tmpdir"), "shiftsync-restore"), clock, a.keys.decryption()));
+                Path.of(System.getProperty("java.io.tmpdir"), "shiftsync-restore"), clock, a.keys.decryption(),
+                witness()));
         this.recovery = new RecoveryJobs(a, clock, this::readableStores, this::operations, this::operationUpdates);
         this.operationUpdates = Once.of(() -> new OperationUpdates(this::operations,
                 () -> workQueue(WorkQueue.OPERATION_UPDATES), clock));
@@ -192,7 +193,7 @@ public final class App {
         if (source != null) {
             store(source);
         }
-        return BackupSources.of(stores(), source);
+        return BackupSources.of(stores(), source).witnessedBy(witness());
     }
 
     /** The CLI's backup without --upload. */
@@ -225,7 +226,7 @@ public final class App {
         return new OffsiteCheckJob(clock, witness());
     }
 
-    /** The audit log's records of committed backups, which verify and offsite-check hold manifests to. */
+    /** The audit log's records of committed backups, which every reader holds the manifest it chose to. */
     public BackupWitness witness() {
         return new BackupWitness(day -> auditTrail().read(day));
     }

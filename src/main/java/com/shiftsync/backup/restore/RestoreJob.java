@@ -1,5 +1,6 @@
 package com.shiftsync.backup.restore;
 
+import com.shiftsync.backup.audit.BackupWitness;
 import com.shiftsync.backup.domain.BackupId;
 import com.shiftsync.backup.domain.DatabaseUrl;
 import com.shiftsync.backup.domain.ErrorCode;
@@ -49,18 +50,25 @@ public final class RestoreJob {
     private final Path scratchFolder;
     private final Clock clock;
     private final ArchiveCipher cipher;
+    private final BackupWitness witness;
 
     public RestoreJob(Database database, DumpTool dumpTool, Path scratchFolder, Clock clock) {
-        this(database, dumpTool, scratchFolder, clock, ArchiveCipher.NONE);
+        this(database, dumpTool, scratchFolder, clock, ArchiveCipher.NONE, BackupWitness.none());
     }
 
-    /** @param cipher what decrypts an encrypted archive (age, with BACKUP_ENCRYPTION_IDENTITY_SECRET's identity) */
-    public RestoreJob(Database database, DumpTool dumpTool, Path scratchFolder, Clock clock, ArchiveCipher cipher) {
+    /**
+     * @param cipher  what decrypts an encrypted archive (age, with BACKUP_ENCRYPTION_IDENTITY_SECRET's identity)
+     * @param witness the audit log's records of committed backups, which a backup restored from one store
+     *                ({@link #run(BackupStore, String, DatabaseUrl, Reporter)}) is held to
+     */
+    public RestoreJob(Database database, DumpTool dumpTool, Path scratchFolder, Clock clock, ArchiveCipher cipher,
+                      BackupWitness witness) {
         this.database = database;
         this.dumpTool = dumpTool;
         this.scratchFolder = scratchFolder;
         this.clock = clock;
         this.cipher = cipher;
+        this.witness = witness;
     }
 
     public RestoreJob(Database database, DumpTool dumpTool, Path scratchFolder) {
@@ -90,7 +98,7 @@ public final class RestoreJob {
      * not throw: the result says {@link RestoreResult#passed()} false and names the tables.
      */
     public RestoreResult run(BackupStore store, String backup, DatabaseUrl target, Reporter reporter) {
-        return run(BackupSources.of(store), backup, target, null, reporter);
+        return run(BackupSources.of(store).witnessedBy(witness), backup, target, null, reporter);
     }
 
     /**

@@ -2,7 +2,6 @@ package com.shiftsync.backup.verify;
 
 import com.shiftsync.backup.audit.BackupWitness;
 import com.shiftsync.backup.domain.DatabaseUrl;
-import com.shiftsync.backup.domain.ErrorCode;
 import com.shiftsync.backup.domain.Manifest;
 import com.shiftsync.backup.domain.ShiftSyncException;
 import com.shiftsync.backup.port.BackupStore;
@@ -81,8 +80,8 @@ public final class VerifyJob {
     }
 
     /**
-     * This job, holding each backup it tests to the audit log's record of what was committed: a
-     * manifest that contradicts it is refused before anything is restored.
+     * This job, holding each backup it tests in one store ({@link #run(BackupStore, String, Reporter)})
+     * to the audit log's record of what was committed ({@link BackupSources#witnessedBy}).
      */
     public VerifyJob witnessedBy(BackupWitness witness) {
         return new VerifyJob(login, database, dumpTool, restoreJob, clock, jobsForSize, witness);
@@ -115,7 +114,7 @@ public final class VerifyJob {
      * backup) or the result could not be recorded.
      */
     public Verification run(BackupStore store, String backup, Reporter reporter) {
-        return run(BackupSources.of(store), backup, reporter);
+        return run(BackupSources.of(store).witnessedBy(witness), backup, reporter);
     }
 
     /**
@@ -139,9 +138,6 @@ public final class VerifyJob {
         BackupSources.Chosen chosen = sources.choose(backup);
         BackupStore store = chosen.store();
         Manifest manifest = chosen.manifest();
-        witness.contradiction(manifest).ifPresent(why -> {
-            throw new ShiftSyncException(ErrorCode.JOB_FAILED, why + "; nothing was restored");
-        });
         long start = System.nanoTime();
         DatabaseUrl server = login.current();
         String scratch = scratchName();
