@@ -13,6 +13,7 @@ import com.shiftsync.backup.testing.FakeKeyVault;
 import com.shiftsync.backup.testing.Fingerprint;
 import com.shiftsync.backup.testing.ManagedIdentityFake;
 import com.shiftsync.backup.testing.PostgresCluster;
+import com.shiftsync.backup.testing.TestKeys;
 import com.shiftsync.backup.testing.TestSecrets;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -27,9 +28,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.security.SecureRandom;
 import java.util.Arrays;
-import java.util.Base64;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
@@ -70,15 +69,12 @@ class EncryptedBackupIT {
     void environment() throws IOException {
         keyFile = dir.resolve("key.txt");
         recipient = ageKeygen(keyFile);
-        byte[] key = new byte[32];
-        new SecureRandom().nextBytes(key);
         env = new HashMap<>();
         env.put("DATABASE_URL", pg.urlText(db));
         env.put("BACKUP_DIR", dir.resolve("backups").toString());
         env.put("AZURE_STORAGE_CONNECTION_STRING", Azurite.shared().connectionString());
         env.put("BACKUP_CONTAINER", "encrypted-" + Long.toHexString(System.nanoTime()));
-        env.put("MANIFEST_KEY_SECRET", "shiftsync-manifest-key");
-        env.put("SHIFTSYNC_MANIFEST_KEY", TestSecrets.register(Base64.getEncoder().encodeToString(key)));
+        env.putAll(TestKeys.manifestKeySettings());
         env.put("BACKUP_ENCRYPTION_RECIPIENTS", recipient);
         env.put("BACKUP_ENCRYPTION_IDENTITY_SECRET", IDENTITY_SECRET);
         env.put("SHIFTSYNC_BACKUP_IDENTITY", identity(keyFile));
@@ -253,13 +249,13 @@ class EncryptedBackupIT {
             identityFake.issue(FakeKeyVault.RESOURCE, token);
             try (FakeKeyVault vault = new FakeKeyVault(token)) {
                 vault.put(IDENTITY_SECRET, env.remove("SHIFTSYNC_BACKUP_IDENTITY"));
-                vault.put("shiftsync-manifest-key", env.remove("SHIFTSYNC_MANIFEST_KEY"));
+                vault.put(TestKeys.MANIFEST_KEY_SECRET, env.remove("SHIFTSYNC_MANIFEST_KEY"));
                 env.putAll(identityFake.settings());
                 env.put("KEY_VAULT_URL", vault.url());
 
                 String id = backup();
                 assertTrue(vault.requests(IDENTITY_SECRET).isEmpty(), "a backup never reads the identity");
-                assertFalse(vault.requests("shiftsync-manifest-key").isEmpty(), "the backup signed its manifest");
+                assertFalse(vault.requests(TestKeys.MANIFEST_KEY_SECRET).isEmpty(), "the backup signed its manifest");
 
                 String target = target();
                 CliRun restore = CliRun.run(env, "restore", "--backup", id, "--source", "azure", "--target-url", target);

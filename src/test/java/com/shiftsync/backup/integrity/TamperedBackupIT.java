@@ -11,7 +11,7 @@ import com.shiftsync.backup.testing.CapturedOutput;
 import com.shiftsync.backup.testing.CliRun;
 import com.shiftsync.backup.testing.Fingerprint;
 import com.shiftsync.backup.testing.PostgresCluster;
-import com.shiftsync.backup.testing.TestSecrets;
+import com.shiftsync.backup.testing.TestKeys;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
@@ -23,8 +23,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.security.SecureRandom;
-import java.util.Base64;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.Map;
@@ -67,16 +65,13 @@ class TamperedBackupIT {
 
     @BeforeEach
     void environment() {
-        byte[] key = new byte[32];
-        new SecureRandom().nextBytes(key);
         env = new HashMap<>();
         env.put("DATABASE_URL", pg.urlText(victim));
         env.put("BACKUP_DIR", dir.resolve("backups").toString());
         env.put("AZURE_STORAGE_CONNECTION_STRING", Azurite.shared().connectionString());
         env.put("BACKUP_CONTAINER", "tamper-" + Long.toHexString(System.nanoTime()));
         env.put("AUDIT_CONTAINER", "tamper-audit-" + Long.toHexString(System.nanoTime()));
-        env.put("MANIFEST_KEY_SECRET", "shiftsync-manifest-key");
-        env.put("SHIFTSYNC_MANIFEST_KEY", TestSecrets.register(Base64.getEncoder().encodeToString(key)));
+        env.putAll(TestKeys.manifestKeySettings());
         container = new BlobServiceClientBuilder().connectionString(Azurite.shared().connectionString())
                 .buildClient().getBlobContainerClient(env.get("BACKUP_CONTAINER"));
     }

@@ -6,7 +6,7 @@ import com.shiftsync.backup.testing.CapturedOutput;
 import com.shiftsync.backup.testing.CliRun;
 import com.shiftsync.backup.testing.Fingerprint;
 import com.shiftsync.backup.testing.PostgresCluster;
-import com.shiftsync.backup.testing.TestSecrets;
+import com.shiftsync.backup.testing.TestKeys;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
@@ -16,9 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -61,10 +59,7 @@ class UnauthenticatedManifestsIT {
     }
 
     private void setKey() {
-        byte[] key = new byte[32];
-        new SecureRandom().nextBytes(key);
-        env.put("MANIFEST_KEY_SECRET", "shiftsync-manifest-key");
-        env.put("SHIFTSYNC_MANIFEST_KEY", TestSecrets.register(Base64.getEncoder().encodeToString(key)));
+        env.putAll(TestKeys.manifestKeySettings());
     }
 
     private static List<String> codes(JsonNode status) {
