@@ -36,6 +36,11 @@ public final class TestKeys {
         return Map.of("MANIFEST_KEY_SECRET", MANIFEST_KEY_SECRET, "SHIFTSYNC_MANIFEST_KEY", VALUE);
     }
 
+    /** The secret's value (the base64 of the key), for a test that puts it into the Key Vault fake. */
+    public static String value() {
+        return VALUE;
+    }
+
     /** The key as a store built in a test reads it. */
     public static Supplier<Optional<ManifestKey>> manifestKey() {
         return () -> Optional.of(MANIFEST_KEY);
