@@ -5,6 +5,7 @@ import com.azure.storage.blob.BlobServiceClientBuilder;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import com.shiftsync.backup.domain.Json;
+import com.shiftsync.backup.domain.Sha256;
 import com.shiftsync.backup.testing.Azurite;
 import com.shiftsync.backup.testing.CapturedOutput;
 import com.shiftsync.backup.testing.ChildProcesses;
@@ -27,10 +28,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -130,11 +129,11 @@ class EncryptedBackupIT {
     }
 
     private String target() {
-        return "postgresql://postgres@127.0.0.1:" + pg.port() + "/decrypted_" + Long.toHexString(System.nanoTime());
+        return pg.newTargetUrl("decrypted");
     }
 
     private static String database(String url) {
-        return url.substring(url.lastIndexOf('/') + 1);
+        return TamperedBackupIT.database(url);
     }
 
     @Test
@@ -213,7 +212,7 @@ class EncryptedBackupIT {
         assertEquals(1, restore.errorLines().size(), restore.stderr());
         assertTrue(restore.stderr().contains("this backup is encrypted (age) and BACKUP_ENCRYPTION_IDENTITY_SECRET is "
                 + "not set: set it to the name of the secret holding the age identity"), restore.stderr());
-        assertFalse(TamperedBackupIT.exists(pg, database(never)));
+        assertFalse(pg.hasDatabase(database(never)));
     }
 
     @Test
@@ -231,7 +230,7 @@ class EncryptedBackupIT {
                 restore.stderr());
         assertTrue(restore.stderr().contains("the archive was encrypted to " + recipient), restore.stderr());
         assertFalse(restore.stderr().contains(other) || restore.stdout().contains(other));
-        assertFalse(TamperedBackupIT.exists(pg, database(never)));
+        assertFalse(pg.hasDatabase(database(never)));
     }
 
     private Path otherKey() throws IOException {
@@ -270,11 +269,9 @@ class EncryptedBackupIT {
     }
 
     private static String sha256(byte[] bytes) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        MessageDigest sha = Sha256.digest();
+        sha.update(bytes);
+        return Sha256.hex(sha);
     }
 
     static boolean startsWith(byte[] bytes, String prefix) {

@@ -6,6 +6,7 @@ import com.azure.storage.blob.BlobServiceClientBuilder;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.shiftsync.backup.domain.Json;
+import com.shiftsync.backup.domain.Sha256;
 import com.shiftsync.backup.testing.Azurite;
 import com.shiftsync.backup.testing.CapturedOutput;
 import com.shiftsync.backup.testing.CliRun;
@@ -22,9 +23,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -96,7 +95,9 @@ class TamperedBackupIT {
     private static byte[] rewritten(byte[] manifest, byte[] archive, boolean keepMac) throws IOException {
         ObjectNode m = (ObjectNode) Json.MAPPER.readTree(manifest);
         m.put("sizeBytes", archive.length);
-        m.put("sha256", sha256(archive));
+        MessageDigest sha = Sha256.digest();
+        sha.update(archive);
+        m.put("sha256", Sha256.hex(sha));
         if (!keepMac) {
             m.remove("mac");
         }
@@ -116,11 +117,20 @@ class TamperedBackupIT {
     }
 
     private String target() {
-        return "postgresql://postgres@127.0.0.1:" + pg.port() + "/after_tamper_" + Long.toHexString(System.nanoTime());
+        return pg.newTargetUrl("after_tamper");
     }
 
-    private static String database(String url) {
+    static String database(String url) {
         return url.substring(url.lastIndexOf('/') + 1);
+    }
+
+    /** download of {@code id} exits 1 with the words, and writes no file. */
+    private void downloadRefused(String id) {
+        Path file = dir.resolve(id + ".dump");
+        CliRun download = CliRun.run(env, "download", "--backup", id, "--to", file.toString());
+        assertEquals(1, download.exitCode(), download.stderr());
+        assertTrue(download.stderr().contains(WORDS), download.stderr());
+        assertFalse(Files.exists(file));
     }
 
     @Test
@@ -152,7 +162,7 @@ class TamperedBackupIT {
         assertEquals(1, named.exitCode(), named.stderr());
         assertTrue(named.stderr().contains("backup " + newer + " cannot be read: ") && named.stderr().contains(WORDS),
                 named.stderr());
-        assertFalse(exists(pg, database(never)), "nothing was restored");
+        assertFalse(pg.hasDatabase(database(never)), "nothing was restored");
 
         CliRun verify = CliRun.run(env, "verify", "--backup", newer);
         assertEquals(1, verify.exitCode(), verify.stderr());
@@ -161,11 +171,7 @@ class TamperedBackupIT {
         assertEquals(0, verifyLatest.exitCode(), verifyLatest.stderr());
         assertTrue(verifyLatest.stdout().startsWith("verified " + older + " "), verifyLatest.stdout());
 
-        Path file = dir.resolve("newer.dump");
-        CliRun download = CliRun.run(env, "download", "--backup", newer, "--to", file.toString());
-        assertEquals(1, download.exitCode(), download.stderr());
-        assertTrue(download.stderr().contains(WORDS), download.stderr());
-        assertFalse(Files.exists(file));
+        downloadRefused(newer);
 
         CliRun offsite = CliRun.run(env, "offsite-check");
         assertEquals(1, offsite.exitCode(), offsite.stderr());
@@ -211,38 +217,16 @@ class TamperedBackupIT {
         assertEquals(1, restore.exitCode(), restore.stderr());
         assertTrue(restore.stderr().contains("daily backup " + only + " is damaged: the audit log recorded it committed as ")
                 && restore.stderr().contains(WORDS), restore.stderr());
-        assertFalse(exists(pg, database(never)), "nothing was restored");
+        assertFalse(pg.hasDatabase(database(never)), "nothing was restored");
 
         CliRun verify = CliRun.run(env, "verify");
         assertEquals(1, verify.exitCode(), verify.stderr());
         assertTrue(verify.stderr().contains(WORDS), verify.stderr());
 
-        Path file = dir.resolve("only.dump");
-        CliRun download = CliRun.run(env, "download", "--backup", only, "--to", file.toString());
-        assertEquals(1, download.exitCode(), download.stderr());
-        assertTrue(download.stderr().contains(WORDS), download.stderr());
-        assertFalse(Files.exists(file));
+        downloadRefused(only);
 
         CliRun offsite = CliRun.run(env, "offsite-check");
         assertTrue(offsite.stderr().lines().anyMatch(l -> l.contains("backup-damaged") && l.contains(only)
                 && l.contains(WORDS)), offsite.stderr());
-    }
-
-    private static String sha256(byte[] bytes) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    static boolean exists(PostgresCluster pg, String database) {
-        try (var c = pg.connect("postgres");
-             var q = c.prepareStatement("SELECT 1 FROM pg_database WHERE datname = ?")) {
-            q.setString(1, database);
-            return q.executeQuery().next();
-        } catch (java.sql.SQLException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }
