@@ -119,6 +119,11 @@ public final class AuditTrail {
                 error.code().id(), error.upstreamCode());
     }
 
+    /** Appends {@code record}, throwing when it cannot be stored: the caller reports that its own way. */
+    public void append(AuditRecord record) {
+        log.append(record);
+    }
+
     /**
      * Appends {@code record}; one that cannot be written goes to the log whole, as
      * {@value #WRITE_FAILED}, so it is never lost silently.

@@ -92,7 +92,7 @@ public final class BackupEvents {
     /** The audit log's record of what the stores now hold: a second witness beside the manifest. */
     private static void committed(BackupResult result, Reporter reporter) {
         Manifest m = result.manifest();
-        reporter.audit(new AuditRecord(m.finishedAt(), AuditRecord.AuditCaller.job("backup"),
+        reporter.witness(new AuditRecord(m.finishedAt(), AuditRecord.AuditCaller.job("backup"),
                 AuditActions.BACKUP_COMMITTED, BackupWitness.committed(m, result.stores()), AuditRecord.SUCCEEDED,
                 null, "committed " + m.tier() + " backup " + m.id() + " (" + m.sizeBytes() + " bytes, SHA-256 "
                 + m.sha256() + ") to " + String.join(" and ", result.stores()), null, null));
