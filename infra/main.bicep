@@ -94,10 +94,10 @@ param databasePasswordSecretName string = 'shiftsync-db-password'
 // Backups that survive their own credentials: tamper-evident manifests, encrypted archives
 // ---------------------------------------------------------------------------------------
 
-@description('Name of the Key Vault secret holding the key that authenticates every manifest (MANIFEST_KEY_SECRET). The app may read this one secret.')
+@description('Name of the Key Vault secret holding the key that authenticates every manifest (MANIFEST_KEY_SECRET): this deployment creates it with 32 random bytes when the vault has none, and never replaces it.')
 param manifestKeySecretName string = 'shiftsync-manifest-key'
 
-@description('age recipients (age1..., comma-separated) every new archive is encrypted to (BACKUP_ENCRYPTION_RECIPIENTS). Empty: archives are stored as pg_dump writes them.')
+@description('age recipients (age1..., comma-separated) every new archive is encrypted to (BACKUP_ENCRYPTION_RECIPIENTS). Empty: archives are stored as pg_dump writes them. Keep the identities offline; README: "Encrypted backups".')
 param backupEncryptionRecipients string = ''
 
 @description('Name of the Key Vault secret restores, restore tests and downloads read the age identity from (BACKUP_ENCRYPTION_IDENTITY_SECRET). Not created here: with backupEncryptionRecipients set, store the AGE-SECRET-KEY-1 line of your key file in it before provisioning; the app may read this one secret then.')
@@ -458,6 +458,7 @@ module vault 'modules/keyvault.bicep' = {
     name: 'kv-${token}'
     secretName: databasePasswordSecretName
     secretValue: databasePassword
+    manifestKeySecretName: manifestKeySecretName
   }
 }
 

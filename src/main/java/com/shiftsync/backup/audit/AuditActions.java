@@ -31,6 +31,11 @@ public final class AuditActions {
     public static final String BACKUP_HOLD = "backup.hold";
     /** A legal hold lifted (release --backup ID). */
     public static final String BACKUP_RELEASE = "backup.release";
+    /**
+     * A backup was committed: its id, SHA-256 and size, and whether its manifest carries a MAC,
+     * in the append-only log, a second witness beside the manifest ({@link BackupWitness}).
+     */
+    public static final String BACKUP_COMMITTED = "backup.committed";
 
     private AuditActions() {
     }

@@ -8,6 +8,8 @@ import com.shiftsync.backup.domain.ShiftSyncException;
 import com.shiftsync.backup.port.AuditLog;
 
 import java.time.Clock;
+import java.time.LocalDate;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.logging.Level;
@@ -95,6 +97,11 @@ public final class AuditTrail {
                 succeeded ? AuditRecord.SUCCEEDED : AuditRecord.FAILED, operationId, outcome, code, null));
     }
 
+    /** The records of one UTC day, oldest first. */
+    public List<AuditRecord> read(LocalDate day) {
+        return log.read(day);
+    }
+
     /** Where the records go, for messages. */
     public String describe() {
         return log.describe();
@@ -110,6 +117,11 @@ public final class AuditTrail {
         };
         return new AuditRecord(clock.instant(), caller, action, parameters, decision, null, error.getMessage(),
                 error.code().id(), error.upstreamCode());
+    }
+
+    /** Appends {@code record}, throwing when it cannot be stored: the caller reports that its own way. */
+    public void append(AuditRecord record) {
+        log.append(record);
     }
 
     /**

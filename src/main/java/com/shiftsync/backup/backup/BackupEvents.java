@@ -1,5 +1,8 @@
 package com.shiftsync.backup.backup;
 
+import com.shiftsync.backup.audit.AuditActions;
+import com.shiftsync.backup.audit.BackupWitness;
+import com.shiftsync.backup.domain.AuditRecord;
 import com.shiftsync.backup.domain.Event;
 import com.shiftsync.backup.domain.HistoryEntry;
 import com.shiftsync.backup.domain.Manifest;
@@ -48,6 +51,7 @@ public final class BackupEvents {
             f.put("caughtUp", result.caughtUp());
         }
         reporter.event(Event.info(SUCCEEDED, f));
+        committed(result, reporter);
         reporter.history(HistoryEntry.of(m.finishedAt(), HistoryEntry.BACKUP, m.id(), m.tier().folder(), true)
                 .withSize(m.sizeBytes()).withDuration(result.duration().toMillis()).withRowTotal(m.totalRows())
                 .withDetail("tables", m.rowCounts().size()).withDetail("stores", result.stores()));
@@ -82,6 +86,16 @@ public final class BackupEvents {
         f.put("code", com.shiftsync.backup.domain.ErrorCode.JOB_FAILED.id());
         f.put("reason", com.shiftsync.backup.domain.Redaction.redact(result.partialSummary()));
         reporter.event(Event.severe(FAILED, f));
+        committed(result, reporter);
+    }
+
+    /** The audit log's record of what the stores now hold: a second witness beside the manifest. */
+    private static void committed(BackupResult result, Reporter reporter) {
+        Manifest m = result.manifest();
+        reporter.witness(new AuditRecord(m.finishedAt(), AuditRecord.AuditCaller.job("backup"),
+                AuditActions.BACKUP_COMMITTED, BackupWitness.committed(m, result.stores()), AuditRecord.SUCCEEDED,
+                null, "committed " + m.tier() + " backup " + m.id() + " (" + m.sizeBytes() + " bytes, SHA-256 "
+                + m.sha256() + ") to " + String.join(" and ", result.stores()), null, null));
     }
 
     private static java.util.List<Map<String, Object>> storeResults(BackupResult result) {

@@ -4,9 +4,12 @@ import com.shiftsync.backup.domain.ArchiveFormat;
 import com.shiftsync.backup.domain.BackupId;
 import com.shiftsync.backup.domain.Cancellation;
 import com.shiftsync.backup.domain.DatabaseUrl;
+import com.shiftsync.backup.domain.Encryption;
 import com.shiftsync.backup.domain.ErrorCode;
 import com.shiftsync.backup.domain.Manifest;
 import com.shiftsync.backup.domain.PgClients;
+import com.shiftsync.backup.domain.ManifestKey;
+import com.shiftsync.backup.domain.ManifestMac;
 import com.shiftsync.backup.domain.Progress;
 import com.shiftsync.backup.domain.RoleSet;
 import com.shiftsync.backup.domain.RolesFile;
@@ -14,6 +17,7 @@ import com.shiftsync.backup.domain.RolesScript;
 import com.shiftsync.backup.domain.Sha256;
 import com.shiftsync.backup.domain.ShiftSyncException;
 import com.shiftsync.backup.domain.Tier;
+import com.shiftsync.backup.port.ArchiveCipher;
 import com.shiftsync.backup.port.ArchiveWriter;
 import com.shiftsync.backup.port.BackupStore;
 import com.shiftsync.backup.port.Database;
@@ -27,15 +31,18 @@ import com.shiftsync.backup.port.SnapshotSession;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.io.OutputStream;
 import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.function.Supplier;
 
 /**
  * One backup, fail-closed per store: lock the tier in every store, export a snapshot, read
@@ -55,6 +62,11 @@ import java.util.concurrent.ExecutionException;
  *
  * <p>A run can be stopped from outside ({@link Cancellation}: the CLI's SIGTERM and SIGINT):
  * pg_dump is stopped at once, and the run cleans up as after any failure.
+ *
+ * <p>With BACKUP_ENCRYPTION_RECIPIENTS set, the archive is encrypted ({@link ArchiveCipher}) as
+ * it streams, before it reaches any store; the table-of-contents check reads the stored bytes
+ * back through decryption. With MANIFEST_KEY_SECRET set, the manifest carries its MAC
+ * ({@link ManifestMac}); the key is got before any store is touched, like the password.
  */
 public final class BackupJob {
     /** A custom-format archive of even an empty database is larger than this. */
@@ -68,13 +80,28 @@ public final class BackupJob {
     private final List<BackupStore> stores;
     private final Clock clock;
     private final Duration timeout;
+    private final ArchiveCipher cipher;
+    private final Supplier<Optional<ManifestKey>> manifestKey;
 
     /**
+     * Backups stored as pg_dump writes them, with manifests without a MAC.
+     *
      * @param stores  every store the backup goes to (the CLI's {@code --upload} gives two)
      * @param timeout how long pg_dump may run
      */
     public BackupJob(DatabaseLogin login, Database database, DumpTool dumpTool, List<BackupStore> stores,
                      Clock clock, Duration timeout) {
+        this(login, database, dumpTool, stores, clock, timeout, ArchiveCipher.NONE, Optional::empty);
+    }
+
+    /**
+     * @param stores      every store the backup goes to (the CLI's {@code --upload} gives two)
+     * @param timeout     how long pg_dump may run
+     * @param cipher      what encrypts the archive ({@link ArchiveCipher#NONE}: nothing)
+     * @param manifestKey MANIFEST_KEY_SECRET's key, got at the start of every run; empty when it is not set
+     */
+    public BackupJob(DatabaseLogin login, Database database, DumpTool dumpTool, List<BackupStore> stores,
+                     Clock clock, Duration timeout, ArchiveCipher cipher, Supplier<Optional<ManifestKey>> manifestKey) {
         if (stores.isEmpty()) {
             throw new IllegalArgumentException("a backup needs at least one store");
         }
@@ -84,6 +111,8 @@ public final class BackupJob {
         this.stores = List.copyOf(stores);
         this.clock = clock;
         this.timeout = timeout;
+        this.cipher = cipher;
+        this.manifestKey = manifestKey;
     }
 
     public List<BackupStore> stores() {
@@ -151,8 +180,9 @@ public final class BackupJob {
     }
 
     private BackupResult backUp(Tier tier, long startNanos, Progress progress, Cancellation cancel) {
-        // credentials first: a password or token that cannot be had fails the run before any store is touched
+        // credentials first: a password, token or key that cannot be had fails the run before any store is touched
         DatabaseUrl source = login.current();
+        Optional<ManifestKey> key = manifestKey.get();
         List<Copy> copies = stores.stream().map(Copy::new).toList();
         try {
             for (Copy c : copies) {
@@ -168,7 +198,7 @@ public final class BackupJob {
             requireOne(copies);
             cancel.check(NOTHING);
             BackupId id = freshId(source.database(), copies);
-            Manifest manifest = dumpAndStore(tier, id, source, copies, progress, cancel);
+            Manifest manifest = dumpAndStore(tier, id, source, key, copies, progress, cancel);
             List<StoreResult> results = copies.stream().map(Copy::result).toList();
             List<String> holders = copies.stream().filter(Copy::alive).map(c -> c.store.name()).toList();
             List<String> caughtUp = new ArrayList<>();
@@ -237,8 +267,8 @@ public final class BackupJob {
                 "could not find an unused backup id: backups of " + databaseName + " keep starting in the same second");
     }
 
-    private Manifest dumpAndStore(Tier tier, BackupId id, DatabaseUrl source, List<Copy> copies, Progress progress,
-                                  Cancellation cancel) {
+    private Manifest dumpAndStore(Tier tier, BackupId id, DatabaseUrl source, Optional<ManifestKey> key,
+                                  List<Copy> copies, Progress progress, Cancellation cancel) {
         boolean done = false;
         try (SnapshotSession snapshot = database.openSnapshot(source);
              DumpProcess dump = dumpTool.startDump(dumpClient(snapshot, source), source, snapshot.snapshotId());
@@ -256,27 +286,29 @@ public final class BackupJob {
                 }
             }
             requireOne(copies);
-            Streamed streamed = pump(dump.output(), copies, progress, cancel);
+            Stored stored = new Stored(copies);
+            ArchiveCipher.Encrypting encrypting = cipher.encrypts() ? cipher.encrypt(stored) : null;
+            Streamed streamed = pump(dump.output(), encrypting, stored, progress, cancel);
             cancel.check(NOTHING);
             dump.awaitSuccess(timeout);
             Map<String, Long> rowCounts = join(counts);
-            if (streamed.bytes() < MIN_ARCHIVE_BYTES) {
+            if (streamed.dumpBytes() < MIN_ARCHIVE_BYTES) {
                 throw new ShiftSyncException(ErrorCode.JOB_FAILED, "pg_dump produced an implausibly small archive ("
-                        + streamed.bytes() + " bytes); nothing was stored");
+                        + streamed.dumpBytes() + " bytes); nothing was stored");
             }
             each(copies, c -> c.lease.verifyHeld());
             cancel.check(NOTHING);
             each(copies, c -> {
-                long stored = c.writer.commit();
+                long kept = c.writer.commit();
                 c.committed = true;
-                if (stored != streamed.bytes()) {
-                    throw new ShiftSyncException(ErrorCode.JOB_FAILED, c.store.describe() + " stored " + stored
+                if (kept != streamed.bytes()) {
+                    throw new ShiftSyncException(ErrorCode.JOB_FAILED, c.store.describe() + " stored " + kept
                             + " bytes of an archive of " + streamed.bytes());
                 }
             });
             each(copies, c -> {
                 try (InputStream archive = c.store.openArchive(tier, id)) {
-                    dumpTool.checkArchive(archive);
+                    dumpTool.checkArchive(encrypting == null ? archive : encrypting.readBack(archive));
                 } catch (IOException e) {
                     throw new ShiftSyncException(ErrorCode.JOB_FAILED,
                             "could not read back the archive in " + c.store.describe(), e);
@@ -287,10 +319,13 @@ public final class BackupJob {
                 c.withSideFiles = true;
                 c.store.putSideFile(tier, id, RolesScript.KIND, rolesScript);
             });
-            Manifest manifest = new Manifest(id.toString(), source.database(), tier, id.startedAt(), clock.instant(),
+            Encryption encryption = encrypting == null ? null : new Encryption(Encryption.AGE, cipher.recipients(),
+                    streamed.dumpBytes(), streamed.dumpSha256());
+            Manifest unsigned = new Manifest(id.toString(), source.database(), tier, id.startedAt(), clock.instant(),
                     streamed.bytes(), streamed.sha256(), snapshot.serverVersion(), dump.client().pgDumpVersion(),
                     Manifest.CUSTOM_FORMAT, streamed.formatVersion(), dump.client().major(), rowCounts,
-                    RolesFile.of(id, rolesScript, roles.names()));
+                    RolesFile.of(id, rolesScript, roles.names()), encryption, null, null);
+            Manifest manifest = key.map(k -> ManifestMac.sign(unsigned, k)).orElse(unsigned);
             each(copies, c -> c.lease.verifyHeld());
             cancel.check(NOTHING);
             each(copies, c -> {
@@ -380,29 +415,63 @@ public final class BackupJob {
         }
     }
 
-    /** pg_dump's output through SHA-256 into every store still in the run; a store that cannot take it drops out. */
-    private static Streamed pump(InputStream in, List<Copy> copies, Progress progress, Cancellation cancel) {
-        MessageDigest sha = Sha256.digest();
+    /**
+     * What reaches the stores: every byte goes through SHA-256 into every store still in the run;
+     * a store that cannot take it drops out, and when none is left the write fails.
+     */
+    private static final class Stored extends OutputStream {
+        private final List<Copy> copies;
+        private final MessageDigest sha = Sha256.digest();
+        private long bytes;
+
+        Stored(List<Copy> copies) {
+            this.copies = copies;
+        }
+
+        @Override
+        public void write(int b) {
+            write(new byte[] {(byte) b}, 0, 1);
+        }
+
+        @Override
+        public void write(byte[] buffer, int offset, int length) {
+            sha.update(buffer, offset, length);
+            for (Copy c : copies) {
+                if (c.alive()) {
+                    try {
+                        c.writer.write(buffer, offset, length);
+                    } catch (RuntimeException e) {
+                        c.fail(e);
+                    }
+                }
+            }
+            requireOne(copies);
+            bytes += length;
+        }
+    }
+
+    /**
+     * pg_dump's output into the stores: as it is, or through {@code encrypting} (whose last chunk
+     * is written when its plaintext stream is closed). The dump's own size and SHA-256 are taken
+     * too when it is encrypted.
+     */
+    private static Streamed pump(InputStream in, ArchiveCipher.Encrypting encrypting, Stored stored,
+                                 Progress progress, Cancellation cancel) {
+        MessageDigest dumpSha = encrypting == null ? null : Sha256.digest();
+        OutputStream out = encrypting == null ? stored : encrypting.plaintext();
         byte[] buffer = new byte[CHUNK];
         byte[] head = new byte[ArchiveFormat.HEADER_BYTES];
         long total = 0;
         try (in) {
             int n;
             while ((n = in.read(buffer)) != -1) {
-                sha.update(buffer, 0, n);
+                if (dumpSha != null) {
+                    dumpSha.update(buffer, 0, n);
+                }
                 if (total < head.length) {
                     System.arraycopy(buffer, 0, head, (int) total, (int) Math.min(n, head.length - total));
                 }
-                for (Copy c : copies) {
-                    if (c.alive()) {
-                        try {
-                            c.writer.write(buffer, 0, n);
-                        } catch (RuntimeException e) {
-                            c.fail(e);
-                        }
-                    }
-                }
-                requireOne(copies);
+                write(out, buffer, n);
                 total += n;
                 progress.written(total);
             }
@@ -410,8 +479,26 @@ public final class BackupJob {
             cancel.check(NOTHING);
             throw new ShiftSyncException(ErrorCode.JOB_FAILED, "could not read pg_dump's output: " + e.getMessage(), e);
         }
-        return new Streamed(total, Sha256.hex(sha),
+        if (encrypting != null) {
+            try {
+                out.close();
+            } catch (IOException e) {
+                throw new ShiftSyncException(ErrorCode.JOB_FAILED, "could not finish the encrypted archive: "
+                        + e.getMessage(), e);
+            }
+        }
+        String storedSha = Sha256.hex(stored.sha);
+        return new Streamed(stored.bytes, storedSha, total, dumpSha == null ? storedSha : Sha256.hex(dumpSha),
                 ArchiveFormat.versionOf(head, (int) Math.min(total, head.length)));
+    }
+
+    /** Writes to the stores, directly or through the cipher; a cipher's I/O failure is named as one. */
+    private static void write(OutputStream out, byte[] buffer, int n) {
+        try {
+            out.write(buffer, 0, n);
+        } catch (IOException e) {
+            throw new ShiftSyncException(ErrorCode.JOB_FAILED, "could not encrypt the archive: " + e.getMessage(), e);
+        }
     }
 
     private static Map<String, Long> join(CompletableFuture<Map<String, Long>> counts) {
@@ -429,8 +516,14 @@ public final class BackupJob {
     }
 
 
-    /** What went through: its size, SHA-256, and the archive format version its header carries (or null). */
-    private record Streamed(long bytes, String sha256, String formatVersion) {
+    /**
+     * @param bytes         what the stores hold (encrypted, when the archive is)
+     * @param sha256        its SHA-256
+     * @param dumpBytes     what pg_dump wrote
+     * @param dumpSha256    its SHA-256 (the stored one when nothing encrypted it)
+     * @param formatVersion the archive format version pg_dump's header carries (or null)
+     */
+    private record Streamed(long bytes, String sha256, long dumpBytes, String dumpSha256, String formatVersion) {
     }
 
 }

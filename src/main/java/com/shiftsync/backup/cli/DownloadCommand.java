@@ -25,12 +25,17 @@ import java.util.concurrent.Callable;
                 + "altered archive leaves no file and exits 1. FILE must not exist; it is written 0600. The "
                 + "backup's roles file, checked against the manifest too, is written beside it as FILE.roles.sql. "
                 + "On a new server apply that with psql first, then restore the archive by hand with the guide's "
-                + "pg_restore --clean --if-exists (see README, \"Restore from Azure Blob by hand\").",
+                + "pg_restore --clean --if-exists (see README, \"Restore from Azure Blob by hand\"). An encrypted "
+                + "backup is written as it is stored, an age file: decrypt it with age -d -i KEY_FILE first (the "
+                + "message says how).",
                 ""},
         footerHeading = "%nExamples:%n",
         footer = {"  shiftsync-backup download --backup latest --source azure --to /tmp/shiftsync.dump",
                 "  psql \"$TARGET_URL\" -v ON_ERROR_STOP=1 -f /tmp/shiftsync.dump.roles.sql",
-                "  pg_restore --clean --if-exists -d \"$TARGET_URL\" /tmp/shiftsync.dump"})
+                "  pg_restore --clean --if-exists -d \"$TARGET_URL\" /tmp/shiftsync.dump",
+                "  # an encrypted backup: an age file, decrypted first",
+                "  shiftsync-backup download --backup latest --to /tmp/shiftsync.dump.age",
+                "  age -d -i key.txt /tmp/shiftsync.dump.age > /tmp/shiftsync.dump"})
 final class DownloadCommand implements Callable<Integer> {
     private final Cli cli;
     private final App app;
@@ -95,7 +100,20 @@ final class DownloadCommand implements Callable<Integer> {
             err.printf("its roles file (%s, matches its manifest) is %s: on a new server apply it with psql before "
                     + "pg_restore%n", Format.bytes(d.manifest().roles().sizeBytes()), d.rolesFile());
         }
+        if (d.manifest().encrypted()) {
+            err.printf("%s is encrypted (age, to %s): decrypt it with the identity, then restore the dump: age -d -i "
+                            + "key.txt %s > %s (its SHA-256 is then %s)%n", d.file(),
+                    String.join(", ", d.manifest().encryption().recipients()), d.file(), decrypted(d.file()),
+                    d.manifest().encryption().dumpSha256());
+        }
         err.flush();
         return 0;
+    }
+
+    /** Where the example puts the decrypted dump: FILE without .age, else beside FILE. */
+    private static Path decrypted(Path file) {
+        String name = file.getFileName().toString();
+        return file.resolveSibling(name.endsWith(".age") ? name.substring(0, name.length() - 4)
+                : name.endsWith(".dump") ? name.substring(0, name.length() - 5) + ".decrypted.dump" : name + ".dump");
     }
 }

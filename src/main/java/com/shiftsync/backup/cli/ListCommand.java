@@ -28,10 +28,13 @@ import java.util.concurrent.Callable;
                 "Without --source: the local folder, and Blob Storage when it is configured (the same stores "
                 + "restore, verify, download and status read). A backup that is not complete is listed with its "
                 + "mark: damaged: archive missing, damaged: archive size differs, damaged: manifest unreadable, "
-                + "damaged: manifest misplaced (it names another backup than its file). From Blob Storage with "
-                + "version-level immutability, an IMMUTABLE column: until when nobody can delete each backup, and "
-                + "HOLD for one under a legal hold (see hold, release). Then which pg_dump the next backup and which "
-                + "pg_restore a restore of the newest backup into DATABASE_URL's server would use.",
+                + "damaged: manifest misplaced (it names another backup than its file), damaged: not written by "
+                + "this deployment, or altered (its manifest does not authenticate under MANIFEST_KEY_SECRET). A "
+                + "complete backup without a MAC that is older than every authenticated one is marked made before "
+                + "MANIFEST_KEY_SECRET was set. From Blob Storage with version-level immutability, an IMMUTABLE "
+                + "column: until when nobody can delete each backup, and HOLD for one under a legal hold (see hold, "
+                + "release). Then which pg_dump the next backup and which pg_restore a restore of the newest backup "
+                + "into DATABASE_URL's server would use.",
                 ""},
         footerHeading = "%nExamples:%n",
         footer = {"  shiftsync-backup list", "  shiftsync-backup list --source azure --json"})
@@ -47,11 +50,11 @@ final class ListCommand implements Callable<Integer> {
     String source;
 
     @Option(names = "--json", description = "Print a JSON array of manifests, each with its store, \"condition\" "
-            + "(complete or the damage), \"verification\" ({passed, verifiedAt, reason} or null), where Blob "
-            + "Storage keeps backups immutable, \"protection\" ({immutableUntil, locked, legalHold}), and "
-            + "\"restoreWith\" (the pg_restore a restore into DATABASE_URL's server would use, or why none fits). "
-            + "When a store cannot be read: {\"error\": {\"code\", \"message\"}, \"backups\": [the other stores' "
-            + "backups]}, exit 1.")
+            + "(complete or the damage), \"authentication\", \"verification\" ({passed, verifiedAt, reason} or "
+            + "null), where Blob Storage keeps backups immutable, \"protection\" ({immutableUntil, locked, "
+            + "legalHold}), and \"restoreWith\" (the pg_restore a restore into DATABASE_URL's server would use, or "
+            + "why none fits). When a store cannot be read: {\"error\": {\"code\", \"message\"}, \"backups\": "
+            + "[the other stores' backups]}, exit 1.")
     boolean json;
 
     ListCommand(Cli cli) {
@@ -96,7 +99,8 @@ final class ListCommand implements Callable<Integer> {
                         m == null ? "-" : Format.count(m.totalRows()),
                         v == null ? "-" : (v.passed() ? "passed " : "FAILED ") + Format.when(v.verifiedAt()),
                         protecting ? immutable(row.protection(), app.clock().instant()) : "",
-                        row.complete() ? "" : "  " + row.condition().toUpperCase(java.util.Locale.ROOT));
+                        row.complete() ? (row.beforeKey() ? "  " + row.authentication() : "")
+                                : "  " + row.condition().toUpperCase(java.util.Locale.ROOT));
             }
             long damaged = rows.stream().filter(r -> !r.complete()).count();
             if (damaged > 0) {

@@ -35,7 +35,7 @@ import java.util.function.Supplier;
 
 /**
  * Every adapter the jobs use, each built once on first use: the database and its login, the
- * dump tool, the backup stores, where operations, the audit log and the history are kept
+ * keys (manifests' and archives'), the dump tool, the backup stores, where operations, the audit log and the history are kept
  * (Blob when storage is configured, else BACKUP_DIR), the metrics, and the Azure clients
  * behind them.
  */
@@ -45,6 +45,7 @@ final class Adapters {
     final Database database = new JdbcDatabase();
     final ServerRoles serverRoles = new JdbcServerRoles();
     final ConfiguredLogin login;
+    final ConfiguredKeys keys;
     final Supplier<Metrics> metrics;
     final Supplier<StorageSettings> storage;
     /** pg_dump and pg_restore, found on their first call. */
@@ -63,16 +64,17 @@ final class Adapters {
         this.settings = settings;
         this.azure = new AzureClients(settings, credential, armTuning);
         this.login = new ConfiguredLogin(settings, azure.secrets(), azure.tokens());
+        this.keys = new ConfiguredKeys(settings, azure.secrets());
         this.serverAdmin = Lazy.of(ServerAdmin.class, azure.serverAdmin());
         this.metrics = Once.of(() -> new Metrics(openTelemetry.get(), clock));
         this.storage = Once.of(() -> StorageSettings.from(settings));
         this.dumpTool = Lazy.of(DumpTool.class, () -> new PgDumpTool(PgBinaries.locate(text(Setting.PG_BIN_DIR)),
                 timeout()));
-        this.localStore = Once.of(() -> new LocalBackupStore(backupDir()));
+        this.localStore = Once.of(() -> new LocalBackupStore(backupDir(), keys::manifestKey));
         // backups in a container with version-level immutability stay locked for their tier's Blob retention
         Supplier<RetentionLock> lock = Once.of(() -> RetentionSettings.azureLock(settings));
         this.azureStore = Lazy.of(BackupStore.class, () -> new BlobBackupStore(azure.container(storage.get().backups()),
-                lock, clock));
+                lock, clock, keys::manifestKey));
         this.operationStore = Once.of(() -> azure.hasStorage()
                 ? new BlobOperationStore(azure.container(storage.get().operations()))
                 : new LocalOperationStore(backupDir().resolve("operations")));

@@ -4,6 +4,7 @@ import com.azure.core.credential.TokenCredential;
 import com.shiftsync.backup.access.AdminAccess;
 import com.shiftsync.backup.adapter.azure.ArmServerAdmin;
 import com.shiftsync.backup.audit.AuditTrail;
+import com.shiftsync.backup.audit.BackupWitness;
 import com.shiftsync.backup.backup.BackupJob;
 import com.shiftsync.backup.backup.OnDemandBackup;
 import com.shiftsync.backup.domain.OperationKind;
@@ -95,7 +96,8 @@ public final class App {
         this.backupToAzure = Once.of(() -> backupJob(List.of(azureStore())));
         this.backupToBoth = Once.of(() -> backupJob(List.of(localStore(), azureStore())));
         this.restoreJob = Once.of(() -> new RestoreJob(a.database, a.dumpTool, a.serverRoles,
-                Path.of(System.getProperty("java.io.tmpdir"), "shiftsync-restore"), clock));
+                Path.of(System.getProperty("java.io.tmpdir"), "shiftsync-restore"), clock, a.keys.decryption(),
+                witness()));
         this.reminders = new Reminders(a.azure.hasStorage() ? Lazy.of(WorkQueue.class,
                 () -> workQueue(WorkQueue.OPERATION_UPDATES)) : null, RetryPolicy.DEFAULT);
         this.recovery = new RecoveryJobs(a, clock, readableStores(), reminders);
@@ -200,7 +202,7 @@ public final class App {
         if (source != null) {
             store(source);
         }
-        return BackupSources.of(stores(), source);
+        return BackupSources.of(stores(), source).witnessedBy(witness());
     }
 
     /** The CLI's backup without --upload. */
@@ -227,11 +229,16 @@ public final class App {
      * read: the test restores in one transaction as a throwaway role, whatever the size).
      */
     public VerifyJob verifyJob() {
-        return new VerifyJob(login(), database(), adapters.dumpTool, restoreJob(), clock);
+        return new VerifyJob(login(), database(), adapters.dumpTool, restoreJob(), clock).witnessedBy(witness());
     }
 
     public OffsiteCheckJob offsiteCheckJob() {
-        return new OffsiteCheckJob(clock);
+        return new OffsiteCheckJob(clock, witness());
+    }
+
+    /** The audit log's records of committed backups, which every reader holds the manifest it chose to. */
+    public BackupWitness witness() {
+        return new BackupWitness(day -> auditTrail().read(day));
     }
 
     /**
@@ -352,6 +359,7 @@ public final class App {
     }
 
     private BackupJob backupJob(List<BackupStore> stores) {
-        return new BackupJob(login(), database(), adapters.dumpTool, stores, clock, adapters.timeout());
+        return new BackupJob(login(), database(), adapters.dumpTool, stores, clock, adapters.timeout(),
+                adapters.keys.cipher(), adapters.keys::manifestKey);
     }
 }

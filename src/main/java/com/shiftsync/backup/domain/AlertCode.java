@@ -23,13 +23,21 @@ public enum AlertCode {
     OFFSITE_COPY_MISSING("offsite-copy-missing"),
     /** The offsite check read an Azure copy whose size or SHA-256 differs from its manifest. */
     OFFSITE_COPY_MISMATCH("offsite-copy-mismatch"),
-    /** A backup is not complete: its archive is missing or of the wrong size, or its manifest cannot be read. */
+    /**
+     * A backup is not complete: its archive is missing or of the wrong size, its manifest cannot be
+     * read, or its manifest does not authenticate (not written by this deployment, or altered).
+     */
     BACKUP_DAMAGED("backup-damaged"),
     /**
      * A backup started more than 5 minutes after the monitor's clock (a clock ahead, a planted
      * manifest): it is kept but never latest, and counts neither for the RPO nor for the floor.
      */
     BACKUP_FROM_THE_FUTURE("backup-from-the-future"),
+    /**
+     * MANIFEST_KEY_SECRET is not set: manifests carry no MAC, so an archive rewritten together with
+     * its manifest in the storage account would pass every check.
+     */
+    MANIFESTS_UNAUTHENTICATED("manifests-unauthenticated"),
     /** A backup made with an offsite copy has none in Azure (its upload failed); the next run or offsite-check --repair uploads it. */
     OFFSITE_MISSING("offsite-missing"),
     /** The newest recovery drill failed (its restore, its verification, or the deletion of its server). */

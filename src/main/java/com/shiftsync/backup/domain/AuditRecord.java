@@ -43,9 +43,15 @@ public record AuditRecord(Instant time, AuditCaller caller, String action, Map<S
      *
      * @param id   stable id (object id, app id, OS user)
      * @param name name a person recognises
-     * @param via  easy-auth, os-user, queue (work run for an earlier request), or none (no identity was given)
+     * @param via  easy-auth, os-user, queue (work run for an earlier request), job (a job recording what it did
+     *             itself, whoever ran it), or none (no identity was given)
      */
     public record AuditCaller(String id, String name, String via) {
+        /** A job that records what it did itself (a committed backup), whichever door ran it. */
+        public static AuditCaller job(String name) {
+            return new AuditCaller(name, "the " + name + " job", "job");
+        }
+
         public static AuditCaller of(Caller caller) {
             return new AuditCaller(clean(caller.id()), clean(caller.name()), caller.via());
         }

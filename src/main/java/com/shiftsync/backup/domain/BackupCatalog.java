@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -25,6 +26,13 @@ import java.util.Set;
  * another backup's name or tier folder (copied or planted there) is damaged, never trusted.
  * A backup that started in the future ({@link #fromTheFuture}) is kept but never {@code latest}.
  *
+ * <p>The same rule holds the manifests to MANIFEST_KEY_SECRET ({@link ManifestMac}): with a key,
+ * a manifest whose MAC is wrong is damaged, "not written by this deployment, or altered". One
+ * without a MAC counts as made before the key existed, and stays usable, only when it is older
+ * than the first authenticated manifest of the same store; a newer one is damaged too (its MAC
+ * was stripped, or it was planted). Without a key nothing can be checked, and every backup
+ * counts as before ({@link #authenticating()} false: status raises {@code manifests-unauthenticated}).
+ *
  * @param store      the store's name ("local", "azure")
  * @param location   where it is, for messages
  * @param manifests  every readable manifest
@@ -33,10 +41,11 @@ import java.util.Set;
  * @param leftovers  partial files of runs that did not finish (local only: Blob keeps no uncommitted data visible)
  * @param records    the names of the records the listing saw beside the backups ({@code <tier>/<id>.<kind>.json}),
  *                   so a reader need not ask for records that do not exist; null when the store did not list them
+ * @param key        the key the manifests are held to, or null when MANIFEST_KEY_SECRET is not set
  */
 public record BackupCatalog(String store, String location, List<Manifest> manifests,
                             List<UnreadableManifest> unreadable, List<Archive> archives, List<Leftover> leftovers,
-                            Set<String> records) {
+                            Set<String> records, ManifestKey key) {
 
     /**
      * How far ahead of the reader's clock a backup may have started and still count: two machines'
@@ -56,15 +65,15 @@ public record BackupCatalog(String store, String location, List<Manifest> manife
         records = records == null ? null : Set.copyOf(records);
     }
 
-    /** A catalog whose store did not list the records beside its backups. */
+    /** What a store holds, read without a manifest key, whose store did not list the records beside its backups. */
     public BackupCatalog(String store, String location, List<Manifest> manifests, List<UnreadableManifest> unreadable,
                          List<Archive> archives, List<Leftover> leftovers) {
-        this(store, location, manifests, unreadable, archives, leftovers, null);
+        this(store, location, manifests, unreadable, archives, leftovers, null, null);
     }
 
     /** A store that holds nothing. */
     public static BackupCatalog empty(String store, String location) {
-        return new BackupCatalog(store, location, List.of(), List.of(), List.of(), List.of(), Set.of());
+        return new BackupCatalog(store, location, List.of(), List.of(), List.of(), List.of(), Set.of(), null);
     }
 
     /**
@@ -110,6 +119,11 @@ public record BackupCatalog(String store, String location, List<Manifest> manife
         return records == null || records.contains(tier.folder() + "/" + id.recordName(kind));
     }
 
+    /** Whether the manifests were held to a key (MANIFEST_KEY_SECRET is set). */
+    public boolean authenticating() {
+        return key != null;
+    }
+
     /**
      * A committed archive as the store lists it.
      *
@@ -151,6 +165,32 @@ public record BackupCatalog(String store, String location, List<Manifest> manife
         }
     }
 
+    /** What a manifest that does not authenticate is: the words every reader refuses it with. */
+    public static final String NOT_AUTHENTIC_WORDS = "not written by this deployment, or altered";
+
+    /** How a manifest stands against MANIFEST_KEY_SECRET. */
+    public enum Authenticity {
+        /** Its MAC is right under the key. */
+        AUTHENTICATED("authenticated"),
+        /** No MAC, and older than the store's first authenticated manifest (or the store has none yet). */
+        BEFORE_KEY("made before MANIFEST_KEY_SECRET was set"),
+        /** No key is configured: nothing was checked. */
+        UNCHECKED("not authenticated: MANIFEST_KEY_SECRET is not set"),
+        /** A wrong MAC, or none on a manifest newer than an authenticated one: a damaged backup. */
+        REFUSED(NOT_AUTHENTIC_WORDS);
+
+        private final String words;
+
+        Authenticity(String words) {
+            this.words = words;
+        }
+
+        /** What {@code list} and messages say: "authenticated", "made before MANIFEST_KEY_SECRET was set", ... */
+        public String words() {
+            return words;
+        }
+    }
+
     /** How a backup stands. */
     public enum Condition {
         COMPLETE("complete"),
@@ -158,7 +198,8 @@ public record BackupCatalog(String store, String location, List<Manifest> manife
         ARCHIVE_SIZE_DIFFERS("damaged: archive size differs"),
         MANIFEST_UNREADABLE("damaged: manifest unreadable"),
         /** The manifest names another backup or tier than its file: copied or planted, never trusted. */
-        MANIFEST_MISPLACED("damaged: manifest misplaced");
+        MANIFEST_MISPLACED("damaged: manifest misplaced"),
+        NOT_AUTHENTIC("damaged: " + NOT_AUTHENTIC_WORDS);
 
         private final String mark;
 
@@ -178,8 +219,14 @@ public record BackupCatalog(String store, String location, List<Manifest> manife
      * @param manifest  the manifest, or null when it is unreadable
      * @param condition complete or how it is damaged
      * @param reason    null when complete; else a sentence naming the files and sizes
+     * @param authenticity how its manifest stands against the key; null when it cannot be read
      */
-    public record Entry(Tier tier, BackupId id, Manifest manifest, Condition condition, String reason) {
+    public record Entry(Tier tier, BackupId id, Manifest manifest, Condition condition, String reason,
+                        Authenticity authenticity) {
+        public Entry(Tier tier, BackupId id, Manifest manifest, Condition condition, String reason) {
+            this(tier, id, manifest, condition, reason, null);
+        }
+
         public boolean complete() {
             return condition == Condition.COMPLETE;
         }
@@ -189,19 +236,39 @@ public record BackupCatalog(String store, String location, List<Manifest> manife
     public List<Entry> entries() {
         Map<String, Archive> byKey = new HashMap<>();
         archives.forEach(a -> byKey.put(key(a.tier(), a.id()), a));
+        Map<Manifest, ManifestMac.Verdict> verdicts = new IdentityHashMap<>();
+        Manifest firstAuthenticated = null;
+        if (key != null) {
+            for (Manifest m : manifests) {
+                ManifestMac.Verdict v = ManifestMac.verify(m, key);
+                verdicts.put(m, v);
+                if (v == ManifestMac.Verdict.AUTHENTIC
+                        && (firstAuthenticated == null || m.backupId().compareTo(firstAuthenticated.backupId()) > 0)) {
+                    firstAuthenticated = m;
+                }
+            }
+        }
         List<Entry> entries = new ArrayList<>();
         for (Manifest m : manifests) {
             Archive a = byKey.get(key(m.tier(), m.backupId()));
-            if (a == null) {
+            Authenticity authenticity = authenticity(m, verdicts.get(m), firstAuthenticated);
+            if (authenticity == Authenticity.REFUSED) {
+                entries.add(new Entry(m.tier(), m.backupId(), m, Condition.NOT_AUTHENTIC, m.tier() + " backup " + m.id()
+                        + " in " + location + " is damaged: its manifest does not authenticate under "
+                        + "MANIFEST_KEY_SECRET (" + (verdicts.get(m) == ManifestMac.Verdict.UNSIGNED
+                        ? "it has no MAC, yet it is not older than " + firstAuthenticated.id()
+                        + ", the first backup made with the key" : "its MAC is wrong") + "): "
+                        + NOT_AUTHENTIC_WORDS, authenticity));
+            } else if (a == null) {
                 entries.add(new Entry(m.tier(), m.backupId(), m, Condition.ARCHIVE_MISSING, m.tier() + " backup "
                         + m.id() + " in " + location + " is damaged: its manifest exists but its archive "
-                        + m.backupId().archiveName() + " is missing"));
+                        + m.backupId().archiveName() + " is missing", authenticity));
             } else if (a.sizeBytes() != m.sizeBytes()) {
                 entries.add(new Entry(m.tier(), m.backupId(), m, Condition.ARCHIVE_SIZE_DIFFERS, m.tier() + " backup "
                         + m.id() + " in " + location + " is damaged: its archive is " + a.sizeBytes()
-                        + " bytes, its manifest says " + m.sizeBytes()));
+                        + " bytes, its manifest says " + m.sizeBytes(), authenticity));
             } else {
-                entries.add(new Entry(m.tier(), m.backupId(), m, Condition.COMPLETE, null));
+                entries.add(new Entry(m.tier(), m.backupId(), m, Condition.COMPLETE, null, authenticity));
             }
         }
         for (UnreadableManifest u : unreadable) {
@@ -216,6 +283,26 @@ public record BackupCatalog(String store, String location, List<Manifest> manife
         }
         entries.sort(Comparator.comparing(Entry::id));
         return entries;
+    }
+
+    /**
+     * The rule for one manifest: authenticated by the key; without a MAC, made before the key
+     * when both its id and its {@code startedAt} are older than the store's first authenticated
+     * manifest (so it can never be the newest, nor the youngest for the RPO, while one exists);
+     * everything else refused.
+     */
+    private Authenticity authenticity(Manifest m, ManifestMac.Verdict verdict, Manifest firstAuthenticated) {
+        if (key == null) {
+            return Authenticity.UNCHECKED;
+        }
+        return switch (verdict) {
+            case AUTHENTIC -> Authenticity.AUTHENTICATED;
+            case NOT_AUTHENTIC -> Authenticity.REFUSED;
+            case UNSIGNED -> firstAuthenticated == null
+                    || m.backupId().compareTo(firstAuthenticated.backupId()) > 0
+                    && m.startedAt().isBefore(firstAuthenticated.startedAt())
+                    ? Authenticity.BEFORE_KEY : Authenticity.REFUSED;
+        };
     }
 
     /** The complete backups, newest first. */

@@ -1,6 +1,9 @@
 package com.shiftsync.backup.domain;
 
+import com.fasterxml.jackson.annotation.JsonAnyGetter;
+import com.fasterxml.jackson.annotation.JsonAnySetter;
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.JsonNode;
 
 import java.time.Instant;
 import java.util.Collections;
@@ -12,6 +15,12 @@ import java.util.TreeMap;
  * What a backup holds, written after its archive was stored and checked. A backup exists
  * when its manifest exists. {@code rowCounts} were taken in the very snapshot pg_dump
  * dumped, so they describe the archive, not the database as it is now.
+ *
+ * <p>With MANIFEST_KEY_SECRET set, {@code mac} authenticates every other field, known or not
+ * ({@link ManifestMac}): fields this version does not know are kept in {@code otherFields},
+ * written back as they came and covered by the MAC, so nothing in a manifest escapes it. A
+ * field added later must be absent or null in manifests written before it existed (never
+ * given a default when read), so that older manifests still authenticate.
  *
  * @param id            the backup's id
  * @param database      the database name as PostgreSQL spells it
@@ -30,6 +39,9 @@ import java.util.TreeMap;
  * @param rowCounts     {@code "schema.table" -> rows} in the dump's snapshot
  * @param roles         the roles file beside the archive (its size, SHA-256 and roles), or null in
  *                      manifests written before roles files existed
+ * @param encryption    how the archive was encrypted, or null when it is pg_dump's archive as written
+ * @param mac           the manifest's MAC ({@link ManifestMac}), or null when it was written without a key
+ * @param otherFields   fields this version does not know, kept so that the MAC still covers them
  */
 public record Manifest(
         String id,
@@ -45,7 +57,10 @@ public record Manifest(
         String archiveFormatVersion,
         Integer pgDumpMajor,
         Map<String, Long> rowCounts,
-        @JsonInclude(JsonInclude.Include.NON_NULL) RolesFile roles) {
+        @JsonInclude(JsonInclude.Include.NON_NULL) RolesFile roles,
+        @JsonInclude(JsonInclude.Include.NON_NULL) Encryption encryption,
+        @JsonInclude(JsonInclude.Include.NON_NULL) String mac,
+        @JsonAnySetter @JsonAnyGetter Map<String, JsonNode> otherFields) {
 
     public static final String CUSTOM_FORMAT = "custom";
 
@@ -64,17 +79,31 @@ public record Manifest(
         }
         rowCounts = Collections.unmodifiableMap(new TreeMap<>(rowCounts == null ? Map.of() : rowCounts));
         format = format == null ? CUSTOM_FORMAT : format;
+        otherFields = otherFields == null || otherFields.isEmpty() ? Map.of()
+                : Collections.unmodifiableMap(new TreeMap<>(otherFields));
+    }
+
+    /** This manifest with {@code mac} in place of its own. */
+    public Manifest withMac(String mac) {
+        return new Manifest(id, database, tier, startedAt, finishedAt, sizeBytes, sha256, serverVersion,
+                pgDumpVersion, format, archiveFormatVersion, pgDumpMajor, rowCounts, roles, encryption, mac,
+                otherFields);
+    }
+
+    /** Whether the archive is an age file rather than pg_dump's archive. */
+    public boolean encrypted() {
+        return encryption != null;
     }
 
     /**
-     * A manifest as written before the archive's format version, the pg_dump major and the roles
-     * file were recorded.
+     * A manifest of an archive stored as pg_dump wrote it, without a MAC, as written before the
+     * archive's format version, the pg_dump major and the roles file were recorded.
      */
     public Manifest(String id, String database, Tier tier, Instant startedAt, Instant finishedAt, long sizeBytes,
                     String sha256, String serverVersion, String pgDumpVersion, String format,
                     Map<String, Long> rowCounts) {
         this(id, database, tier, startedAt, finishedAt, sizeBytes, sha256, serverVersion, pgDumpVersion, format, null,
-                null, rowCounts, null);
+                null, rowCounts, null, null, null, null);
     }
 
     public BackupId backupId() {

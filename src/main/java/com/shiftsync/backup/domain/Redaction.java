@@ -13,7 +13,7 @@ import java.util.regex.Pattern;
 /**
  * The one place that masks secrets in text bound for a log line, an error message, a
  * manifest or an audit record. It knows the shapes secrets take (URL passwords,
- * connection-string keys, bearer tokens, JWTs, SAS signatures) and every secret value the
+ * connection-string keys, bearer tokens, JWTs, SAS signatures, age identities) and every secret value the
  * process has been given ({@link #register}): the database password from DATABASE_URL or
  * Key Vault, Microsoft Entra tokens, client secrets, storage account keys. So a secret is
  * masked even where it appears in a shape we did not foresee.
@@ -39,6 +39,8 @@ public final class Redaction {
     private static final Pattern BEARER = Pattern.compile("(?i)\\b(Bearer\\s+)[A-Za-z0-9._~+/=-]+");
     /** Microsoft Entra access tokens are JWTs: base64url header (always "eyJ..."), payload, signature. */
     private static final Pattern JWT = Pattern.compile("\\beyJ[A-Za-z0-9_-]{4,}\\.[A-Za-z0-9_-]{4,}\\.[A-Za-z0-9_-]*");
+    /** age identities (the private half of BACKUP_ENCRYPTION_RECIPIENTS' keys): Bech32, upper case. */
+    private static final Pattern AGE_IDENTITY = Pattern.compile("AGE-SECRET-KEY-1[0-9A-Z]{20,}");
     private static final Pattern JSON_SECRET = Pattern.compile(
             "(?i)(\"(?:password|access_token|refresh_token|client_secret|value|accountKey)\"\\s*:\\s*\")([^\"]*)(\")");
 
@@ -77,6 +79,7 @@ public final class Redaction {
         out = KEY_VALUE.matcher(out).replaceAll("$1$2" + Matcher.quoteReplacement(MASK));
         out = BEARER.matcher(out).replaceAll("$1" + Matcher.quoteReplacement(MASK));
         out = JWT.matcher(out).replaceAll(Matcher.quoteReplacement(MASK));
+        out = AGE_IDENTITY.matcher(out).replaceAll(Matcher.quoteReplacement(MASK));
         out = JSON_SECRET.matcher(out).replaceAll("$1" + Matcher.quoteReplacement(MASK) + "$3");
         return out;
     }

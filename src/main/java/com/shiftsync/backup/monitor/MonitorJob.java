@@ -134,8 +134,10 @@ public final class MonitorJob {
      * Reads {@code stores} and evaluates them now as one set of backups, reporting nothing: a
      * backup counts once wherever a complete copy of it is (only complete backups count: see
      * {@link BackupCatalog}), with the restore tests and restores recorded in any store; every
-     * damaged backup of every store is a {@code backup-damaged} alert, and a backup whose
-     * offsite copy failed ({@link PendingCopy}) and is still missing an {@code offsite-missing} one.
+     * damaged backup of every store is a {@code backup-damaged} alert (a manifest that does not
+     * authenticate included), a store read without MANIFEST_KEY_SECRET a {@code manifests-unauthenticated}
+     * one, and a backup whose offsite copy failed ({@link PendingCopy}) and is still missing an
+     * {@code offsite-missing} one.
      */
     public StatusReport read(List<BackupStore> stores) {
         Map<String, BackupHistory> byId = new LinkedHashMap<>();
@@ -163,6 +165,15 @@ public final class MonitorJob {
                         + (e.condition() == BackupCatalog.Condition.MANIFEST_UNREADABLE ? ""
                         : "; it no longer counts as a good backup")));
             }
+        }
+        List<String> unchecked = catalogs.values().stream().filter(c -> !c.authenticating())
+                .map(BackupCatalog::location).toList();
+        if (!unchecked.isEmpty()) {
+            found.add(new Alert(AlertCode.MANIFESTS_UNAUTHENTICATED, null, "MANIFEST_KEY_SECRET is not set, so the "
+                    + "manifests in " + String.join(" and ", unchecked) + " carry no MAC: whoever can write there can "
+                    + "replace an archive together with its manifest, size and SHA-256 included, and restore, verify "
+                    + "and download would take it; set MANIFEST_KEY_SECRET to a secret holding the base64 of 32 random "
+                    + "bytes"));
         }
         for (BackupStore store : stores) {
             if (store.name().equals(PendingCopy.OFFSITE)) {

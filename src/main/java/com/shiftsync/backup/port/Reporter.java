@@ -38,6 +38,10 @@ public interface Reporter {
         @Override
         public void history(HistoryEntry entry) {
         }
+
+        @Override
+        public void witness(AuditRecord record) {
+        }
     };
 
     /** Logs one event. */
@@ -59,6 +63,15 @@ public interface Reporter {
 
     /** Appends an audit record; a record that cannot be written is logged whole instead, never lost silently. */
     void audit(AuditRecord record);
+
+    /**
+     * Appends an audit record a job keeps of what it did itself (a committed backup: a second
+     * witness beside its manifest). Never fails the job: one that cannot be written (the audit
+     * log's storage is down with the backup's) is reported as the job's own warning event.
+     */
+    default void witness(AuditRecord record) {
+        audit(record);
+    }
 
     /**
      * Appends an outcome to the history. Never fails the job that reports it: an entry that
@@ -112,6 +125,11 @@ public interface Reporter {
         @Override
         public void history(HistoryEntry entry) {
             inner.history(entry);
+        }
+
+        @Override
+        public void witness(AuditRecord record) {
+            inner.witness(record);
         }
     }
 

@@ -16,6 +16,14 @@ public interface SecretSource {
      */
     String get(String name);
 
+    /**
+     * The current value of the secret {@code name}, which {@code setting} named: messages about a
+     * missing or unreadable secret tell the person to fix that setting.
+     */
+    default String get(String name, String setting) {
+        return get(name);
+    }
+
     /** Where the secrets come from, for messages: "Key Vault https://x.vault.azure.net/". */
     String describe();
 }

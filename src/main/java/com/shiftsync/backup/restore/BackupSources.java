@@ -1,5 +1,6 @@
 package com.shiftsync.backup.restore;
 
+import com.shiftsync.backup.audit.BackupWitness;
 import com.shiftsync.backup.domain.BackupCatalog;
 import com.shiftsync.backup.domain.BackupId;
 import com.shiftsync.backup.domain.ErrorCode;
@@ -9,7 +10,9 @@ import com.shiftsync.backup.port.BackupStore;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.logging.Logger;
@@ -21,20 +24,32 @@ import java.util.logging.Logger;
  * newest complete backup in any of them that did not start in the future (the local copy when
  * both hold it: no download), and the caller is told which store was used. {@code --source}
  * narrows the search to one store; when that finds nothing, the message says what the other
- * stores hold.
+ * stores hold. A backup whose manifest contradicts the audit log's record of its commit
+ * ({@link BackupWitness}) is passed over like a damaged one.
  *
  * @param searched the stores read, in order of preference
  * @param others   stores configured but left out by {@code --source} (named in messages only)
+ * @param witness  the audit log's records of committed backups, each chosen manifest is held to
  */
-public record BackupSources(List<BackupStore> searched, List<BackupStore> others) {
+public record BackupSources(List<BackupStore> searched, List<BackupStore> others, BackupWitness witness) {
     private static final Logger LOG = Logger.getLogger(BackupSources.class.getName());
 
     public BackupSources {
         searched = List.copyOf(searched);
         others = List.copyOf(others);
+        witness = witness == null ? BackupWitness.none() : witness;
         if (searched.isEmpty()) {
             throw new IllegalArgumentException("a backup is read from at least one store");
         }
+    }
+
+    public BackupSources(List<BackupStore> searched, List<BackupStore> others) {
+        this(searched, others, BackupWitness.none());
+    }
+
+    /** These stores, each chosen backup held to {@code witness}. */
+    public BackupSources witnessedBy(BackupWitness witness) {
+        return new BackupSources(searched, others, witness);
     }
 
     /** Only {@code store}. */
@@ -116,10 +131,10 @@ public record BackupSources(List<BackupStore> searched, List<BackupStore> others
         if (readable.isEmpty()) {
             throw first;
         }
-        BackupSources reachable = new BackupSources(readable, others);
+        BackupSources reachable = new BackupSources(readable, others, witness);
         Chosen chosen;
         try {
-            chosen = latest ? reachable.latest(catalogs, now) : reachable.byId(catalogs, id);
+            chosen = reachable.witnessed(catalogs, id, now);
         } catch (ShiftSyncException e) {
             if (unreachable.isEmpty()) {
                 throw e;
@@ -128,19 +143,47 @@ public record BackupSources(List<BackupStore> searched, List<BackupStore> others
                     e.upstreamCode(), e);
         }
         List<String> notes = new ArrayList<>(chosen.skipped());
+        catalogs.get(readable.indexOf(chosen.store())).entry(chosen.manifest().backupId())
+                .filter(e -> e.authenticity() == BackupCatalog.Authenticity.BEFORE_KEY)
+                .ifPresent(e -> notes.add(e.tier() + " backup " + e.id() + " was made before MANIFEST_KEY_SECRET was "
+                        + "set: its manifest carries no MAC, and it is older than every authenticated backup in "
+                        + chosen.store().describe() + ", so it is used unauthenticated"));
         unreachable.forEach(u -> notes.add(u + "; only " + reachable.describe() + " was searched"));
         notes.forEach(LOG::warning);
         return new Chosen(chosen.store(), chosen.manifest(), notes);
     }
 
-    private Chosen latest(List<BackupCatalog> catalogs, Instant now) {
+    /**
+     * The backup {@code id} names (null: latest) whose manifest the witness does not contradict:
+     * a contradicted copy is passed over like a damaged one (latest takes the next), and named.
+     */
+    private Chosen witnessed(List<BackupCatalog> catalogs, BackupId id, Instant now) {
+        Map<String, String> refused = new LinkedHashMap<>();
+        while (true) {
+            Chosen chosen = id == null ? latest(catalogs, refused, now) : byId(catalogs, id, refused);
+            Optional<String> why = witness.contradiction(chosen.manifest());
+            if (why.isEmpty()) {
+                return chosen;
+            }
+            refused.put(chosen.store().name() + "/" + chosen.manifest().id(), why.get() + " (in "
+                    + chosen.store().describe() + ")");
+        }
+    }
+
+    private static boolean refused(Map<String, String> refused, BackupStore store, Manifest m) {
+        return refused.containsKey(store.name() + "/" + m.id());
+    }
+
+    private Chosen latest(List<BackupCatalog> catalogs, Map<String, String> refused, Instant now) {
         BackupStore best = null;
         Manifest newest = null;
         for (int i = 0; i < catalogs.size(); i++) {
-            Optional<Manifest> m = catalogs.get(i).latest(now);
+            BackupStore store = searched.get(i);
+            Optional<Manifest> m = catalogs.get(i).complete().stream()
+                    .filter(c -> !BackupCatalog.fromTheFuture(c, now) && !refused(refused, store, c)).findFirst();
             if (m.isPresent() && (newest == null || m.get().backupId().compareTo(newest.backupId()) < 0)) {
                 newest = m.get();
-                best = searched.get(i);
+                best = store;
             }
         }
         List<String> damaged = new ArrayList<>();
@@ -150,6 +193,7 @@ public record BackupSources(List<BackupStore> searched, List<BackupStore> others
             c.fromTheFuture(now).forEach(f -> damaged.add(BackupCatalog.fromTheFutureReason(f, c.location(), now)
                     + ", so it is not latest"));
         }
+        damaged.addAll(refused.values());
         if (newest == null) {
             // nothing at all is a wrong place to look; only damaged backups is a failure to report
             throw new ShiftSyncException(damaged.isEmpty() ? ErrorCode.NOT_FOUND : ErrorCode.JOB_FAILED,
@@ -161,15 +205,16 @@ public record BackupSources(List<BackupStore> searched, List<BackupStore> others
                 + " instead, the newest complete backup").toList());
     }
 
-    private Chosen byId(List<BackupCatalog> catalogs, BackupId id) {
+    private Chosen byId(List<BackupCatalog> catalogs, BackupId id, Map<String, String> refused) {
         List<String> damaged = new ArrayList<>();
         for (int i = 0; i < catalogs.size(); i++) {
             Optional<BackupCatalog.Entry> e = catalogs.get(i).entry(id);
-            if (e.isPresent() && e.get().complete()) {
+            if (e.isPresent() && e.get().complete() && !refused(refused, searched.get(i), e.get().manifest())) {
                 return new Chosen(searched.get(i), e.get().manifest(), List.of());
             }
-            e.ifPresent(d -> damaged.add(d.reason()));
+            e.filter(d -> !d.complete()).ifPresent(d -> damaged.add(d.reason()));
         }
+        damaged.addAll(refused.values());
         if (!damaged.isEmpty()) {
             throw new ShiftSyncException(ErrorCode.JOB_FAILED, "backup " + id + " cannot be read: "
                     + String.join("; ", damaged) + elsewhere());

@@ -1,6 +1,7 @@
 package com.shiftsync.backup.restore;
 
 import com.shiftsync.backup.domain.ArchiveFormat;
+import com.shiftsync.backup.audit.BackupWitness;
 import com.shiftsync.backup.domain.BackupId;
 import com.shiftsync.backup.domain.DatabaseUrl;
 import com.shiftsync.backup.domain.ErrorCode;
@@ -11,12 +12,14 @@ import com.shiftsync.backup.domain.RolesScript;
 import com.shiftsync.backup.domain.Sha256;
 import com.shiftsync.backup.domain.ShiftSyncException;
 import com.shiftsync.backup.domain.Wording;
+import com.shiftsync.backup.port.ArchiveCipher;
 import com.shiftsync.backup.port.BackupStore;
 import com.shiftsync.backup.port.Database;
 import com.shiftsync.backup.port.DumpTool;
 import com.shiftsync.backup.port.Reporter;
 import com.shiftsync.backup.port.ServerRoles;
 
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -24,6 +27,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.security.DigestInputStream;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
 import java.time.Clock;
@@ -60,21 +64,29 @@ public final class RestoreJob {
     private final ServerRoles serverRoles;
     private final Path scratchFolder;
     private final Clock clock;
+    private final ArchiveCipher cipher;
+    private final BackupWitness witness;
 
     /**
      * @param serverRoles the target server's roles, for a restore a person asks for into another
      *                    server ({@link Target}); null for a job that never restores there
+     * @param cipher      what decrypts an encrypted archive (age, with BACKUP_ENCRYPTION_IDENTITY_SECRET's identity)
+     * @param witness     the audit log's records of committed backups, which a backup restored from one store
+     *                    ({@link #run(BackupStore, String, DatabaseUrl, Reporter)}) is held to
      */
-    public RestoreJob(Database database, DumpTool dumpTool, ServerRoles serverRoles, Path scratchFolder, Clock clock) {
+    public RestoreJob(Database database, DumpTool dumpTool, ServerRoles serverRoles, Path scratchFolder, Clock clock,
+                      ArchiveCipher cipher, BackupWitness witness) {
         this.database = database;
         this.dumpTool = dumpTool;
         this.serverRoles = serverRoles;
         this.scratchFolder = scratchFolder;
         this.clock = clock;
+        this.cipher = cipher;
+        this.witness = witness;
     }
 
     public RestoreJob(Database database, DumpTool dumpTool, Path scratchFolder, Clock clock) {
-        this(database, dumpTool, null, scratchFolder, clock);
+        this(database, dumpTool, null, scratchFolder, clock, ArchiveCipher.NONE, BackupWitness.none());
     }
 
     public RestoreJob(Database database, DumpTool dumpTool, Path scratchFolder) {
@@ -139,12 +151,12 @@ public final class RestoreJob {
      * not throw: the result says {@link RestoreResult#passed()} false and names the tables.
      */
     public RestoreResult run(BackupStore store, String backup, DatabaseUrl target, Reporter reporter) {
-        return run(BackupSources.of(store), backup, target, null, Watch.NONE, reporter);
+        return run(BackupSources.of(store).witnessedBy(witness), backup, target, null, Watch.NONE, reporter);
     }
 
     /** {@link #run(BackupStore, String, DatabaseUrl, Reporter)}, telling {@code watch} as it goes. */
     public RestoreResult run(BackupStore store, String backup, DatabaseUrl target, Watch watch, Reporter reporter) {
-        return run(BackupSources.of(store), backup, target, null, watch, reporter);
+        return run(BackupSources.of(store).witnessedBy(witness), backup, target, null, watch, reporter);
     }
 
     /**
@@ -413,14 +425,18 @@ public final class RestoreJob {
 
     /**
      * The archive of {@code manifest} as a local file whose size and SHA-256 match the
-     * manifest; refused (nothing restored) when they do not.
+     * manifest; refused (nothing restored) when they do not. An encrypted archive is decrypted
+     * as it is read, into a private temporary file (0600, deleted on close), and both the stored
+     * bytes and the decrypted dump must match what the manifest recorded.
      */
     public CheckedArchive fetchAndCheck(BackupStore store, Manifest manifest) {
         BackupId id = manifest.backupId();
-        Optional<Path> inPlace = store.archiveFile(manifest.tier(), id);
+        Optional<Path> inPlace = manifest.encrypted() ? Optional.empty() : store.archiveFile(manifest.tier(), id);
         Path file;
         boolean temporary;
         MessageDigest sha = Sha256.digest();
+        MessageDigest dumpSha = Sha256.digest();
+        long[] storedBytes = {0};
         try {
             if (inPlace.isPresent()) {
                 file = inPlace.get();
@@ -434,27 +450,43 @@ public final class RestoreJob {
                 file = Files.createTempFile(scratchFolder, "restore-" + id + "-", ".dump",
                         PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
                 temporary = true;
-                try (InputStream in = store.openArchive(manifest.tier(), id);
-                     OutputStream out = new DigestOutputStream(Files.newOutputStream(file), sha)) {
+                try (InputStream stored = counted(new DigestInputStream(store.openArchive(manifest.tier(), id), sha),
+                        storedBytes);
+                     InputStream in = manifest.encrypted() ? cipher.decrypt(stored, manifest.encryption().recipients())
+                             : stored;
+                     OutputStream out = new DigestOutputStream(Files.newOutputStream(file), dumpSha)) {
                     in.transferTo(out);
+                    // what decryption did not need (nothing, in a well-formed file) still counts for the SHA-256
+                    stored.transferTo(OutputStream.nullOutputStream());
                 } catch (IOException | RuntimeException e) {
                     Files.deleteIfExists(file);
                     throw e;
                 }
             }
         } catch (IOException e) {
-            throw new ShiftSyncException(ErrorCode.JOB_FAILED,
-                    "could not read the archive of " + id + " from " + store.describe() + ": " + e.getMessage(), e);
+            throw new ShiftSyncException(ErrorCode.JOB_FAILED, "could not read the archive of " + id + " from "
+                    + store.describe() + (manifest.encrypted() ? " and decrypt it" : "") + ": " + e.getMessage(), e);
         }
         CheckedArchive archive = new CheckedArchive(file, temporary);
         try {
-            long size = Files.size(file);
+            long size = manifest.encrypted() ? storedBytes[0] : Files.size(file);
             String actual = Sha256.hex(sha);
             if (size != manifest.sizeBytes() || !actual.equals(manifest.sha256())) {
                 throw new ShiftSyncException(ErrorCode.JOB_FAILED, "the archive of " + id + " in " + store.describe()
                         + " does not match its manifest (" + size + " bytes, SHA-256 " + actual + "; expected "
                         + manifest.sizeBytes() + " bytes, " + manifest.sha256()
                         + "): it is damaged or was altered, and nothing was restored");
+            }
+            if (manifest.encrypted()) {
+                long dumpSize = Files.size(file);
+                String dumpActual = Sha256.hex(dumpSha);
+                if (dumpSize != manifest.encryption().dumpSizeBytes()
+                        || !dumpActual.equals(manifest.encryption().dumpSha256())) {
+                    throw new ShiftSyncException(ErrorCode.JOB_FAILED, "the archive of " + id + " in "
+                            + store.describe() + " decrypts to " + dumpSize + " bytes with SHA-256 " + dumpActual
+                            + ", not the dump its manifest recorded (" + manifest.encryption().dumpSizeBytes()
+                            + " bytes, " + manifest.encryption().dumpSha256() + "): nothing was restored");
+                }
             }
             return archive;
         } catch (IOException | RuntimeException e) {
@@ -466,6 +498,28 @@ public final class RestoreJob {
         }
     }
 
+    /** {@code in}, adding every byte read to {@code count[0]}: the stored size, where the file holds the decrypted one. */
+    private static InputStream counted(InputStream in, long[] count) {
+        return new FilterInputStream(in) {
+            @Override
+            public int read() throws IOException {
+                int b = super.read();
+                if (b >= 0) {
+                    count[0]++;
+                }
+                return b;
+            }
+
+            @Override
+            public int read(byte[] buffer, int offset, int length) throws IOException {
+                int n = super.read(buffer, offset, length);
+                if (n > 0) {
+                    count[0] += n;
+                }
+                return n;
+            }
+        };
+    }
 
     /** An archive file that matched its manifest; a downloaded copy is deleted on close. */
     public record CheckedArchive(Path file, boolean temporary) implements AutoCloseable {

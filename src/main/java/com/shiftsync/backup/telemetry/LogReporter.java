@@ -23,6 +23,8 @@ import java.util.logging.Logger;
  * invocation or command.
  */
 public final class LogReporter implements Reporter {
+    /** A job's own audit record (a committed backup) could not be written (the record is in the event); the job went on. */
+    public static final String WITNESS_WRITE_FAILED = "ShiftSync.Audit.WitnessWriteFailed";
     /** A history entry could not be written (the full entry is in the event); the job went on. */
     public static final String HISTORY_WRITE_FAILED = "ShiftSync.History.WriteFailed";
     private static final Logger LOG = Logger.getLogger(LogReporter.class.getName());
@@ -66,6 +68,23 @@ public final class LogReporter implements Reporter {
     @Override
     public void audit(AuditRecord record) {
         audit.record(record);
+    }
+
+    /**
+     * Appends {@code record}; one that cannot be written is the job's own warning event
+     * {@value #WITNESS_WRITE_FAILED}, with the record whole, beside the job's other events (the
+     * CLI's log, Application Insights): the backup it witnesses is made either way.
+     */
+    @Override
+    public void witness(AuditRecord record) {
+        try {
+            audit.append(record);
+        } catch (RuntimeException e) {
+            Map<String, Object> f = new LinkedHashMap<>();
+            f.put("reason", ShiftSyncException.wrap(e).getMessage());
+            f.put("record", record);
+            event(Event.warning(WITNESS_WRITE_FAILED, f));
+        }
     }
 
     /**

@@ -48,6 +48,16 @@ public final class BackupListing {
         public boolean complete() {
             return entry.complete();
         }
+
+        /** How its manifest stands against MANIFEST_KEY_SECRET, in words; null when it cannot be read. */
+        public String authentication() {
+            return entry.authenticity() == null ? null : entry.authenticity().words();
+        }
+
+        /** Complete, yet without a MAC: made before MANIFEST_KEY_SECRET was set. */
+        public boolean beforeKey() {
+            return entry.authenticity() == BackupCatalog.Authenticity.BEFORE_KEY;
+        }
     }
 
     /**
@@ -98,13 +108,14 @@ public final class BackupListing {
 
     /**
      * The JSON form: each manifest's fields, with {@code store} first, then {@code condition}
-     * ("complete" or the damage) and, when damaged, {@code damage} (the sentence),
-     * {@code verification} ({@code {passed, verifiedAt, reason}} or null), from a store that
-     * keeps backups immutable, {@code protection} ({@code {immutableUntil, locked, legalHold}}),
-     * and for each complete backup {@code restoreWith}: the pg_restore a restore of it into
-     * DATABASE_URL's server would use, or why none fits ({@link ClientReadiness#restoreOf}; left
-     * out while that server's version is unknown). A backup whose manifest is unreadable has only
-     * its {@code id} and {@code tier} of the manifest's fields.
+     * ("complete" or the damage), {@code authentication} (how its manifest stands against
+     * MANIFEST_KEY_SECRET), when damaged {@code damage} (the sentence), {@code verification}
+     * ({@code {passed, verifiedAt, reason}} or null), from a store that keeps backups immutable,
+     * {@code protection} ({@code {immutableUntil, locked, legalHold}}), and for each complete
+     * backup {@code restoreWith}: the pg_restore a restore of it into DATABASE_URL's server would
+     * use, or why none fits ({@link ClientReadiness#restoreOf}; left out while that server's
+     * version is unknown). A backup whose manifest is unreadable has only its {@code id} and
+     * {@code tier} of the manifest's fields.
      */
     public static List<Map<String, Object>> toJson(List<Row> rows, ClientReadiness clients) {
         List<Map<String, Object>> items = new ArrayList<>();
@@ -120,6 +131,9 @@ public final class BackupListing {
                 item.put("tier", row.entry().tier().folder());
             }
             item.put("condition", row.condition());
+            if (row.authentication() != null) {
+                item.put("authentication", row.authentication());
+            }
             if (!row.complete()) {
                 item.put("damage", row.entry().reason());
             }

@@ -1,8 +1,10 @@
 package com.shiftsync.backup.verify;
 
+import com.shiftsync.backup.audit.BackupWitness;
 import com.shiftsync.backup.backup.CopyRepair;
 import com.shiftsync.backup.domain.Alert;
 import com.shiftsync.backup.domain.AlertCode;
+import com.shiftsync.backup.domain.BackupCatalog;
 import com.shiftsync.backup.domain.Event;
 import com.shiftsync.backup.domain.Manifest;
 import com.shiftsync.backup.domain.Sha256;
@@ -27,14 +29,26 @@ import java.util.Set;
  * was lost, truncated or altered in the storage account is found within a week rather than
  * on the day it is needed. Daily and weekly copies must exist; manual ones are checked when
  * there are any. Reading streams through the digest: nothing is kept on disk.
+ *
+ * <p>A copy whose manifest does not authenticate ({@link BackupCatalog}: not written by this
+ * deployment, or altered) is refused unread, as damaged; so is one whose manifest contradicts
+ * the audit log's record of what was committed ({@link BackupWitness}), since a manifest
+ * rewritten with its archive would match the archive.
  */
 public final class OffsiteCheckJob {
     private static final Set<Tier> REQUIRED = Set.of(Tier.DAILY, Tier.WEEKLY);
 
     private final Clock clock;
+    private final BackupWitness witness;
 
     public OffsiteCheckJob(Clock clock) {
+        this(clock, BackupWitness.none());
+    }
+
+    /** @param witness the audit log's records of committed backups, each copy is held to */
+    public OffsiteCheckJob(Clock clock, BackupWitness witness) {
         this.clock = clock;
+        this.witness = witness;
     }
 
     /** Reads back the newest copy of each tier in {@code store} and reports the result (and each alert). */
@@ -68,11 +82,11 @@ public final class OffsiteCheckJob {
 
     private OffsiteReport check(BackupStore store) {
         // every readable manifest: a newest copy that lost its archive is what this check is for
-        List<Manifest> all = store.list();
+        List<BackupCatalog.Entry> all = store.catalog().entries().stream().filter(e -> e.manifest() != null).toList();
         List<OffsiteCopy> copies = new ArrayList<>();
         List<Alert> alerts = new ArrayList<>();
         for (Tier tier : Tier.values()) {
-            Optional<Manifest> newest = all.stream().filter(m -> m.tier() == tier).findFirst();
+            Optional<BackupCatalog.Entry> newest = all.stream().filter(e -> e.tier() == tier).findFirst();
             if (newest.isEmpty()) {
                 if (REQUIRED.contains(tier)) {
                     String reason = "there is no " + tier + " backup in " + store.describe();
@@ -81,7 +95,15 @@ public final class OffsiteCheckJob {
                 }
                 continue;
             }
-            OffsiteCopy copy = readBack(store, newest.get());
+            Manifest m = newest.get().manifest();
+            Optional<String> forged = newest.get().condition() == BackupCatalog.Condition.NOT_AUTHENTIC
+                    ? Optional.of(newest.get().reason()) : witness.contradiction(m);
+            if (forged.isPresent()) {
+                copies.add(new OffsiteCopy(tier, m.id(), false, m.sha256(), null, 0, forged.get()));
+                alerts.add(new Alert(AlertCode.BACKUP_DAMAGED, tier, forged.get()));
+                continue;
+            }
+            OffsiteCopy copy = readBack(store, m);
             copies.add(copy);
             if (!copy.passed()) {
                 alerts.add(new Alert(copy.actualSha256() == null ? AlertCode.OFFSITE_COPY_MISSING

@@ -1,5 +1,6 @@
 package com.shiftsync.backup.verify;
 
+import com.shiftsync.backup.audit.BackupWitness;
 import com.shiftsync.backup.domain.Cancellation;
 import com.shiftsync.backup.domain.DatabaseUrl;
 import com.shiftsync.backup.domain.Manifest;
@@ -65,13 +66,28 @@ public final class VerifyJob {
     private final DumpTool dumpTool;
     private final RestoreJob restoreJob;
     private final Clock clock;
+    private final BackupWitness witness;
 
     public VerifyJob(DatabaseLogin login, Database database, DumpTool dumpTool, RestoreJob restoreJob, Clock clock) {
+        this(login, database, dumpTool, restoreJob, clock, BackupWitness.none());
+    }
+
+    private VerifyJob(DatabaseLogin login, Database database, DumpTool dumpTool, RestoreJob restoreJob, Clock clock,
+                      BackupWitness witness) {
         this.login = login;
         this.database = database;
         this.dumpTool = dumpTool;
         this.restoreJob = restoreJob;
         this.clock = clock;
+        this.witness = witness;
+    }
+
+    /**
+     * This job, holding each backup it tests in one store ({@link #run(BackupStore, String, Reporter)})
+     * to the audit log's record of what was committed ({@link BackupSources#witnessedBy}).
+     */
+    public VerifyJob witnessedBy(BackupWitness witness) {
+        return new VerifyJob(login, database, dumpTool, restoreJob, clock, witness);
     }
 
     /**
@@ -80,7 +96,7 @@ public final class VerifyJob {
      * backup) or the result could not be recorded.
      */
     public Verification run(BackupStore store, String backup, Reporter reporter) {
-        return run(BackupSources.of(store), backup, reporter);
+        return run(BackupSources.of(store).witnessedBy(witness), backup, reporter);
     }
 
     /**

@@ -45,6 +45,7 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -86,7 +87,7 @@ class ImmutableBackupIT {
         // whoever holds the account key: the connection string, the SDK, nothing of ours in between
         attacker = new BlobServiceClientBuilder().connectionString(proxy.connectionString()).buildClient()
                 .getBlobContainerClient(name);
-        store = new BlobBackupStore(attacker, () -> LOCK, Clock.systemUTC());
+        store = new BlobBackupStore(attacker, () -> LOCK, Clock.systemUTC(), Optional::empty);
     }
 
     @AfterEach

@@ -9,6 +9,7 @@ import com.shiftsync.backup.restore.RestoreCheck;
 import com.shiftsync.backup.testing.CliRun;
 import com.shiftsync.backup.testing.PostgresCluster;
 import com.shiftsync.backup.testing.ScratchDatabases;
+import com.shiftsync.backup.testing.TestKeys;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
@@ -49,6 +50,7 @@ class VerifyCliIT {
         env = new HashMap<>();
         env.put("DATABASE_URL", pg.urlText(db));
         env.put("BACKUP_DIR", dir.resolve("backups").toString());
+        env.putAll(TestKeys.manifestKeySettings());
     }
 
     private String backup() {
@@ -114,8 +116,8 @@ class VerifyCliIT {
         Map<String, Long> counts = new TreeMap<>(m.rowCounts());
         counts.put("public.users", 61L);
         store.deleteManifest(Tier.DAILY, m.backupId());
-        store.putManifest(new Manifest(m.id(), m.database(), m.tier(), m.startedAt(), m.finishedAt(), m.sizeBytes(),
-                m.sha256(), m.serverVersion(), m.pgDumpVersion(), m.format(), counts));
+        store.putManifest(TestKeys.signed(new Manifest(m.id(), m.database(), m.tier(), m.startedAt(), m.finishedAt(),
+                m.sizeBytes(), m.sha256(), m.serverVersion(), m.pgDumpVersion(), m.format(), counts)));
 
         CliRun differs = CliRun.run(env, "verify", "--backup", id);
         assertEquals(1, differs.exitCode(), differs.stderr());
@@ -181,8 +183,8 @@ class VerifyCliIT {
         Map<String, Long> counts = new TreeMap<>(m.rowCounts());
         counts.put("public.shifts", 1999L);
         store.deleteManifest(Tier.DAILY, m.backupId());
-        store.putManifest(new Manifest(m.id(), m.database(), m.tier(), m.startedAt(), m.finishedAt(), m.sizeBytes(),
-                m.sha256(), m.serverVersion(), m.pgDumpVersion(), m.format(), counts));
+        store.putManifest(TestKeys.signed(new Manifest(m.id(), m.database(), m.tier(), m.startedAt(), m.finishedAt(),
+                m.sizeBytes(), m.sha256(), m.serverVersion(), m.pgDumpVersion(), m.format(), counts)));
         CliRun differs = CliRun.run(env, "restore", "--backup", id, "--json", "--confirm",
                 "--target-url", "postgresql://postgres@127.0.0.1:" + pg.port() + "/" + target);
         assertEquals(1, differs.exitCode(), differs.stderr());

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.microsoft.azure.functions.HttpResponseMessage;
 import com.shiftsync.backup.adapter.blob.BlobAuditLog;
 import com.shiftsync.backup.adapter.blob.StorageClients;
+import com.shiftsync.backup.audit.AuditActions;
 import com.shiftsync.backup.config.App;
 import com.shiftsync.backup.config.Settings;
 import com.shiftsync.backup.domain.AuditRecord;
@@ -24,7 +25,6 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.time.Clock;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -99,7 +99,17 @@ class BackupFunctionsIT {
         return new BackupFunctions(app()).request(r, context);
     }
 
+    /** The records of today's requests: the backups' own records of their commits left out ({@link #commits()}). */
     List<AuditRecord> audit() {
+        return today().stream().filter(a -> !a.action().equals(AuditActions.BACKUP_COMMITTED)).toList();
+    }
+
+    /** The records the backups keep of their commits (id, SHA-256): a second witness beside each manifest. */
+    List<AuditRecord> commits() {
+        return today().stream().filter(a -> a.action().equals(AuditActions.BACKUP_COMMITTED)).toList();
+    }
+
+    List<AuditRecord> today() {
         return new BlobAuditLog(StorageClients.byConnectionString(Azurite.shared().connectionString())
                 .getBlobContainerClient(auditContainer)).read(LocalDate.now(ZoneOffset.UTC));
     }
@@ -195,6 +205,8 @@ class BackupFunctionsIT {
         assertEquals(List.of("backup.on-demand accepted", "backup.on-demand.run succeeded"),
                 records.stream().map(a -> a.action() + " " + a.decision()).toList());
         assertEquals(id, records.get(1).operationId());
+        assertEquals(List.of(manual.sha256()), commits().stream().filter(c -> c.parameters().get("backup")
+                .equals(manual.id())).map(c -> c.parameters().get("sha256")).toList(), "the commit is witnessed");
 
         app().workQueue(WorkQueue.BACKUP_REQUESTS).send(QueueHost.decode(raw.get(0)), java.time.Duration.ofMinutes(5));
         FakeExecutionContext again = new FakeExecutionContext("onDemandBackupWorker");

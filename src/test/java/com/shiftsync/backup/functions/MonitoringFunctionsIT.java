@@ -24,6 +24,7 @@ import com.shiftsync.backup.testing.FakeExecutionContext;
 import com.shiftsync.backup.testing.FakeHttpRequest;
 import com.shiftsync.backup.testing.PostgresCluster;
 import com.shiftsync.backup.testing.ScratchDatabases;
+import com.shiftsync.backup.testing.TestKeys;
 import com.shiftsync.backup.verify.Verification;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.opentelemetry.sdk.metrics.SdkMeterProvider;
@@ -84,6 +85,7 @@ class MonitoringFunctionsIT {
         env.put("AZURE_STORAGE_CONNECTION_STRING", Azurite.shared().connectionString());
         env.put("BACKUP_CONTAINER", container);
         env.put("WEBSITE_AUTH_ENABLED", "True");
+        env.putAll(TestKeys.manifestKeySettings());
         return env;
     }
 
@@ -176,8 +178,8 @@ class MonitoringFunctionsIT {
         Map<String, Long> counts = new TreeMap<>(m.rowCounts());
         counts.put("public.upload_analytics", 1499L);
         store.deleteManifest(m.tier(), m.backupId());
-        store.putManifest(new Manifest(m.id(), m.database(), m.tier(), m.startedAt(), m.finishedAt(), m.sizeBytes(),
-                m.sha256(), m.serverVersion(), m.pgDumpVersion(), m.format(), counts));
+        store.putManifest(TestKeys.signed(new Manifest(m.id(), m.database(), m.tier(), m.startedAt(), m.finishedAt(),
+                m.sizeBytes(), m.sha256(), m.serverVersion(), m.pgDumpVersion(), m.format(), counts)));
 
         FakeExecutionContext verify = new FakeExecutionContext("monthlyVerify");
         ShiftSyncException e = assertThrows(ShiftSyncException.class,

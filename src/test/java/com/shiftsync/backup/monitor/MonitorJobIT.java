@@ -14,6 +14,7 @@ import com.shiftsync.backup.port.HistoryLog;
 import com.shiftsync.backup.restore.RestoreCheck;
 import com.shiftsync.backup.testing.Azurite;
 import com.shiftsync.backup.testing.CapturedOutput;
+import com.shiftsync.backup.testing.TestKeys;
 import com.shiftsync.backup.verify.Verification;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -113,7 +114,7 @@ class MonitorJobIT {
 
     static BackupStore plant(List<Planted> history) {
         BackupStore store = new BlobBackupStore(StorageClients.byConnectionString(Azurite.shared().connectionString())
-                .getBlobContainerClient("monitor-" + Long.toHexString(System.nanoTime())));
+                .getBlobContainerClient("monitor-" + Long.toHexString(System.nanoTime())), TestKeys.manifestKey());
         for (Planted p : history) {
             // a complete backup: an archive of the manifest's size (the monitor checks sizes, never contents)
             try (com.shiftsync.backup.port.ArchiveWriter w = store.createArchive(p.tier(), p.id())) {
@@ -121,9 +122,9 @@ class MonitorJobIT {
                 w.write(zeros, 0, zeros.length);
                 w.commit();
             }
-            store.putManifest(new Manifest(p.id().toString(), "shiftsync", p.tier(), p.startedAt(),
+            store.putManifest(TestKeys.signed(new Manifest(p.id().toString(), "shiftsync", p.tier(), p.startedAt(),
                     p.startedAt().plusSeconds(40), p.sizeBytes(), "ab".repeat(32), "15.8", "pg_dump (PostgreSQL) 15.8",
-                    Manifest.CUSTOM_FORMAT, p.rowCounts()));
+                    Manifest.CUSTOM_FORMAT, p.rowCounts())));
             if (p.verification() != null) {
                 store.putRecord(p.tier(), p.id(), Verification.KIND, p.verification().toJson());
             }

@@ -30,6 +30,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -74,7 +75,7 @@ class ImmutablePruneIT {
 
     /** A store as the app builds it, read fresh (it remembers whether the container is immutable). */
     private BlobBackupStore store() {
-        return new BlobBackupStore(blobs, () -> RetentionLock.of(POLICY), app);
+        return new BlobBackupStore(blobs, () -> RetentionLock.of(POLICY), app, Optional::empty);
     }
 
     private PruneJob prune() {

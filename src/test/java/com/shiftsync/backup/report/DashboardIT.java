@@ -21,6 +21,7 @@ import com.shiftsync.backup.testing.CliRun;
 import com.shiftsync.backup.testing.FakeExecutionContext;
 import com.shiftsync.backup.testing.FakeHttpRequest;
 import com.shiftsync.backup.testing.SimulatedBackups;
+import com.shiftsync.backup.testing.TestKeys;
 import com.shiftsync.backup.verify.Verification;
 import com.sun.net.httpserver.HttpServer;
 import org.junit.jupiter.api.AfterAll;
@@ -91,6 +92,7 @@ class DashboardIT {
         env.put("OPERATIONS_CONTAINER", "dash-ops-" + suffix);
         env.put("WEBSITE_AUTH_ENABLED", "True");
         env.put("BACKUP_DIR", Files.createTempDirectory("shiftsync-dashboard-it").toString());
+        env.putAll(TestKeys.manifestKeySettings());
         now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
         expected = plant(app());
     }

@@ -4,6 +4,7 @@ import com.shiftsync.backup.domain.BackupCatalog;
 import com.shiftsync.backup.domain.BackupId;
 import com.shiftsync.backup.domain.ErrorCode;
 import com.shiftsync.backup.domain.Manifest;
+import com.shiftsync.backup.domain.ManifestKey;
 import com.shiftsync.backup.domain.Sha256;
 import com.shiftsync.backup.domain.ShiftSyncException;
 import com.shiftsync.backup.domain.Tier;
@@ -11,6 +12,7 @@ import com.shiftsync.backup.port.ArchiveWriter;
 import com.shiftsync.backup.port.BackupStore;
 import com.shiftsync.backup.port.Lease;
 import com.shiftsync.backup.port.StoredArchive;
+import com.shiftsync.backup.testing.TestKeys;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -21,7 +23,9 @@ import java.security.MessageDigest;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
+import java.util.function.Supplier;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -38,7 +42,13 @@ abstract class BackupStoreContract {
 
     protected BackupStore store;
 
-    protected abstract BackupStore newStore();
+    /** A store that reads manifests without a key (MANIFEST_KEY_SECRET not set). */
+    protected BackupStore newStore() {
+        return newStore(Optional::empty);
+    }
+
+    /** A store that holds its manifests to {@code manifestKey}. */
+    protected abstract BackupStore newStore(Supplier<Optional<ManifestKey>> manifestKey);
 
     @BeforeEach
     void freshStore() {
@@ -311,10 +321,47 @@ abstract class BackupStoreContract {
         assertEquals(List.of(m), store.catalog().complete(), "manifest and archive stay");
     }
 
+    @Test
+    @DisplayName("with MANIFEST_KEY_SECRET's key: a signed manifest reads back authenticated, its MAC and a member "
+            + "this version does not know intact; rewritten with another SHA-256 it is damaged, not written by this "
+            + "deployment, or altered, and the backup before it is latest")
+    void heldToTheKey() throws IOException {
+        BackupStore keyed = newStore(TestKeys.manifestKey());
+        Manifest before = TestKeys.signed(manifest(Tier.DAILY, T0, "before"));
+        commitArchive(keyed, Tier.DAILY, before.backupId(), new byte[(int) before.sizeBytes()]);
+        keyed.putManifest(before);
+        Manifest newer = manifest(Tier.DAILY, T0.plusSeconds(3600), "newer");
+        newer = TestKeys.signed(new Manifest(newer.id(), newer.database(), newer.tier(), newer.startedAt(),
+                newer.finishedAt(), newer.sizeBytes(), newer.sha256(), newer.serverVersion(), newer.pgDumpVersion(),
+                newer.format(), null, null, newer.rowCounts(), null, null, null,
+                Map.of("rolesSha256", com.fasterxml.jackson.databind.node.TextNode.valueOf("cd".repeat(32)))));
+        commitArchive(keyed, Tier.DAILY, newer.backupId(), new byte[(int) newer.sizeBytes()]);
+        keyed.putManifest(newer);
+
+        BackupCatalog catalog = keyed.catalog();
+        assertTrue(catalog.authenticating());
+        assertEquals(List.of(newer, before), catalog.complete(), "read back whole, MAC and unknown member included");
+        assertEquals(BackupCatalog.Authenticity.AUTHENTICATED, catalog.entry(newer.backupId()).orElseThrow()
+                .authenticity());
+
+        keyed.deleteManifest(Tier.DAILY, newer.backupId());
+        keyed.putManifest(new Manifest(newer.id(), newer.database(), newer.tier(), newer.startedAt(),
+                newer.finishedAt(), newer.sizeBytes(), "ef".repeat(32), newer.serverVersion(), newer.pgDumpVersion(),
+                newer.format(), null, null, newer.rowCounts(), null, null, newer.mac(), newer.otherFields()));
+        BackupCatalog altered = keyed.catalog();
+        assertEquals(BackupCatalog.Condition.NOT_AUTHENTIC, altered.entry(newer.backupId()).orElseThrow().condition());
+        assertEquals(before, keyed.latest().orElseThrow());
+        assertFalse(newStore().catalog().authenticating(), "the same store read without a key checks nothing");
+    }
+
     /** Replaces the stored manifest of {@code m} with a truncated copy, behind the store's back. */
     protected abstract void corruptManifest(Manifest m);
 
     protected void commitArchive(Tier tier, BackupId id, byte[] data) {
+        commitArchive(store, tier, id, data);
+    }
+
+    protected static void commitArchive(BackupStore store, Tier tier, BackupId id, byte[] data) {
         try (ArchiveWriter w = store.createArchive(tier, id)) {
             w.write(data, 0, data.length);
             w.commit();

@@ -8,9 +8,13 @@ import com.shiftsync.backup.adapter.blob.StorageClients;
 import com.shiftsync.backup.domain.BackupId;
 import com.shiftsync.backup.domain.Json;
 import com.shiftsync.backup.domain.Manifest;
+import com.shiftsync.backup.domain.ManifestKey;
 import com.shiftsync.backup.domain.Tier;
 import com.shiftsync.backup.port.BackupStore;
 import com.shiftsync.backup.testing.Azurite;
+
+import java.util.Optional;
+import java.util.function.Supplier;
 
 class BlobBackupStoreIT extends BackupStoreContract {
     private BlobContainerClient container;
@@ -21,9 +25,11 @@ class BlobBackupStoreIT extends BackupStoreContract {
     }
 
     @Override
-    protected BackupStore newStore() {
-        container = service().getBlobContainerClient("contract-" + Long.toHexString(System.nanoTime()));
-        return new BlobBackupStore(container);
+    protected BackupStore newStore(Supplier<Optional<ManifestKey>> manifestKey) {
+        if (container == null) {
+            container = service().getBlobContainerClient("contract-" + Long.toHexString(System.nanoTime()));
+        }
+        return new BlobBackupStore(container, manifestKey);
     }
 
     @Override

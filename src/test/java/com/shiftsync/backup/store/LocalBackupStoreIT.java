@@ -5,6 +5,7 @@ import com.shiftsync.backup.domain.BackupCatalog;
 import com.shiftsync.backup.domain.BackupId;
 import com.shiftsync.backup.domain.Json;
 import com.shiftsync.backup.domain.Manifest;
+import com.shiftsync.backup.domain.ManifestKey;
 import com.shiftsync.backup.domain.Tier;
 import com.shiftsync.backup.port.ArchiveWriter;
 import com.shiftsync.backup.port.BackupStore;
@@ -18,6 +19,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
+import java.util.function.Supplier;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -30,8 +33,8 @@ class LocalBackupStoreIT extends BackupStoreContract {
     Path dir;
 
     @Override
-    protected BackupStore newStore() {
-        return new LocalBackupStore(dir.resolve("backups"));
+    protected BackupStore newStore(Supplier<Optional<ManifestKey>> manifestKey) {
+        return new LocalBackupStore(dir.resolve("backups"), manifestKey);
     }
 
     @Override

@@ -1,14 +1,17 @@
 package com.shiftsync.backup.telemetry;
 
+import com.shiftsync.backup.audit.AuditTrail;
 import com.shiftsync.backup.backup.BackupEvents;
 import com.shiftsync.backup.backup.BackupResult;
 import com.shiftsync.backup.domain.Alert;
 import com.shiftsync.backup.domain.AlertCode;
+import com.shiftsync.backup.domain.AuditRecord;
 import com.shiftsync.backup.domain.Manifest;
 import com.shiftsync.backup.domain.Metric;
 import com.shiftsync.backup.domain.Tier;
 import com.shiftsync.backup.monitor.MonitorEvents;
 import com.shiftsync.backup.monitor.StatusReport;
+import com.shiftsync.backup.port.AuditLog;
 import com.shiftsync.backup.port.Reporter;
 import com.shiftsync.backup.verify.Verification;
 import com.shiftsync.backup.verify.VerifyEvents;
@@ -26,6 +29,7 @@ import org.junit.jupiter.api.Test;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.Collection;
@@ -93,7 +97,23 @@ class MetricsTest {
         Metrics metrics = new Metrics(sdk, clock);
         Logger quiet = Logger.getAnonymousLogger();
         quiet.setUseParentHandlers(false);
-        Reporter reporter = new LogReporter(quiet, metrics, null);
+        // a backup's report includes its audit record (backup.committed); this test reads metrics only
+        AuditLog nowhere = new AuditLog() {
+            @Override
+            public void append(AuditRecord record) {
+            }
+
+            @Override
+            public List<AuditRecord> read(LocalDate day) {
+                return List.of();
+            }
+
+            @Override
+            public String describe() {
+                return "nowhere";
+            }
+        };
+        Reporter reporter = new LogReporter(quiet, metrics, new AuditTrail(nowhere, clock));
 
         Manifest m = new Manifest("shiftsync_backup_20240320_020000", "shiftsync", Tier.DAILY, start,
                 start.plusSeconds(80), 123_456, "ab".repeat(32), "15.8", "pg_dump (PostgreSQL) 15.8", null,

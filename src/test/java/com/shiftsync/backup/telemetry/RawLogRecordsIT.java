@@ -3,6 +3,7 @@ package com.shiftsync.backup.telemetry;
 import com.azure.storage.queue.QueueClient;
 import com.azure.storage.queue.QueueClientBuilder;
 import com.azure.storage.queue.models.QueueMessageItem;
+import com.exceptionfactory.jagged.x25519.X25519KeyPairGenerator;
 import com.shiftsync.backup.config.App;
 import com.shiftsync.backup.config.Settings;
 import com.shiftsync.backup.domain.Caller;
@@ -20,6 +21,7 @@ import com.shiftsync.backup.testing.FakeKeyVault;
 import com.shiftsync.backup.testing.MutableClock;
 import com.shiftsync.backup.testing.PostgresCluster;
 import com.shiftsync.backup.testing.RawLogRecords;
+import com.shiftsync.backup.testing.TestKeys;
 import com.shiftsync.backup.testing.TestSecrets;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -29,6 +31,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.IOException;
 import java.nio.file.Files;
+import java.security.GeneralSecurityException;
+import java.security.KeyPair;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -47,7 +51,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * No secret reaches a log record, as the Application Insights agent sees records: before any
  * handler or filter runs (so before {@link LogRedaction}). Every job runs here with a known
  * database password (in Key Vault), the Key Vault secret, the storage account key (in the
- * connection string) and the managed identity's access token and header, succeeding and
+ * connection string), the managed identity's access token and header, the manifests' key and
+ * the archives' age identity (both in Key Vault: backups are signed and encrypted), succeeding and
  * failing; {@link RawLogRecords}, ahead of every handler, keeps each record whole (message,
  * parameters, the thrown exception and its causes), and none may hold a secret. The suite's
  * own secrets scan checks the records of every other test the same way.
@@ -56,6 +61,9 @@ class RawLogRecordsIT {
     static final Instant NOW = Instant.parse("2024-01-15T12:00:00Z");
     static final String PASSWORD_SECRET = "shiftsync-db-password";
     static final String CUTOVER = "shiftsync-db-host";
+    static final String IDENTITY_SECRET = "shiftsync-backup-identity";
+    static String identity;
+    static String recipient;
 
     @RegisterExtension
     static final AzureFakes azure = new AzureFakes();
@@ -70,6 +78,12 @@ class RawLogRecordsIT {
         pg.executeResource(db, "/seed/shiftsync.sql");
         vault = new FakeKeyVault(azure.identity.token());
         vault.put(PASSWORD_SECRET, pg.password());
+        // the manifests' key and the archives' age identity, both read from the vault like the password
+        vault.put(TestKeys.MANIFEST_KEY_SECRET, TestKeys.value());
+        KeyPair age = ageKeys();
+        identity = TestSecrets.register(age.getPrivate().toString());
+        recipient = age.getPublic().toString();
+        vault.put(IDENTITY_SECRET, identity);
         TestSecrets.register(Azurite.ACCOUNT_KEY);
         TestSecrets.register(azure.identity.token());
         TestSecrets.register(azure.identity.header());
@@ -81,7 +95,16 @@ class RawLogRecordsIT {
     }
 
     static List<String> secrets() {
-        return List.of(pg.password(), Azurite.ACCOUNT_KEY, azure.identity.token(), azure.identity.header());
+        return List.of(pg.password(), Azurite.ACCOUNT_KEY, azure.identity.token(), azure.identity.header(),
+                TestKeys.value(), identity);
+    }
+
+    static KeyPair ageKeys() {
+        try {
+            return new X25519KeyPairGenerator().generateKeyPair();
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     Map<String, String> settings() throws IOException {
@@ -96,6 +119,9 @@ class RawLogRecordsIT {
         s.put("AUDIT_CONTAINER", "rawlog-audit-" + Long.toHexString(System.nanoTime()));
         s.put("BACKUP_DIR", Files.createTempDirectory("shiftsync-rawlog").toString());
         s.put("WEBSITE_AUTH_ENABLED", "True");
+        s.put("MANIFEST_KEY_SECRET", TestKeys.MANIFEST_KEY_SECRET);
+        s.put("BACKUP_ENCRYPTION_RECIPIENTS", recipient);
+        s.put("BACKUP_ENCRYPTION_IDENTITY_SECRET", IDENTITY_SECRET);
         return s;
     }
 
@@ -206,11 +232,27 @@ class RawLogRecordsIT {
                 azure.identity.credential(), AzureFakes.TUNING).backupToAzure().run(Tier.DAILY, reporter));
         attempt(ran, "list, wrong storage key", () -> new App(new Settings(wrongKey), clock,
                 azure.identity.credential(), AzureFakes.TUNING).azureStore().list());
+        vault.put("shiftsync-other-identity", TestSecrets.register(ageKeys().getPrivate().toString()));
+        Map<String, String> otherIdentity = new HashMap<>(env);
+        otherIdentity.put("BACKUP_ENCRYPTION_IDENTITY_SECRET", "shiftsync-other-identity");
+        String notRestored = pg.createDatabase("rawlog_not_restored");
+        attempt(ran, "restore, an identity that is not a recipient", () -> new App(new Settings(otherIdentity), clock,
+                azure.identity.credential(), AzureFakes.TUNING).restoreJob().run(app.azureStore(), backup.id(),
+                app.login().current().withDatabase(notRestored), reporter));
+        String weakKey = TestSecrets.register(java.util.Base64.getEncoder().encodeToString(new byte[16]));
+        vault.put("shiftsync-weak-manifest-key", weakKey);
+        Map<String, String> weak = new HashMap<>(env);
+        weak.put("MANIFEST_KEY_SECRET", "shiftsync-weak-manifest-key");
+        attempt(ran, "backup, a manifest key too short", () -> new App(new Settings(weak), clock,
+                azure.identity.credential(), AzureFakes.TUNING).backupToAzure().run(Tier.DAILY, reporter));
         arm.brokenEverywhere();
         attempt(ran, "pitr, Resource Manager down", () -> app.recovery().serverRestoreJob().start(ana,
                 ServerRestoreRequest.pointInTime("latest", "shiftsync-db-down"), reporter));
         arm.reset();
 
+        assertTrue(ran.containsAll(List.of("verify: ok", "restore: ok", "restore from backup: ok",
+                "restore, an identity that is not a recipient: ShiftSyncException",
+                "backup, a manifest key too short: ShiftSyncException")), "encrypted and signed, read back: " + ran);
         List<String> records = RawLogRecords.since(mark);
         assertTrue(records.stream().anyMatch(r -> r.contains("ShiftSync.Backup.Succeeded")),
                 "the recorder saw the jobs' events: " + ran);
@@ -218,6 +260,7 @@ class RawLogRecordsIT {
         List<String> secrets = new ArrayList<>(secrets());
         secrets.add(wrong);
         secrets.add(badKey);
+        secrets.add(weakKey);
         List<String> leaks = new ArrayList<>();
         for (String record : records) {
             for (int i = 0; i < secrets.size(); i++) {

@@ -39,13 +39,17 @@ public final class CapturedOutput {
         }
     }
 
-    /** Every manifest (and any other JSON file) under {@code folder}, e.g. a test's BACKUP_DIR. */
+    /**
+     * Every manifest (and any other JSON file, and JSON-lines file: the audit log, the history)
+     * under {@code folder}, e.g. a test's BACKUP_DIR.
+     */
     public static void recordFiles(Path folder) {
         if (!Files.isDirectory(folder)) {
             return;
         }
         try (Stream<Path> files = Files.walk(folder)) {
-            for (Path file : files.filter(f -> f.toString().endsWith(".json")).toList()) {
+            for (Path file : files.filter(f -> f.toString().endsWith(".json") || f.toString().endsWith(".jsonl"))
+                    .toList()) {
                 record(Files.readString(file, StandardCharsets.UTF_8));
             }
         } catch (IOException e) {

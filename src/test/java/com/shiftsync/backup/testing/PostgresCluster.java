@@ -322,6 +322,22 @@ public final class PostgresCluster {
         return name;
     }
 
+    /** Whether a database of that name exists: after a refused restore, none may. */
+    public boolean hasDatabase(String name) {
+        try (Connection c = connect("postgres");
+             java.sql.PreparedStatement q = c.prepareStatement("SELECT 1 FROM pg_database WHERE datname = ?")) {
+            q.setString(1, name);
+            return q.executeQuery().next();
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not list the databases: " + e.getMessage(), e);
+        }
+    }
+
+    /** A restore target on this cluster that does not exist yet: {@code postgresql://postgres@...:port/<prefix>_<unique>}. */
+    public String newTargetUrl(String prefix) {
+        return "postgresql://postgres@" + address + ":" + port + "/" + prefix + "_" + Long.toHexString(System.nanoTime());
+    }
+
     public void dropDatabase(String name) {
         execute("postgres", "DROP DATABASE IF EXISTS \"" + name + "\" WITH (FORCE)");
     }

@@ -62,22 +62,29 @@ public final class KeyVaultSecretSource implements SecretSource, SecretWriter {
 
     @Override
     public String get(String name) {
+        return get(name, "DATABASE_PASSWORD_SECRET");
+    }
+
+    @Override
+    public String get(String name, String setting) {
         if (name == null || !SECRET_NAME.matcher(name).matches()) {
             throw ShiftSyncException.badInput("'" + name + "' is not a Key Vault secret name (1 to 127 letters, "
-                    + "digits and dashes): fix DATABASE_PASSWORD_SECRET");
+                    + "digits and dashes): fix " + setting);
         }
         KeyVaultSecret secret;
         try {
             secret = client.getSecret(name);
         } catch (HttpResponseException e) {
-            throw refused(name, e);
+            throw refused(name, setting, e);
         } catch (RuntimeException e) {
             throw new ShiftSyncException(ErrorCode.UPSTREAM_FAILED,
                     "could not read " + where(name) + ": " + reason(e), Redaction.scrub(e));
         }
         String value = secret == null ? null : secret.getValue();
         if (value == null || value.isEmpty()) {
-            throw new ShiftSyncException(ErrorCode.UPSTREAM_FAILED, where(name) + " is empty: store the password in it");
+            throw new ShiftSyncException(ErrorCode.UPSTREAM_FAILED, where(name) + " is empty: store the "
+                    + (setting.equals("DATABASE_PASSWORD_SECRET") ? "password" : "value " + setting + " calls for")
+                    + " in it");
         }
         Redaction.register(value);
         return value;
@@ -136,13 +143,13 @@ public final class KeyVaultSecretSource implements SecretSource, SecretWriter {
         return "secret '" + name + "' in Key Vault " + vaultUrl;
     }
 
-    private ShiftSyncException refused(String name, HttpResponseException e) {
+    private ShiftSyncException refused(String name, String setting, HttpResponseException e) {
         int status = e.getResponse() == null ? 0 : e.getResponse().getStatusCode();
         String code = errorCode(e.getMessage());
         String answer = status + (code == null ? "" : " " + code);
         String message = switch (status) {
             case 404 -> where(name) + " does not exist (Key Vault answered " + answer
-                    + "): create it, or set DATABASE_PASSWORD_SECRET to the secret's name";
+                    + "): create it, or set " + setting + " to the secret's name";
             case 401, 403 -> "Key Vault " + vaultUrl + " refused to give secret '" + name + "' to this app's identity ("
                     + answer + "): grant the identity the 'Key Vault Secrets User' role on the vault "
                     + "(or a 'get' secret access policy)";

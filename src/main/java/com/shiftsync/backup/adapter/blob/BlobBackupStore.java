@@ -14,6 +14,7 @@ import com.shiftsync.backup.domain.BackupId;
 import com.shiftsync.backup.domain.ErrorCode;
 import com.shiftsync.backup.domain.Json;
 import com.shiftsync.backup.domain.Manifest;
+import com.shiftsync.backup.domain.ManifestKey;
 import com.shiftsync.backup.domain.Protection;
 import com.shiftsync.backup.domain.RetentionLock;
 import com.shiftsync.backup.domain.RetentionPolicy;
@@ -79,6 +80,7 @@ public final class BlobBackupStore implements BackupStore {
     private final BlobImmutability immutability;
     private final Supplier<RetentionLock> lock;
     private final Clock clock;
+    private final Supplier<Optional<ManifestKey>> manifestKey;
     private final java.util.Set<String> warned = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final ExecutorService stagers = Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "blob-stage");
@@ -86,22 +88,33 @@ public final class BlobBackupStore implements BackupStore {
         return t;
     });
 
-    /** A store whose backups, where the container has version-level immutability, are locked for the default 30 days. */
+    /**
+     * A store whose backups, where the container has version-level immutability, are locked for the
+     * default 30 days, and whose manifests are read without a key (MANIFEST_KEY_SECRET not set).
+     */
     public BlobBackupStore(BlobContainerClient container) {
-        this(container, () -> DEFAULT_LOCK, Clock.systemUTC());
+        this(container, Optional::empty);
+    }
+
+    /** @param manifestKey MANIFEST_KEY_SECRET's key, got at every {@link #catalog()}, or empty when it is not set */
+    public BlobBackupStore(BlobContainerClient container, Supplier<Optional<ManifestKey>> manifestKey) {
+        this(container, () -> DEFAULT_LOCK, Clock.systemUTC(), manifestKey);
     }
 
     /**
-     * @param lock  how long each tier's backups stay immutable (AZURE_RETENTION_DAYS, WEEKLY_RETENTION_DAYS);
-     *              read only when a backup is protected
-     * @param clock now, for the until-date of a backup copied in past its retention
+     * @param lock        how long each tier's backups stay immutable (AZURE_RETENTION_DAYS, WEEKLY_RETENTION_DAYS);
+     *                    read only when a backup is protected
+     * @param clock       now, for the until-date of a backup copied in past its retention
+     * @param manifestKey MANIFEST_KEY_SECRET's key, got at every {@link #catalog()}, or empty when it is not set
      */
-    public BlobBackupStore(BlobContainerClient container, Supplier<RetentionLock> lock, Clock clock) {
+    public BlobBackupStore(BlobContainerClient container, Supplier<RetentionLock> lock, Clock clock,
+                           Supplier<Optional<ManifestKey>> manifestKey) {
         this.container = container;
         this.ensured = new EnsuredContainer(container, TIMEOUT);
         this.immutability = new BlobImmutability(container, TIMEOUT, clock);
         this.lock = lock;
         this.clock = clock;
+        this.manifestKey = manifestKey;
     }
 
     @Override
@@ -303,7 +316,8 @@ public final class BlobBackupStore implements BackupStore {
                 }
             }
         }
-        return new BackupCatalog(name(), describe(), manifests, unreadable, archives, List.of(), records);
+        return new BackupCatalog(name(), describe(), manifests, unreadable, archives, List.of(), records,
+                manifestKey.get().orElse(null));
     }
 
     @Override

@@ -5,6 +5,7 @@ import com.shiftsync.backup.domain.BackupId;
 import com.shiftsync.backup.domain.ErrorCode;
 import com.shiftsync.backup.domain.Json;
 import com.shiftsync.backup.domain.Manifest;
+import com.shiftsync.backup.domain.ManifestKey;
 import com.shiftsync.backup.domain.ShiftSyncException;
 import com.shiftsync.backup.domain.Tier;
 import com.shiftsync.backup.port.ArchiveWriter;
@@ -36,6 +37,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 import java.util.logging.Logger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -63,10 +65,18 @@ public final class LocalBackupStore implements BackupStore {
     private static final Pattern RECORD = Pattern.compile("^(.+_backup_\\d{8}_\\d{6})\\.[a-z][a-z0-9-]{0,30}\\.json$");
 
     private final Path root;
+    private final Supplier<Optional<ManifestKey>> manifestKey;
     private final Set<String> warned = ConcurrentHashMap.newKeySet();
 
+    /** A folder whose manifests are read without a key (MANIFEST_KEY_SECRET not set). */
     public LocalBackupStore(Path root) {
+        this(root, Optional::empty);
+    }
+
+    /** @param manifestKey MANIFEST_KEY_SECRET's key, got at every {@link #catalog()}, or empty when it is not set */
+    public LocalBackupStore(Path root, Supplier<Optional<ManifestKey>> manifestKey) {
         this.root = root.toAbsolutePath().normalize();
+        this.manifestKey = manifestKey;
     }
 
     public Path root() {
@@ -337,7 +347,8 @@ public final class LocalBackupStore implements BackupStore {
                 }
             }
         }
-        return new BackupCatalog(name(), describe(), manifests, unreadable, archives, leftovers, records);
+        return new BackupCatalog(name(), describe(), manifests, unreadable, archives, leftovers, records,
+                manifestKey.get().orElse(null));
     }
 
     @Override
