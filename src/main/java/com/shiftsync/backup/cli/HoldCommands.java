@@ -22,6 +22,8 @@ final class HoldCommands {
     /** What hold and release share: the backup, --json, and the audited call. */
     abstract static class Change implements java.util.concurrent.Callable<Integer> {
         private final Cli cli;
+        /** True to put the hold on, false to lift it. */
+        private final boolean hold;
 
         @Spec
         CommandSpec spec;
@@ -32,16 +34,14 @@ final class HoldCommands {
         @Option(names = "--json", description = "Print {id, tier, location, held} as JSON.")
         boolean json;
 
-        Change(Cli cli) {
+        Change(Cli cli, boolean hold) {
             this.cli = cli;
+            this.hold = hold;
         }
-
-        /** True to put the hold on, false to lift it. */
-        abstract boolean hold();
 
         @Override
         public Integer call() {
-            return run(cli, spec, backup, hold(), json);
+            return run(cli, spec, backup, hold, json);
         }
     }
 
@@ -57,12 +57,7 @@ final class HoldCommands {
             footer = {"  shiftsync-backup hold --backup shiftsync_backup_20240115_020000"})
     static final class Hold extends Change {
         Hold(Cli cli) {
-            super(cli);
-        }
-
-        @Override
-        boolean hold() {
-            return true;
+            super(cli, true);
         }
     }
 
@@ -76,12 +71,7 @@ final class HoldCommands {
             footer = {"  shiftsync-backup release --backup shiftsync_backup_20240115_020000"})
     static final class Release extends Change {
         Release(Cli cli) {
-            super(cli);
-        }
-
-        @Override
-        boolean hold() {
-            return false;
+            super(cli, false);
         }
     }
 

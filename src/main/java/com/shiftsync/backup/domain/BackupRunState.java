@@ -26,17 +26,12 @@ public record BackupRunState(Step step, Tier tier, String database, int attempts
 
         @com.fasterxml.jackson.annotation.JsonValue
         public String id() {
-            return name().toLowerCase(java.util.Locale.ROOT);
+            return StepIds.id(this);
         }
 
         @com.fasterxml.jackson.annotation.JsonCreator
         public static Step parse(String text) {
-            for (Step s : values()) {
-                if (s.id().equals(text)) {
-                    return s;
-                }
-            }
-            throw new IllegalArgumentException("unknown step '" + text + "'");
+            return StepIds.parse(Step.class, text, "step");
         }
     }
 

@@ -37,17 +37,12 @@ public record Completion(Stage stage, List<String> firewallRulesCopied, List<Str
 
         @com.fasterxml.jackson.annotation.JsonValue
         public String id() {
-            return name().toLowerCase(java.util.Locale.ROOT);
+            return StepIds.id(this);
         }
 
         @com.fasterxml.jackson.annotation.JsonCreator
         public static Stage parse(String text) {
-            for (Stage s : values()) {
-                if (s.id().equals(text)) {
-                    return s;
-                }
-            }
-            throw new IllegalArgumentException("unknown completion stage '" + text + "'");
+            return StepIds.parse(Stage.class, text, "completion stage");
         }
 
         public boolean ended() {

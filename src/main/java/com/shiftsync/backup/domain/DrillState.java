@@ -7,7 +7,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -42,17 +41,12 @@ public record DrillState(Step step, List<Reached> reached, String restorePoint, 
 
         @com.fasterxml.jackson.annotation.JsonValue
         public String id() {
-            return name().toLowerCase(Locale.ROOT);
+            return StepIds.id(this);
         }
 
         @com.fasterxml.jackson.annotation.JsonCreator
         public static Step parse(String text) {
-            for (Step s : values()) {
-                if (s.id().equals(text)) {
-                    return s;
-                }
-            }
-            throw new IllegalArgumentException("unknown drill step '" + text + "'");
+            return StepIds.parse(Step.class, text, "drill step");
         }
 
         public boolean ended() {

@@ -6,7 +6,6 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -56,17 +55,12 @@ public record DumpRestoreState(Step step, String askedBackup, boolean overwriteE
 
         @com.fasterxml.jackson.annotation.JsonValue
         public String id() {
-            return name().toLowerCase(Locale.ROOT);
+            return StepIds.id(this);
         }
 
         @com.fasterxml.jackson.annotation.JsonCreator
         public static Step parse(String text) {
-            for (Step s : values()) {
-                if (s.id().equals(text)) {
-                    return s;
-                }
-            }
-            throw new IllegalArgumentException("unknown step '" + text + "'");
+            return StepIds.parse(Step.class, text, "step");
         }
     }
 

@@ -58,12 +58,6 @@ class OperatorErrorsCliIT {
         env.put("BACKUP_DIR", dir.resolve("backups").toString());
     }
 
-    private String backup() {
-        CliRun run = CliRun.run(env, "backup");
-        assertEquals(0, run.exitCode(), run.stderr());
-        return run.stdout().strip();
-    }
-
     /** Exactly one sentence on stderr, containing every one of {@code words}, and none of {@code never}. */
     private static void oneSentence(CliRun run, int exit, List<String> words, List<String> never) {
         assertEquals(exit, run.exitCode(), run.stderr());
@@ -80,7 +74,7 @@ class OperatorErrorsCliIT {
     @Test
     @DisplayName("mistakes in --target-url name --target-url, not DATABASE_URL; an unknown host says so")
     void targetUrl() {
-        backup();
+        CliRun.backup(env);
         for (String[] c : new String[][] {
                 {"mysql://root@127.0.0.1/x", "--target-url 'mysql://root@127.0.0.1/x' is not a postgresql:// URL"},
                 {"postgresql://postgres@127.0.0.1:" + pg.port(), "--target-url names no database"},
@@ -107,7 +101,7 @@ class OperatorErrorsCliIT {
     @Test
     @DisplayName("a restore target without a password names PGPASSWORD")
     void missingTargetPassword() {
-        backup();
+        CliRun.backup(env);
         String role = "restorer_" + Long.toHexString(System.nanoTime());
         String password = "pw-" + Long.toHexString(System.nanoTime());
         TestSecrets.register(password);
@@ -210,7 +204,7 @@ class OperatorErrorsCliIT {
     @Test
     @DisplayName("restore over a database that holds tables needs --confirm (the refusal names its size and table count, nothing is touched), also for DATABASE_URL's own database")
     void confirm() {
-        String id = backup();
+        String id = CliRun.backup(env);
         String target = "occupied_" + Long.toHexString(System.nanoTime());
         pg.execute("postgres", "CREATE DATABASE " + target);
         pg.execute(target, "CREATE TABLE notes (id int)");

@@ -53,16 +53,10 @@ class VerifyCliIT {
         env.putAll(TestKeys.manifestKeySettings());
     }
 
-    private String backup() {
-        CliRun run = CliRun.run(env, "backup");
-        assertEquals(0, run.exitCode(), run.stderr());
-        return run.stdout().strip();
-    }
-
     @Test
     @DisplayName("verify passes and prints one line; list shows it passed; status shows the test and no alert about it")
     void verifyListStatus() throws IOException {
-        String id = backup();
+        String id = CliRun.backup(env);
         CliRun verify = CliRun.run(env, "verify");
         assertEquals(0, verify.exitCode(), verify.stderr());
         assertTrue(verify.stdout().startsWith("verified " + id + " from local folder " + dir.resolve("backups")
@@ -94,7 +88,7 @@ class VerifyCliIT {
     @Test
     @DisplayName("verify drops the scratch database a killed test left months ago and says so in a second line")
     void verifyDropsLeftover() {
-        String id = backup();
+        String id = CliRun.backup(env);
         String leftover = "shiftsync_verify_20260101020000_0f0f0f";
         pg.execute("postgres", "CREATE DATABASE " + leftover);
         CliRun verify = CliRun.run(env, "verify");
@@ -110,7 +104,7 @@ class VerifyCliIT {
     @Test
     @DisplayName("verify of a changed archive and of a manifest whose count differs exit 1 with one sentence naming the problem")
     void verifyFails() throws IOException {
-        String id = backup();
+        String id = CliRun.backup(env);
         LocalBackupStore store = new LocalBackupStore(dir.resolve("backups"));
         Manifest m = store.list().get(0);
         Map<String, Long> counts = new TreeMap<>(m.rowCounts());
@@ -163,7 +157,7 @@ class VerifyCliIT {
     @Test
     @DisplayName("restore ends with the integrity check: printed, recorded next to the backup, exit 1 naming a differing table")
     void restoreIntegrity() throws IOException {
-        String id = backup();
+        String id = CliRun.backup(env);
         String target = "restored_" + Long.toHexString(System.nanoTime());
         CliRun ok = CliRun.run(env, "restore", "--backup", "latest",
                 "--target-url", "postgresql://postgres@127.0.0.1:" + pg.port() + "/" + target);

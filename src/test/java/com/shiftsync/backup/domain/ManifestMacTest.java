@@ -80,6 +80,31 @@ class ManifestMacTest {
     }
 
     @Test
+    @DisplayName("the client fields and the roles file's record (its SHA-256, the roles) are covered too: a roles "
+            + "file swapped with its manifest's digest does not authenticate")
+    void coversClientAndRoles() {
+        Manifest m = manifest();
+        RolesFile roles = RolesFile.of(m.backupId(), "-- roles\n".getBytes(StandardCharsets.UTF_8),
+                List.of("shiftsync_user"));
+        Manifest signed = ManifestMac.sign(new Manifest(m.id(), m.database(), m.tier(), m.startedAt(), m.finishedAt(),
+                m.sizeBytes(), m.sha256(), m.serverVersion(), m.pgDumpVersion(), m.format(), "1.14", 15, m.rowCounts(),
+                roles, null, null, null), KEY);
+        for (String change : List.of("roles.sha256", "roles.roles", "archiveFormatVersion", "pgDumpMajor")) {
+            ObjectNode tree = Json.MAPPER.valueToTree(signed);
+            switch (change) {
+                case "roles.sha256" -> ((ObjectNode) tree.get("roles")).put("sha256", "01".repeat(32));
+                case "roles.roles" -> ((ObjectNode) tree.get("roles")).putArray("roles").add("postgres");
+                case "archiveFormatVersion" -> tree.put(change, "1.16");
+                default -> tree.put(change, 17);
+            }
+            assertEquals(ManifestMac.Verdict.NOT_AUTHENTIC,
+                    ManifestMac.verify(Json.MAPPER.convertValue(tree, Manifest.class), KEY), change + " is not covered");
+        }
+        assertEquals(ManifestMac.Verdict.AUTHENTIC,
+                ManifestMac.verify(Json.MAPPER.convertValue(Json.MAPPER.valueToTree(signed), Manifest.class), KEY));
+    }
+
+    @Test
     @DisplayName("an encrypted archive's record (recipients, the dump's size and SHA-256) is covered too")
     void coversEncryption() {
         Manifest m = manifest();

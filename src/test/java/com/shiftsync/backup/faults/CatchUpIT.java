@@ -21,11 +21,10 @@ import com.shiftsync.backup.monitor.MonitorJob;
 import com.shiftsync.backup.monitor.MonitorPolicy;
 import com.shiftsync.backup.port.ArchiveWriter;
 import com.shiftsync.backup.port.BackupStore;
-import com.shiftsync.backup.port.Lease;
 import com.shiftsync.backup.port.Reporter;
-import com.shiftsync.backup.port.StoredArchive;
 import com.shiftsync.backup.testing.Azurite;
 import com.shiftsync.backup.testing.CapturedOutput;
+import com.shiftsync.backup.testing.ForwardingBackupStore;
 import com.shiftsync.backup.testing.PostgresCluster;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
@@ -33,7 +32,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -41,7 +39,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -180,13 +177,12 @@ class CatchUpIT {
     }
 
     /** A store that refuses new archives while {@code refuse} is set, as Blob Storage does while it is down. */
-    static final class Refusing implements BackupStore {
-        private final BackupStore store;
+    static final class Refusing extends ForwardingBackupStore {
         volatile boolean refuse;
         volatile boolean refuseManifests;
 
         Refusing(BackupStore store) {
-            this.store = store;
+            super(store);
         }
 
         @Override
@@ -199,107 +195,12 @@ class CatchUpIT {
         }
 
         @Override
-        public String name() {
-            return store.name();
-        }
-
-        @Override
-        public String describe() {
-            return store.describe();
-        }
-
-        @Override
-        public Lease lock(Tier tier) {
-            return store.lock(tier);
-        }
-
-        @Override
-        public InputStream openArchive(Tier tier, BackupId id) {
-            return store.openArchive(tier, id);
-        }
-
-        @Override
         public void putManifest(Manifest manifest) {
             if (refuseManifests) {
                 throw new ShiftSyncException(ErrorCode.UPSTREAM_FAILED, "manifest refused: Storage answered 503 "
                         + "ServerBusy", "ServerBusy", null);
             }
             store.putManifest(manifest);
-        }
-
-        @Override
-        public List<Manifest> list() {
-            return store.list();
-        }
-
-        @Override
-        public BackupCatalog catalog() {
-            return store.catalog();
-        }
-
-        @Override
-        public boolean contains(BackupId id) {
-            return store.contains(id);
-        }
-
-        @Override
-        public List<StoredArchive> listArchives() {
-            return store.listArchives();
-        }
-
-        @Override
-        public void deleteManifest(Tier tier, BackupId id) {
-            store.deleteManifest(tier, id);
-        }
-
-        @Override
-        public void deleteArchive(Tier tier, BackupId id) {
-            store.deleteArchive(tier, id);
-        }
-
-        @Override
-        public void putRecord(Tier tier, BackupId id, String kind, String json) {
-            store.putRecord(tier, id, kind, json);
-        }
-
-        @Override
-        public Optional<String> getRecord(Tier tier, BackupId id, String kind) {
-            return store.getRecord(tier, id, kind);
-        }
-
-        @Override
-        public void deleteRecords(Tier tier, BackupId id) {
-            store.deleteRecords(tier, id);
-        }
-
-        @Override
-        public void deleteRecord(Tier tier, BackupId id, String kind) {
-            store.deleteRecord(tier, id, kind);
-        }
-
-        @Override
-        public void deleteLeftover(Tier tier, String name) {
-            store.deleteLeftover(tier, name);
-        }
-
-        @Override
-        public void putSideFile(Tier tier, BackupId id, String kind, byte[] content) {
-            store.putSideFile(tier, id, kind, content);
-        }
-
-        @Override
-        public Optional<byte[]> getSideFile(Tier tier, BackupId id, String kind) {
-            return store.getSideFile(tier, id, kind);
-        }
-
-        @Override
-        public void deleteSideFiles(Tier tier, BackupId id) {
-            store.deleteSideFiles(tier, id);
-        }
-
-        @Override
-        public Optional<Path> archiveFile(Tier tier, BackupId id) {
-            return store.archiveFile(tier, id);
         }
     }
 }

@@ -60,17 +60,11 @@ class DamagedBackupsIT {
         store = new LocalBackupStore(dir.resolve("backups"));
     }
 
-    private String backup() {
-        CliRun run = CliRun.run(env, "backup");
-        assertEquals(0, run.exitCode(), run.stderr());
-        return run.stdout().strip();
-    }
-
     @Test
     @DisplayName("finding 1: the newest archive deleted, manifest left: latest is the previous complete backup for restore, verify and download; list marks it; status alerts backup-damaged and measures the RPO from the previous one; prune keeps the previous as the floor")
     void archiveDeleted() throws IOException {
-        String older = backup();
-        String newer = backup();
+        String older = CliRun.backup(env);
+        String newer = CliRun.backup(env);
         Files.delete(dir.resolve("backups/daily/" + newer + ".dump"));
 
         String target = "after_damage_" + Long.toHexString(System.nanoTime());
@@ -116,7 +110,7 @@ class DamagedBackupsIT {
     @Test
     @DisplayName("finding 2 and 6c: a truncated manifest inside retention, past the orphan grace: prune keeps the archive and reports it; list and status name the damage; the warning is one line; the archive restores by hand")
     void manifestTruncated() throws Exception {
-        String real = backup();
+        String real = CliRun.backup(env);
         Manifest m = store.list().get(0);
         // the same archive as a backup of three days ago: inside the 7-day retention, past the 24 h orphan grace
         Instant then = Instant.now().minus(3, ChronoUnit.DAYS).truncatedTo(ChronoUnit.SECONDS);

@@ -121,12 +121,6 @@ class EncryptedBackupIT {
         return run;
     }
 
-    private String backup() {
-        CliRun run = CliRun.run(env, "backup", "--upload");
-        assertEquals(0, run.exitCode(), run.stderr());
-        return run.stdout().strip();
-    }
-
     private String target() {
         return pg.newTargetUrl("decrypted");
     }
@@ -142,7 +136,7 @@ class EncryptedBackupIT {
     void encryptedAndDecryptableByHand() throws IOException {
         String id;
         try (ChildProcesses.Watch watch = ChildProcesses.watch()) {
-            id = backup();
+            id = CliRun.backup(env, "--upload");
             Path archive = dir.resolve("backups/daily/" + id + ".dump");
             byte[] stored = Files.readAllBytes(archive);
             assertTrue(startsWith(stored, AGE_HEADER), "an age file");
@@ -204,7 +198,7 @@ class EncryptedBackupIT {
     void backupNeedsNoIdentity() {
         env.remove("BACKUP_ENCRYPTION_IDENTITY_SECRET");
         env.remove("SHIFTSYNC_BACKUP_IDENTITY");
-        String id = backup();
+        String id = CliRun.backup(env, "--upload");
         String never = target();
         CliRun restore = CliRun.run(env, "restore", "--backup", id, "--target-url", never);
         assertEquals(2, restore.exitCode(), restore.stderr());
@@ -218,7 +212,7 @@ class EncryptedBackupIT {
     @DisplayName("an identity that is not a recipient: the restore fails naming the secret and the recipients, never "
             + "the identity, and leaves no database behind")
     void wrongIdentity() throws IOException {
-        String id = backup();
+        String id = CliRun.backup(env, "--upload");
         String other = identity(otherKey());
         env.put("SHIFTSYNC_BACKUP_IDENTITY", other);
         String never = target();
@@ -251,7 +245,7 @@ class EncryptedBackupIT {
                 env.putAll(identityFake.settings());
                 env.put("KEY_VAULT_URL", vault.url());
 
-                String id = backup();
+                String id = CliRun.backup(env, "--upload");
                 assertTrue(vault.requests(IDENTITY_SECRET).isEmpty(), "a backup never reads the identity");
                 assertFalse(vault.requests(TestKeys.MANIFEST_KEY_SECRET).isEmpty(), "the backup signed its manifest");
 

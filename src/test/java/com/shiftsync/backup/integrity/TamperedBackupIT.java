@@ -75,12 +75,6 @@ class TamperedBackupIT {
                 .buildClient().getBlobContainerClient(env.get("BACKUP_CONTAINER"));
     }
 
-    private String backup() {
-        CliRun run = CliRun.run(env, "backup", "--upload");
-        assertEquals(0, run.exitCode(), run.stderr());
-        return run.stdout().strip();
-    }
-
     /** The attacker's archive: a real backup of another database, made where no key is configured. */
     private byte[] otherDatabasesArchive() throws IOException {
         Map<String, String> elsewhere = new HashMap<>();
@@ -138,8 +132,8 @@ class TamperedBackupIT {
             + "restore, verify, download and offsite-check refuse it as not written by this deployment, or altered; "
             + "latest is the backup before it; status raises backup-damaged and measures the RPO from that one")
     void rewrittenTogether() throws IOException {
-        String older = backup();
-        String newer = backup();
+        String older = CliRun.backup(env, "--upload");
+        String newer = CliRun.backup(env, "--upload");
         byte[] archive = otherDatabasesArchive();
         replace(newer, archive, true);
         CapturedOutput.recordFiles(dir.resolve("backups"));
@@ -204,7 +198,7 @@ class TamperedBackupIT {
             + "recorded it committed with another SHA-256 and an authenticated manifest, so restore, verify, download "
             + "and offsite-check refuse it")
     void strippedMacOfTheOnlyBackup() throws IOException {
-        String only = backup();
+        String only = CliRun.backup(env, "--upload");
         byte[] archive = otherDatabasesArchive();
         replace(only, archive, false);
 

@@ -52,12 +52,6 @@ class UnauthenticatedManifestsIT {
         env.put("BACKUP_DIR", dir.resolve("backups").toString());
     }
 
-    private String backup() {
-        CliRun run = CliRun.run(env, "backup");
-        assertEquals(0, run.exitCode(), run.stderr());
-        return run.stdout().strip();
-    }
-
     private void setKey() {
         env.putAll(TestKeys.manifestKeySettings());
     }
@@ -72,7 +66,7 @@ class UnauthenticatedManifestsIT {
     @DisplayName("no key configured: the backup is made, its manifest carries no MAC, and status raises "
             + "manifests-unauthenticated naming MANIFEST_KEY_SECRET")
     void noKey() throws IOException {
-        String id = backup();
+        String id = CliRun.backup(env);
         JsonNode manifest = Json.MAPPER.readTree(dir.resolve("backups/daily/" + id + ".manifest.json").toFile());
         assertFalse(manifest.has("mac"), manifest.toString());
 
@@ -98,9 +92,9 @@ class UnauthenticatedManifestsIT {
     @DisplayName("a backup made before the key is set is listed as made before MANIFEST_KEY_SECRET was set, not as "
             + "damaged, and still restores (saying so); the alert is gone once the key is set")
     void beforeTheKey() throws IOException {
-        String before = backup();
+        String before = CliRun.backup(env);
         setKey();
-        String after = backup();
+        String after = CliRun.backup(env);
         CapturedOutput.recordFiles(dir.resolve("backups"));
         JsonNode signed = Json.MAPPER.readTree(dir.resolve("backups/daily/" + after + ".manifest.json").toFile());
         assertTrue(signed.get("mac").asText().matches("hmac-sha256-1:[0-9a-f]{64}"), signed.toString());

@@ -13,10 +13,9 @@ import com.shiftsync.backup.domain.RolesScript;
 import com.shiftsync.backup.domain.Tier;
 import com.shiftsync.backup.port.ArchiveWriter;
 import com.shiftsync.backup.port.BackupStore;
-import com.shiftsync.backup.port.Lease;
 import com.shiftsync.backup.port.Reporter;
-import com.shiftsync.backup.port.StoredArchive;
 import com.shiftsync.backup.testing.Azurite;
+import com.shiftsync.backup.testing.ForwardingBackupStore;
 import com.shiftsync.backup.testing.SimulatedBackups;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -36,7 +35,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
@@ -330,14 +328,13 @@ class PruneJobIT {
      * that backup's manifest is gone; after every delete it checks that every listed backup
      * still has its archive.
      */
-    static final class CrashingStore implements BackupStore {
-        private final BackupStore store;
+    static final class CrashingStore extends ForwardingBackupStore {
         private final int crashAt;
         private int archiveDeletes;
         int checks;
 
         CrashingStore(BackupStore store, int crashAt) {
-            this.store = store;
+            super(store);
             this.crashAt = crashAt;
         }
 
@@ -368,91 +365,6 @@ class PruneJobIT {
         public void deleteRecords(Tier tier, BackupId id) {
             store.deleteRecords(tier, id);
             checkInvariant();
-        }
-
-        @Override
-        public void putSideFile(Tier tier, BackupId id, String kind, byte[] content) {
-            store.putSideFile(tier, id, kind, content);
-        }
-
-        @Override
-        public Optional<byte[]> getSideFile(Tier tier, BackupId id, String kind) {
-            return store.getSideFile(tier, id, kind);
-        }
-
-        @Override
-        public void deleteSideFiles(Tier tier, BackupId id) {
-            store.deleteSideFiles(tier, id);
-        }
-
-        @Override
-        public String name() {
-            return store.name();
-        }
-
-        @Override
-        public String describe() {
-            return store.describe();
-        }
-
-        @Override
-        public Lease lock(Tier tier) {
-            return store.lock(tier);
-        }
-
-        @Override
-        public ArchiveWriter createArchive(Tier tier, BackupId id) {
-            return store.createArchive(tier, id);
-        }
-
-        @Override
-        public InputStream openArchive(Tier tier, BackupId id) {
-            return store.openArchive(tier, id);
-        }
-
-        @Override
-        public void putManifest(Manifest manifest) {
-            store.putManifest(manifest);
-        }
-
-        @Override
-        public List<Manifest> list() {
-            return store.list();
-        }
-
-        @Override
-        public List<StoredArchive> listArchives() {
-            return store.listArchives();
-        }
-
-        @Override
-        public com.shiftsync.backup.domain.BackupCatalog catalog() {
-            return store.catalog();
-        }
-
-        @Override
-        public void deleteRecord(Tier tier, BackupId id, String kind) {
-            store.deleteRecord(tier, id, kind);
-        }
-
-        @Override
-        public void deleteLeftover(Tier tier, String name) {
-            store.deleteLeftover(tier, name);
-        }
-
-        @Override
-        public boolean contains(BackupId id) {
-            return store.contains(id);
-        }
-
-        @Override
-        public void putRecord(Tier tier, BackupId id, String kind, String json) {
-            store.putRecord(tier, id, kind, json);
-        }
-
-        @Override
-        public Optional<String> getRecord(Tier tier, BackupId id, String kind) {
-            return store.getRecord(tier, id, kind);
         }
     }
 }

@@ -31,6 +31,16 @@ public record CliRun(int exitCode, String stdout, String stderr, String rawStder
         return await(start(env, args));
     }
 
+    /** Runs {@code backup} with {@code options}, which must succeed, and gives the id it prints. */
+    public static String backup(Map<String, String> env, String... options) {
+        String[] args = new String[options.length + 1];
+        args[0] = "backup";
+        System.arraycopy(options, 0, args, 1, options.length);
+        CliRun run = run(env, args);
+        org.junit.jupiter.api.Assertions.assertEquals(0, run.exitCode(), run.stderr());
+        return run.stdout().strip();
+    }
+
     public static Process start(Map<String, String> env, String... args) {
         return start(env, null, args);
     }
