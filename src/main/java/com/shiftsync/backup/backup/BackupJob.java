@@ -1,8 +1,10 @@
 package com.shiftsync.backup.backup;
 
 import com.shiftsync.backup.domain.ArchiveFormat;
+import com.shiftsync.backup.domain.BackupCompression;
 import com.shiftsync.backup.domain.BackupId;
 import com.shiftsync.backup.domain.Cancellation;
+import com.shiftsync.backup.domain.Compression;
 import com.shiftsync.backup.domain.DatabaseUrl;
 import com.shiftsync.backup.domain.ErrorCode;
 import com.shiftsync.backup.domain.Manifest;
@@ -63,6 +65,7 @@ public final class BackupJob {
     private final List<BackupStore> stores;
     private final Clock clock;
     private final Duration timeout;
+    private final BackupCompression compression;
 
     /**
      * @param stores  every store the backup goes to (the CLI's {@code --upload} gives two)
@@ -70,6 +73,12 @@ public final class BackupJob {
      */
     public BackupJob(DatabaseLogin login, Database database, DumpTool dumpTool, List<BackupStore> stores,
                      Clock clock, Duration timeout) {
+        this(login, database, dumpTool, stores, clock, timeout, BackupCompression.AUTO);
+    }
+
+    /** @param compression BACKUP_COMPRESSION: what pg_dump is asked to compress with */
+    public BackupJob(DatabaseLogin login, Database database, DumpTool dumpTool, List<BackupStore> stores,
+                     Clock clock, Duration timeout, BackupCompression compression) {
         if (stores.isEmpty()) {
             throw new IllegalArgumentException("a backup needs at least one store");
         }
@@ -79,6 +88,7 @@ public final class BackupJob {
         this.stores = List.copyOf(stores);
         this.clock = clock;
         this.timeout = timeout;
+        this.compression = compression;
     }
 
     public List<BackupStore> stores() {
@@ -235,7 +245,7 @@ public final class BackupJob {
                                   Cancellation cancel) {
         boolean done = false;
         try (SnapshotSession snapshot = database.openSnapshot(source);
-             DumpProcess dump = dumpTool.startDump(dumpClient(snapshot, source), source, snapshot.snapshotId());
+             DumpProcess dump = startDump(snapshot, source);
              Cancellation.Registration stop = cancel.whenCancelled(dump::close)) {
             CompletableFuture<Map<String, Long>> counts = CompletableFuture.supplyAsync(snapshot::countRows);
             for (Copy c : copies) {
@@ -276,7 +286,8 @@ public final class BackupJob {
             });
             Manifest manifest = new Manifest(id.toString(), source.database(), tier, id.startedAt(), clock.instant(),
                     streamed.bytes(), streamed.sha256(), snapshot.serverVersion(), dump.client().pgDumpVersion(),
-                    Manifest.CUSTOM_FORMAT, streamed.formatVersion(), dump.client().major(), rowCounts);
+                    Manifest.CUSTOM_FORMAT, streamed.formatVersion(), dump.client().major(),
+                    compressionFor(dump.client(), source).text(), rowCounts);
             each(copies, c -> c.lease.verifyHeld());
             cancel.check(NOTHING);
             each(copies, c -> {
@@ -296,6 +307,17 @@ public final class BackupJob {
                 }
             }
         }
+    }
+
+    /** pg_dump of the client chosen for the snapshot's server, with the compression BACKUP_COMPRESSION gives it. */
+    private DumpProcess startDump(SnapshotSession snapshot, DatabaseUrl source) {
+        PgClients.Client client = dumpClient(snapshot, source);
+        return dumpTool.startDump(client, source, snapshot.snapshotId(), compressionFor(client, source));
+    }
+
+    /** What {@code client} is asked to compress with; a set compression it cannot write is refused by name. */
+    private Compression compressionFor(PgClients.Client client, DatabaseUrl source) {
+        return compression.forDump(client, dumpTool.clients(), "at " + source.host() + ":" + source.port());
     }
 
     /** The pg_dump of the server's major, else the nearest newer one; none fits: one sentence naming the package to install. */

@@ -25,6 +25,8 @@ import java.util.TreeMap;
  *                      pg_restore reads it ({@link ArchiveFormat}); null in manifests written before it was recorded
  * @param pgDumpMajor   the major version of the pg_dump that made the archive; null in manifests written
  *                      before it was recorded ({@link ArchiveFormat#of} then reads {@code pgDumpVersion})
+ * @param compression   how pg_dump compressed the archive ({@link Compression#text()}: "zstd:1", "gzip", "none");
+ *                      a manifest written before it was recorded reads as "gzip", pg_dump's default then
  * @param rowCounts     {@code "schema.table" -> rows} in the dump's snapshot
  */
 public record Manifest(
@@ -40,6 +42,7 @@ public record Manifest(
         String format,
         String archiveFormatVersion,
         Integer pgDumpMajor,
+        String compression,
         Map<String, Long> rowCounts) {
 
     public static final String CUSTOM_FORMAT = "custom";
@@ -59,6 +62,16 @@ public record Manifest(
         }
         rowCounts = Collections.unmodifiableMap(new TreeMap<>(rowCounts == null ? Map.of() : rowCounts));
         format = format == null ? CUSTOM_FORMAT : format;
+        // checked like sha256: a manifest naming no compression pg_dump writes is not a manifest
+        compression = Compression.ofManifest(compression).text();
+    }
+
+    /** A manifest without the compression (gzip, as every archive was before it was recorded). */
+    public Manifest(String id, String database, Tier tier, Instant startedAt, Instant finishedAt, long sizeBytes,
+                    String sha256, String serverVersion, String pgDumpVersion, String format,
+                    String archiveFormatVersion, Integer pgDumpMajor, Map<String, Long> rowCounts) {
+        this(id, database, tier, startedAt, finishedAt, sizeBytes, sha256, serverVersion, pgDumpVersion, format,
+                archiveFormatVersion, pgDumpMajor, null, rowCounts);
     }
 
     /** A manifest without the archive's format version and pg_dump major (as written before they were recorded). */
@@ -66,7 +79,7 @@ public record Manifest(
                     String sha256, String serverVersion, String pgDumpVersion, String format,
                     Map<String, Long> rowCounts) {
         this(id, database, tier, startedAt, finishedAt, sizeBytes, sha256, serverVersion, pgDumpVersion, format, null,
-                null, rowCounts);
+                null, null, rowCounts);
     }
 
     public BackupId backupId() {

@@ -31,8 +31,9 @@ import java.util.Optional;
  * Restores a backup into a database: find its manifest, get the archive as a file
  * (downloaded from Blob, or the local file itself), check its size and SHA-256 against the
  * manifest before anything is restored, create the target database if it does not exist,
- * then {@code pg_restore --clean --if-exists} in a single transaction, so a restore that
- * fails leaves the target as it was. Every restore ends with the guide's "verify data
+ * then {@code pg_restore --clean --if-exists}: over an existing database in a single
+ * transaction, so a restore that fails leaves the target as it was; into a database it
+ * created (nothing there to lose) with RESTORE_JOBS parallel jobs. Every restore ends with the guide's "verify data
  * integrity": the restored tables' row counts are compared with the manifest's, and the
  * result and the restore's duration are recorded next to the backup
  * ({@link RestoreCheck}, kind {@value RestoreCheck#KIND}).
@@ -47,12 +48,23 @@ public final class RestoreJob {
     private final DumpTool dumpTool;
     private final Path scratchFolder;
     private final Clock clock;
+    private final int newDatabaseJobs;
 
+    /** Into a database it creates, with one pg_restore job per core. */
     public RestoreJob(Database database, DumpTool dumpTool, Path scratchFolder, Clock clock) {
+        this(database, dumpTool, scratchFolder, clock, Runtime.getRuntime().availableProcessors());
+    }
+
+    /**
+     * @param newDatabaseJobs pg_restore's jobs into a database this restore created (RESTORE_JOBS); a
+     *                        restore over an existing one runs in a single transaction whatever this says
+     */
+    public RestoreJob(Database database, DumpTool dumpTool, Path scratchFolder, Clock clock, int newDatabaseJobs) {
         this.database = database;
         this.dumpTool = dumpTool;
         this.scratchFolder = scratchFolder;
         this.clock = clock;
+        this.newDatabaseJobs = Math.max(1, newDatabaseJobs);
     }
 
     public RestoreJob(Database database, DumpTool dumpTool, Path scratchFolder) {
@@ -92,7 +104,7 @@ public final class RestoreJob {
         default void restoring() {
         }
 
-        /** pg_restore returned: its transaction committed. */
+        /** pg_restore returned: what it restored is committed (its one transaction, or every parallel job's). */
         default void committed() {
         }
     }
@@ -166,7 +178,8 @@ public final class RestoreJob {
             long restoreStart = System.nanoTime();
             try {
                 watch.restoring();
-                dumpTool.restore(client, archive.file(), target, 1);
+                // a database this restore created has nothing to lose: parallel, and dropped again if pg_restore fails
+                dumpTool.restore(client, archive.file(), target, created ? newDatabaseJobs : 1);
             } catch (RuntimeException e) {
                 throw created ? dropCreated(target, e) : e;
             }

@@ -1,6 +1,7 @@
 package com.shiftsync.backup.adapter.pg;
 
 import com.shiftsync.backup.domain.Cancellation;
+import com.shiftsync.backup.domain.Compression;
 import com.shiftsync.backup.domain.DatabaseUrl;
 import com.shiftsync.backup.domain.ErrorCode;
 import com.shiftsync.backup.domain.PgClients;
@@ -38,9 +39,11 @@ public final class PgDumpTool implements DumpTool {
     }
 
     @Override
-    public DumpProcess startDump(PgClients.Client client, DatabaseUrl source, String snapshot) {
-        List<String> argv = List.of(tool(client, "pg_dump"), "--format=custom", "--no-password",
-                "--snapshot=" + snapshot, "--dbname=" + source.toLibpqUri());
+    public DumpProcess startDump(PgClients.Client client, DatabaseUrl source, String snapshot,
+                                 Compression compression) {
+        List<String> argv = new ArrayList<>(List.of(tool(client, "pg_dump"), "--format=custom", "--no-password"));
+        argv.addAll(compression.pgDumpArguments(client.major()));
+        argv.addAll(List.of("--snapshot=" + snapshot, "--dbname=" + source.toLibpqUri()));
         PgProcess process = PgProcess.start("pg_dump", argv, source);
         return new DumpProcess() {
             @Override
