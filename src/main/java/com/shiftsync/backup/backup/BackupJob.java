@@ -155,6 +155,9 @@ public final class BackupJob {
     }
 
     private BackupResult backUp(Tier tier, long startNanos, Progress progress, Cancellation cancel) {
+        // the clients' versions are asked (a process per folder) while the credentials, locks and snapshot are had,
+        // not after them: all of it comes before pg_dump can start
+        CompletableFuture.runAsync(dumpTool::clients);
         // credentials first: a password or token that cannot be had fails the run before any store is touched
         DatabaseUrl source = login.current();
         List<Copy> copies = stores.stream().map(Copy::new).toList();

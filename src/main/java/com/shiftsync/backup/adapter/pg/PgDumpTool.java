@@ -23,15 +23,16 @@ public final class PgDumpTool implements DumpTool {
 
     private final PgBinaries binaries;
     private final Duration restoreTimeout;
-    private volatile PgClients clients;
+    private PgClients clients;
 
     public PgDumpTool(PgBinaries binaries, Duration restoreTimeout) {
         this.binaries = binaries;
         this.restoreTimeout = restoreTimeout;
     }
 
+    /** Asked once; a second caller meanwhile waits for the first's answer instead of asking again. */
     @Override
-    public PgClients clients() {
+    public synchronized PgClients clients() {
         if (clients == null) {
             clients = binaries.clients();
         }
