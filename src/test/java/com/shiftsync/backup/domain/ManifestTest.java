@@ -36,6 +36,29 @@ class ManifestTest {
                 Manifest.CUSTOM_FORMAT, "1.16", 17, Map.of("public.shifts", 12L));
     }
 
+    /** A manifest of a zstd:1 archive, as a 17 pg_dump writes it with BACKUP_COMPRESSION=auto. */
+    static Manifest zstd() {
+        return withCompression("zstd:1");
+    }
+
+    static Manifest withCompression(String compression) {
+        Manifest m = current();
+        return new Manifest(m.id(), m.database(), m.tier(), m.startedAt(), m.finishedAt(), m.sizeBytes(), m.sha256(),
+                m.serverVersion(), m.pgDumpVersion(), m.format(), m.archiveFormatVersion(), m.pgDumpMajor(),
+                compression, m.rowCounts());
+    }
+
+    @Test
+    @DisplayName("a new manifest records its compression, which reads back; one written before the field reads as gzip")
+    void compression() throws Exception {
+        Manifest m = zstd();
+        JsonNode json = Json.MAPPER.readTree(Json.write(m));
+        assertEquals("zstd:1", json.get("compression").asText());
+        assertEquals(m, Json.read(Json.write(m).getBytes(StandardCharsets.UTF_8), Manifest.class));
+        assertEquals("gzip", old().compression());
+        assertEquals("gzip", current().compression(), "the constructor without the field: pg_dump's default");
+    }
+
     @Test
     @DisplayName("a new manifest carries archiveFormatVersion and pgDumpMajor, and reads back equal")
     void newFields() throws Exception {
