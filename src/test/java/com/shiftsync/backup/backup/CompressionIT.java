@@ -82,7 +82,7 @@ class CompressionIT {
 
     private static List<String> runs(Path wrapper, String tool, String argument) {
         return PgWrappers.commandLines(wrapper).stream()
-                .filter(c -> c.startsWith(wrapper.resolve(tool) + " ") && c.contains(argument)).toList();
+                .filter(c -> c.contains(wrapper.resolve(tool) + " ") && c.contains(argument)).toList();
     }
 
     @Test
