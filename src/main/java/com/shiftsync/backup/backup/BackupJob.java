@@ -10,6 +10,9 @@ import com.shiftsync.backup.domain.ErrorCode;
 import com.shiftsync.backup.domain.Manifest;
 import com.shiftsync.backup.domain.PgClients;
 import com.shiftsync.backup.domain.Progress;
+import com.shiftsync.backup.domain.RoleSet;
+import com.shiftsync.backup.domain.RolesFile;
+import com.shiftsync.backup.domain.RolesScript;
 import com.shiftsync.backup.domain.Sha256;
 import com.shiftsync.backup.domain.ShiftSyncException;
 import com.shiftsync.backup.domain.Tier;
@@ -25,6 +28,7 @@ import com.shiftsync.backup.port.SnapshotSession;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Duration;
@@ -36,10 +40,11 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 
 /**
- * One backup, fail-closed per store: lock the tier in every store, export a snapshot, count
- * rows in it while pg_dump dumps that same snapshot, stream the archive through SHA-256
- * into every store at once, check pg_dump's exit and stderr, commit, read each stored
- * archive's table of contents back, and only then write the manifests. Whatever fails,
+ * One backup, fail-closed per store: lock the tier in every store, export a snapshot, read
+ * the roles the database needs and count rows in it while pg_dump dumps that same snapshot,
+ * stream the archive through SHA-256 into every store at once, check pg_dump's exit and
+ * stderr, commit, read each stored archive's table of contents back, store the roles file
+ * ({@link RolesScript}) beside it, and only then write the manifests, which cover both. Whatever fails,
  * nothing that looks like a backup is left behind and earlier backups are never touched.
  *
  * <p>Stores stand alone: a store that fails (Blob Storage unreachable mid-upload, a full
@@ -127,6 +132,7 @@ public final class BackupJob {
         Lease lease;
         ArchiveWriter writer;
         boolean committed;
+        boolean withSideFiles;
         boolean withManifest;
         RuntimeException failure;
 
@@ -250,6 +256,8 @@ public final class BackupJob {
         try (SnapshotSession snapshot = database.openSnapshot(source);
              DumpProcess dump = startDump(snapshot, source);
              Cancellation.Registration stop = cancel.whenCancelled(dump::close)) {
+            // before the count starts: both read on the snapshot's one session
+            RoleSet roles = snapshot.neededRoles();
             CompletableFuture<Map<String, Long>> counts = CompletableFuture.supplyAsync(snapshot::countRows);
             for (Copy c : copies) {
                 if (c.alive()) {
@@ -287,10 +295,16 @@ public final class BackupJob {
                             "could not read back the archive in " + c.store.describe(), e);
                 }
             });
+            byte[] rolesScript = RolesScript.render(roles, id).getBytes(StandardCharsets.UTF_8);
+            each(copies, c -> {
+                c.withSideFiles = true;
+                c.store.putSideFile(tier, id, RolesScript.KIND, rolesScript);
+            });
             Manifest manifest = new Manifest(id.toString(), source.database(), tier, id.startedAt(), clock.instant(),
                     streamed.bytes(), streamed.sha256(), snapshot.serverVersion(), dump.client().pgDumpVersion(),
                     Manifest.CUSTOM_FORMAT, streamed.formatVersion(), dump.client().major(),
-                    compressionFor(dump.client(), source).text(), rowCounts);
+                    compressionFor(dump.client(), source).text(), rowCounts,
+                    RolesFile.of(id, rolesScript, roles.names()));
             each(copies, c -> c.lease.verifyHeld());
             cancel.check(NOTHING);
             each(copies, c -> {
@@ -363,13 +377,23 @@ public final class BackupJob {
         }
     }
 
-    /** Removes what a store kept of a failed copy: manifest first, so no reader ever sees a backup without its archive. */
+    /**
+     * Removes what a store kept of a failed copy: manifest first, so no reader ever sees a backup
+     * without its archive; then its side files, then the archive.
+     */
     private static void undo(Tier tier, BackupId id, Copy c) {
         if (c.withManifest) {
             try {
                 c.store.deleteManifest(tier, id);
             } catch (RuntimeException ignored) {
                 // the first failure is the one reported; prune removes what is left
+            }
+        }
+        if (c.withSideFiles) {
+            try {
+                c.store.deleteSideFiles(tier, id);
+            } catch (RuntimeException ignored) {
+                // a side file without a manifest belongs to no backup; prune removes it with its orphan archive
             }
         }
         if (c.committed) {

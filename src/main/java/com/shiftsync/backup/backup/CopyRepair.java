@@ -2,6 +2,7 @@ package com.shiftsync.backup.backup;
 
 import com.shiftsync.backup.domain.BackupCatalog;
 import com.shiftsync.backup.domain.Manifest;
+import com.shiftsync.backup.domain.RolesScript;
 import com.shiftsync.backup.domain.Sha256;
 import com.shiftsync.backup.domain.ShiftSyncException;
 import com.shiftsync.backup.domain.Tier;
@@ -21,8 +22,8 @@ import java.util.logging.Logger;
  * Makes the copies earlier runs could not: for every complete backup with a
  * {@link PendingCopy} record, the archive is streamed from the store that holds it into
  * each store that lacks it, through SHA-256; only a copy whose size and digest match the
- * manifest is committed (a damaged or altered source is never copied), then its manifest
- * is written and the record updated. Run by the next backup of those stores and by
+ * manifest is committed (a damaged or altered source is never copied), then its roles file
+ * (checked against the manifest too) and its manifest are written and the record updated. Run by the next backup of those stores and by
  * {@code offsite-check --repair}.
  *
  * <p>Only stores other than the offsite one ({@value PendingCopy#OFFSITE}) are searched for
@@ -120,10 +121,20 @@ public final class CopyRepair {
                         + target.describe() + " (" + there.get().condition().mark() + "), which is not replaced: "
                         + "remove it there by hand, then repair again");
             }
+            Optional<byte[]> roles = Optional.empty();
+            if (m.roles() != null) {
+                roles = source.getSideFile(m.tier(), m.backupId(), RolesScript.KIND).filter(m.roles()::matches);
+                if (roles.isEmpty()) {
+                    return new Copied(m.id(), m.tier(), source.name(), target.name(), false, "the roles file of "
+                            + what + " in " + source.describe() + " is missing or does not match its manifest: "
+                            + "the backup was not copied to " + target.describe());
+                }
+            }
             // an archive without a manifest is no backup: a failed run's leftover, replaced by the checked copy
             if (target.catalog().orphans().stream().anyMatch(a -> a.id().equals(m.backupId()))) {
                 target.deleteArchive(m.tier(), m.backupId());
             }
+            target.deleteSideFiles(m.tier(), m.backupId());
             MessageDigest sha = Sha256.digest();
             long size = 0;
             boolean matches;
@@ -146,6 +157,9 @@ public final class CopyRepair {
                         + source.describe() + " does not match its manifest (" + size + " bytes, SHA-256 "
                         + Sha256.hex(sha) + "; expected " + m.sizeBytes() + " bytes, " + m.sha256()
                         + "): it was not copied to " + target.describe());
+            }
+            if (roles.isPresent()) {
+                target.putSideFile(m.tier(), m.backupId(), RolesScript.KIND, roles.get());
             }
             target.putManifest(m);
             return new Copied(m.id(), m.tier(), source.name(), target.name(), true, what + " copied from "

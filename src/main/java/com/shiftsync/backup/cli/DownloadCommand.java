@@ -22,13 +22,15 @@ import java.util.concurrent.Callable;
                 "Finds the backup by the store rule (every configured store; latest is the newest complete "
                 + "backup; --source narrows it), streams its archive into a hidden file next to FILE through "
                 + "SHA-256, and puts it in place only when size and digest match the manifest: a damaged or "
-                + "altered archive leaves no file and exits 1. FILE must not exist; it is written 0600. Then "
-                + "restore it by hand with the guide's pg_restore --clean --if-exists (see README, \"Restore from "
-                + "Azure Blob by hand\").",
+                + "altered archive leaves no file and exits 1. FILE must not exist; it is written 0600. The "
+                + "backup's roles file, checked against the manifest too, is written beside it as FILE.roles.sql. "
+                + "On a new server apply that with psql first, then restore the archive by hand with the guide's "
+                + "pg_restore --clean --if-exists (see README, \"Restore from Azure Blob by hand\").",
                 ""},
         footerHeading = "%nExamples:%n",
         footer = {"  shiftsync-backup download --backup latest --source azure --to /tmp/shiftsync.dump",
-                "  pg_restore --clean --if-exists --no-owner -d \"$TARGET_URL\" /tmp/shiftsync.dump"})
+                "  psql \"$TARGET_URL\" -v ON_ERROR_STOP=1 -f /tmp/shiftsync.dump.roles.sql",
+                "  pg_restore --clean --if-exists -d \"$TARGET_URL\" /tmp/shiftsync.dump"})
 final class DownloadCommand implements Callable<Integer> {
     private final Cli cli;
     private final App app;
@@ -77,6 +79,9 @@ final class DownloadCommand implements Callable<Integer> {
             Map<String, Object> answer = new LinkedHashMap<>();
             answer.put("file", d.file().toString());
             answer.put("store", d.store());
+            if (d.rolesFile() != null) {
+                answer.put("rolesFile", d.rolesFile().toString());
+            }
             answer.put("manifest", d.manifest());
             out.println(Json.pretty(answer));
         } else {
@@ -86,6 +91,10 @@ final class DownloadCommand implements Callable<Integer> {
         err.printf("downloaded %s from %s to %s: %s, SHA-256 %s matches its manifest, in %s%n", d.manifest().id(),
                 d.location(), d.file(), Format.bytes(d.manifest().sizeBytes()), d.manifest().sha256(),
                 Format.duration(d.duration()));
+        if (d.rolesFile() != null) {
+            err.printf("its roles file (%s, matches its manifest) is %s: on a new server apply it with psql before "
+                    + "pg_restore%n", Format.bytes(d.manifest().roles().sizeBytes()), d.rolesFile());
+        }
         err.flush();
         return 0;
     }

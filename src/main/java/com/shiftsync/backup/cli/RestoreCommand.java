@@ -6,6 +6,7 @@ import com.shiftsync.backup.domain.Json;
 import com.shiftsync.backup.restore.BackupSources;
 import com.shiftsync.backup.restore.RestoreJob;
 import com.shiftsync.backup.restore.RestoreResult;
+import com.shiftsync.backup.restore.RolesOutcome;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -31,12 +32,19 @@ import java.util.concurrent.Callable;
                 + "count with the manifest and records the result next to the backup; exit 1 when a table differs. "
                 + "Give the target's password in PGPASSWORD, not in the URL: a URL on the command line is visible "
                 + "to ps. A target on the DATABASE_URL server with the same user uses DATABASE_URL's password.",
+                "Into another server than DATABASE_URL's, the roles the backup needs (owners and grantees of its "
+                + "objects) that the server lacks are created first from the backup's roles file, checked against "
+                + "its manifest: existing roles are never altered, login roles get no password, attributes the "
+                + "server refuses are reported; the output names every role created. A user that may not create "
+                + "roles there is refused unless --no-owner is given.",
                 ""},
         footerHeading = "%nExamples:%n",
         footer = {"  PGPASSWORD=... shiftsync-backup restore --backup latest "
                 + "--target-url postgresql://shiftsync_admin@db.example.com:5432/shiftsync_restored",
                 "  shiftsync-backup restore --backup shiftsync_backup_20240115_020000 --source azure "
-                        + "--target-url postgresql://shiftsync_admin@db.example.com:5432/shiftsync --confirm"})
+                        + "--target-url postgresql://shiftsync_admin@db.example.com:5432/shiftsync --confirm",
+                "  shiftsync-backup restore --backup latest --no-owner "
+                        + "--target-url postgresql://app_owner@other.example.com:5432/shiftsync_copy"})
 final class RestoreCommand implements Callable<Integer> {
     private final Cli cli;
     private final App app;
@@ -59,7 +67,12 @@ final class RestoreCommand implements Callable<Integer> {
             + "pg_restore --clean replaces every table the backup holds.")
     boolean confirm;
 
-    @Option(names = "--json", description = "Print the restore's integrity check as JSON.")
+    @Option(names = "--no-owner", description = "Restore every object as the restoring user's, without the "
+            + "backup's owners and grants (pg_restore --no-owner --no-privileges) and without creating roles: for a "
+            + "server where that user may not create the roles the backup needs.")
+    boolean noOwner;
+
+    @Option(names = "--json", description = "Print the restore's integrity check (with what it did about roles) as JSON.")
     boolean json;
 
     RestoreCommand(Cli cli) {
@@ -79,7 +92,8 @@ final class RestoreCommand implements Callable<Integer> {
         }
         BackupSources sources = app.backupSources(source);
         RestoreResult result = app.restoreJob().run(sources, backup,
-                new RestoreJob.Target(target, "--target-url", "PGPASSWORD", "--confirm", confirm), cli.reporter());
+                new RestoreJob.Target(target, "--target-url", "PGPASSWORD", "--confirm", confirm, "--no-owner", noOwner,
+                        app.login().productionServer().orElse(null)), cli.reporter());
         String from = sources.store(result.check().store()).map(s -> s.describe()).orElse(result.check().store());
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
@@ -90,7 +104,15 @@ final class RestoreCommand implements Callable<Integer> {
                     result.passed() ? "all " + result.check().tablesCompared() + " tables match the manifest's row counts"
                             : "ROW COUNTS DIFFER");
         }
+        RolesOutcome roles = result.check().roles();
+        String created = roles == null ? null : roles.createdLine(result.check().targetServer());
+        if (!json && created != null) {
+            out.println(created);
+        }
         out.flush();
+        if (roles != null) {
+            roles.warningLines().forEach(line -> err.println("shiftsync-backup: warning: " + line));
+        }
         if (result.recordError() != null) {
             err.println("shiftsync-backup: warning: the integrity check was not recorded next to the backup: "
                     + result.recordError());

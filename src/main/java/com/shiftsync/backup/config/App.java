@@ -96,7 +96,7 @@ public final class App {
         this.backupToLocal = Once.of(() -> backupJob(List.of(localStore())));
         this.backupToAzure = Once.of(() -> backupJob(List.of(azureStore())));
         this.backupToBoth = Once.of(() -> backupJob(List.of(localStore(), azureStore())));
-        this.restoreJob = Once.of(() -> new RestoreJob(a.database, a.dumpTool,
+        this.restoreJob = Once.of(() -> new RestoreJob(a.database, a.dumpTool, a.serverRoles,
                 Path.of(System.getProperty("java.io.tmpdir"), "shiftsync-restore"), clock, dump.get().restoreJobs()));
         this.reminders = new Reminders(a.azure.hasStorage() ? Lazy.of(WorkQueue.class,
                 () -> workQueue(WorkQueue.OPERATION_UPDATES)) : null, RetryPolicy.DEFAULT);

@@ -81,6 +81,23 @@ public record BackupId(String label, Instant startedAt) implements Comparable<Ba
         return this + "." + kind + ".json";
     }
 
+    /**
+     * A file kept beside the backup's archive and covered by its manifest, {@code <id>.<kind>}; kind is a
+     * lowercase word with an extension ("roles.sql"), never a record's ({@code .json}).
+     */
+    public String sideFileName(String kind) {
+        if (!isSideFileKind(kind)) {
+            throw new IllegalArgumentException("side file kind '" + kind + "' must be a lowercase word with an "
+                    + "extension (roles.sql), not .json");
+        }
+        return this + "." + kind;
+    }
+
+    /** Whether {@code kind} names a side file ({@link #sideFileName}). */
+    public static boolean isSideFileKind(String kind) {
+        return kind != null && kind.matches("[a-z][a-z0-9-]{0,30}\\.[a-z0-9]{1,8}") && !kind.endsWith(".json");
+    }
+
     @Override
     public String toString() {
         return label + "_backup_" + STAMP.format(LocalDateTime.ofInstant(startedAt, ZoneOffset.UTC));

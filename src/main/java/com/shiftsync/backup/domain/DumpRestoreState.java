@@ -81,12 +81,16 @@ public record DumpRestoreState(Step step, String askedBackup, boolean overwriteE
      * @param restoreMs       pg_restore's wall time
      * @param durationMs      the whole restore
      * @param recordError     why the restore-check record next to the backup could not be written, or null
+     * @param rolesCreated    the roles the restore created from the backup's roles file
+     * @param roles           what the restore did about the backup's roles, in a sentence, or null
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Result(String integrity, boolean passed, int tablesCompared, List<String> differingTables,
-                         boolean createdDatabase, long restoreMs, long durationMs, String recordError) {
+                         boolean createdDatabase, long restoreMs, long durationMs, String recordError,
+                         List<String> rolesCreated, String roles) {
         public Result {
             differingTables = differingTables == null ? List.of() : List.copyOf(differingTables);
+            rolesCreated = rolesCreated == null ? List.of() : List.copyOf(rolesCreated);
         }
     }
 
@@ -154,6 +158,8 @@ public record DumpRestoreState(Step step, String askedBackup, boolean overwriteE
                 d.put("differingTables", String.join(", ", result.differingTables()));
             }
             d.put("createdDatabase", String.valueOf(result.createdDatabase()));
+            d.put("rolesCreated", String.join(", ", result.rolesCreated()));
+            ServerRestoreState.put(d, "roles", result.roles());
             d.put("restoreMs", String.valueOf(result.restoreMs()));
             d.put("durationMs", String.valueOf(result.durationMs()));
             ServerRestoreState.put(d, "recordError", result.recordError());

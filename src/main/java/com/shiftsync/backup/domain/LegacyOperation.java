@@ -90,7 +90,7 @@ final class LegacyOperation {
                 "true".equals(d.get("integrityPassed")), Integer.parseInt(d.getOrDefault("tablesCompared", "0")),
                 d.containsKey("differingTables") ? List.of(d.get("differingTables").split(", ")) : List.of(),
                 "true".equals(d.get("createdDatabase")), Long.parseLong(d.getOrDefault("restoreMs", "0")),
-                Long.parseLong(d.getOrDefault("durationMs", "0")), d.get("recordError")) : null;
+                Long.parseLong(d.getOrDefault("durationMs", "0")), d.get("recordError"), List.of(), null) : null;
         return new DumpRestoreState(DumpRestoreState.Step.ENDED, p.getOrDefault("backupId", d.get("backupId")),
                 "true".equals(p.get("overwriteExisting")), "true".equals(p.get("confirmProductionOverwrite")),
                 d.get("backupId"), Tier.parse(d.getOrDefault("tier", "daily")), instant(d.get("backupStartedAt")),

@@ -1,5 +1,7 @@
 package com.shiftsync.backup.domain;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+
 import java.time.Instant;
 import java.util.Collections;
 import java.util.Map;
@@ -28,6 +30,8 @@ import java.util.TreeMap;
  * @param compression   how pg_dump compressed the archive ({@link Compression#text()}: "zstd:1", "gzip", "none");
  *                      a manifest written before it was recorded reads as "gzip", pg_dump's default then
  * @param rowCounts     {@code "schema.table" -> rows} in the dump's snapshot
+ * @param roles         the roles file beside the archive (its size, SHA-256 and roles), or null in
+ *                      manifests written before roles files existed
  */
 public record Manifest(
         String id,
@@ -43,7 +47,8 @@ public record Manifest(
         String archiveFormatVersion,
         Integer pgDumpMajor,
         String compression,
-        Map<String, Long> rowCounts) {
+        Map<String, Long> rowCounts,
+        @JsonInclude(JsonInclude.Include.NON_NULL) RolesFile roles) {
 
     public static final String CUSTOM_FORMAT = "custom";
 
@@ -69,17 +74,20 @@ public record Manifest(
     /** A manifest without the compression (gzip, as every archive was before it was recorded). */
     public Manifest(String id, String database, Tier tier, Instant startedAt, Instant finishedAt, long sizeBytes,
                     String sha256, String serverVersion, String pgDumpVersion, String format,
-                    String archiveFormatVersion, Integer pgDumpMajor, Map<String, Long> rowCounts) {
+                    String archiveFormatVersion, Integer pgDumpMajor, Map<String, Long> rowCounts, RolesFile roles) {
         this(id, database, tier, startedAt, finishedAt, sizeBytes, sha256, serverVersion, pgDumpVersion, format,
-                archiveFormatVersion, pgDumpMajor, null, rowCounts);
+                archiveFormatVersion, pgDumpMajor, null, rowCounts, roles);
     }
 
-    /** A manifest without the archive's format version and pg_dump major (as written before they were recorded). */
+    /**
+     * A manifest as written before the archive's format version, the pg_dump major and the roles
+     * file were recorded.
+     */
     public Manifest(String id, String database, Tier tier, Instant startedAt, Instant finishedAt, long sizeBytes,
                     String sha256, String serverVersion, String pgDumpVersion, String format,
                     Map<String, Long> rowCounts) {
         this(id, database, tier, startedAt, finishedAt, sizeBytes, sha256, serverVersion, pgDumpVersion, format, null,
-                null, null, rowCounts);
+                null, null, rowCounts, null);
     }
 
     public BackupId backupId() {

@@ -20,4 +20,11 @@ public final class Sha256 {
     public static String hex(MessageDigest digest) {
         return HexFormat.of().formatHex(digest.digest());
     }
+
+    /** The SHA-256 of a small whole content (a roles file), as lowercase hex. */
+    public static String hex(byte[] content) {
+        MessageDigest sha = digest();
+        sha.update(content);
+        return hex(sha);
+    }
 }

@@ -21,7 +21,8 @@ import java.util.Optional;
  * <p>Rules every store keeps: an archive becomes visible under its name only when
  * {@link ArchiveWriter#commit()} succeeds, and never replaces an existing one; a manifest
  * is written whole or not at all, and never replaces an existing one; a backup exists
- * when its manifest exists.
+ * when its manifest exists. A side file (the roles file) is written whole or not at all, before the
+ * manifest, never replaces one, and is deleted with its backup, before its archive.
  *
  * <p>A store that can refuse deletes (Blob Storage with version-level immutability) protects
  * every blob of a backup except its records ({@code <id>.<kind>.json}, which stay writable):
@@ -97,6 +98,20 @@ public interface BackupStore {
 
     /** Deletes an archive. Absent is fine. */
     void deleteArchive(Tier tier, BackupId id);
+
+    /**
+     * Writes a small file that belongs to a backup beside its archive, {@code <id>.<kind>} (kind
+     * {@link com.shiftsync.backup.domain.RolesScript#KIND} for the roles file), whole or not at all;
+     * refuses to replace an existing one, as for archives and manifests. The manifest covers it
+     * (its size and SHA-256), so it is written before the manifest.
+     */
+    void putSideFile(Tier tier, BackupId id, String kind, byte[] content);
+
+    /** A side file of a backup, if written. */
+    Optional<byte[]> getSideFile(Tier tier, BackupId id, String kind);
+
+    /** Deletes every side file of a backup (not its manifest, archive or records). Absent is fine. */
+    void deleteSideFiles(Tier tier, BackupId id);
 
     /**
      * Writes (or replaces) a small JSON record kept next to a backup, {@code <id>.<kind>.json},

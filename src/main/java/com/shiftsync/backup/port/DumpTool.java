@@ -31,9 +31,11 @@ public interface DumpTool {
      * Restores an archive file with {@code client}'s pg_restore into an existing database with
      * {@code --clean --if-exists}.
      *
-     * @param jobs 1 restores in a single transaction (all or nothing); more runs that many jobs in parallel
+     * @param jobs            1 restores in a single transaction (all or nothing); more runs that many jobs in parallel
+     * @param ownersAndGrants false: {@code --no-owner --no-privileges}, so every object belongs to the restoring user,
+     *                        no privilege is granted, and no role of the backup needs to exist on the target
      */
-    void restore(PgClients.Client client, Path archive, DatabaseUrl target, int jobs);
+    void restore(PgClients.Client client, Path archive, DatabaseUrl target, int jobs, boolean ownersAndGrants);
 
     /**
      * Restores an archive with {@code client}'s pg_restore into a sandbox

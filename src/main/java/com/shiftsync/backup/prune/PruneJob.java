@@ -314,6 +314,7 @@ public final class PruneJob {
                     // manifest first: from here on the backup does not exist, and whatever is left is an orphan
                     store.deleteManifest(d.tier(), d.backupId());
                     store.deleteRecords(d.tier(), d.backupId());
+                    store.deleteSideFiles(d.tier(), d.backupId());
                     store.deleteArchive(d.tier(), d.backupId());
                     deleted.add(d.id());
                 } catch (ShiftSyncException e) {
@@ -325,6 +326,7 @@ public final class PruneJob {
                     current = "orphan archive " + o.id();
                     try {
                         store.deleteRecords(o.tier(), o.backupId());
+                        store.deleteSideFiles(o.tier(), o.backupId());
                         store.deleteArchive(o.tier(), o.backupId());
                         orphansDeleted.add(o.id());
                     } catch (ShiftSyncException e) {

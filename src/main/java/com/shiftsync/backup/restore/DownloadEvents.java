@@ -22,6 +22,9 @@ public final class DownloadEvents {
         f.put("file", d.file().toString());
         f.put("sizeBytes", d.manifest().sizeBytes());
         f.put("sha256", d.manifest().sha256());
+        if (d.rolesFile() != null) {
+            f.put("rolesFile", d.rolesFile().toString());
+        }
         f.put("durationMs", d.duration().toMillis());
         reporter.event(Event.info(SUCCEEDED, f));
     }

@@ -22,6 +22,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -33,6 +34,10 @@ import java.util.logging.Logger;
  * message on {@code restore-requests}; the queue worker ({@link QueuedWork#run} with this
  * task) runs the same {@link RestoreJob} as the CLI's {@code restore} (SHA-256 first, one
  * transaction, row counts compared with the manifest and recorded).
+ *
+ * <p>It restores into DATABASE_URL's own server, whose roles exist and are the source of truth:
+ * it never runs the backup's roles file and never creates a role (the operation's details say
+ * so); a restore into another server is the command line's {@code restore --target-url}.
  *
  * <p>The rules: {@code backupId} is an id or {@code latest} (resolved now, so the worker
  * restores exactly the backup the caller was told), and must exist in Blob. The target is
@@ -359,8 +364,10 @@ public final class FromBackupRestore implements QueuedWork.Task<RestoreMessage> 
     /** What a finished restore adds to its operation: the integrity check and the durations. */
     private static DumpRestoreState.Result outcome(RestoreResult result) {
         RestoreCheck check = result.check();
+        RolesOutcome roles = check.roles();
         return new DumpRestoreState.Result(check.summary(), check.passed(), check.tablesCompared(),
                 check.differences().stream().map(TableDifference::table).toList(), result.createdDatabase(),
-                check.restoreMs(), check.durationMs(), result.recordError());
+                check.restoreMs(), check.durationMs(), result.recordError(),
+                roles == null ? List.of() : roles.created(), roles == null ? null : roles.note());
     }
 }

@@ -1,6 +1,7 @@
 package com.shiftsync.backup.restore;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.shiftsync.backup.domain.Json;
 import com.shiftsync.backup.domain.Tier;
 
@@ -28,16 +29,25 @@ import java.util.List;
  * @param extraTables     tables in the target that the backup does not hold
  * @param restoreMs       pg_restore's wall time
  * @param durationMs      the whole restore: download, checksum, pg_restore and the count
+ * @param roles           what the restore did about the backup's roles; null in records written before
  */
 public record RestoreCheck(String backupId, Tier tier, String store, String targetServer, String targetDatabase,
                            boolean createdDatabase, Instant checkedAt, boolean passed, int tablesCompared,
                            List<TableDifference> differences, List<String> extraTables, long restoreMs,
-                           long durationMs) {
+                           long durationMs, @JsonInclude(JsonInclude.Include.NON_NULL) RolesOutcome roles) {
     public static final String KIND = "restore-check";
 
     public RestoreCheck {
         differences = differences == null ? List.of() : List.copyOf(differences);
         extraTables = extraTables == null ? List.of() : List.copyOf(extraTables);
+    }
+
+    /** A record that says nothing of roles (as every record did before roles files existed). */
+    public RestoreCheck(String backupId, Tier tier, String store, String targetServer, String targetDatabase,
+                        boolean createdDatabase, Instant checkedAt, boolean passed, int tablesCompared,
+                        List<TableDifference> differences, List<String> extraTables, long restoreMs, long durationMs) {
+        this(backupId, tier, store, targetServer, targetDatabase, createdDatabase, checkedAt, passed, tablesCompared,
+                differences, extraTables, restoreMs, durationMs, null);
     }
 
     public static RestoreCheck read(String json) {

@@ -52,6 +52,13 @@ public final class RestoreEvents {
         f.put("differingTables", result.check().differences().stream().map(TableDifference::table).toList());
         f.put("durationMs", result.duration().toMillis());
         f.put("restoreMs", result.check().restoreMs());
+        RolesOutcome roles = result.check().roles();
+        if (roles != null) {
+            f.put("rolesCreated", roles.created());
+            f.put("rolesWithoutPassword", roles.withoutPassword());
+            f.put("roleWarnings", roles.warnings());
+            f.put("ownersAndGrants", roles.ownersAndGrants());
+        }
         reporter.event(Event.of(result.passed(), SUCCEEDED, FAILED, f));
         RestoreCheck check = result.check();
         List<String> differing = check.differences().stream().map(TableDifference::table).limit(20).toList();
@@ -61,7 +68,9 @@ public final class RestoreEvents {
                 .withRowTotal(result.manifest().totalRows()).withSize(result.manifest().sizeBytes())
                 .withReason(result.passed() ? null : check.summary())
                 .withDetail("store", check.store()).withDetail("target", check.targetDatabase() + " on "
-                        + check.targetServer()).withDetail("differingTables", differing.isEmpty() ? null : differing));
+                        + check.targetServer()).withDetail("differingTables", differing.isEmpty() ? null : differing)
+                .withDetail("rolesCreated", check.roles() == null || check.roles().created().isEmpty() ? null
+                        : check.roles().created()));
     }
 
     /** A restore into a named database that failed before its check: nothing restored, or not all of it. */

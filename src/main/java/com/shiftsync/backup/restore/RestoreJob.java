@@ -6,6 +6,8 @@ import com.shiftsync.backup.domain.DatabaseUrl;
 import com.shiftsync.backup.domain.ErrorCode;
 import com.shiftsync.backup.domain.Manifest;
 import com.shiftsync.backup.domain.PgClients;
+import com.shiftsync.backup.domain.RolesFile;
+import com.shiftsync.backup.domain.RolesScript;
 import com.shiftsync.backup.domain.Sha256;
 import com.shiftsync.backup.domain.ShiftSyncException;
 import com.shiftsync.backup.domain.Wording;
@@ -13,10 +15,12 @@ import com.shiftsync.backup.port.BackupStore;
 import com.shiftsync.backup.port.Database;
 import com.shiftsync.backup.port.DumpTool;
 import com.shiftsync.backup.port.Reporter;
+import com.shiftsync.backup.port.ServerRoles;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -24,6 +28,7 @@ import java.security.DigestOutputStream;
 import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -38,7 +43,14 @@ import java.util.Optional;
  * result and the restore's duration are recorded next to the backup
  * ({@link RestoreCheck}, kind {@value RestoreCheck#KIND}).
  *
- * <p>A restore that created its target database drops it again when pg_restore fails, so a
+ * <p>Roles belong to the server, not to the dump: a restore a person asks for into another
+ * server than DATABASE_URL's first creates the roles the backup needs and that server lacks,
+ * from the backup's roles file (checked against the manifest like the archive; existing roles
+ * are never altered), so owners and grants come back exactly as they were; where the user may
+ * not create roles, it is refused unless the person chose {@code --no-owner}, which restores
+ * every object as the restoring user's and leaves the owners and grants out.
+ *
+ * <p>A restore that created its target database (or roles) drops it again when pg_restore fails, so a
  * failed restore leaves nothing behind; one into an existing database leaves it as it was
  * (the single transaction). From the command line ({@link Target}), a target that exists and
  * holds tables is refused unless the person confirmed it, with its size and table count.
@@ -46,25 +58,38 @@ import java.util.Optional;
 public final class RestoreJob {
     private final Database database;
     private final DumpTool dumpTool;
+    private final ServerRoles serverRoles;
     private final Path scratchFolder;
     private final Clock clock;
     private final int newDatabaseJobs;
 
-    /** Into a database it creates, with one pg_restore job per core. */
-    public RestoreJob(Database database, DumpTool dumpTool, Path scratchFolder, Clock clock) {
-        this(database, dumpTool, scratchFolder, clock, Runtime.getRuntime().availableProcessors());
-    }
-
     /**
+     * @param serverRoles     the target server's roles, for a restore a person asks for into another
+     *                        server ({@link Target}); null for a job that never restores there
      * @param newDatabaseJobs pg_restore's jobs into a database this restore created (RESTORE_JOBS); a
      *                        restore over an existing one runs in a single transaction whatever this says
      */
-    public RestoreJob(Database database, DumpTool dumpTool, Path scratchFolder, Clock clock, int newDatabaseJobs) {
+    public RestoreJob(Database database, DumpTool dumpTool, ServerRoles serverRoles, Path scratchFolder, Clock clock,
+                      int newDatabaseJobs) {
         this.database = database;
         this.dumpTool = dumpTool;
+        this.serverRoles = serverRoles;
         this.scratchFolder = scratchFolder;
         this.clock = clock;
         this.newDatabaseJobs = Math.max(1, newDatabaseJobs);
+    }
+
+    /** Into a database it creates, with one pg_restore job per core. */
+    public RestoreJob(Database database, DumpTool dumpTool, ServerRoles serverRoles, Path scratchFolder, Clock clock) {
+        this(database, dumpTool, serverRoles, scratchFolder, clock, Runtime.getRuntime().availableProcessors());
+    }
+
+    public RestoreJob(Database database, DumpTool dumpTool, Path scratchFolder, Clock clock, int newDatabaseJobs) {
+        this(database, dumpTool, null, scratchFolder, clock, newDatabaseJobs);
+    }
+
+    public RestoreJob(Database database, DumpTool dumpTool, Path scratchFolder, Clock clock) {
+        this(database, dumpTool, null, scratchFolder, clock);
     }
 
     public RestoreJob(Database database, DumpTool dumpTool, Path scratchFolder) {
@@ -82,13 +107,27 @@ public final class RestoreJob {
     /**
      * A restore target as a person gave it on the command line.
      *
-     * @param url           the target database
-     * @param name          how the person gave it ("--target-url"), named in every refusal about it
-     * @param passwordFrom  where the target's password comes from ("PGPASSWORD"), named when none was given
-     * @param confirmOption what confirms a restore over a database that holds tables ("--confirm")
-     * @param confirmed     whether it was given
+     * @param url              the target database
+     * @param name             how the person gave it ("--target-url"), named in every refusal about it
+     * @param passwordFrom     where the target's password comes from ("PGPASSWORD"), named when none was given
+     * @param confirmOption    what confirms a restore over a database that holds tables ("--confirm")
+     * @param confirmed        whether it was given
+     * @param noOwnerOption    what restores without the backup's owners and grants ("--no-owner")
+     * @param noOwner          whether it was given
+     * @param productionServer DATABASE_URL's host:port, whose roles are never touched, or null when none is set
      */
-    public record Target(DatabaseUrl url, String name, String passwordFrom, String confirmOption, boolean confirmed) {
+    public record Target(DatabaseUrl url, String name, String passwordFrom, String confirmOption, boolean confirmed,
+                         String noOwnerOption, boolean noOwner, String productionServer) {
+
+        /** A target restored with the backup's owners and grants, with no production server named. */
+        public Target(DatabaseUrl url, String name, String passwordFrom, String confirmOption, boolean confirmed) {
+            this(url, name, passwordFrom, confirmOption, confirmed, "--no-owner", false, null);
+        }
+
+        /** Whether the target is on DATABASE_URL's own server (same host and port). */
+        boolean onProduction() {
+            return productionServer != null && productionServer.equalsIgnoreCase(url.host() + ":" + url.port());
+        }
     }
 
     /**
@@ -130,7 +169,8 @@ public final class RestoreJob {
      */
     public RestoreResult recheck(BackupStore store, Manifest manifest, DatabaseUrl target, boolean createdDatabase,
                                  Reporter reporter) {
-        RestoreResult result = checked(store, manifest, target, createdDatabase, 0, System.nanoTime());
+        RestoreResult result = checked(store, manifest, target, createdDatabase, 0, System.nanoTime(),
+                planRoles(manifest, target, null).outcome());
         RestoreEvents.restored(result, reporter);
         return result;
     }
@@ -165,40 +205,51 @@ public final class RestoreJob {
             refuseUnconfirmedOverwrite(target, asGiven, manifest);
         }
         PgClients.Client client = onTarget(asGiven, () -> clientFor(manifest, target));
+        RolesPlan plan = planRoles(manifest, target, asGiven);
         boolean created = false;
         long restoreNanos;
+        RolesOutcome roles = plan.outcome();
         try (CheckedArchive archive = fetchAndCheck(store, manifest)) {
-            if (!onTarget(asGiven, () -> database.exists(target, target.database()))) {
-                onTarget(asGiven, () -> {
-                    database.create(target, target.database());
-                    return null;
-                });
-                created = true;
+            if (!plan.missing().isEmpty()) {
+                // before the database: a roles file that fails creates no role, and nothing is left behind
+                roles = createRoles(store, manifest, target, plan.missing());
+            }
+            try {
+                if (!onTarget(asGiven, () -> database.exists(target, target.database()))) {
+                    onTarget(asGiven, () -> {
+                        database.create(target, target.database());
+                        return null;
+                    });
+                    created = true;
+                }
+            } catch (RuntimeException e) {
+                throw dropRoles(target, roles, e);
             }
             long restoreStart = System.nanoTime();
             try {
                 watch.restoring();
                 // a database this restore created has nothing to lose: parallel, and dropped again if pg_restore fails
-                dumpTool.restore(client, archive.file(), target, created ? newDatabaseJobs : 1);
+                dumpTool.restore(client, archive.file(), target, created ? newDatabaseJobs : 1,
+                        roles.ownersAndGrants());
             } catch (RuntimeException e) {
-                throw created ? dropCreated(target, e) : e;
+                throw dropRoles(target, roles, created ? dropCreated(target, e) : e);
             }
             restoreNanos = System.nanoTime() - restoreStart;
             watch.committed();
         }
-        return checked(store, manifest, target, created, restoreNanos, start);
+        return checked(store, manifest, target, created, restoreNanos, start, roles);
     }
 
     /** The target's rows against the manifest, recorded next to the backup. */
     private RestoreResult checked(BackupStore store, Manifest manifest, DatabaseUrl target, boolean created,
-                                  long restoreNanos, long start) {
+                                  long restoreNanos, long start, RolesOutcome roles) {
         Map<String, Long> restored = database.countRows(target);
         IntegrityCheck integrity = IntegrityCheck.compare(manifest.rowCounts(), restored);
         Duration total = Duration.ofNanos(System.nanoTime() - start);
         RestoreCheck check = new RestoreCheck(manifest.id(), manifest.tier(), store.name(),
                 target.host() + ":" + target.port(), target.database(), created, clock.instant(), integrity.passed(),
                 integrity.tablesCompared(), integrity.differences(), integrity.extraTables(),
-                Duration.ofNanos(restoreNanos).toMillis(), total.toMillis());
+                Duration.ofNanos(restoreNanos).toMillis(), total.toMillis(), roles);
         String recordError = null;
         try {
             store.putRecord(manifest.tier(), manifest.backupId(), RestoreCheck.KIND, check.toJson());
@@ -217,6 +268,108 @@ public final class RestoreJob {
     public PgClients.Client clientFor(Manifest manifest, DatabaseUrl server) {
         return dumpTool.clients().forRestore(ArchiveFormat.of(manifest), PgClients.major(database.serverVersion(server)),
                 "at " + server.host() + ":" + server.port(), manifest.id()).orElseThrow("; nothing was restored");
+    }
+
+    /**
+     * What the restore does about the backup's roles, decided before anything is fetched.
+     *
+     * @param outcome what to report when no role is created
+     * @param missing the roles to create from the roles file first (none: the file is not run)
+     */
+    private record RolesPlan(RolesOutcome outcome, List<String> missing) {
+    }
+
+    /**
+     * The roles file is run only where a person asked for a restore into a server other than
+     * DATABASE_URL's: there the roles exist and are the source of truth, and the restore test and
+     * the HTTP restore (no {@link Target}) run there. Where roles are missing and the user may not
+     * create them, the restore is refused before anything is fetched, naming {@code --no-owner}.
+     */
+    private RolesPlan planRoles(Manifest manifest, DatabaseUrl target, Target asGiven) {
+        List<String> needed = manifest.roles() == null ? List.of() : manifest.roles().roles();
+        String server = target.host() + ":" + target.port();
+        if (asGiven == null) {
+            return new RolesPlan(RolesOutcome.untouched("the roles file is not applied on DATABASE_URL's server, "
+                    + "whose roles are the source of truth"), List.of());
+        }
+        if (asGiven.noOwner()) {
+            return new RolesPlan(RolesOutcome.withoutOwners(asGiven.noOwnerOption(), target.user(), needed), List.of());
+        }
+        if (asGiven.onProduction()) {
+            return new RolesPlan(RolesOutcome.untouched(server + " is DATABASE_URL's own server, whose roles are the "
+                    + "source of truth: the roles file was not applied"), List.of());
+        }
+        if (manifest.roles() == null) {
+            return new RolesPlan(RolesOutcome.untouched("backup " + manifest.id() + " was made before backups carried "
+                    + "their roles: none was created"), List.of());
+        }
+        if (needed.isEmpty()) {
+            return new RolesPlan(RolesOutcome.untouched("the backup needs no role of its own"), List.of());
+        }
+        if (serverRoles == null) {
+            throw new IllegalStateException("this restore job was built without the target's roles");
+        }
+        ServerRoles.Facts facts = onTarget(asGiven, () -> serverRoles.look(target, needed));
+        List<String> missing = needed.stream().filter(r -> !facts.existing().contains(r)).toList();
+        if (missing.isEmpty()) {
+            return new RolesPlan(RolesOutcome.untouched("every role the backup needs exists on " + server
+                    + " already: none was created"), List.of());
+        }
+        if (!facts.mayCreateRoles()) {
+            throw ShiftSyncException.badInput(server + " lacks role" + (missing.size() == 1 ? " " : "s ")
+                    + String.join(", ", missing) + " that backup " + manifest.id() + " needs (owners and grantees of "
+                    + "its objects), and user " + facts.user() + " may not create roles there (no CREATEROLE): add "
+                    + asGiven.noOwnerOption() + " to restore every object as " + facts.user() + "'s without the "
+                    + "backup's owners and grants, or restore as a user with CREATEROLE; nothing was restored");
+        }
+        return new RolesPlan(null, missing);
+    }
+
+    /**
+     * The roles file of {@code manifest}'s backup, whose size and SHA-256 match the manifest:
+     * what is read from storage may have been written by anyone, and this file is run as SQL.
+     *
+     * @param nothingDone what the refusal adds ("nothing was restored")
+     */
+    public static byte[] checkedRolesFile(BackupStore store, Manifest manifest, String nothingDone) {
+        RolesFile file = manifest.roles();
+        Optional<byte[]> script = store.getSideFile(manifest.tier(), manifest.backupId(), RolesScript.KIND);
+        if (script.isEmpty() || !file.matches(script.get())) {
+            throw new ShiftSyncException(ErrorCode.JOB_FAILED, "the roles file " + file.file() + " of "
+                    + manifest.id() + " in " + store.describe() + (script.isEmpty() ? " is missing"
+                    : " does not match its manifest (" + script.get().length + " bytes, SHA-256 "
+                    + Sha256.hex(script.get()) + "; expected " + file.sizeBytes() + " bytes, " + file.sha256() + ")")
+                    + ": it is damaged or was altered, and " + nothingDone);
+        }
+        return script.get();
+    }
+
+    /** Checks the roles file against the manifest, runs it, and says what it created. */
+    private RolesOutcome createRoles(BackupStore store, Manifest manifest, DatabaseUrl target, List<String> missing) {
+        byte[] script = checkedRolesFile(store, manifest, "nothing was restored");
+        List<String> warnings = serverRoles.apply(target, new String(script, StandardCharsets.UTF_8));
+        ServerRoles.Facts after = serverRoles.look(target, missing);
+        List<String> created = missing.stream().filter(after.existing()::contains).toList();
+        return RolesOutcome.applied(created, created.stream().filter(after.login()::contains).toList(), warnings);
+    }
+
+    /** A restore that failed after creating roles drops them again: they own nothing, and nothing is left behind. */
+    private ShiftSyncException dropRoles(DatabaseUrl target, RolesOutcome roles, RuntimeException failure) {
+        ShiftSyncException e = ShiftSyncException.wrap(failure);
+        if (roles == null || roles.created().isEmpty()) {
+            return e;
+        }
+        String names = String.join(", ", roles.created());
+        try {
+            serverRoles.drop(target, roles.created());
+            return new ShiftSyncException(e.code(), e.getMessage() + "; role" + (roles.created().size() == 1 ? " " : "s ")
+                    + names + ", which this restore had created, " + (roles.created().size() == 1 ? "was" : "were")
+                    + " dropped again", e.upstreamCode(), e);
+        } catch (RuntimeException dropFailed) {
+            return new ShiftSyncException(e.code(), e.getMessage() + "; roles " + names + ", which this restore had "
+                    + "created, could not be dropped (" + ShiftSyncException.wrap(dropFailed).getMessage()
+                    + "): drop them by hand", e.upstreamCode(), e);
+        }
     }
 
     /**

@@ -113,13 +113,14 @@ class ImmutableBackupIT {
     }
 
     @Test
-    @DisplayName("every blob a backup commits (archive, manifest) is locked until startedAt + the tier's retention + "
-            + "1 h, and nothing else; the store reports it")
+    @DisplayName("every blob a backup commits (archive, roles file, manifest) is locked until startedAt + the tier's "
+            + "retention + 1 h, and nothing else; the store reports it")
     void committedBlobsAreLocked() {
         Manifest m = job(BackupRoundTripIT.dumpTool()).run(Tier.WEEKLY, Reporter.NONE).manifest();
 
         Instant until = m.startedAt().plus(Duration.ofDays(30)).plus(RetentionLock.MARGIN);
         assertEquals(Map.of("weekly/" + m.id() + ".dump", until + " Locked",
+                "weekly/" + m.id() + ".roles.sql", until + " Locked",
                 "weekly/" + m.id() + ".manifest.json", until + " Locked",
                 "locks/weekly.lock", "none"), policies(), "the tier's lease blob is no part of a backup");
         assertEquals(List.of(new Protection(Tier.WEEKLY, m.backupId(), until, until, true, false)), store.protections());

@@ -33,7 +33,7 @@ class ManifestTest {
         return new Manifest("shiftsync_backup_20240116_020000", "shiftsync", Tier.DAILY,
                 Instant.parse("2024-01-16T02:00:00Z"), Instant.parse("2024-01-16T02:03:00Z"), 4096, SHA,
                 "17.12 (Debian 17.12-0+deb13u1)", "pg_dump (PostgreSQL) 17.12 (Debian 17.12-0+deb13u1)",
-                Manifest.CUSTOM_FORMAT, "1.16", 17, Map.of("public.shifts", 12L));
+                Manifest.CUSTOM_FORMAT, "1.16", 17, Map.of("public.shifts", 12L), null);
     }
 
     /** A manifest of a zstd:1 archive, as a 17 pg_dump writes it with BACKUP_COMPRESSION=auto. */
@@ -45,7 +45,7 @@ class ManifestTest {
         Manifest m = current();
         return new Manifest(m.id(), m.database(), m.tier(), m.startedAt(), m.finishedAt(), m.sizeBytes(), m.sha256(),
                 m.serverVersion(), m.pgDumpVersion(), m.format(), m.archiveFormatVersion(), m.pgDumpMajor(),
-                compression, m.rowCounts());
+                compression, m.rowCounts(), m.roles());
     }
 
     @Test

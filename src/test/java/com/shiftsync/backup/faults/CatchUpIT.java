@@ -14,6 +14,7 @@ import com.shiftsync.backup.domain.BackupId;
 import com.shiftsync.backup.domain.ErrorCode;
 import com.shiftsync.backup.domain.Event;
 import com.shiftsync.backup.domain.Manifest;
+import com.shiftsync.backup.domain.RolesScript;
 import com.shiftsync.backup.domain.ShiftSyncException;
 import com.shiftsync.backup.domain.Tier;
 import com.shiftsync.backup.monitor.MonitorJob;
@@ -31,15 +32,19 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.RandomAccessFile;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.stream.Stream;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -124,6 +129,11 @@ class CatchUpIT {
         assertEquals(List.of(caughtUp.manifest().id(), id), azure.complete().stream().map(Manifest::id).toList(),
                 "the good copy uploaded, the changed one not");
         assertTrue(azure.damaged().isEmpty());
+        assertArrayEquals(local.getSideFile(Tier.DAILY, partial.manifest().backupId(), RolesScript.KIND).orElseThrow(),
+                realBlob.getSideFile(Tier.DAILY, partial.manifest().backupId(), RolesScript.KIND).orElseThrow(),
+                "its roles file goes with it");
+        assertTrue(realBlob.getSideFile(Tier.DAILY, second.manifest().backupId(), RolesScript.KIND).isEmpty(),
+                "nothing of the copy not made");
         assertTrue(local.getRecord(Tier.DAILY, partial.manifest().backupId(), PendingCopy.KIND).isEmpty(),
                 "the record of the copy made is gone");
         assertTrue(local.getRecord(Tier.DAILY, second.manifest().backupId(), PendingCopy.KIND).isPresent(),
@@ -152,10 +162,28 @@ class CatchUpIT {
         }
     }
 
+    @Test
+    @DisplayName("a store that fails at the manifest, the last write: its roles file and archive are taken back, nothing of the run is left")
+    void failedManifestTakesTheRolesFileBack() {
+        LocalBackupStore local = new LocalBackupStore(dir.resolve("backups"));
+        Refusing refusing = new Refusing(local);
+        refusing.refuseManifests = true;
+        ShiftSyncException e = assertThrows(ShiftSyncException.class, () -> job(refusing).run(Tier.DAILY, Reporter.NONE));
+        assertTrue(e.getMessage().contains("manifest refused"), e.getMessage());
+        assertEquals(List.of(), local.catalog().archives());
+        assertEquals(List.of(), local.catalog().leftovers());
+        try (Stream<Path> files = Files.list(dir.resolve("backups/daily"))) {
+            assertEquals(List.of(), files.map(p -> p.getFileName().toString()).toList(), "no roles file either");
+        } catch (IOException io) {
+            throw new IllegalStateException(io);
+        }
+    }
+
     /** A store that refuses new archives while {@code refuse} is set, as Blob Storage does while it is down. */
     static final class Refusing implements BackupStore {
         private final BackupStore store;
         volatile boolean refuse;
+        volatile boolean refuseManifests;
 
         Refusing(BackupStore store) {
             this.store = store;
@@ -192,6 +220,10 @@ class CatchUpIT {
 
         @Override
         public void putManifest(Manifest manifest) {
+            if (refuseManifests) {
+                throw new ShiftSyncException(ErrorCode.UPSTREAM_FAILED, "manifest refused: Storage answered 503 "
+                        + "ServerBusy", "ServerBusy", null);
+            }
             store.putManifest(manifest);
         }
 
@@ -248,6 +280,21 @@ class CatchUpIT {
         @Override
         public void deleteLeftover(Tier tier, String name) {
             store.deleteLeftover(tier, name);
+        }
+
+        @Override
+        public void putSideFile(Tier tier, BackupId id, String kind, byte[] content) {
+            store.putSideFile(tier, id, kind, content);
+        }
+
+        @Override
+        public Optional<byte[]> getSideFile(Tier tier, BackupId id, String kind) {
+            return store.getSideFile(tier, id, kind);
+        }
+
+        @Override
+        public void deleteSideFiles(Tier tier, BackupId id) {
+            store.deleteSideFiles(tier, id);
         }
 
         @Override

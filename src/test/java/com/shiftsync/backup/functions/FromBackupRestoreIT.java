@@ -302,6 +302,40 @@ class FromBackupRestoreIT {
         assertEquals(target, message.get("targetDatabase").asText());
     }
 
+    @Test
+    @DisplayName("the HTTP restore runs on DATABASE_URL's server, whose roles are the source of truth: it never runs "
+            + "the roles file (the details say so) and never creates a role, not even one the backup needs that was "
+            + "dropped since")
+    void createsNoRoles() {
+        String role = "reader_" + Long.toHexString(System.nanoTime());
+        String source = pg.createDatabase("prodroles");
+        pg.executeResource(source, "/seed/shiftsync.sql");
+        pg.execute("postgres", "CREATE ROLE " + role + " NOLOGIN");
+        pg.execute(source, "GRANT SELECT ON ALL TABLES IN SCHEMA public TO " + role);
+        env.put("DATABASE_URL", pg.urlText(source));
+        env.put("BACKUP_CONTAINER", "frombackup-roles-" + Long.toHexString(System.nanoTime()));
+        Manifest withRole = app().backupToAzure().run(Tier.DAILY, Reporter.NONE).manifest();
+        assertEquals(List.of(role), withRole.roles().roles());
+
+        String firstTarget = newName();
+        String first = json(post(body(withRole.id(), firstTarget), ADMIN)).get("operationId").asText();
+        assertNull(work(new FakeExecutionContext("restoreFromBackupWorker")).error());
+        JsonNode done = status(first);
+        assertEquals("Succeeded", done.get("status").asText(), done.toString());
+        assertEquals("", done.get("details").get("rolesCreated").asText());
+        assertEquals("the roles file is not applied on DATABASE_URL's server, whose roles are the source of truth",
+                done.get("details").get("roles").asText());
+
+        pg.dropDatabase(firstTarget);
+        pg.execute(source, "REVOKE ALL ON ALL TABLES IN SCHEMA public FROM " + role);
+        pg.execute("postgres", "DROP ROLE " + role);
+        String second = json(post(body(withRole.id(), newName()), ADMIN)).get("operationId").asText();
+        work(new FakeExecutionContext("restoreFromBackupWorker"));
+        assertEquals(0, count("postgres", "SELECT count(*) FROM pg_roles WHERE rolname = '" + role + "'"),
+                "no role created on production's server");
+        assertFalse(status(second).toString().contains("created role"), status(second).toString());
+    }
+
     JsonNode readMessage() {
         List<String> raw = host.peekRaw();
         assertEquals(1, raw.size());

@@ -9,6 +9,7 @@ import com.shiftsync.backup.domain.BackupId;
 import com.shiftsync.backup.domain.Manifest;
 import com.shiftsync.backup.domain.RetentionPlan.Action;
 import com.shiftsync.backup.domain.RetentionPolicy;
+import com.shiftsync.backup.domain.RolesScript;
 import com.shiftsync.backup.domain.Tier;
 import com.shiftsync.backup.port.ArchiveWriter;
 import com.shiftsync.backup.port.BackupStore;
@@ -245,6 +246,33 @@ class PruneJobIT {
         assertTrue(archiveIds(store).containsAll(Set.of(running.toString(), oldIdFreshWrite.toString())));
     }
 
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"local", "azure"})
+    @DisplayName("a pruned backup's roles file goes with it, after its manifest and before its archive; an orphan's too; "
+            + "a kept backup keeps its own")
+    void sideFilesGoWithTheirBackup(String kind) {
+        BackupStore store = store(kind);
+        Manifest old = SimulatedBackups.backup(store, Tier.DAILY, NOW.minus(Duration.ofDays(10)));
+        Manifest kept = SimulatedBackups.backup(store, Tier.DAILY, NOW.minus(Duration.ofDays(1)));
+        BackupId orphan = SimulatedBackups.orphan(store, Tier.DAILY, NOW.minus(Duration.ofHours(30)));
+        for (BackupId id : List.of(old.backupId(), kept.backupId(), orphan)) {
+            store.putSideFile(Tier.DAILY, id, RolesScript.KIND, ("-- roles of " + id).getBytes());
+        }
+        PruneReport crashed = new PruneJob(List.of(new PruneJob.Target(new CrashingStore(store, 1), LOCAL)), null,
+                Duration.ofHours(24), CLOCK).run(false, Reporter.NONE);
+        assertTrue(crashed.failed());
+        assertFalse(ids(store).contains(old.id()), "the manifest went first");
+        assertTrue(store.getSideFile(Tier.DAILY, old.backupId(), RolesScript.KIND).isEmpty(), "then the roles file");
+        assertTrue(archiveIds(store).contains(old.id()), "the archive last: a crash leaves it as an orphan");
+
+        PruneReport report = new PruneJob(List.of(new PruneJob.Target(store, LOCAL)), null, Duration.ofHours(24), CLOCK)
+                .run(false, Reporter.NONE);
+        assertFalse(report.failed(), report.problems().toString());
+        assertEquals(Set.of(kept.id()), archiveIds(store));
+        assertTrue(store.getSideFile(Tier.DAILY, orphan, RolesScript.KIND).isEmpty());
+        assertTrue(store.getSideFile(Tier.DAILY, kept.backupId(), RolesScript.KIND).isPresent());
+    }
+
     @Test
     @DisplayName("backup --keep-days N prunes only its tier, through the same policy: the floor still holds")
     void keepDaysUsesThePolicy() {
@@ -340,6 +368,21 @@ class PruneJobIT {
         public void deleteRecords(Tier tier, BackupId id) {
             store.deleteRecords(tier, id);
             checkInvariant();
+        }
+
+        @Override
+        public void putSideFile(Tier tier, BackupId id, String kind, byte[] content) {
+            store.putSideFile(tier, id, kind, content);
+        }
+
+        @Override
+        public Optional<byte[]> getSideFile(Tier tier, BackupId id, String kind) {
+            return store.getSideFile(tier, id, kind);
+        }
+
+        @Override
+        public void deleteSideFiles(Tier tier, BackupId id) {
+            store.deleteSideFiles(tier, id);
         }
 
         @Override

@@ -276,6 +276,41 @@ abstract class BackupStoreContract {
     /** Writes {@code content} as the manifest file of {@code id} in {@code tier}'s folder, behind the store's back. */
     protected abstract void plantManifest(Tier tier, BackupId id, Manifest content);
 
+    @Test
+    @DisplayName("side files: written whole beside the archive, never replaced, read back, deleted with their backup only; manifest, archive and records untouched")
+    void sideFiles() {
+        Manifest m = manifest(Tier.DAILY, T0, "side");
+        Manifest other = manifest(Tier.DAILY, T0.plusSeconds(60), "other");
+        commitArchive(Tier.DAILY, m.backupId(), new byte[(int) m.sizeBytes()]);
+        assertTrue(store.getSideFile(Tier.DAILY, m.backupId(), "roles.sql").isEmpty());
+        byte[] roles = "-- the roles\nSELECT 1;\n".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        store.putSideFile(Tier.DAILY, m.backupId(), "roles.sql", roles);
+        store.putSideFile(Tier.DAILY, other.backupId(), "roles.sql", "-- other".getBytes());
+        ShiftSyncException e = assertThrows(ShiftSyncException.class,
+                () -> store.putSideFile(Tier.DAILY, m.backupId(), "roles.sql", "-- replaced".getBytes()));
+        assertTrue(e.getMessage().contains("exists"), e.getMessage());
+        assertArrayEquals(roles, store.getSideFile(Tier.DAILY, m.backupId(), "roles.sql").orElseThrow(),
+                "the first side file stays, byte for byte");
+        assertTrue(store.getSideFile(Tier.WEEKLY, m.backupId(), "roles.sql").isEmpty(), "per tier");
+        assertThrows(IllegalArgumentException.class,
+                () -> store.putSideFile(Tier.DAILY, m.backupId(), "roles.json", roles), "a record's name is refused");
+        store.putManifest(m);
+        store.putRecord(Tier.DAILY, m.backupId(), "verification", "{}");
+        BackupCatalog catalog = store.catalog();
+        assertEquals(List.of(m), catalog.complete(), "a side file is neither an archive nor a manifest");
+        assertEquals(List.of(m.backupId()), catalog.archives().stream().map(BackupCatalog.Archive::id).toList());
+        store.deleteRecords(Tier.DAILY, m.backupId());
+        assertArrayEquals(roles, store.getSideFile(Tier.DAILY, m.backupId(), "roles.sql").orElseThrow(),
+                "deleting records leaves side files");
+        store.putRecord(Tier.DAILY, m.backupId(), "verification", "{}");
+        store.deleteSideFiles(Tier.DAILY, m.backupId());
+        store.deleteSideFiles(Tier.DAILY, m.backupId());
+        assertTrue(store.getSideFile(Tier.DAILY, m.backupId(), "roles.sql").isEmpty());
+        assertTrue(store.getSideFile(Tier.DAILY, other.backupId(), "roles.sql").isPresent(), "another backup's stays");
+        assertEquals("{}", store.getRecord(Tier.DAILY, m.backupId(), "verification").orElseThrow());
+        assertEquals(List.of(m), store.catalog().complete(), "manifest and archive stay");
+    }
+
     /** Replaces the stored manifest of {@code m} with a truncated copy, behind the store's back. */
     protected abstract void corruptManifest(Manifest m);
 

@@ -39,8 +39,9 @@ public class ForwardingDumpTool implements DumpTool {
     }
 
     @Override
-    public void restore(PgClients.Client client, Path archive, DatabaseUrl target, int jobs) {
-        real.restore(client, archive, target, jobs);
+    public void restore(PgClients.Client client, Path archive, DatabaseUrl target, int jobs,
+                        boolean ownersAndGrants) {
+        real.restore(client, archive, target, jobs, ownersAndGrants);
     }
 
     @Override

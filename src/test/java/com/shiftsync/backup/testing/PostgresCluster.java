@@ -123,6 +123,18 @@ public final class PostgresCluster {
         return bin;
     }
 
+    /**
+     * A brand-new server of its own (its own port and superuser password, on 127.0.0.1) where only
+     * the bootstrap superuser exists, as on a new Azure server before anything is restored: for a
+     * restore that must create what the source's server had. Each call starts one; stopped at exit.
+     */
+    public static synchronized PostgresCluster fresh() {
+        PostgresCluster cluster = start(serverBinaries(), "127.0.0.1", freePort(),
+                "pg-" + HexFormat.of().formatHex(new SecureRandom().generateSeed(12)), false);
+        Runtime.getRuntime().addShutdownHook(new Thread(cluster::stop));
+        return cluster;
+    }
+
     public static Path serverBinaries() {
         Optional<Path> bin = Optional.empty();
         Path root = Path.of("/usr/lib/postgresql");
@@ -240,8 +252,18 @@ public final class PostgresCluster {
 
     /** libpq URI text, with password, of {@code database}. */
     public String urlText(String database) {
-        return "postgresql://postgres:" + password + "@" + address + ":" + port + "/"
-                + java.net.URLEncoder.encode(database, StandardCharsets.UTF_8);
+        return urlText("postgres", password, database);
+    }
+
+    /** libpq URI text of {@code database} as {@code user} (a role a test created), with its password if any. */
+    public String urlText(String user, String userPassword, String database) {
+        return "postgresql://" + user + (userPassword == null ? "" : ":" + userPassword) + "@" + address + ":" + port
+                + "/" + java.net.URLEncoder.encode(database, StandardCharsets.UTF_8);
+    }
+
+    /** host:port, as the app names a server. */
+    public String server() {
+        return address + ":" + port;
     }
 
     /**

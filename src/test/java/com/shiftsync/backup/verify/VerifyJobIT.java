@@ -362,9 +362,10 @@ class VerifyJobIT {
     private DumpTool countingTool(DumpTool real) {
         return new DelegatingTool(real) {
             @Override
-            public void restore(PgClients.Client client, Path archive, DatabaseUrl target, int jobs) {
+            public void restore(PgClients.Client client, Path archive, DatabaseUrl target, int jobs,
+                                boolean ownersAndGrants) {
                 restores.incrementAndGet();
-                super.restore(client, archive, target, jobs);
+                super.restore(client, archive, target, jobs, ownersAndGrants);
             }
 
             @Override

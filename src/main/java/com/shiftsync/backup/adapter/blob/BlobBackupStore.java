@@ -15,7 +15,6 @@ import com.shiftsync.backup.domain.ErrorCode;
 import com.shiftsync.backup.domain.Json;
 import com.shiftsync.backup.domain.Manifest;
 import com.shiftsync.backup.domain.Protection;
-import com.shiftsync.backup.domain.Redaction;
 import com.shiftsync.backup.domain.RetentionLock;
 import com.shiftsync.backup.domain.RetentionPolicy;
 import com.shiftsync.backup.domain.ShiftSyncException;
@@ -46,9 +45,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Backups in a Blob container ({@code BACKUP_CONTAINER}): {@code <tier>/<id>.dump} and
- * {@code <tier>/<id>.manifest.json}. Archives are streamed as blocks (see
- * {@link BlobArchiveWriter}); manifests and archives are written with If-None-Match: *,
+ * Backups in a Blob container ({@code BACKUP_CONTAINER}): {@code <tier>/<id>.dump}, its side files
+ * ({@code <tier>/<id>.roles.sql}) and {@code <tier>/<id>.manifest.json}. Archives are streamed as
+ * blocks (see {@link BlobArchiveWriter}); manifests, side files and archives are written with If-None-Match: *,
  * so nothing here can replace an existing backup. Single flight is a blob lease on
  * {@code locks/<tier>.lock}.
  *
@@ -341,6 +340,50 @@ public final class BlobBackupStore implements BackupStore {
         delete(archivePath(tier, id));
     }
 
+    /**
+     * Every side file is written here, with If-None-Match: * as manifests and archives are, so
+     * none can replace another.
+     */
+    @Override
+    public void putSideFile(Tier tier, BackupId id, String kind, byte[] content) {
+        ensured.forWriting();
+        String name = tier.folder() + "/" + id.sideFileName(kind);
+        try {
+            container.getBlobClient(name).uploadWithResponse(new BlobParallelUploadOptions(BinaryData.fromBytes(content))
+                            .setHeaders(new BlobHttpHeaders().setContentType("application/octet-stream"))
+                            .setRequestConditions(new BlobRequestConditions().setIfNoneMatch("*")),
+                    TIMEOUT, null);
+        } catch (BlobStorageException e) {
+            if (e.getStatusCode() == 409 || e.getStatusCode() == 412) {
+                throw new ShiftSyncException(ErrorCode.JOB_FAILED, "blob " + container.getBlobContainerName() + "/"
+                        + name + " exists already and was not replaced", StorageErrors.code(e), e);
+            }
+            throw StorageErrors.failure("could not write " + container.getBlobContainerName() + "/" + name, e);
+        } catch (RuntimeException e) {
+            throw StorageErrors.failure("could not write " + container.getBlobContainerName() + "/" + name, e);
+        }
+    }
+
+    @Override
+    public Optional<byte[]> getSideFile(Tier tier, BackupId id, String kind) {
+        String name = tier.folder() + "/" + id.sideFileName(kind);
+        try {
+            return Optional.of(container.getBlobClient(name).downloadContent().toBytes());
+        } catch (BlobStorageException e) {
+            if (e.getStatusCode() == 404) {
+                return Optional.empty();
+            }
+            throw StorageErrors.failure("could not read " + container.getBlobContainerName() + "/" + name, e);
+        } catch (RuntimeException e) {
+            throw StorageErrors.failure("could not read " + container.getBlobContainerName() + "/" + name, e);
+        }
+    }
+
+    @Override
+    public void deleteSideFiles(Tier tier, BackupId id) {
+        deleteBeside(tier, id, BackupId::isSideFileKind);
+    }
+
     @Override
     public void putRecord(Tier tier, BackupId id, String kind, String json) {
         ensured.forWriting();
@@ -370,13 +413,18 @@ public final class BlobBackupStore implements BackupStore {
 
     @Override
     public void deleteRecords(Tier tier, BackupId id) {
+        deleteBeside(tier, id, rest -> rest.endsWith(".json") && !rest.equals("manifest.json"));
+    }
+
+    /** Deletes the blobs {@code <tier>/<id>.<rest>} whose {@code rest} is one of {@code which}. */
+    private void deleteBeside(Tier tier, BackupId id, java.util.function.Predicate<String> which) {
         if (!ensured.exists()) {
             return;
         }
         String prefix = tier.folder() + "/" + id + ".";
         try {
             for (BlobItem item : container.listBlobs(new ListBlobsOptions().setPrefix(prefix), TIMEOUT)) {
-                if (item.getName().endsWith(".json") && !item.getName().endsWith(MANIFEST_SUFFIX)) {
+                if (which.test(item.getName().substring(prefix.length()))) {
                     delete(item.getName());
                 }
             }

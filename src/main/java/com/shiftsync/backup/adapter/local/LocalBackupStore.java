@@ -6,7 +6,6 @@ import com.shiftsync.backup.domain.BackupId;
 import com.shiftsync.backup.domain.ErrorCode;
 import com.shiftsync.backup.domain.Json;
 import com.shiftsync.backup.domain.Manifest;
-import com.shiftsync.backup.domain.Redaction;
 import com.shiftsync.backup.domain.ShiftSyncException;
 import com.shiftsync.backup.domain.Tier;
 import com.shiftsync.backup.port.ArchiveWriter;
@@ -31,7 +30,6 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -45,9 +43,9 @@ import java.util.stream.Stream;
 
 /**
  * Backups in a local folder ({@code BACKUP_DIR}), one sub-folder per tier:
- * {@code <dir>/<tier>/<id>.dump} and {@code <id>.manifest.json}. Files are written under a
- * hidden temporary name, flushed to disk, then linked into place, which fails rather than
- * replace an existing file. Backups hold the whole database, so files are 0600 and
+ * {@code <dir>/<tier>/<id>.dump}, its side files ({@code <id>.roles.sql}) and {@code <id>.manifest.json}.
+ * Files are written under a hidden temporary name, flushed to disk, then linked into place,
+ * which fails rather than replace an existing file. Backups hold the whole database, so files are 0600 and
  * folders 0700.
  *
  * <p>Single flight is an OS file lock on {@code .locks/<tier>.lock}, which the OS releases
@@ -385,6 +383,29 @@ public final class LocalBackupStore implements BackupStore {
         delete(root.resolve(tier.folder()).resolve(name));
     }
 
+    /** Written like a manifest: a hidden temporary file, flushed, then linked into place without replacing. */
+    @Override
+    public void putSideFile(Tier tier, BackupId id, String kind, byte[] content) {
+        write(folder(tier.folder()).resolve(id.sideFileName(kind)), content, false);
+    }
+
+    @Override
+    public Optional<byte[]> getSideFile(Tier tier, BackupId id, String kind) {
+        Path file = root.resolve(tier.folder()).resolve(id.sideFileName(kind));
+        try {
+            return Optional.of(Files.readAllBytes(file));
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
+        } catch (IOException e) {
+            throw new ShiftSyncException(ErrorCode.JOB_FAILED, "could not read " + file + ": " + because(e), e);
+        }
+    }
+
+    @Override
+    public void deleteSideFiles(Tier tier, BackupId id) {
+        deleteBeside(tier, id, BackupId::isSideFileKind);
+    }
+
     @Override
     public void putRecord(Tier tier, BackupId id, String kind, String json) {
         write(folder(tier.folder()).resolve(id.recordName(kind)), json, true);
@@ -395,11 +416,18 @@ public final class LocalBackupStore implements BackupStore {
      * place in one step: replacing what is there ({@code replace}), or refusing to.
      */
     private static void write(Path target, String text, boolean replace) {
+        write(target, text.getBytes(StandardCharsets.UTF_8), replace);
+    }
+
+    private static void write(Path target, byte[] content, boolean replace) {
         Path temp = target.resolveSibling("." + target.getFileName() + ".tmp");
         try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
                 StandardOpenOption.WRITE)) {
             restrict(temp);
-            ch.write(ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8)));
+            ByteBuffer bytes = ByteBuffer.wrap(content);
+            while (bytes.hasRemaining()) {
+                ch.write(bytes);
+            }
             ch.force(true);
         } catch (IOException e) {
             deleteQuietly(temp);
@@ -430,22 +458,20 @@ public final class LocalBackupStore implements BackupStore {
 
     @Override
     public void deleteRecords(Tier tier, BackupId id) {
+        deleteBeside(tier, id, rest -> rest.endsWith(".json") && !rest.equals("manifest.json"));
+    }
+
+    /** Deletes the files {@code <id>.<rest>} in the tier's folder whose {@code rest} is one of {@code which}. */
+    private void deleteBeside(Tier tier, BackupId id, java.util.function.Predicate<String> which) {
         String prefix = id + ".";
-        for (Path file : files(tier, ".json")) {
+        for (Path file : entries(tier)) {
             String name = file.getFileName().toString();
-            if (name.startsWith(prefix) && !name.equals(id.manifestName())) {
+            if (name.startsWith(prefix) && which.test(name.substring(prefix.length()))) {
                 delete(file);
             }
         }
     }
 
-
-    private List<Path> files(Tier tier, String suffix) {
-        return entries(tier).stream().filter(p -> {
-            String n = p.getFileName().toString();
-            return n.endsWith(suffix) && !n.startsWith(".");
-        }).toList();
-    }
 
     /** Every file in the tier's folder, hidden ones included; none when the folder does not exist. */
     private List<Path> entries(Tier tier) {

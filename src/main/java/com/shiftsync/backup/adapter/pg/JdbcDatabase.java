@@ -2,6 +2,7 @@ package com.shiftsync.backup.adapter.pg;
 
 import com.shiftsync.backup.domain.DatabaseUrl;
 import com.shiftsync.backup.domain.ErrorCode;
+import com.shiftsync.backup.domain.RoleSet;
 import com.shiftsync.backup.domain.ShiftSyncException;
 import com.shiftsync.backup.port.Database;
 import com.shiftsync.backup.port.SnapshotSession;
@@ -380,7 +381,7 @@ public final class JdbcDatabase implements Database {
     }
 
     /** A session on the server of {@code url}, in its own database or, if that is gone, in "postgres". */
-    private static Connection connectToServer(DatabaseUrl url) {
+    static Connection connectToServer(DatabaseUrl url) {
         try {
             return connect(url);
         } catch (ShiftSyncException e) {
@@ -446,6 +447,16 @@ public final class JdbcDatabase implements Database {
             } catch (SQLException e) {
                 throw new ShiftSyncException(ErrorCode.JOB_FAILED,
                         "could not count rows in " + url + ": " + firstLine(e), e);
+            }
+        }
+
+        @Override
+        public RoleSet neededRoles() {
+            try {
+                return JdbcServerRoles.needed(conn);
+            } catch (SQLException e) {
+                throw new ShiftSyncException(ErrorCode.JOB_FAILED,
+                        "could not read the roles " + url.database() + " needs: " + firstLine(e), e);
             }
         }
 

@@ -105,9 +105,13 @@ public final class PgDumpTool implements DumpTool {
     }
 
     @Override
-    public void restore(PgClients.Client client, Path archive, DatabaseUrl target, int jobs) {
+    public void restore(PgClients.Client client, Path archive, DatabaseUrl target, int jobs,
+                        boolean ownersAndGrants) {
         List<String> argv = new ArrayList<>(List.of(tool(client, "pg_restore"), "--clean", "--if-exists",
                 "--no-password", "--exit-on-error"));
+        if (!ownersAndGrants) {
+            argv.addAll(List.of("--no-owner", "--no-privileges"));
+        }
         if (jobs <= 1) {
             argv.add("--single-transaction");
         } else {
