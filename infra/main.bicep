@@ -263,6 +263,12 @@ param rtoTargetMinutes int = 120
 @description('How long pg_dump / pg_restore may run (BACKUP_TIMEOUT_MINUTES); host.json allows a function 6 hours.')
 param backupTimeoutMinutes int = 360
 
+@description('How pg_dump compresses each archive (BACKUP_COMPRESSION): auto (zstd:1 where the server and its client are 16 or newer, else gzip), gzip[:1-9], zstd[:1-22], lz4[:1-12] or none.')
+param backupCompression string = 'auto'
+
+@description('pg_restore jobs for a restore into a database it creates (RESTORE_JOBS): auto (one per core) or 1 to 32; a restore over an existing database and the restore test always run in one transaction.')
+param restoreJobs string = 'auto'
+
 @minValue(1)
 @description('Hours without a successful daily backup before the "no nightly backup" alert fires (MISSING_BACKUP_HOURS).')
 param missingBackupHours int = 26
@@ -598,6 +604,8 @@ var appSettings = {
   // (/usr/lib/postgresql/<major>/bin) and picks the one of each server's major
   PG_BIN_DIR: ''
   BACKUP_TIMEOUT_MINUTES: string(backupTimeoutMinutes)
+  BACKUP_COMPRESSION: backupCompression
+  RESTORE_JOBS: restoreJobs
   // Timer schedules (NCRONTAB, UTC), named like the functions
   nightlyExport: scheduleOverrides.?nightlyExport ?? '0 0 2 * * *'
   weeklyExport: scheduleOverrides.?weeklyExport ?? '0 0 3 * * 0'

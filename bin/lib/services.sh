@@ -15,9 +15,11 @@ as_postgres() {
   if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
 }
 
+# start_postgres DIR [BIN]: a cluster of the machine's newest server, or of the server in BIN (another
+# major); several may run at once, and stop_services stops them all.
 start_postgres() {
   local dir="$1"
-  PG_BIN="$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)"
+  PG_BIN="${2:-$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)}"
   PG_PORT="$(free_port)"
   PG_PASSWORD="$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')"
   PG_DIR="$dir"
@@ -29,6 +31,7 @@ start_postgres() {
   rm -f "$dir/pwfile"
   as_postgres "$PG_BIN/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w \
     -o "-p $PG_PORT -c listen_addresses=127.0.0.1 -k $dir ${PG_EXTRA_OPTIONS:-}" start >/dev/null
+  PG_STARTED+=("$PG_BIN|$dir")
 }
 
 start_azurite() {
@@ -61,7 +64,11 @@ stop_services() {
     wait "$AZURITE_PID" 2>/dev/null || true
   fi
   AZURITE_PID=""
-  [ -n "${PG_DIR:-}" ] && as_postgres "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -m fast -w stop >/dev/null 2>&1 || true
+  local started
+  for started in "${PG_STARTED[@]}"; do
+    as_postgres "${started%%|*}/pg_ctl" -D "${started#*|}/data" -m fast -w stop >/dev/null 2>&1 || true
+  done
+  PG_STARTED=()
   PG_DIR=""
 }
 
@@ -72,4 +79,5 @@ pg_sql() {
 }
 
 SERVICES_HOME="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+PG_STARTED=()
 trap stop_services EXIT

@@ -1,8 +1,10 @@
 package com.shiftsync.backup.backup;
 
 import com.shiftsync.backup.domain.ArchiveFormat;
+import com.shiftsync.backup.domain.BackupCompression;
 import com.shiftsync.backup.domain.BackupId;
 import com.shiftsync.backup.domain.Cancellation;
+import com.shiftsync.backup.domain.Compression;
 import com.shiftsync.backup.domain.DatabaseUrl;
 import com.shiftsync.backup.domain.Encryption;
 import com.shiftsync.backup.domain.ErrorCode;
@@ -80,6 +82,7 @@ public final class BackupJob {
     private final List<BackupStore> stores;
     private final Clock clock;
     private final Duration timeout;
+    private final BackupCompression compression;
     private final ArchiveCipher cipher;
     private final Supplier<Optional<ManifestKey>> manifestKey;
 
@@ -91,17 +94,20 @@ public final class BackupJob {
      */
     public BackupJob(DatabaseLogin login, Database database, DumpTool dumpTool, List<BackupStore> stores,
                      Clock clock, Duration timeout) {
-        this(login, database, dumpTool, stores, clock, timeout, ArchiveCipher.NONE, Optional::empty);
+        this(login, database, dumpTool, stores, clock, timeout, BackupCompression.AUTO, ArchiveCipher.NONE,
+                Optional::empty);
     }
 
     /**
      * @param stores      every store the backup goes to (the CLI's {@code --upload} gives two)
      * @param timeout     how long pg_dump may run
+     * @param compression BACKUP_COMPRESSION: what pg_dump is asked to compress with
      * @param cipher      what encrypts the archive ({@link ArchiveCipher#NONE}: nothing)
      * @param manifestKey MANIFEST_KEY_SECRET's key, got at the start of every run; empty when it is not set
      */
     public BackupJob(DatabaseLogin login, Database database, DumpTool dumpTool, List<BackupStore> stores,
-                     Clock clock, Duration timeout, ArchiveCipher cipher, Supplier<Optional<ManifestKey>> manifestKey) {
+                     Clock clock, Duration timeout, BackupCompression compression, ArchiveCipher cipher,
+                     Supplier<Optional<ManifestKey>> manifestKey) {
         if (stores.isEmpty()) {
             throw new IllegalArgumentException("a backup needs at least one store");
         }
@@ -111,6 +117,7 @@ public final class BackupJob {
         this.stores = List.copyOf(stores);
         this.clock = clock;
         this.timeout = timeout;
+        this.compression = compression;
         this.cipher = cipher;
         this.manifestKey = manifestKey;
     }
@@ -180,6 +187,9 @@ public final class BackupJob {
     }
 
     private BackupResult backUp(Tier tier, long startNanos, Progress progress, Cancellation cancel) {
+        // the clients' versions are asked (a process per folder) while the credentials, locks and snapshot are had,
+        // not after them: all of it comes before pg_dump can start
+        CompletableFuture.runAsync(dumpTool::clients);
         // credentials first: a password, token or key that cannot be had fails the run before any store is touched
         DatabaseUrl source = login.current();
         Optional<ManifestKey> key = manifestKey.get();
@@ -271,7 +281,7 @@ public final class BackupJob {
                                   List<Copy> copies, Progress progress, Cancellation cancel) {
         boolean done = false;
         try (SnapshotSession snapshot = database.openSnapshot(source);
-             DumpProcess dump = dumpTool.startDump(dumpClient(snapshot, source), source, snapshot.snapshotId());
+             DumpProcess dump = startDump(snapshot, source);
              Cancellation.Registration stop = cancel.whenCancelled(dump::close)) {
             // before the count starts: both read on the snapshot's one session
             RoleSet roles = snapshot.neededRoles();
@@ -323,7 +333,8 @@ public final class BackupJob {
                     streamed.dumpBytes(), streamed.dumpSha256());
             Manifest unsigned = new Manifest(id.toString(), source.database(), tier, id.startedAt(), clock.instant(),
                     streamed.bytes(), streamed.sha256(), snapshot.serverVersion(), dump.client().pgDumpVersion(),
-                    Manifest.CUSTOM_FORMAT, streamed.formatVersion(), dump.client().major(), rowCounts,
+                    Manifest.CUSTOM_FORMAT, streamed.formatVersion(), dump.client().major(),
+                    compressionFor(dump.client(), source).text(), rowCounts,
                     RolesFile.of(id, rolesScript, roles.names()), encryption, null, null);
             Manifest manifest = key.map(k -> ManifestMac.sign(unsigned, k)).orElse(unsigned);
             each(copies, c -> c.lease.verifyHeld());
@@ -345,6 +356,17 @@ public final class BackupJob {
                 }
             }
         }
+    }
+
+    /** pg_dump of the client chosen for the snapshot's server, with the compression BACKUP_COMPRESSION gives it. */
+    private DumpProcess startDump(SnapshotSession snapshot, DatabaseUrl source) {
+        PgClients.Client client = dumpClient(snapshot, source);
+        return dumpTool.startDump(client, source, snapshot.snapshotId(), compressionFor(client, source));
+    }
+
+    /** What {@code client} is asked to compress with; a set compression it cannot write is refused by name. */
+    private Compression compressionFor(PgClients.Client client, DatabaseUrl source) {
+        return compression.forDump(client, dumpTool.clients(), "at " + source.host() + ":" + source.port());
     }
 
     /** The pg_dump of the server's major, else the nearest newer one; none fits: one sentence naming the package to install. */

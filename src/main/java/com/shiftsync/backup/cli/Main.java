@@ -46,6 +46,7 @@ import java.util.logging.Logger;
 public final class Main {
 
     public static void main(String[] args) {
+        WarmUp.start();
         System.exit(run(new App(Settings.fromEnvironment(), Clock.systemUTC()), args));
     }
 

@@ -60,6 +60,7 @@ public final class App {
     private final Clock clock;
     private final Adapters adapters;
     private final Supplier<RetentionSettings> retention;
+    private final Supplier<DumpSettings> dump;
     private final Supplier<BackupJob> backupToLocal;
     private final Supplier<BackupJob> backupToAzure;
     private final Supplier<BackupJob> backupToBoth;
@@ -92,12 +93,13 @@ public final class App {
         Adapters a = new Adapters(settings, clock, credential, armTuning, openTelemetry);
         this.adapters = a;
         this.retention = Once.of(() -> RetentionSettings.from(settings, a.timeout()));
+        this.dump = Once.of(() -> DumpSettings.from(settings, Runtime.getRuntime().availableProcessors()));
         this.backupToLocal = Once.of(() -> backupJob(List.of(localStore())));
         this.backupToAzure = Once.of(() -> backupJob(List.of(azureStore())));
         this.backupToBoth = Once.of(() -> backupJob(List.of(localStore(), azureStore())));
         this.restoreJob = Once.of(() -> new RestoreJob(a.database, a.dumpTool, a.serverRoles,
                 Path.of(System.getProperty("java.io.tmpdir"), "shiftsync-restore"), clock, a.keys.decryption(),
-                witness()));
+                witness(), dump.get().restoreJobs()));
         this.reminders = new Reminders(a.azure.hasStorage() ? Lazy.of(WorkQueue.class,
                 () -> workQueue(WorkQueue.OPERATION_UPDATES)) : null, RetryPolicy.DEFAULT);
         this.recovery = new RecoveryJobs(a, clock, readableStores(), reminders);
@@ -360,6 +362,6 @@ public final class App {
 
     private BackupJob backupJob(List<BackupStore> stores) {
         return new BackupJob(login(), database(), adapters.dumpTool, stores, clock, adapters.timeout(),
-                adapters.keys.cipher(), adapters.keys::manifestKey);
+                dump.get().compression(), adapters.keys.cipher(), adapters.keys::manifestKey);
     }
 }

@@ -83,6 +83,12 @@ public enum Setting {
     PG_BIN_DIR(null, "folders holding pg_dump and pg_restore, separated by ':' (one per PostgreSQL major; each server "
             + "gets the client of its major); default: every /usr/lib/postgresql/<major>/bin, then PATH"),
     BACKUP_TIMEOUT_MINUTES("360", "how long pg_dump and pg_restore may run"),
+    BACKUP_COMPRESSION("auto", "how pg_dump compresses each archive: auto (zstd:1 where the server's pg_dump is 16 or "
+            + "newer and a pg_restore here reads it, else gzip), gzip[:1-9], zstd[:1-22], lz4[:1-12] or none; zstd and "
+            + "lz4 need pg_dump and pg_restore 16 or newer"),
+    RESTORE_JOBS("auto", "pg_restore's parallel jobs for a restore into a database it creates (nothing there to "
+            + "lose): auto (one per core) or 1 to 32; a restore over an existing database, and the restore test, run in "
+            + "one transaction whatever this says"),
     VERIFY_RESTORE_JOBS(null, "deprecated and ignored: the restore test restores in one transaction, as a throwaway role "
             + "that owns its scratch database and nothing else, whatever the archive's size (it took pg_restore jobs: auto "
             + "or 1 to 32); remove it from the app settings"),

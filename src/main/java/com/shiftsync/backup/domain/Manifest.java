@@ -36,6 +36,9 @@ import java.util.TreeMap;
  *                      pg_restore reads it ({@link ArchiveFormat}); null in manifests written before it was recorded
  * @param pgDumpMajor   the major version of the pg_dump that made the archive; null in manifests written
  *                      before it was recorded ({@link ArchiveFormat#of} then reads {@code pgDumpVersion})
+ * @param compression   how pg_dump compressed the archive ({@link Compression#text()}: "zstd:1", "gzip", "none");
+ *                      null in manifests written before it was recorded, which {@link ArchiveFormat#of}
+ *                      reads as "gzip", pg_dump's default then
  * @param rowCounts     {@code "schema.table" -> rows} in the dump's snapshot
  * @param roles         the roles file beside the archive (its size, SHA-256 and roles), or null in
  *                      manifests written before roles files existed
@@ -56,6 +59,7 @@ public record Manifest(
         String format,
         String archiveFormatVersion,
         Integer pgDumpMajor,
+        String compression,
         Map<String, Long> rowCounts,
         @JsonInclude(JsonInclude.Include.NON_NULL) RolesFile roles,
         @JsonInclude(JsonInclude.Include.NON_NULL) Encryption encryption,
@@ -79,6 +83,11 @@ public record Manifest(
         }
         rowCounts = Collections.unmodifiableMap(new TreeMap<>(rowCounts == null ? Map.of() : rowCounts));
         format = format == null ? CUSTOM_FORMAT : format;
+        // checked like sha256 (a manifest naming a compression pg_dump does not write is not a
+        // manifest), kept as written: null in manifests written before it was recorded
+        if (compression != null) {
+            Compression.ofManifest(compression);
+        }
         otherFields = otherFields == null || otherFields.isEmpty() ? Map.of()
                 : Collections.unmodifiableMap(new TreeMap<>(otherFields));
     }
@@ -86,8 +95,8 @@ public record Manifest(
     /** This manifest with {@code mac} in place of its own. */
     public Manifest withMac(String mac) {
         return new Manifest(id, database, tier, startedAt, finishedAt, sizeBytes, sha256, serverVersion,
-                pgDumpVersion, format, archiveFormatVersion, pgDumpMajor, rowCounts, roles, encryption, mac,
-                otherFields);
+                pgDumpVersion, format, archiveFormatVersion, pgDumpMajor, compression, rowCounts, roles, encryption,
+                mac, otherFields);
     }
 
     /** Whether the archive is an age file rather than pg_dump's archive. */
@@ -103,7 +112,7 @@ public record Manifest(
                     String sha256, String serverVersion, String pgDumpVersion, String format,
                     Map<String, Long> rowCounts) {
         this(id, database, tier, startedAt, finishedAt, sizeBytes, sha256, serverVersion, pgDumpVersion, format, null,
-                null, rowCounts, null, null, null, null);
+                null, null, rowCounts, null, null, null, null);
     }
 
     public BackupId backupId() {

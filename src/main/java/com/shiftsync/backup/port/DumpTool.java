@@ -1,6 +1,7 @@
 package com.shiftsync.backup.port;
 
 import com.shiftsync.backup.domain.Cancellation;
+import com.shiftsync.backup.domain.Compression;
 import com.shiftsync.backup.domain.DatabaseUrl;
 import com.shiftsync.backup.domain.PgClients;
 
@@ -16,8 +17,12 @@ public interface DumpTool {
     /** The clients here, one per major, each asked its version once. */
     PgClients clients();
 
-    /** Starts {@code pg_dump -Fc} of {@code client} on {@code source} in the exported {@code snapshot}; its archive is on {@link DumpProcess#output()}. */
-    DumpProcess startDump(PgClients.Client client, DatabaseUrl source, String snapshot);
+    /**
+     * Starts {@code pg_dump -Fc} of {@code client} on {@code source} in the exported {@code snapshot},
+     * compressing with {@code compression} (which {@code client} writes); its archive is on
+     * {@link DumpProcess#output()}.
+     */
+    DumpProcess startDump(PgClients.Client client, DatabaseUrl source, String snapshot, Compression compression);
 
     /** Reads the archive's table of contents ({@code pg_restore --list} of the newest client); throws if it cannot. */
     void checkArchive(InputStream archive);

@@ -274,12 +274,15 @@ public final class FromBackupRestore implements QueuedWork.Task<RestoreMessage> 
                     + "instead of restoring again");
             result = restoreJob.recheck(store, manifest, target, s.newDatabase(), reporter);
         } else if (s.step() == DumpRestoreState.Step.RESTORING) {
+            // into a new database pg_restore ran in parallel jobs: an interrupted one may have committed only some
+            String partly = s.newDatabase() ? " (it was a new database restored with parallel jobs, so it may hold "
+                    + "only part of the backup: drop it before sending the request again)" : "";
             throw new ShiftSyncException(ErrorCode.JOB_FAILED, "an earlier delivery started pg_restore of "
                     + manifest.id() + " into " + op.target() + " on " + s.targetServer() + " at "
                     + s.restoreStartedAt() + " and was interrupted before it could record the end: it may have "
                     + "committed, and ShiftSync may have written to " + op.target() + " since, so pg_restore --clean "
                     + "is not run over it a second time; look at " + op.target() + " (verify compares a backup's row "
-                    + "counts) and send the request again if it still needs restoring");
+                    + "counts) and send the request again if it still needs restoring" + partly);
         } else {
             if (attempt == 1 && s.newDatabase() && database.exists(server, op.target())) {
                 throw new ShiftSyncException(ErrorCode.CONFLICT, "database " + op.target() + " was created on "

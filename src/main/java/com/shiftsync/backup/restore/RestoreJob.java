@@ -40,8 +40,9 @@ import java.util.Optional;
  * Restores a backup into a database: find its manifest, get the archive as a file
  * (downloaded from Blob, or the local file itself), check its size and SHA-256 against the
  * manifest before anything is restored, create the target database if it does not exist,
- * then {@code pg_restore --clean --if-exists} in a single transaction, so a restore that
- * fails leaves the target as it was. Every restore ends with the guide's "verify data
+ * then {@code pg_restore --clean --if-exists}: over an existing database in a single
+ * transaction, so a restore that fails leaves the target as it was; into a database it
+ * created (nothing there to lose) with RESTORE_JOBS parallel jobs. Every restore ends with the guide's "verify data
  * integrity": the restored tables' row counts are compared with the manifest's, and the
  * result and the restore's duration are recorded next to the backup
  * ({@link RestoreCheck}, kind {@value RestoreCheck#KIND}).
@@ -66,16 +67,19 @@ public final class RestoreJob {
     private final Clock clock;
     private final ArchiveCipher cipher;
     private final BackupWitness witness;
+    private final int newDatabaseJobs;
 
     /**
-     * @param serverRoles the target server's roles, for a restore a person asks for into another
-     *                    server ({@link Target}); null for a job that never restores there
-     * @param cipher      what decrypts an encrypted archive (age, with BACKUP_ENCRYPTION_IDENTITY_SECRET's identity)
-     * @param witness     the audit log's records of committed backups, which a backup restored from one store
-     *                    ({@link #run(BackupStore, String, DatabaseUrl, Reporter)}) is held to
+     * @param serverRoles     the target server's roles, for a restore a person asks for into another
+     *                        server ({@link Target}); null for a job that never restores there
+     * @param cipher          what decrypts an encrypted archive (age, with BACKUP_ENCRYPTION_IDENTITY_SECRET's identity)
+     * @param witness         the audit log's records of committed backups, which a backup restored from one store
+     *                        ({@link #run(BackupStore, String, DatabaseUrl, Reporter)}) is held to
+     * @param newDatabaseJobs pg_restore's jobs into a database this restore created (RESTORE_JOBS); a
+     *                        restore over an existing one runs in a single transaction whatever this says
      */
     public RestoreJob(Database database, DumpTool dumpTool, ServerRoles serverRoles, Path scratchFolder, Clock clock,
-                      ArchiveCipher cipher, BackupWitness witness) {
+                      ArchiveCipher cipher, BackupWitness witness, int newDatabaseJobs) {
         this.database = database;
         this.dumpTool = dumpTool;
         this.serverRoles = serverRoles;
@@ -83,10 +87,16 @@ public final class RestoreJob {
         this.clock = clock;
         this.cipher = cipher;
         this.witness = witness;
+        this.newDatabaseJobs = Math.max(1, newDatabaseJobs);
+    }
+
+    /** Unencrypted archives, no witness, {@code newDatabaseJobs} pg_restore jobs into a database it creates. */
+    public RestoreJob(Database database, DumpTool dumpTool, Path scratchFolder, Clock clock, int newDatabaseJobs) {
+        this(database, dumpTool, null, scratchFolder, clock, ArchiveCipher.NONE, BackupWitness.none(), newDatabaseJobs);
     }
 
     public RestoreJob(Database database, DumpTool dumpTool, Path scratchFolder, Clock clock) {
-        this(database, dumpTool, null, scratchFolder, clock, ArchiveCipher.NONE, BackupWitness.none());
+        this(database, dumpTool, scratchFolder, clock, Runtime.getRuntime().availableProcessors());
     }
 
     public RestoreJob(Database database, DumpTool dumpTool, Path scratchFolder) {
@@ -140,7 +150,7 @@ public final class RestoreJob {
         default void restoring() {
         }
 
-        /** pg_restore returned: its transaction committed. */
+        /** pg_restore returned: what it restored is committed (its one transaction, or every parallel job's). */
         default void committed() {
         }
     }
@@ -225,7 +235,9 @@ public final class RestoreJob {
             long restoreStart = System.nanoTime();
             try {
                 watch.restoring();
-                dumpTool.restore(client, archive.file(), target, 1, roles.ownersAndGrants());
+                // a database this restore created has nothing to lose: parallel, and dropped again if pg_restore fails
+                dumpTool.restore(client, archive.file(), target, created ? newDatabaseJobs : 1,
+                        roles.ownersAndGrants());
             } catch (RuntimeException e) {
                 throw dropRoles(target, roles, created ? dropCreated(target, e) : e);
             }

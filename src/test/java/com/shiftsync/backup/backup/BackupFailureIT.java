@@ -4,6 +4,7 @@ import com.shiftsync.backup.adapter.blob.BlobBackupStore;
 import com.shiftsync.backup.adapter.blob.StorageClients;
 import com.shiftsync.backup.adapter.local.LocalBackupStore;
 import com.shiftsync.backup.adapter.pg.JdbcDatabase;
+import com.shiftsync.backup.domain.Compression;
 import com.shiftsync.backup.domain.DatabaseUrl;
 import com.shiftsync.backup.domain.PgClients;
 import com.shiftsync.backup.domain.ErrorCode;
@@ -176,8 +177,9 @@ class BackupFailureIT {
     static DumpTool afterBytes(DumpTool real, long limit, Runnable action) {
         return new ForwardingDumpTool(real) {
             @Override
-            public DumpProcess startDump(PgClients.Client client, DatabaseUrl source, String snapshot) {
-                DumpProcess dump = real.startDump(client, source, snapshot);
+            public DumpProcess startDump(PgClients.Client client, DatabaseUrl source, String snapshot,
+                                         Compression compression) {
+                DumpProcess dump = real.startDump(client, source, snapshot, compression);
                 InputStream tripwire = new FilterInputStream(dump.output()) {
                     private long read;
                     private boolean fired;

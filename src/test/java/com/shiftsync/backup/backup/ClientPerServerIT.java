@@ -129,7 +129,9 @@ class ClientPerServerIT {
 
         ShiftSyncException e = assertThrows(ShiftSyncException.class, () -> new RestoreJob(new JdbcDatabase(), tool,
                 dir.resolve("scratch")).run(store, m.id(), pg15.url(name), Reporter.NONE));
-        assertEquals("backup " + m.id() + " was made by pg_dump 17 (archive format 1.16), which only pg_restore 17 or "
+        // the 17 client writes zstd (BACKUP_COMPRESSION=auto), which the sentence names
+        assertEquals("backup " + m.id() + " was made by pg_dump 17 (archive format 1.16, compressed with zstd:1), which "
+                + "only pg_restore 17 or "
                 + "newer reads, and none of those can restore into the PostgreSQL 15 server at 127.0.0.1:" + pg15.port()
                 + " (a newer pg_restore sets parameters an older server does not know): restore it into a PostgreSQL "
                 + "17 or newer server (a new one, or this one upgraded); nothing was restored", e.getMessage());

@@ -136,7 +136,9 @@ class ClientVersionsCliIT {
         String target = "from17_" + Long.toHexString(System.nanoTime());
         CliRun refused = CliRun.run(env, "restore", "--backup", id, "--target-url", pg15.urlText(target));
         assertEquals(1, refused.exitCode(), refused.stdout());
-        assertTrue(refused.stderr().contains("backup " + id + " was made by pg_dump 17 (archive format 1.16), which only "
+        // the 17 client's archive is zstd (BACKUP_COMPRESSION=auto), which the sentences name
+        assertTrue(refused.stderr().contains("backup " + id + " was made by pg_dump 17 (archive format 1.16, compressed "
+                + "with zstd:1), which only "
                 + "pg_restore 17 or newer reads, and none of those can restore into the PostgreSQL 15 server at "
                 + "127.0.0.1:" + pg15.port() + " (a newer pg_restore sets parameters an older server does not know): "
                 + "restore it into a PostgreSQL 17 or newer server (a new one, or this one upgraded); nothing was "
@@ -156,7 +158,7 @@ class ClientVersionsCliIT {
                 "--json").stdout());
         assertEquals("client-too-old", without17.get("alerts").get(0).get("code").asText(), without17.toString());
         assertTrue(dumpOption(without17).get("restoresInto").asText().startsWith("no server with the clients here: no "
-                + "pg_restore here reads an archive made by pg_dump 17 (archive format 1.16); install "
+                + "pg_restore here reads an archive made by pg_dump 17 (archive format 1.16, compressed with zstd:1); install "
                 + "postgresql-client-17"), without17.toString());
         CliRun text = CliRun.run(env, "recover", "plan", "--scenario", "corruption");
         assertTrue(text.stdout().contains("alert: client-too-old: the next backup will fail"), text.stdout());

@@ -59,7 +59,7 @@ class BackupCatalogTest {
         Manifest tampered = ManifestMac.sign(manifest(0), KEY);
         tampered = new Manifest(tampered.id(), tampered.database(), tampered.tier(), tampered.startedAt(),
                 tampered.finishedAt(), tampered.sizeBytes(), "cd".repeat(32), tampered.serverVersion(),
-                tampered.pgDumpVersion(), tampered.format(), null, null, tampered.rowCounts(), null, null, tampered.mac(), null);
+                tampered.pgDumpVersion(), tampered.format(), null, null, null, tampered.rowCounts(), null, null, tampered.mac(), null);
         Manifest newer = manifest(2);
         Manifest backdated = new Manifest(newer.id(), newer.database(), newer.tier(), DAY.minusSeconds(86_400),
                 newer.finishedAt(), newer.sizeBytes(), newer.sha256(), newer.serverVersion(), newer.pgDumpVersion(),

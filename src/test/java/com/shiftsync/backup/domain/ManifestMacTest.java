@@ -87,7 +87,7 @@ class ManifestMacTest {
         RolesFile roles = RolesFile.of(m.backupId(), "-- roles\n".getBytes(StandardCharsets.UTF_8),
                 List.of("shiftsync_user"));
         Manifest signed = ManifestMac.sign(new Manifest(m.id(), m.database(), m.tier(), m.startedAt(), m.finishedAt(),
-                m.sizeBytes(), m.sha256(), m.serverVersion(), m.pgDumpVersion(), m.format(), "1.14", 15, m.rowCounts(),
+                m.sizeBytes(), m.sha256(), m.serverVersion(), m.pgDumpVersion(), m.format(), "1.14", 15, null, m.rowCounts(),
                 roles, null, null, null), KEY);
         for (String change : List.of("roles.sha256", "roles.roles", "archiveFormatVersion", "pgDumpMajor")) {
             ObjectNode tree = Json.MAPPER.valueToTree(signed);
@@ -109,7 +109,7 @@ class ManifestMacTest {
     void coversEncryption() {
         Manifest m = manifest();
         Manifest encrypted = new Manifest(m.id(), m.database(), m.tier(), m.startedAt(), m.finishedAt(), m.sizeBytes(),
-                m.sha256(), m.serverVersion(), m.pgDumpVersion(), m.format(), null, null, m.rowCounts(), null,
+                m.sha256(), m.serverVersion(), m.pgDumpVersion(), m.format(), null, null, null, m.rowCounts(), null,
                 new Encryption(Encryption.AGE, List.of("age1recipient"), 1000, "ef".repeat(32)), null, null);
         Manifest signed = ManifestMac.sign(encrypted, KEY);
         ObjectNode tree = Json.MAPPER.valueToTree(signed);

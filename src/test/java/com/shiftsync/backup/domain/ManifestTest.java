@@ -33,7 +33,32 @@ class ManifestTest {
         return new Manifest("shiftsync_backup_20240116_020000", "shiftsync", Tier.DAILY,
                 Instant.parse("2024-01-16T02:00:00Z"), Instant.parse("2024-01-16T02:03:00Z"), 4096, SHA,
                 "17.12 (Debian 17.12-0+deb13u1)", "pg_dump (PostgreSQL) 17.12 (Debian 17.12-0+deb13u1)",
-                Manifest.CUSTOM_FORMAT, "1.16", 17, Map.of("public.shifts", 12L), null, null, null, null);
+                Manifest.CUSTOM_FORMAT, "1.16", 17, null, Map.of("public.shifts", 12L), null, null, null, null);
+    }
+
+    /** A manifest of a zstd:1 archive, as a 17 pg_dump writes it with BACKUP_COMPRESSION=auto. */
+    static Manifest zstd() {
+        return withCompression("zstd:1");
+    }
+
+    static Manifest withCompression(String compression) {
+        Manifest m = current();
+        return new Manifest(m.id(), m.database(), m.tier(), m.startedAt(), m.finishedAt(), m.sizeBytes(), m.sha256(),
+                m.serverVersion(), m.pgDumpVersion(), m.format(), m.archiveFormatVersion(), m.pgDumpMajor(),
+                compression, m.rowCounts(), m.roles(), null, null, null);
+    }
+
+    @Test
+    @DisplayName("a new manifest records its compression, which reads back; one written before the field reads as gzip")
+    void compression() throws Exception {
+        Manifest m = zstd();
+        JsonNode json = Json.MAPPER.readTree(Json.write(m));
+        assertEquals("zstd:1", json.get("compression").asText());
+        assertEquals(m, Json.read(Json.write(m).getBytes(StandardCharsets.UTF_8), Manifest.class));
+        // kept absent (so that a MAC made before the field existed still holds), read as pg_dump's default then
+        assertNull(old().compression());
+        assertEquals(Compression.GZIP, ArchiveFormat.of(old()).compression());
+        assertEquals(Compression.GZIP, ArchiveFormat.of(current()).compression());
     }
 
     @Test

@@ -32,7 +32,7 @@ class RolesFileTest {
         byte[] script = "-- roles\n".getBytes(StandardCharsets.UTF_8);
         RolesFile roles = RolesFile.of(ID, script, List.of("shiftsync_user", "shiftsync_readonly"));
         Manifest m = new Manifest(ID.toString(), "shiftsync", Tier.DAILY, ID.startedAt(), ID.startedAt(), 1234,
-                "b".repeat(64), "15.18", "pg_dump (PostgreSQL) 15.18", Manifest.CUSTOM_FORMAT, "1.14", 15,
+                "b".repeat(64), "15.18", "pg_dump (PostgreSQL) 15.18", Manifest.CUSTOM_FORMAT, "1.14", 15, null,
                 Map.of("public.users", 60L), roles, null, null, null);
         assertEquals(m, Json.read(Json.pretty(m).getBytes(StandardCharsets.UTF_8), Manifest.class));
         assertEquals("shiftsync_backup_20240115_020000.roles.sql", roles.file());

@@ -28,6 +28,7 @@ import com.shiftsync.backup.testing.FakeExecutionContext;
 import com.shiftsync.backup.testing.FakeHttpRequest;
 import com.shiftsync.backup.testing.MutableClock;
 import com.shiftsync.backup.testing.PostgresCluster;
+import com.shiftsync.backup.testing.PgWrappers;
 import com.shiftsync.backup.testing.QueueHost;
 import com.shiftsync.backup.testing.TempFolders;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
@@ -43,6 +44,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -609,6 +612,34 @@ class FromBackupRestoreIT {
     }
 
     @Test
+    @DisplayName("the worker restores into a new database with pg_restore --jobs (RESTORE_JOBS), into an existing one "
+            + "(overwriteExisting) in one transaction; the same rows either way")
+    void jobsIntoNewDatabaseOnly() throws IOException {
+        Path bin = PgWrappers.recording(Files.createDirectories(TempFolders.create("shiftsync-frombackup-bin-")),
+                PostgresCluster.serverBinaries());
+        env.put("PG_BIN_DIR", bin.toString());
+        env.put("RESTORE_JOBS", "2");
+        String fresh = newName();
+        json(post(body(backup.id(), fresh), ADMIN));
+        assertNull(work(new FakeExecutionContext("restoreFromBackupWorker")).error());
+        String existing = pg.createDatabase("existing");
+        json(post(body(backup.id(), existing, "\"overwriteExisting\":true"), ADMIN));
+        assertNull(work(new FakeExecutionContext("restoreFromBackupWorker")).error());
+
+        List<String> restores = PgWrappers.commandLines(bin).stream().filter(c -> c.contains(" --clean ")).toList();
+        assertEquals(2, restores.size(), restores.toString());
+        String intoFresh = restores.stream().filter(c -> c.contains("/" + fresh + "?")).findFirst().orElseThrow();
+        assertTrue(intoFresh.contains(" --jobs=2 ") && !intoFresh.contains("--single-transaction"), intoFresh);
+        String intoExisting = restores.stream().filter(c -> c.contains("/" + existing + "?")).findFirst().orElseThrow();
+        assertTrue(intoExisting.contains(" --single-transaction ") && !intoExisting.contains("--jobs"), intoExisting);
+        for (String db : List.of(fresh, existing)) {
+            assertEquals((long) backup.rowCounts().get("public.organisations"), count(db, "SELECT count(*) FROM organisations"));
+        }
+        pg.dropDatabase(fresh);
+        pg.dropDatabase(existing);
+    }
+
+    @Test
     @DisplayName("a worker stopped after pg_restore started (it may have committed): the redelivered message does not "
             + "restore again, keeps what was written since, and says so")
     void stoppedAfterRestoreStarted() {
@@ -637,6 +668,8 @@ class FromBackupRestoreIT {
         assertEquals("Failed", st.get("status").asText());
         assertTrue(st.get("error").get("message").asText().contains("may have committed"), st.toString());
         assertTrue(st.get("error").get("message").asText().contains("is not run over it a second time"), st.toString());
+        assertTrue(st.get("error").get("message").asText().contains("it was a new database restored with parallel "
+                + "jobs, so it may hold only part of the backup: drop it before sending the request again"), st.toString());
     }
 
     @Test

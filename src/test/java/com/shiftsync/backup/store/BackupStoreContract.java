@@ -333,7 +333,7 @@ abstract class BackupStoreContract {
         Manifest newer = manifest(Tier.DAILY, T0.plusSeconds(3600), "newer");
         newer = TestKeys.signed(new Manifest(newer.id(), newer.database(), newer.tier(), newer.startedAt(),
                 newer.finishedAt(), newer.sizeBytes(), newer.sha256(), newer.serverVersion(), newer.pgDumpVersion(),
-                newer.format(), null, null, newer.rowCounts(), null, null, null,
+                newer.format(), null, null, null, newer.rowCounts(), null, null, null,
                 Map.of("rolesSha256", com.fasterxml.jackson.databind.node.TextNode.valueOf("cd".repeat(32)))));
         commitArchive(keyed, Tier.DAILY, newer.backupId(), new byte[(int) newer.sizeBytes()]);
         keyed.putManifest(newer);
@@ -347,7 +347,7 @@ abstract class BackupStoreContract {
         keyed.deleteManifest(Tier.DAILY, newer.backupId());
         keyed.putManifest(new Manifest(newer.id(), newer.database(), newer.tier(), newer.startedAt(),
                 newer.finishedAt(), newer.sizeBytes(), "ef".repeat(32), newer.serverVersion(), newer.pgDumpVersion(),
-                newer.format(), null, null, newer.rowCounts(), null, null, newer.mac(), newer.otherFields()));
+                newer.format(), null, null, null, newer.rowCounts(), null, null, newer.mac(), newer.otherFields()));
         BackupCatalog altered = keyed.catalog();
         assertEquals(BackupCatalog.Condition.NOT_AUTHENTIC, altered.entry(newer.backupId()).orElseThrow().condition());
         assertEquals(before, keyed.latest().orElseThrow());

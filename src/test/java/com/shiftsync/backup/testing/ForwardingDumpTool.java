@@ -1,6 +1,7 @@
 package com.shiftsync.backup.testing;
 
 import com.shiftsync.backup.domain.Cancellation;
+import com.shiftsync.backup.domain.Compression;
 import com.shiftsync.backup.domain.DatabaseUrl;
 import com.shiftsync.backup.domain.PgClients;
 import com.shiftsync.backup.port.DumpProcess;
@@ -27,8 +28,9 @@ public class ForwardingDumpTool implements DumpTool {
     }
 
     @Override
-    public DumpProcess startDump(PgClients.Client client, DatabaseUrl source, String snapshot) {
-        return real.startDump(client, source, snapshot);
+    public DumpProcess startDump(PgClients.Client client, DatabaseUrl source, String snapshot,
+                                 Compression compression) {
+        return real.startDump(client, source, snapshot, compression);
     }
 
     @Override

@@ -1,5 +1,6 @@
 package com.shiftsync.backup.adapter.local;
 
+import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import com.shiftsync.backup.domain.BackupCatalog;
 import com.shiftsync.backup.domain.BackupId;
 import com.shiftsync.backup.domain.ErrorCode;
@@ -31,7 +32,6 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -143,15 +143,18 @@ public final class LocalBackupStore implements BackupStore {
         };
     }
 
-    /** Writes who holds the lock: {"pid": 4242, "host": "vm1", "since": "..."}. */
+    /**
+     * Writes who holds the lock: {"pid": 4242, "host": "vm1", "since": "..."}. Written without
+     * Jackson's object mapper: its first use in a fresh JVM costs some hundred milliseconds, which
+     * here would delay pg_dump's start (the CLI warms it up on a spare thread meanwhile, cli/WarmUp).
+     */
     private static void writeOwner(FileChannel channel) {
-        Map<String, Object> owner = new LinkedHashMap<>();
-        owner.put("pid", ProcessHandle.current().pid());
-        owner.put("host", hostName());
-        owner.put("since", Instant.now().toString());
+        String owner = "{\"pid\":" + ProcessHandle.current().pid() + ",\"host\":\""
+                + new String(JsonStringEncoder.getInstance().quoteAsString(hostName())) + "\",\"since\":\""
+                + Instant.now() + "\"}";
         try {
             channel.truncate(0);
-            channel.write(ByteBuffer.wrap(Json.write(owner).getBytes(StandardCharsets.UTF_8)), 0);
+            channel.write(ByteBuffer.wrap(owner.getBytes(StandardCharsets.UTF_8)), 0);
             channel.force(false);
         } catch (IOException ignored) {
             // the lock holds without it; only the message of a second run is poorer

@@ -1,6 +1,7 @@
 package com.shiftsync.backup.adapter.pg;
 
 import com.shiftsync.backup.domain.Cancellation;
+import com.shiftsync.backup.domain.Compression;
 import com.shiftsync.backup.domain.DatabaseUrl;
 import com.shiftsync.backup.domain.ErrorCode;
 import com.shiftsync.backup.domain.PgClients;
@@ -22,15 +23,16 @@ public final class PgDumpTool implements DumpTool {
 
     private final PgBinaries binaries;
     private final Duration restoreTimeout;
-    private volatile PgClients clients;
+    private PgClients clients;
 
     public PgDumpTool(PgBinaries binaries, Duration restoreTimeout) {
         this.binaries = binaries;
         this.restoreTimeout = restoreTimeout;
     }
 
+    /** Asked once; a second caller meanwhile waits for the first's answer instead of asking again. */
     @Override
-    public PgClients clients() {
+    public synchronized PgClients clients() {
         if (clients == null) {
             clients = binaries.clients();
         }
@@ -38,9 +40,11 @@ public final class PgDumpTool implements DumpTool {
     }
 
     @Override
-    public DumpProcess startDump(PgClients.Client client, DatabaseUrl source, String snapshot) {
-        List<String> argv = List.of(tool(client, "pg_dump"), "--format=custom", "--no-password",
-                "--snapshot=" + snapshot, "--dbname=" + source.toLibpqUri());
+    public DumpProcess startDump(PgClients.Client client, DatabaseUrl source, String snapshot,
+                                 Compression compression) {
+        List<String> argv = new ArrayList<>(List.of(tool(client, "pg_dump"), "--format=custom", "--no-password"));
+        argv.addAll(compression.pgDumpArguments(client.major()));
+        argv.addAll(List.of("--snapshot=" + snapshot, "--dbname=" + source.toLibpqUri()));
         PgProcess process = PgProcess.start("pg_dump", argv, source);
         return new DumpProcess() {
             @Override
