@@ -286,7 +286,7 @@ public final class DumpDrill {
             boolean unreachable = state != null && (state.startsWith("08") || state.startsWith("28"));
             if (unreachable && r.attempts() + 1 < policy.maxVerifyAttempts()) {
                 LOG.warning("the dump drill could not reach " + drill.target() + " (attempt " + (r.attempts() + 1)
-                        + " of " + policy.maxVerifyAttempts() + "): " + error.getMessage());
+                        + " of " + policy.maxVerifyAttempts() + "): " + Redaction.redact(error.getMessage()));
                 return drill.with(clock.instant(), d.withDump(r.unreachable()));
             }
             return failed(drill, new Operation.Failure(state != null ? state : "RestoreFailed", "the dump "
