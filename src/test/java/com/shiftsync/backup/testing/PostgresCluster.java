@@ -403,11 +403,25 @@ public final class PostgresCluster {
 
     /** Runs a SQL script from the test resources (simple statements separated by the driver). */
     public void executeResource(String database, String resource) {
+        execute(database, resource(resource));
+    }
+
+    /**
+     * Runs a SQL script from the test resources as {@code role}, in a schema {@code schema} of that
+     * role's, so that what it creates belongs to that role (as on Azure, where nothing of the user's
+     * belongs to the bootstrap superuser). The role must be allowed to create schemas in the database.
+     */
+    public void executeResourceAs(String database, String resource, String role, String schema) {
+        execute(database, "SET ROLE \"" + role + "\";\nCREATE SCHEMA \"" + schema + "\";\nSET search_path = \""
+                + schema + "\";\n" + resource(resource) + "\nRESET search_path;\nRESET ROLE;");
+    }
+
+    private static String resource(String resource) {
         try (var in = PostgresCluster.class.getResourceAsStream(resource)) {
             if (in == null) {
                 throw new IllegalStateException("no test resource " + resource);
             }
-            execute(database, new String(in.readAllBytes(), StandardCharsets.UTF_8));
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
