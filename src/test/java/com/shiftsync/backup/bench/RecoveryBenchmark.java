@@ -5,6 +5,8 @@ import com.shiftsync.backup.config.App;
 import com.shiftsync.backup.config.Settings;
 import com.shiftsync.backup.domain.Caller;
 import com.shiftsync.backup.domain.Drill;
+import com.shiftsync.backup.domain.DrillState;
+import com.shiftsync.backup.domain.Operation;
 import com.shiftsync.backup.domain.Manifest;
 import com.shiftsync.backup.domain.RecoveryScenario;
 import com.shiftsync.backup.domain.Tier;
@@ -34,6 +36,11 @@ import java.util.Set;
  *       parameters) and the verification (every table counted on the new server and compared
  *       with the newest backup) — what the app adds after Azure to a point-in-time or
  *       geo-restore, which a real drill adds to Azure's own time;</li>
+ *   <li>a dump drill against the fake, Azure's creation of the empty server instant, that server a
+ *       real, fresh PostgreSQL where the fake makes the admin the create asks for: the admin
+ *       password set, the dump restored with its roles (the database's objects belong to an
+ *       application role, not the superuser) and every table checked — the dump path's recovery
+ *       time after Azure's part, which the plan then quotes for dump-restore;</li>
  *   <li>the JVM's peak resident memory (VmHWM) and heap.</li>
  * </ol>
  * Azure's restore time itself cannot be measured here; in Azure the drill measures it (the
@@ -46,8 +53,11 @@ public final class RecoveryBenchmark {
     public static void main(String[] args) throws Exception {
         int sizeMb = args.length > 0 ? Integer.parseInt(args[0]) : 300;
         PostgresCluster pg = PostgresCluster.shared();
-        String db = pg.createDatabase("bench");
-        pg.executeResource(db, "/seed/shiftsync.sql");
+        // the application's role owns the data, as on Azure (where the admin is no superuser)
+        pg.execute("postgres", "CREATE ROLE bench_owner NOLOGIN");
+        String db = "bench_" + Long.toHexString(System.nanoTime());
+        pg.execute("postgres", "CREATE DATABASE " + db + " OWNER bench_owner");
+        pg.executeResourceAs(db, "/seed/shiftsync.sql", "bench_owner", "shiftsync");
         long grown = time(() -> grow(pg, db, sizeMb));
         System.out.printf(Locale.ROOT, "database %s: %d MB (%d s to generate); %d cores, heap limit %d MiB%n", db,
                 size(pg, db), grown / 1000, Runtime.getRuntime().availableProcessors(),
@@ -110,6 +120,43 @@ public final class RecoveryBenchmark {
             plan.options().stream().filter(o -> o.expectedDuration() != null).forEach(o -> System.out.printf(
                     Locale.ROOT, "   plan, %s%s: expected %s (%s)%n", o.method(), o.restorePoint() == null ? ""
                             : " " + o.restorePoint(), o.expectedDuration().text(), o.expectedDuration().basis()));
+
+            PostgresCluster empty = PostgresCluster.drillServer(pg);
+            arm.acceptDumpDrills(ArmFake.RESOURCE_GROUP, "canadacentral", empty, PostgresCluster.DRILL_HOST,
+                    "Succeeded");
+            // a minute on: a drill server's name is never one a drill on record used (names go by the minute)
+            App later = new App(new Settings(env), Clock.offset(Clock.systemUTC(), Duration.ofMinutes(1)),
+                    identity.credential(), new ArmServerAdmin.Tuning(1, Duration.ofMillis(50), Duration.ofMillis(200),
+                    Duration.ofSeconds(5), Duration.ofSeconds(60)));
+            long dumpMs = time(() -> {
+                String id = later.recovery().drillJob().start(bench, "cli", DrillState.Method.DUMP, Reporter.NONE)
+                        .id();
+                do {
+                    later.operationWorker().step(id, Reporter.NONE);
+                    drill[0] = later.recovery().drillJob().view(later.operations().read(id));
+                } while (!drill[0].status().finished());
+            });
+            Drill dd = drill[0];
+            if (!dd.passed()) {
+                throw new IllegalStateException("the dump drill failed: " + dd.error());
+            }
+            StringBuilder dumpSteps = new StringBuilder();
+            dd.steps().forEach(s -> dumpSteps.append(dumpSteps.length() == 0 ? "" : ", ").append(s.step())
+                    .append(' ').append(s.seconds()).append(" s"));
+            Operation done = later.operations().read(dd.drillId());
+            DrillState.DumpRestore dumped = done.state(DrillState.class).dump();
+            Duration verifying = Duration.between(done.state(DrillState.class).reachedAt(DrillState.Step.VERIFYING),
+                    dumped.completion().verifiedAt());
+            System.out.printf(Locale.ROOT, "4. dump drill with Azure's part instant: %.1f s wall; steps: %s%n"
+                            + "   the dump path after Azure's part (admin password, roles %s created, pg_restore "
+                            + "%.1f s, %d tables checked against %s): %.1f s; recovery time (request to checked "
+                            + "database) %d s%n", dumpMs / 1000.0, dumpSteps, dd.rolesCreated(),
+                    dumped.restoreMs() / 1000.0, dd.verification().tables().size(), dd.backupId(),
+                    verifying.toMillis() / 1000.0, dd.recoverySeconds());
+            later.recovery().planner().plan(RecoveryScenario.SERVER_FAILURE, null, Reporter.NONE).options().stream()
+                    .filter(o -> o.method().equals("dump-restore")).forEach(o -> System.out.printf(Locale.ROOT,
+                            "   plan, dump-restore: expected %s (%s)%n", o.expectedDuration().text(),
+                            o.expectedDuration().basis()));
             Runtime rt = Runtime.getRuntime();
             System.out.printf(Locale.ROOT, "3. this JVM: peak RSS %s, heap in use %d MiB of %d MiB%n", peakRss(),
                     (rt.totalMemory() - rt.freeMemory()) >> 20, rt.maxMemory() >> 20);
@@ -117,17 +164,20 @@ public final class RecoveryBenchmark {
         System.exit(0);
     }
 
-    /** Adds rows of poorly compressible text until the database is {@code mb} large. */
+    /**
+     * Adds rows of poorly compressible text (320 random bytes each, base64) until the database is
+     * {@code mb} large, in bench_owner's schema and as that role.
+     */
     static void grow(PostgresCluster pg, String db, int mb) {
-        pg.execute(db, "CREATE EXTENSION IF NOT EXISTS pgcrypto");
-        pg.execute(db, "CREATE TABLE upload_events (id bigserial PRIMARY KEY, upload_id uuid NOT NULL, "
-                + "user_id integer NOT NULL, happened_at timestamptz NOT NULL, bytes bigint NOT NULL, "
-                + "payload text NOT NULL)");
+        pg.execute(db, "SET ROLE bench_owner; CREATE TABLE shiftsync.upload_events (id bigserial PRIMARY KEY, "
+                + "upload_id uuid NOT NULL, user_id integer NOT NULL, happened_at timestamptz NOT NULL, "
+                + "bytes bigint NOT NULL, payload text NOT NULL)");
         while (size(pg, db) < mb) {
-            pg.execute(db, "INSERT INTO upload_events (upload_id, user_id, happened_at, bytes, payload) "
+            pg.execute(db, "INSERT INTO shiftsync.upload_events (upload_id, user_id, happened_at, bytes, payload) "
                     + "SELECT gen_random_uuid(), (random() * 60)::int, now() - random() * interval '90 days', "
-                    + "(random() * 1e9)::bigint, encode(gen_random_bytes(300), 'base64') "
-                    + "FROM generate_series(1, 100000)");
+                    + "(random() * 1e9)::bigint, encode(sha512(random()::text::bytea) || sha512(random()::text::bytea)"
+                    + " || sha512(random()::text::bytea) || sha512(random()::text::bytea) "
+                    + "|| sha512(random()::text::bytea), 'base64') FROM generate_series(1, 100000)");
         }
     }
 

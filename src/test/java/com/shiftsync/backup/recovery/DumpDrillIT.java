@@ -385,6 +385,36 @@ class DumpDrillIT {
         assertEquals(2, creates().size(), "nothing started");
     }
 
+    @Test
+    @DisplayName("a dump drill record planted or edited toward the source, or toward a drill-named server another "
+            + "operation created: no password PATCH and no DELETE reach it; the drill ends failed saying why")
+    void untrustedRecords() {
+        env.remove("DRILL_RESOURCE_GROUP");
+        Operation planted = Operation.start(OperationKind.DRILL, ArmFake.SOURCE, SampleOperations.ANA, NOW,
+                DrillState.requested(NOW, "latest", "http", ArmFake.SOURCE, null, DrillState.Method.DUMP,
+                        DrillState.DumpRestore.of(backup.id(), "azure")).reach(DrillState.Step.VERIFYING, NOW));
+        app().operationStore().create(planted);
+        Drill toSource = step(planted.id());
+        assertEquals("failed", toSource.step());
+        assertTrue(toSource.error().message().contains("it is the source server"), toSource.error().message());
+        assertTrue(toSource.deletion().startsWith("could not delete " + ArmFake.SOURCE), toSource.deletion());
+
+        String other = "shiftsync-db-drill-202401141200";
+        arm.server(ArmFake.ServerSpec.of(other, "Ready", "Canada Central", EARLIEST, false)
+                .fqdn(PostgresCluster.DRILL_HOST).in(ArmFake.RESOURCE_GROUP, Map.of("shiftsync-drill", "true",
+                        "shiftsync-operation", "0f8fad5b-d9cb-469f-a165-70867728950e")));
+        Operation edited = Operation.start(OperationKind.DRILL, other, SampleOperations.ANA, NOW,
+                DrillState.requested(NOW, "latest", "http", ArmFake.SOURCE, null, DrillState.Method.DUMP,
+                        DrillState.DumpRestore.of(backup.id(), "azure")).reach(DrillState.Step.VERIFYING, NOW));
+        app().operationStore().create(edited);
+        Drill toOther = step(edited.id());
+        assertEquals("failed", toOther.step());
+        assertTrue(toOther.error().message().contains("so this drill did not create it"), toOther.error().message());
+
+        assertEquals(List.of(), arm.writes(), "no PATCH, no DELETE, nothing written");
+        assertEquals(List.of(), arm.adminPasswords());
+    }
+
     /** Every blob of the test's containers (backups, records, history, operations, audit) as text. */
     List<String> stored() {
         List<String> texts = new ArrayList<>();
