@@ -15,6 +15,7 @@ import com.shiftsync.backup.recovery.RecoveryPlan;
 import com.shiftsync.backup.testing.ArmFake;
 import com.shiftsync.backup.testing.ManagedIdentityFake;
 import com.shiftsync.backup.testing.PostgresCluster;
+import com.shiftsync.backup.testing.TestCa;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -69,6 +70,9 @@ public final class RecoveryBenchmark {
             env.put("POSTGRES_RESOURCE_GROUP", ArmFake.RESOURCE_GROUP);
             env.put("POSTGRES_SERVER_NAME", ArmFake.SOURCE);
             env.put("AZURE_RESOURCE_MANAGER_ENDPOINT", arm.endpoint());
+            // the drill servers' host names, and the CA their certificates chain to (verify-full)
+            env.put("POSTGRES_SERVER_DOMAIN", TestCa.DOMAIN);
+            env.put("POSTGRES_ROOT_CERT_FILE", TestCa.shared().certificate().toString());
             env.putAll(identity.settings());
             env.put("DATABASE_URL", pg.urlText(db));
             env.put("BACKUP_DIR", Files.createTempDirectory("shiftsync-bench-recovery").toString());
@@ -147,7 +151,7 @@ public final class RecoveryBenchmark {
             DrillState.DumpRestore dumped = done.state(DrillState.class).dump();
             Duration verifying = Duration.between(done.state(DrillState.class).reachedAt(DrillState.Step.VERIFYING),
                     dumped.completion().verifiedAt());
-            System.out.printf(Locale.ROOT, "4. dump drill with Azure's part instant: %.1f s wall; steps: %s%n"
+            System.out.printf(Locale.ROOT, "3. dump drill with Azure's part instant: %.1f s wall; steps: %s%n"
                             + "   the dump path after Azure's part (admin password, roles %s created, pg_restore "
                             + "%.1f s, %d tables checked against %s): %.1f s; recovery time (request to checked "
                             + "database) %d s%n", dumpMs / 1000.0, dumpSteps, dd.rolesCreated(),
@@ -158,7 +162,7 @@ public final class RecoveryBenchmark {
                             "   plan, dump-restore: expected %s (%s)%n", o.expectedDuration().text(),
                             o.expectedDuration().basis()));
             Runtime rt = Runtime.getRuntime();
-            System.out.printf(Locale.ROOT, "3. this JVM: peak RSS %s, heap in use %d MiB of %d MiB%n", peakRss(),
+            System.out.printf(Locale.ROOT, "4. this JVM: peak RSS %s, heap in use %d MiB of %d MiB%n", peakRss(),
                     (rt.totalMemory() - rt.freeMemory()) >> 20, rt.maxMemory() >> 20);
         }
         System.exit(0);
