@@ -447,32 +447,20 @@ public final class DrillJob implements OperationStep {
 
     /** Why {@code server} is not this drill's to delete, or null when it is. */
     private String refusal(Operation drill, DrillState d, ServerAdmin.Server server) {
-        if (d.method() == DrillState.Method.DUMP) {
-            return refusal(servers.sourceName(), drill.id(), server);
-        }
-        String source = servers.sourceName();
-        if (server.name().equalsIgnoreCase(source)) {
-            return "it is the source server";
-        }
-        if (!serverNames(source).matcher(server.name()).matches()) {
-            return "its name is not a drill server's (" + sourcePart(source) + "-drill-<yyyyMMddHHmm>)";
-        }
-        if (!"true".equalsIgnoreCase(server.tags().get(Drill.TAG))) {
-            return "Resource Manager shows it without the tag " + Drill.TAG + "=true";
-        }
-        String by = server.tags().get(RestoredServers.TAG);
-        if (d.restoreOperationId() == null || !d.restoreOperationId().equals(by)) {
-            return "Resource Manager shows it " + (by == null ? "without the tag " + RestoredServers.TAG
-                    : "tagged " + RestoredServers.TAG + "=" + by) + ", so this drill's restore did not create it";
-        }
-        return null;
+        return d.method() == DrillState.Method.DUMP ? refusal(servers.sourceName(), drill.id(), server, "this drill")
+                : refusal(servers.sourceName(), d.restoreOperationId(), server, "this drill's restore");
+    }
+
+    /** {@link #refusal(String, String, ServerAdmin.Server, String)} of a dump drill's server, which the drill created. */
+    static String refusal(String source, String createdBy, ServerAdmin.Server server) {
+        return refusal(source, createdBy, server, "this drill");
     }
 
     /**
-     * Why {@code server} is not the one a drill created (tagged {@value RestoredServers#TAG}={@code createdBy}),
-     * or null when it is: a drill of {@code source} writes to, connects to or deletes no other server.
+     * Why {@code server} is not the one {@code creator} created (tagged {@value RestoredServers#TAG}={@code
+     * createdBy}), or null when it is: a drill of {@code source} writes to, connects to or deletes no other server.
      */
-    static String refusal(String source, String createdBy, ServerAdmin.Server server) {
+    static String refusal(String source, String createdBy, ServerAdmin.Server server, String creator) {
         if (server.name().equalsIgnoreCase(source)) {
             return "it is the source server";
         }
@@ -485,7 +473,7 @@ public final class DrillJob implements OperationStep {
         String by = server.tags().get(RestoredServers.TAG);
         if (createdBy == null || !createdBy.equals(by)) {
             return "Resource Manager shows it " + (by == null ? "without the tag " + RestoredServers.TAG
-                    : "tagged " + RestoredServers.TAG + "=" + by) + ", so this drill did not create it";
+                    : "tagged " + RestoredServers.TAG + "=" + by) + ", so " + creator + " did not create it";
         }
         return null;
     }

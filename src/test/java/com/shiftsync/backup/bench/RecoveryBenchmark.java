@@ -103,22 +103,10 @@ public final class RecoveryBenchmark {
             arm.acceptDrills(ArmFake.RESOURCE_GROUP, "canadacentral", PostgresCluster.RESTORED_HOST);
             Caller bench = new Caller("bench", "bench", Caller.OS_USER, Set.of());
             Drill[] drill = new Drill[1];
-            long drillMs = time(() -> {
-                String id = app.recovery().drillJob().start(bench, "cli", Reporter.NONE).id();
-                do {
-                    app.operationWorker().step(id, Reporter.NONE);
-                    drill[0] = app.recovery().drillJob().view(app.operations().read(id));
-                } while (!drill[0].status().finished());
-            });
+            long drillMs = time(() -> drill[0] = drilled(app, DrillState.Method.POINT_IN_TIME, bench));
             Drill d = drill[0];
-            if (!d.passed()) {
-                throw new IllegalStateException("the drill failed: " + d.error());
-            }
-            StringBuilder steps = new StringBuilder();
-            d.steps().forEach(s -> steps.append(steps.length() == 0 ? "" : ", ").append(s.step()).append(' ')
-                    .append(s.seconds()).append(" s"));
             System.out.printf(Locale.ROOT, "2. drill with Azure's part instant: %.1f s wall; steps: %s; verification "
-                            + "of %d tables against backup %s%n", drillMs / 1000.0, steps,
+                            + "of %d tables against backup %s%n", drillMs / 1000.0, steps(d),
                     d.verification().tables().size(), d.verification().comparedWith());
             RecoveryPlan plan = app.recovery().planner().plan(RecoveryScenario.SERVER_FAILURE, null, Reporter.NONE);
             plan.options().stream().filter(o -> o.expectedDuration() != null).forEach(o -> System.out.printf(
@@ -132,21 +120,8 @@ public final class RecoveryBenchmark {
             App later = new App(new Settings(env), Clock.offset(Clock.systemUTC(), Duration.ofMinutes(1)),
                     identity.credential(), new ArmServerAdmin.Tuning(1, Duration.ofMillis(50), Duration.ofMillis(200),
                     Duration.ofSeconds(5), Duration.ofSeconds(60)));
-            long dumpMs = time(() -> {
-                String id = later.recovery().drillJob().start(bench, "cli", DrillState.Method.DUMP, Reporter.NONE)
-                        .id();
-                do {
-                    later.operationWorker().step(id, Reporter.NONE);
-                    drill[0] = later.recovery().drillJob().view(later.operations().read(id));
-                } while (!drill[0].status().finished());
-            });
+            long dumpMs = time(() -> drill[0] = drilled(later, DrillState.Method.DUMP, bench));
             Drill dd = drill[0];
-            if (!dd.passed()) {
-                throw new IllegalStateException("the dump drill failed: " + dd.error());
-            }
-            StringBuilder dumpSteps = new StringBuilder();
-            dd.steps().forEach(s -> dumpSteps.append(dumpSteps.length() == 0 ? "" : ", ").append(s.step())
-                    .append(' ').append(s.seconds()).append(" s"));
             Operation done = later.operations().read(dd.drillId());
             DrillState.DumpRestore dumped = done.state(DrillState.class).dump();
             Duration verifying = Duration.between(done.state(DrillState.class).reachedAt(DrillState.Step.VERIFYING),
@@ -154,7 +129,7 @@ public final class RecoveryBenchmark {
             System.out.printf(Locale.ROOT, "3. dump drill with Azure's part instant: %.1f s wall; steps: %s%n"
                             + "   the dump path after Azure's part (admin password, roles %s created, pg_restore "
                             + "%.1f s, %d tables checked against %s): %.1f s; recovery time (request to checked "
-                            + "database) %d s%n", dumpMs / 1000.0, dumpSteps, dd.rolesCreated(),
+                            + "database) %d s%n", dumpMs / 1000.0, steps(dd), dd.rolesCreated(),
                     dumped.restoreMs() / 1000.0, dd.verification().tables().size(), dd.backupId(),
                     verifying.toMillis() / 1000.0, dd.recoverySeconds());
             later.recovery().planner().plan(RecoveryScenario.SERVER_FAILURE, null, Reporter.NONE).options().stream()
@@ -166,6 +141,28 @@ public final class RecoveryBenchmark {
                     (rt.totalMemory() - rt.freeMemory()) >> 20, rt.maxMemory() >> 20);
         }
         System.exit(0);
+    }
+
+    /** A drill of {@code method} started and stepped by the worker to its end; it must pass. */
+    static Drill drilled(App app, DrillState.Method method, Caller caller) {
+        String id = app.recovery().drillJob().start(caller, "cli", method, Reporter.NONE).id();
+        Drill drill;
+        do {
+            app.operationWorker().step(id, Reporter.NONE);
+            drill = app.recovery().drillJob().view(app.operations().read(id));
+        } while (!drill.status().finished());
+        if (!drill.passed()) {
+            throw new IllegalStateException("the " + method.id() + " drill failed: " + drill.error());
+        }
+        return drill;
+    }
+
+    /** "requested 0 s, restoring 2 s, ...". */
+    static String steps(Drill drill) {
+        StringBuilder steps = new StringBuilder();
+        drill.steps().forEach(s -> steps.append(steps.length() == 0 ? "" : ", ").append(s.step()).append(' ')
+                .append(s.seconds()).append(" s"));
+        return steps.toString();
     }
 
     /**

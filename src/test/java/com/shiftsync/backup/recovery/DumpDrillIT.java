@@ -40,7 +40,6 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -71,11 +70,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * the operation-updates worker's.
  */
 class DumpDrillIT {
-    static final Instant NOW = Instant.parse("2024-01-15T12:00:00Z");
-    static final String EARLIEST = "2024-01-08T02:13:55.1234567+00:00";
-    static final String GROUP = "shiftsync-drills";
-    static final String DRILL = "shiftsync-db-drill-202401151200";
-    static final String REGION = "canadacentral";
+    static final Instant NOW = DrillIT.NOW;
+    static final String EARLIEST = DrillIT.EARLIEST;
+    static final String GROUP = DrillIT.GROUP;
+    static final String DRILL = DrillIT.DRILL;
+    static final String REGION = DrillIT.REGION;
     static final String ROLES = """
             CREATE ROLE shiftsync_readonly NOLOGIN;
             CREATE ROLE shiftsync_user LOGIN PASSWORD '%s';""";
@@ -130,14 +129,7 @@ class DumpDrillIT {
     }
 
     static Map<String, String> settings(String container) {
-        Map<String, String> s = RecoveryIT.settings(azure, source.urlText("shiftsync"), container);
-        s.put("DRILL_RESOURCE_GROUP", GROUP);
-        try {
-            s.put("BACKUP_DIR", Files.createTempDirectory("shiftsync-dump-drill").toString());
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
-        return s;
+        return DrillIT.settings(azure, source.urlText("shiftsync"), container);
     }
 
     @BeforeEach
@@ -169,11 +161,6 @@ class DumpDrillIT {
 
     static FakeHttpRequest post(String path, String body) {
         return FakeHttpRequest.post("https://shiftsync-backup.azurewebsites.net/api/" + path + "?code=k", body)
-                .header("X-MS-CLIENT-PRINCIPAL", RecoveryIT.admin());
-    }
-
-    static FakeHttpRequest get(String path) {
-        return FakeHttpRequest.get("https://shiftsync-backup.azurewebsites.net/api/" + path + "?code=k")
                 .header("X-MS-CLIENT-PRINCIPAL", RecoveryIT.admin());
     }
 
@@ -291,7 +278,7 @@ class DumpDrillIT {
         assertTrue(dump.get("expectedDuration").get("text").asText().contains("the median of 1 dump drill"),
                 dump.toString());
 
-        HttpResponseMessage status = new MonitorFunctions(app()).status(get("status"), context("status"));
+        HttpResponseMessage status = new MonitorFunctions(app()).status(DrillIT.get("status"), context("status"));
         JsonNode measured = Json.MAPPER.readTree(String.valueOf(status.getBody())).get("recovery").get("measured");
         assertEquals("dump-restore", measured.get(0).get("method").asText(), measured.toString());
         assertEquals(43 * 60, measured.get(0).get("seconds").asLong());

@@ -230,14 +230,7 @@ public final class ArmServerAdmin implements ServerAdmin {
                         : CreateMode.POINT_IN_TIME_RESTORE)
                 .withSourceServerResourceId(request.sourceServerId())
                 .withPointInTimeUtc(request.pointInTime());
-        if (request.network().isPrivate()) {
-            body.withNetwork(new com.azure.resourcemanager.postgresqlflexibleserver.models.Network()
-                    .withDelegatedSubnetResourceId(request.network().delegatedSubnetId())
-                    .withPrivateDnsZoneArmResourceId(request.network().privateDnsZoneId()));
-        }
-        if (!request.tags().isEmpty()) {
-            body.withTags(request.tags());
-        }
+        placed(body, request.network(), request.tags());
         String what = (request.kind() == OperationKind.GEO ? "starting the geo-restore of " : "starting the "
                 + "point-in-time restore of ") + sourceName + " into " + request.target();
         Response<?> answer = send(client.getServers().createWithResponseAsync(rg(request.resourceGroup()),
@@ -263,14 +256,7 @@ public final class ArmServerAdmin implements ServerAdmin {
                 .withStorage(new Storage().withStorageSizeGB(shape.storageSizeGb()))
                 .withAdministratorLogin(request.adminLogin())
                 .withAdministratorLoginPassword(request.adminPassword());
-        if (request.network().isPrivate()) {
-            body.withNetwork(new com.azure.resourcemanager.postgresqlflexibleserver.models.Network()
-                    .withDelegatedSubnetResourceId(request.network().delegatedSubnetId())
-                    .withPrivateDnsZoneArmResourceId(request.network().privateDnsZoneId()));
-        }
-        if (!request.tags().isEmpty()) {
-            body.withTags(request.tags());
-        }
+        placed(body, request.network(), request.tags());
         Response<?> answer = send(client.getServers().createWithResponseAsync(rg(request.resourceGroup()),
                 request.target(), body), "creating the empty server " + request.target());
         return new StartedCreate(tracking(answer, request.target()), answer.getStatusCode());
@@ -284,6 +270,18 @@ public final class ArmServerAdmin implements ServerAdmin {
                 new ServerForUpdate().withAdministratorLoginPassword(password)),
                 "setting the administrator password of " + server);
         return new Accepted(answer.getStatusCode() == 202 ? tracking(answer, server) : null);
+    }
+
+    /** A new server's network (a delegated subnet and private DNS zone; none for public access) and tags. */
+    private static void placed(ServerInner body, Network network, Map<String, String> tags) {
+        if (network.isPrivate()) {
+            body.withNetwork(new com.azure.resourcemanager.postgresqlflexibleserver.models.Network()
+                    .withDelegatedSubnetResourceId(network.delegatedSubnetId())
+                    .withPrivateDnsZoneArmResourceId(network.privateDnsZoneId()));
+        }
+        if (!tags.isEmpty()) {
+            body.withTags(tags);
+        }
     }
 
     @Override
