@@ -523,12 +523,7 @@ public final class ArmFake implements AutoCloseable {
         server.stubFor(get(urlPathMatching(path)).withQueryParam("api-version", equalTo(API_VERSION))
                 .inScenario(scenario).whenScenarioStateIs("created")
                 .willReturn(json(200, body).withTransformers("response-template")));
-        String patched = UUID.randomUUID().toString();
-        operation(location, patched, "Succeeded");
-        server.stubFor(com.github.tomakehurst.wiremock.client.WireMock.patch(urlPathMatching(path))
-                .withQueryParam("api-version", equalTo(API_VERSION))
-                .withHeader("Authorization", com.github.tomakehurst.wiremock.client.WireMock.matching("Bearer .+"))
-                .willReturn(accepted(location, patched)));
+        acceptPatchesMatching(path, location);
         acceptWritesMatching(group, name, location);
         String deleted = UUID.randomUUID().toString();
         operation(location, deleted, "Succeeded");
@@ -536,6 +531,21 @@ public final class ArmFake implements AutoCloseable {
                 .withQueryParam("api-version", equalTo(API_VERSION)).inScenario(scenario)
                 .willSetStateTo(Scenario.STARTED).willReturn(accepted(location, deleted)));
         return created;
+    }
+
+    /** A PATCH of server {@code name} in {@code group} is accepted: 202, its operation Succeeded. Returns the operation id. */
+    public String acceptPatch(String group, String name, String location) {
+        return acceptPatchesMatching(serverPath(group, java.util.regex.Pattern.quote(name)), location);
+    }
+
+    private String acceptPatchesMatching(String pathRegex, String location) {
+        String patched = UUID.randomUUID().toString();
+        operation(location, patched, "Succeeded");
+        server.stubFor(com.github.tomakehurst.wiremock.client.WireMock.patch(urlPathMatching(pathRegex))
+                .withQueryParam("api-version", equalTo(API_VERSION))
+                .withHeader("Authorization", com.github.tomakehurst.wiremock.client.WireMock.matching("Bearer .+"))
+                .willReturn(accepted(location, patched)));
+        return patched;
     }
 
     /** Every admin password a create or a PATCH set on a dump drill's server, in order. */
