@@ -95,7 +95,17 @@ public final class DumpDrill {
 
     /** What a dump drill asked for now restores: the newest complete dump in any store. */
     DumpRestore choose() {
-        BackupSources.Chosen chosen = new BackupSources(stores, List.of()).choose("latest", clock.instant());
+        BackupSources.Chosen chosen;
+        try {
+            chosen = new BackupSources(stores, List.of()).choose("latest", clock.instant());
+        } catch (ShiftSyncException e) {
+            if (e.code() != ErrorCode.NOT_FOUND) {
+                throw e;
+            }
+            throw new ShiftSyncException(e.code(), "a dump drill restores the newest complete dump, and there is "
+                    + "none (" + e.getMessage() + "): take a backup first, or drill with method point-in-time",
+                    e.upstreamCode(), e);
+        }
         return DumpRestore.of(chosen.manifest().id(), chosen.store().name());
     }
 
