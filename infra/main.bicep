@@ -173,7 +173,7 @@ var restoreNetworkGroupIds = union(map(restoreNetworkIds, id => toLower('/subscr
 param restoreResourceGroupName string = ''
 
 // ---------------------------------------------------------------------------------------
-// Recovery drills (a point-in-time restore into a temporary server, verified, measured, deleted)
+// Recovery drills (a point-in-time restore, or a dump restored into an empty server, verified, measured, deleted)
 // ---------------------------------------------------------------------------------------
 
 @description('true: the recoveryDrill timer runs a drill on its schedule (DRILL_ENABLED). A drill asked for by hand (POST /api/drills, CLI drill) runs either way.')
@@ -185,6 +185,14 @@ param drillEnabled bool = false
 ])
 @description('What a drill restores to (DRILL_RESTORE_POINT): latest (newest point, with log replay) or fast (newest full backup, no replay).')
 param drillRestorePoint string = 'latest'
+
+@allowed([
+  'alternate'
+  'point-in-time'
+  'dump'
+])
+@description('How a drill recovers (DRILL_METHOD): point-in-time (Azure restores the server), dump (the newest dump restored with its roles into an empty server like the source: what the recovery plan then quotes for dump-restore), or alternate (each drill the method the last one did not use).')
+param drillMethod string = 'alternate'
 
 @description('Resource group of the temporary drill servers (DRILL_RESOURCE_GROUP): the one group where the app may delete servers. Empty: <the server\'s resource group>-drills, created by this deployment. A name: an existing group of yours; never the server\'s own group (refused).')
 param drillResourceGroupName string = ''
@@ -588,6 +596,7 @@ var appSettings = {
   DRILL_ENABLED: drillEnabled ? 'true' : 'false'
   DRILL_RESOURCE_GROUP: drillGroupName
   DRILL_RESTORE_POINT: drillRestorePoint
+  DRILL_METHOD: drillMethod
   DRILL_MAX_HOURS: string(drillMaxHours)
   DRILL_MAX_AGE_DAYS: string(drillMaxAgeDays)
   // Targets, monitoring thresholds, access

@@ -32,7 +32,11 @@ final class DrillCommands {
                     + "temporary server <source>-drill-<yyyyMMddHHmm> in DRILL_RESOURCE_GROUP, tagged "
                     + "shiftsync-drill=true; its firewall rules and parameters copied and its data verified against "
                     + "the backups as in a real recovery; its recovery time measured against RTO_TARGET_MINUTES; "
-                    + "then the server deleted, also when the drill fails. Follows the drill to its end, printing "
+                    + "then the server deleted, also when the drill fails. With --method dump (or DRILL_METHOD), "
+                    + "an empty server like the source (version, SKU, storage, network) is created instead, the "
+                    + "newest complete dump restored into it with its roles, and every table checked against the "
+                    + "dump's manifest; that time is what the recovery plan quotes for dump-restore. Without "
+                    + "--method, DRILL_METHOD decides (alternate: the method the last drill did not use). Follows the drill to its end, printing "
                     + "each step (minutes to hours: the server costs what one of the source's size costs for that "
                     + "long). If this command stops, the drill goes on (queue reminders, or drill-status --follow where no "
                     + "queue is configured) and "
@@ -40,7 +44,8 @@ final class DrillCommands {
                     + "when it passed, 1 when it failed.",
                     ""},
             footerHeading = "%nExamples:%n",
-            footer = {"  shiftsync-backup drill", "  shiftsync-backup drill --json | jq .recoverySeconds"})
+            footer = {"  shiftsync-backup drill", "  shiftsync-backup drill --method dump",
+                    "  shiftsync-backup drill --json | jq .recoverySeconds"})
     static final class Start implements Callable<Integer> {
         private final Cli cli;
 
@@ -54,6 +59,11 @@ final class DrillCommands {
                 description = "Seconds between status reads while following the drill (default: ${DEFAULT-VALUE}).")
         int interval;
 
+        @Option(names = "--method", paramLabel = "METHOD",
+                description = "dump (the newest dump restored with its roles into an empty server) or point-in-time "
+                        + "(Azure's restore); default: DRILL_METHOD.")
+        String method;
+
         Start(Cli cli) {
             this.cli = cli;
         }
@@ -61,13 +71,20 @@ final class DrillCommands {
         @Override
         public Integer call() {
             OptionValues.atLeast(interval, 0, "--interval");
+            DrillState.Method asked = DrillState.Method.of(method, "--method");
             DrillJob job = cli.app().recovery().drillJob();
             PrintWriter err = spec.commandLine().getErr();
-            Operation started = cli.app().auditTrail().perform(AuditActions.RECOVERY_DRILL, Map.of("trigger", "cli"),
-                    ServerRestoreOutput.osUser(), caller -> job.start(caller, "cli", cli.reporter()), Operation::id);
-            err.printf("recovery drill %s of %s into temporary server %s (deleted at the end); if this command stops, "
-                    + "the drill goes on: follow it with shiftsync-backup drill-status %s --follow%n", started.id(),
-                    started.state(DrillState.class).sourceServer(), started.target(), started.id());
+            Map<String, String> parameters = asked == null ? Map.of("trigger", "cli")
+                    : Map.of("trigger", "cli", "method", asked.id());
+            Operation started = cli.app().auditTrail().perform(AuditActions.RECOVERY_DRILL, parameters,
+                    ServerRestoreOutput.osUser(), caller -> job.start(caller, "cli", asked, cli.reporter()),
+                    Operation::id);
+            DrillState state = started.state(DrillState.class);
+            err.printf("recovery drill %s of %s (%s) into temporary server %s (deleted at the end); if this command "
+                    + "stops, the drill goes on: follow it with shiftsync-backup drill-status %s --follow%n",
+                    started.id(), state.sourceServer(), state.method() == DrillState.Method.DUMP ? "dump "
+                            + state.dump().backupId() + " into an empty server" : "point-in-time", started.target(),
+                    started.id());
             err.flush();
             int[] printed = {0};
             Operation end = Following.operation(cli, started.id(), true, Duration.ofSeconds(interval), err, op -> {
@@ -136,9 +153,12 @@ final class DrillCommands {
     private static String stepLine(String step, Drill drill) {
         return switch (DrillState.Step.parse(step)) {
             case REQUESTED -> "requested";
-            case RESTORING -> "restoring: Azure is creating " + drill.server();
+            case RESTORING -> "restoring: Azure is creating " + (drill.dump() ? "the empty server " : "")
+                    + drill.server();
             case COMPLETING -> "completing: copying firewall rules and server parameters to " + drill.server();
-            case VERIFYING -> "verifying " + drill.server() + " against the backups";
+            case VERIFYING -> drill.dump() ? "verifying: restoring dump " + drill.backupId() + " with its roles into "
+                    + drill.server() + ", then checking every table" : "verifying " + drill.server()
+                    + " against the backups";
             case DELETING -> "deleting " + drill.server();
             case PASSED -> "passed";
             case FAILED -> "failed" + (drill.error() == null ? "" : ": " + drill.error().message());
@@ -153,6 +173,8 @@ final class DrillCommands {
             out.printf("recovery drill %s of %s: %s (server %s%s)%n", drill.drillId(), drill.sourceServer(),
                     drill.passed() ? "PASSED" : drill.status().finished() ? "FAILED" : drill.step(), drill.server(),
                     Boolean.TRUE.equals(drill.serverDeleted()) ? ", deleted" : "");
+            out.printf("  method: %s%n", drill.dump() ? "dump " + drill.backupId() + ", restored with its roles into "
+                    + "an empty server" : "point-in-time (" + drill.restorePoint() + ")");
             for (Drill.StepTime s : drill.steps()) {
                 out.printf("  %-11s %s%s%n", s.step(), Format.duration(Duration.ofSeconds(s.seconds())),
                         s.endedAt() == null && !drill.status().finished() ? " so far" : "");
@@ -166,6 +188,11 @@ final class DrillCommands {
                 out.printf("  verification of %s: %s%s%n", drill.verification().host(), drill.verification().passed()
                         ? "passed" : "FAILED", drill.verification().reason() == null ? ""
                         : " (" + drill.verification().reason() + ")");
+            }
+            if (drill.rolesCreated() != null) {
+                out.printf("  roles created on %s: %s%n", drill.server(), drill.rolesCreated().isEmpty()
+                        ? "none (the dump needs none of its own)" : String.join(", ", drill.rolesCreated()));
+                drill.roleWarnings().forEach(w -> out.printf("  warning: %s%n", w));
             }
             if (drill.error() != null) {
                 out.printf("  error: %s: %s%n", drill.error().code(), drill.error().message());

@@ -102,7 +102,7 @@ public final class App {
                 witness(), dump.get().restoreJobs()));
         this.reminders = new Reminders(a.azure.hasStorage() ? Lazy.of(WorkQueue.class,
                 () -> workQueue(WorkQueue.OPERATION_UPDATES)) : null, RetryPolicy.DEFAULT);
-        this.recovery = new RecoveryJobs(a, clock, readableStores(), reminders);
+        this.recovery = new RecoveryJobs(a, clock, readableStores(), reminders, this::restoreJob);
         this.queuedWork = Once.of(() -> new QueuedWork(operationStore(), reminders, clock));
         this.fromBackupRestore = Once.of(() -> new FromBackupRestore(azureStore(), a.login, a.database,
                 restoreJob(), queuedWork(), Lazy.of(WorkQueue.class,

@@ -42,6 +42,11 @@ public final class ConfiguredLogin implements DatabaseLogin {
                 "give the database to back up as a URL such as postgresql://shiftsync_admin@db.example.com:5432/shiftsync"));
     }
 
+    @Override
+    public DatabaseUrl configured() {
+        return configuredUrl();
+    }
+
     /** DATABASE_URL's server as host:port, whose roles a restore never touches; empty when DATABASE_URL is not set. */
     public Optional<String> productionServer() {
         if (!settings.isSet(Setting.DATABASE_URL)) {

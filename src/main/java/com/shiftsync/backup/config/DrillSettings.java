@@ -1,6 +1,7 @@
 package com.shiftsync.backup.config;
 
 import com.shiftsync.backup.domain.DrillPolicy;
+import com.shiftsync.backup.domain.DrillState;
 import com.shiftsync.backup.domain.ServerRestoreRequest;
 import com.shiftsync.backup.domain.ShiftSyncException;
 
@@ -27,7 +28,23 @@ final class DrillSettings {
             group = group(settings, Setting.RESTORE_RESOURCE_GROUP);
         }
         return new DrillPolicy(settings.flag(Setting.DRILL_ENABLED), group, point,
-                settings.integer(Setting.DRILL_MAX_HOURS, 1), settings.integer(Setting.DRILL_MAX_AGE_DAYS, 1));
+                settings.integer(Setting.DRILL_MAX_HOURS, 1), settings.integer(Setting.DRILL_MAX_AGE_DAYS, 1),
+                method(settings));
+    }
+
+    /** DRILL_METHOD: dump or point-in-time, or null for alternate (its default). */
+    static DrillState.Method method(Settings settings) {
+        String text = settings.text(Setting.DRILL_METHOD).orElse(DrillPolicy.ALTERNATE).trim()
+                .toLowerCase(Locale.ROOT);
+        if (text.equals(DrillPolicy.ALTERNATE)) {
+            return null;
+        }
+        try {
+            return DrillState.Method.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw ShiftSyncException.badInput("DRILL_METHOD is '" + text + "'; it must be dump, point-in-time or "
+                    + DrillPolicy.ALTERNATE);
+        }
     }
 
     /** A resource group setting, or null when unset; refused by name when it is no resource group name. */

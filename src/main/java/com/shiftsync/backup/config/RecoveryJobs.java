@@ -10,8 +10,10 @@ import com.shiftsync.backup.port.Reporter;
 import com.shiftsync.backup.port.SecretWriter;
 import com.shiftsync.backup.recovery.DrillJob;
 import com.shiftsync.backup.recovery.DrillSweeper;
+import com.shiftsync.backup.recovery.DumpDrill;
 import com.shiftsync.backup.recovery.RecoveryPlanner;
 import com.shiftsync.backup.restore.CutoverJob;
+import com.shiftsync.backup.restore.RestoreJob;
 import com.shiftsync.backup.restore.RestoredServers;
 import com.shiftsync.backup.restore.ServerCompletion;
 import com.shiftsync.backup.restore.ServerRestoreJob;
@@ -23,7 +25,8 @@ import java.util.function.Supplier;
 
 /**
  * The wiring of recovery: point-in-time and geo-restores of POSTGRES_SERVER_NAME with their
- * completion, the recovery plan, the cutover, and recovery drills with their sweeper. Each
+ * completion, the recovery plan, the cutover, and recovery drills (point-in-time and dump) with
+ * their sweeper. Each
  * job is built once, on first use, over the app's {@link Adapters}; Resource Manager is
  * built only when a job first calls it.
  */
@@ -36,7 +39,9 @@ public final class RecoveryJobs {
     private final Supplier<DrillSweeper> drillSweeper;
     private final boolean sourceConfigured;
 
-    RecoveryJobs(Adapters a, Clock clock, List<BackupStore> stores, Reminders reminders) {
+    /** @param restoreJob restores a dump (a dump drill's restore into its empty server) */
+    RecoveryJobs(Adapters a, Clock clock, List<BackupStore> stores, Reminders reminders,
+                 Supplier<RestoreJob> restoreJob) {
         Settings settings = a.settings;
         String source = a.text(Setting.POSTGRES_SERVER_NAME);
         this.sourceConfigured = source != null;
@@ -46,10 +51,11 @@ public final class RecoveryJobs {
         Supplier<ServerTrust> trust = Once.of(() -> ServerTrustSettings.from(settings));
         Supplier<RestoredServers> servers = Once.of(() -> new RestoredServers(a.serverAdmin, source,
                 a.text(Setting.RESTORE_RESOURCE_GROUP), drillPolicy.get().resourceGroup()));
+        Supplier<ServerCompletion> completion = Once.of(() -> new ServerCompletion(a.serverAdmin, servers.get(),
+                a.login, settings.isSet(Setting.DATABASE_URL), a.database, stores, trust.get(), reminders.policy(),
+                clock));
         this.serverRestoreJob = Once.of(() -> new ServerRestoreJob(a.serverAdmin, a.operationStore.get(),
-                new ServerCompletion(a.serverAdmin, servers.get(), a.login, settings.isSet(Setting.DATABASE_URL),
-                        a.database, stores, trust.get(), reminders.policy(), clock), servers.get(), reminders, clock,
-                geoNetwork.get()));
+                completion.get(), servers.get(), reminders, clock, geoNetwork.get()));
         this.planner = Once.of(() -> new RecoveryPlanner(a.serverAdmin, a.operationStore.get(), stores, clock,
                 source, geoNetwork.get(), settings.isSet(Setting.CUTOVER_SECRET_NAME),
                 new ClientWatch(a.login, a.database, a.dumpTool)));
@@ -57,6 +63,8 @@ public final class RecoveryJobs {
                 Lazy.of(SecretWriter.class, a.azure::secretWriter), servers.get(), trust.get(),
                 a.text(Setting.CUTOVER_SECRET_NAME), a.text(Setting.DATABASE_PASSWORD_SECRET), clock));
         this.drillJob = Once.of(() -> new DrillJob(a.serverAdmin, a.operationStore.get(), serverRestoreJob.get(),
+                new DumpDrill(a.serverAdmin, servers.get(), completion.get(), restoreJob.get(), stores, a.login,
+                        trust.get(), reminders.policy(), clock),
                 servers.get(), drillPolicy.get(), settings.integer(Setting.RTO_TARGET_MINUTES, 1), reminders, clock));
         this.drillSweeper = Once.of(() -> new DrillSweeper(a.serverAdmin, a.operationStore.get(), drillPolicy.get(),
                 settings.required(Setting.POSTGRES_SERVER_NAME, "the drill sweeper deletes only servers named after "

@@ -48,8 +48,8 @@ public enum Setting {
             + "with GEO_RESTORE_SUBNET_ID)"),
     CUTOVER_SECRET_NAME(null, "Key Vault secret ShiftSync reads its database host from: a cutover writes a verified "
             + "restored server's host name into it"),
-    DRILL_ENABLED("false", "true to run the recoveryDrill timer's scheduled recovery drill (a point-in-time restore into "
-            + "a temporary server, verified, measured and deleted); a drill asked for by hand runs either way"),
+    DRILL_ENABLED("false", "true to run the recoveryDrill timer's scheduled recovery drill (a point-in-time or dump "
+            + "restore into a temporary server, verified, measured and deleted; DRILL_METHOD); a drill asked for by hand runs either way"),
     RESTORE_RESOURCE_GROUP(null, "resource group point-in-time and geo-restores create their servers in (default: "
             + "POSTGRES_RESOURCE_GROUP; infra sets a group of its own, so the app needs only read rights on the server's "
             + "group); the app acts only on servers it created there, tagged with their operation"),
@@ -61,6 +61,9 @@ public enum Setting {
             + "chain to (verify-full); default: the roots Azure Database for PostgreSQL uses, shipped with the app"),
     DRILL_RESTORE_POINT("latest", "what a drill restores to: latest (the newest point, with log replay) or fast (the "
             + "newest full backup, no replay)"),
+    DRILL_METHOD("alternate", "how a drill recovers: point-in-time (Azure restores the source into a temporary server), "
+            + "dump (the newest dump restored with its roles into an empty server like the source), or alternate (each "
+            + "drill the method the last one did not use); a drill asked for with a method uses that one"),
     DRILL_MAX_HOURS("6", "a drill-tagged server older than this whose drill has ended (or is unknown) is deleted by "
             + "the retentionPrune timer (at least 1)"),
     DRILL_MAX_AGE_DAYS("35", "while DRILL_ENABLED is true, status alerts when no drill passed within this many days"),

@@ -12,7 +12,8 @@ import java.util.List;
  * the last drill in {@code status}): the step it is at, each step with its measured
  * duration, the restore's measured recovery time against RTO_TARGET_MINUTES, the
  * verification of the drill server, and whether that server was deleted. Built from the
- * drill's operation and the point-in-time restore it started.
+ * drill's operation and the point-in-time restore it started, or for a dump drill from the
+ * drill alone (it created the empty server and restored the dump itself).
  *
  * @param drillId            the drill's operation id
  * @param step               requested, restoring, completing, verifying, deleting, passed or failed
@@ -27,20 +28,26 @@ import java.util.List;
  * @param finishedAt         when it ended (the drill server deleted), or null
  * @param error              why it failed, or null
  * @param steps              each step reached, in order, with its start, end and seconds (the current one open)
- * @param recoverySeconds    the restore's recovery time: from its request to the end of the verification
+ * @param recoverySeconds    the recovery time: from the restore's request (a dump drill's own request) to the end of
+ *                           the verification
  * @param targetMinutes      RTO_TARGET_MINUTES
  * @param withinTarget       whether recoverySeconds is within it; null until measured
  * @param restoreOperationId the point-in-time restore the drill started, or null before it
  * @param verification       the drill server checked against the backups, once done
  * @param serverDeleted      whether the drill server is gone (null until the drill deletes it)
  * @param deletion           what the deletion did, in a sentence
+ * @param method             point-in-time or dump
+ * @param backupId           a dump drill's dump, else null
+ * @param rolesCreated       the roles a dump drill's restore created on the empty server (null for point-in-time)
+ * @param roleWarnings       what that server refused of them, one sentence each (null for point-in-time)
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record Drill(String drillId, String step, OperationStatus status, String server, String resourceGroup,
                     String sourceServer, String restorePoint, String trigger, String requestedBy, Instant requestedAt,
                     Instant finishedAt, Operation.Failure error, List<StepTime> steps, Long recoverySeconds,
                     int targetMinutes, Boolean withinTarget, String restoreOperationId,
-                    Completion.Verification verification, Boolean serverDeleted, String deletion) {
+                    Completion.Verification verification, Boolean serverDeleted, String deletion,
+                    String method, String backupId, List<String> rolesCreated, List<String> roleWarnings) {
     /** The tag on every drill server; the sweeper deletes no server without it. */
     public static final String TAG = "shiftsync-drill";
 
@@ -70,13 +77,25 @@ public record Drill(String drillId, String step, OperationStatus status, String 
             Duration took = Duration.between(start, end == null ? now : end);
             steps.add(new StepTime(reached.get(i).step().id(), start, end, Math.max(0, took.toSeconds())));
         }
-        Long recovery = restore == null ? null : restore.duration().map(Duration::toSeconds).orElse(null);
-        Completion c = restore == null ? null : restore.completion();
+        DrillState.DumpRestore dump = d.dump();
+        Long recovery;
+        Completion c;
+        if (d.method() == DrillState.Method.DUMP) {
+            c = dump == null ? null : dump.completion();
+            recovery = c == null || c.verifiedAt() == null ? null
+                    : Math.max(0, Duration.between(drill.requestedAt(), c.verifiedAt()).toSeconds());
+        } else {
+            recovery = restore == null ? null : restore.duration().map(Duration::toSeconds).orElse(null);
+            c = restore == null ? null : restore.completion();
+        }
+        boolean dumped = dump != null && dump.restoreMs() != null;
         return new Drill(drill.id(), d.step().id(), drill.status(), drill.target(), d.resourceGroup(),
-                d.sourceServer(), d.restorePoint(), d.trigger(), drill.requestedBy(), drill.requestedAt(),
-                drill.finishedAt(), drill.error(), steps, recovery, targetMinutes,
-                recovery == null ? null : recovery <= targetMinutes * 60L, d.restoreOperationId(),
-                c == null ? null : c.verification(), d.deletedAt() != null ? Boolean.TRUE : null, d.deletion());
+                d.sourceServer(), d.method() == DrillState.Method.DUMP ? null : d.restorePoint(), d.trigger(),
+                drill.requestedBy(), drill.requestedAt(), drill.finishedAt(), drill.error(), steps, recovery,
+                targetMinutes, recovery == null ? null : recovery <= targetMinutes * 60L, d.restoreOperationId(),
+                c == null ? null : c.verification(), d.deletedAt() != null ? Boolean.TRUE : null, d.deletion(),
+                d.method().id(), dump == null ? null : dump.backupId(), dumped ? dump.rolesCreated() : null,
+                dumped ? dump.roleWarnings() : null);
     }
 
     /** The drill {@code drill} describes, with its restore found among {@code all} (operations already read). */
@@ -106,6 +125,12 @@ public record Drill(String drillId, String step, OperationStatus status, String 
                     + "verified server, over the RTO target of " + targetMinutes + " min"));
         }
         return alerts;
+    }
+
+    /** A dump drill: the newest dump restored into an empty server. */
+    @com.fasterxml.jackson.annotation.JsonIgnore
+    public boolean dump() {
+        return DrillState.Method.DUMP.id().equals(method);
     }
 
     /** Passed: the restore was verified and the drill server deleted. */

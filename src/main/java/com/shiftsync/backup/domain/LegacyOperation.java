@@ -82,7 +82,7 @@ final class LegacyOperation {
         return new DrillState(DrillState.Step.parse(d.getOrDefault("step", "failed")), reached,
                 p.get("restorePoint"), p.get("trigger"), d.get("sourceServer"), d.get("resourceGroup"),
                 d.get("restoreOperationId"), verdict, failure, instant(d.get("deleteRequestedAt")), null,
-                instant(d.get("deletedAt")), d.get("deletion"));
+                instant(d.get("deletedAt")), d.get("deletion"), DrillState.Method.POINT_IN_TIME, null);
     }
 
     private static DumpRestoreState dumpRestore(Map<String, String> p, Map<String, String> d, Map<String, String> t) {

@@ -225,16 +225,19 @@ public record Operation(int schema, String id, OperationKind kind, OperationStat
 
     /**
      * A server restore's measured recovery time: from its request to the end of a verification
-     * on the new server; empty for any other operation, or one that did not end verified
-     * (the plan's expectations and the status's measured recoveries both count these).
+     * on the new server; for a passed dump drill, from the drill's request (the empty server's
+     * create) to its restored database checked; empty for any other operation, or one that did
+     * not end verified (the plan's expectations and the status's measured recoveries both count
+     * these).
      */
     @JsonIgnore
     public Optional<Duration> measuredRecovery() {
-        if (!(state instanceof ServerRestoreState s) || status != OperationStatus.Succeeded || s.completion() == null
-                || s.completion().verifiedAt() == null) {
+        Completion c = state instanceof ServerRestoreState s ? s.completion()
+                : state instanceof DrillState d && d.dump() != null ? d.dump().completion() : null;
+        if (status != OperationStatus.Succeeded || c == null || c.verifiedAt() == null) {
             return Optional.empty();
         }
-        return Optional.of(Duration.between(requestedAt, s.completion().verifiedAt()));
+        return Optional.of(Duration.between(requestedAt, c.verifiedAt()));
     }
 
     /** How long it has been running at {@code now}, or its duration once finished. */

@@ -12,6 +12,7 @@ import com.microsoft.azure.functions.annotation.TimerTrigger;
 import com.shiftsync.backup.audit.AuditActions;
 import com.shiftsync.backup.config.App;
 import com.shiftsync.backup.domain.Drill;
+import com.shiftsync.backup.domain.DrillState;
 import com.shiftsync.backup.domain.Operation;
 import com.shiftsync.backup.port.Reporter;
 import com.shiftsync.backup.recovery.DrillEvents;
@@ -23,8 +24,9 @@ import java.util.Optional;
 
 /**
  * Recovery drills: the monthly {@code recoveryDrill} timer (it drills only when
- * DRILL_ENABLED is true, and says so when it does not), {@code POST /api/drills} to start
- * one by hand and {@code GET /api/drills/{id}} to follow it, both admin only and audited.
+ * DRILL_ENABLED is true, and says so when it does not), {@code POST /api/drills} (optional body
+ * {@code {"method": "dump"|"point-in-time"}}) to start one by hand and {@code GET /api/drills/{id}}
+ * to follow it, both admin only and audited.
  * A drill is never one long invocation: each step is taken by the {@code operationUpdater}
  * queue worker; a status read only reads.
  */
@@ -52,18 +54,22 @@ public class DrillFunctions {
                     route = "drills") HttpRequestMessage<Optional<String>> request,
             ExecutionContext context) {
         Reporter reporter = app.reporter(context.getLogger());
-        RequestFields fields = RequestFields.parseOptional(request.getBody(), "{}");
+        RequestFields fields = RequestFields.parseOptional(request.getBody(), "{\"method\": \"dump\"}");
         try {
-            Operation drill = app.auditTrail().perform(AuditActions.RECOVERY_DRILL, Map.of("trigger", "http"),
+            Map<String, String> parameters = new LinkedHashMap<>(Map.of("trigger", "http"));
+            methodAsked(fields).ifPresent(m -> parameters.put("method", m));
+            Operation drill = app.auditTrail().perform(AuditActions.RECOVERY_DRILL, parameters,
                     app.adminAccess().check(request.getHeaders(), "start a recovery drill"), caller -> {
-                        fields.allowOnly(List.of());
-                        return app.recovery().drillJob().start(caller, "http", reporter);
+                        fields.allowOnly(List.of("method"));
+                        return app.recovery().drillJob().start(caller, "http",
+                                DrillState.Method.of(fields.get("method"), "method"), reporter);
                     }, Operation::id);
             Drill view = app.recovery().drillJob().view(drill);
             Map<String, Object> body = new LinkedHashMap<>();
             body.put("status", view.status().name());
             body.put("step", view.step());
             body.put("server", view.server());
+            body.put("method", view.method());
             if (view.error() != null) {
                 body.put("error", Map.of("code", view.error().code(), "message", view.error().message()));
             }
@@ -71,6 +77,15 @@ public class DrillFunctions {
         } catch (RuntimeException e) {
             return HttpAnswers.error(request, context, reporter, DrillEvents.REFUSED, DrillEvents.FAILED,
                     Map.of("action", AuditActions.RECOVERY_DRILL), e);
+        }
+    }
+
+    /** The method the body asks for, for the audit record; a malformed body is refused (and audited) later. */
+    private static Optional<String> methodAsked(RequestFields fields) {
+        try {
+            return Optional.ofNullable(fields.check().get("method"));
+        } catch (RuntimeException e) {
+            return Optional.empty();
         }
     }
 

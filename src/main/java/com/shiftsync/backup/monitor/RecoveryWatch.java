@@ -39,13 +39,15 @@ final class RecoveryWatch {
 
     StatusReport.RecoveryStatus evaluate(List<Operation> operations, Instant now, List<Alert> alerts) {
         List<StatusReport.MeasuredRecovery> measured = new ArrayList<>();
-        for (OperationKind kind : List.of(OperationKind.POINT_IN_TIME, OperationKind.GEO)) {
+        // a drill's own measured recovery is a dump drill's: a point-in-time drill's is its restore's
+        for (OperationKind kind : List.of(OperationKind.POINT_IN_TIME, OperationKind.GEO, OperationKind.DRILL)) {
             operations.stream().filter(o -> o.kind() == kind && o.measuredRecovery().isPresent())
                     .max(Comparator.comparing(Operation::finishedAt))
                     .ifPresent(o -> {
                         long seconds = o.measuredRecovery().get().toSeconds();
                         measured.add(new StatusReport.MeasuredRecovery(kind == OperationKind.GEO ? "geo-restore"
-                                : "point-in-time", o.id(), o.details().containsKey("drillId"), o.finishedAt(),
+                                : kind == OperationKind.DRILL ? "dump-restore" : "point-in-time", o.id(),
+                                kind == OperationKind.DRILL || o.details().containsKey("drillId"), o.finishedAt(),
                                 seconds, seconds <= targetMinutes * 60L));
                     });
         }

@@ -11,4 +11,12 @@ import com.shiftsync.backup.domain.DatabaseUrl;
 public interface DatabaseLogin {
 
     DatabaseUrl current();
+
+    /**
+     * The database as configured, without a secret looked up: what to reach (host, port,
+     * database), not how to log in. By default {@link #current()}.
+     */
+    default DatabaseUrl configured() {
+        return current();
+    }
 }

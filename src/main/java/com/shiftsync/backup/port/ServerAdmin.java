@@ -11,8 +11,9 @@ import java.util.Optional;
 /**
  * Resource Manager, as far as restores need it: read the source server (its network, high
  * availability, backups, replicas, firewall rules and parameters), look for a server of a
- * given name, check a name is free, start a server create (a restore), follow anything
- * started, and finish a restored server (firewall rules, parameters, restart) or delete a
+ * given name, check a name is free, start a server create (a restore, or an empty server a
+ * dump drill restores into), follow anything started, and finish a restored server (firewall
+ * rules, parameters, restart, a new admin password for a drill's empty server) or delete a
  * drill's. Starting never waits for the work to finish: restores take minutes to hours.
  * Failures are ShiftSyncExceptions that carry the service's own code and message.
  */
@@ -29,14 +30,25 @@ public interface ServerAdmin {
      * @param earliestRestoreDate the oldest point it can be restored to, or null when unknown
      * @param geoRedundantBackup  whether its backups are copied to the paired region
      * @param backupRetentionDays days of backups kept, or null
+     * @param shape               its version, compute and storage, as far as Resource Manager reports them
      */
     record Server(String id, String name, String location, String state, String fullyQualifiedDomainName,
                   OffsetDateTime earliestRestoreDate, boolean geoRedundantBackup, Integer backupRetentionDays,
                   Network network, String highAvailability, Instant createdAt, String replicationRole,
-                  Map<String, String> tags) {
+                  Map<String, String> tags, Shape shape) {
         public Server {
             network = network == null ? Network.PUBLIC : network;
             tags = tags == null ? Map.of() : Map.copyOf(tags);
+            shape = shape == null ? Shape.UNKNOWN : shape;
+        }
+
+        /** A server whose version, compute and storage are not known. */
+        public Server(String id, String name, String location, String state, String fullyQualifiedDomainName,
+                      OffsetDateTime earliestRestoreDate, boolean geoRedundantBackup, Integer backupRetentionDays,
+                      Network network, String highAvailability, Instant createdAt, String replicationRole,
+                      Map<String, String> tags) {
+            this(id, name, location, state, fullyQualifiedDomainName, earliestRestoreDate, geoRedundantBackup,
+                    backupRetentionDays, network, highAvailability, createdAt, replicationRole, tags, Shape.UNKNOWN);
         }
 
         /** A server as restores before this knew it: public access, no high availability, no tags. */
@@ -50,6 +62,29 @@ public interface ServerAdmin {
         public boolean highlyAvailable() {
             return highAvailability != null && !highAvailability.isBlank()
                     && !"Disabled".equalsIgnoreCase(highAvailability);
+        }
+    }
+
+    /**
+     * What a new server like this one is made of: the PostgreSQL major version, the compute SKU
+     * and the storage size. Any of them null when Resource Manager did not report it.
+     *
+     * @param version       the major version, e.g. "15"
+     * @param skuName       the compute, e.g. Standard_D2ds_v4
+     * @param skuTier       Burstable, GeneralPurpose or MemoryOptimized
+     * @param storageSizeGb the storage size in GiB
+     */
+    record Shape(String version, String skuName, String skuTier, Integer storageSizeGb) {
+        public static final Shape UNKNOWN = new Shape(null, null, null, null);
+
+        /** Every part known: a server like this one can be created. */
+        public boolean complete() {
+            return version != null && skuName != null && skuTier != null && storageSizeGb != null;
+        }
+
+        @Override
+        public String toString() {
+            return "PostgreSQL " + version + ", " + skuName + " (" + skuTier + "), " + storageSizeGb + " GiB";
         }
     }
 
@@ -142,6 +177,37 @@ public interface ServerAdmin {
     }
 
     /**
+     * An empty server to create ({@code createMode} Create): what a dump is restored into on the
+     * day the old server is gone. The admin password is the caller's to forget; it is never
+     * printed ({@link #toString}).
+     *
+     * @param target        the new server's name
+     * @param resourceGroup its resource group (null: the source's)
+     * @param location      its region
+     * @param shape         its version, compute and storage
+     * @param network       public access, or a delegated subnet and private DNS zone
+     * @param adminLogin    the administrator's login
+     * @param adminPassword the administrator's password
+     * @param tags          its tags
+     */
+    record EmptyServer(String target, String resourceGroup, String location, Shape shape, Network network,
+                       String adminLogin, String adminPassword, Map<String, String> tags) {
+        public EmptyServer {
+            network = network == null ? Network.PUBLIC : network;
+            tags = tags == null ? Map.of() : Map.copyOf(tags);
+            if (shape == null || !shape.complete()) {
+                throw new IllegalArgumentException("an empty server needs a version, a SKU and a storage size");
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "EmptyServer[" + target + " in " + resourceGroup + ", " + location + ", " + shape + ", admin "
+                    + adminLogin + "]";
+        }
+    }
+
+    /**
      * A create Resource Manager accepted.
      *
      * @param trackingUrl the URL that reports its progress (Azure-AsyncOperation), or null when it finished at once
@@ -228,6 +294,12 @@ public interface ServerAdmin {
 
     /** Sends the create and returns as soon as Resource Manager has accepted it. */
     StartedCreate startCreate(CreateRequest request);
+
+    /** Sends the create of an empty server and returns as soon as Resource Manager has accepted it. */
+    StartedCreate startCreateEmpty(EmptyServer request);
+
+    /** Sets the administrator password of a server (a PATCH of the server); the caller keeps it nowhere. */
+    Accepted setAdminPassword(String resourceGroup, String server, String password);
 
     /**
      * Asks {@code trackingUrl} (from {@link StartedCreate} or {@link Accepted}) how the work

@@ -39,7 +39,9 @@ public final class DrillEvents {
         f.put("drillId", drill.id());
         f.put("server", drill.target());
         f.put("resourceGroup", drill.details().get("resourceGroup"));
+        f.put("method", drill.parameters().get("method"));
         f.put("restorePoint", drill.parameters().get("restorePoint"));
+        f.put("backupId", drill.details().get("backupId"));
         f.put("trigger", drill.parameters().get("trigger"));
         f.put("requestedBy", drill.requestedBy());
         reporter.event(Event.info(STARTED, f));
@@ -61,6 +63,7 @@ public final class DrillEvents {
         f.put("drillId", drill.drillId());
         f.put("server", drill.server());
         f.put("passed", drill.passed());
+        f.put("method", drill.method());
         f.put("recoverySeconds", drill.recoverySeconds());
         f.put("targetMinutes", drill.targetMinutes());
         f.put("withinTarget", drill.withinTarget());
@@ -68,6 +71,9 @@ public final class DrillEvents {
         drill.steps().forEach(s -> steps.put(s.step(), s.seconds()));
         f.put("stepSeconds", steps);
         f.put("serverDeleted", Boolean.TRUE.equals(drill.serverDeleted()));
+        if (drill.rolesCreated() != null) {
+            f.put("rolesCreated", drill.rolesCreated());
+        }
         if (drill.error() != null) {
             f.put("code", drill.error().code());
             f.put("reason", drill.error().message());

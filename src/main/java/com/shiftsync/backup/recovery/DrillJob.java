@@ -41,7 +41,10 @@ import java.util.regex.Pattern;
  * The recovery drill: a point-in-time restore of the source into a temporary server
  * {@code <source>-drill-<yyyyMMddHHmm>} (tagged {@value Drill#TAG}), completed and verified
  * as a real recovery is, its recovery time measured, and the server deleted, also when the
- * drill fails. A state machine ({@link DrillState}) kept in the operations store; as the
+ * drill fails; or, as a dump drill ({@link DumpDrill}), the newest dump restored with its
+ * roles into an empty server of that name, checked and measured the same way. Which one a
+ * drill is: what was asked, else DRILL_METHOD, whose default alternates between the two.
+ * A state machine ({@link DrillState}) kept in the operations store; as the
  * {@link OperationStep} of drills the operation-updates worker takes one short step at a time,
  * so an app restart in any step goes on where it stopped, and nothing (the restore's PUT, the
  * DELETE) is sent twice.
@@ -49,7 +52,8 @@ import java.util.regex.Pattern;
  * <p>One drill at a time: starting one takes a claim, so two starts at once never both run,
  * and a drill server's name is never one a drill on record already has. The DELETE goes only
  * to a server Resource Manager shows in the drill group of the settings, named like a drill
- * server, tagged as one and by this drill's own restore, and never to the source.
+ * server, tagged as one and by this drill (its restore's id, or a dump drill's own id), and
+ * never to the source.
  */
 public final class DrillJob implements OperationStep {
     private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMddHHmm").withZone(ZoneOffset.UTC);
@@ -62,6 +66,7 @@ public final class DrillJob implements OperationStep {
     private final ServerAdmin admin;
     private final OperationStore store;
     private final ServerRestoreJob restores;
+    private final DumpDrill dumps;
     private final RestoredServers servers;
     private final DrillPolicy policy;
     private final int targetMinutes;
@@ -71,13 +76,15 @@ public final class DrillJob implements OperationStep {
 
     /**
      * @param servers       where drill servers go (the drill group of the settings) and the source's name
+     * @param dumps         the steps of a dump drill
      * @param targetMinutes RTO_TARGET_MINUTES, which a drill's measured recovery time is held against
      */
-    public DrillJob(ServerAdmin admin, OperationStore store, ServerRestoreJob restores, RestoredServers servers,
-                    DrillPolicy policy, int targetMinutes, Reminders reminders, Clock clock) {
+    public DrillJob(ServerAdmin admin, OperationStore store, ServerRestoreJob restores, DumpDrill dumps,
+                    RestoredServers servers, DrillPolicy policy, int targetMinutes, Reminders reminders, Clock clock) {
         this.admin = admin;
         this.store = store;
         this.restores = restores;
+        this.dumps = dumps;
         this.servers = servers;
         this.policy = policy;
         this.targetMinutes = targetMinutes;
@@ -90,21 +97,29 @@ public final class DrillJob implements OperationStep {
         return policy;
     }
 
+    /** Starts a drill of DRILL_METHOD's method; see {@link #start(Caller, String, DrillState.Method, Reporter)}. */
+    public Operation start(Caller caller, String trigger, Reporter reporter) {
+        return start(caller, trigger, null, reporter);
+    }
+
     /**
      * Starts a drill: recorded as requested (refused while another one runs or is being
-     * started), its restore's PUT sent at once, and a reminder for the next step.
+     * started), its first create (the restore's PUT, or a dump drill's empty server) sent at
+     * once, and a reminder for the next step.
      *
      * @param trigger timer, http or cli
+     * @param method  the method asked for, or null for DRILL_METHOD's
      */
-    public Operation start(Caller caller, String trigger, Reporter reporter) {
-        Operation drill = request(caller, trigger);
+    public Operation start(Caller caller, String trigger, DrillState.Method method, Reporter reporter) {
+        Operation drill = request(caller, trigger, method);
         DrillEvents.started(drill, reporter);
         Operation now = drill;
         // nobody else knows the new id yet, so its claim is free; held, no worker steps it meanwhile
         Optional<Lease> claim = store.claimStep(drill.id());
         if (claim.isPresent()) {
             try (Lease held = claim.get()) {
-                now = startRestore(drill, reporter);
+                now = drill.state(DrillState.class).method() == DrillState.Method.DUMP ? stepDump(drill, reporter)
+                        : startRestore(drill, reporter);
                 held.verifyHeld();
                 store.save(now);
                 changed(drill, now, reporter);
@@ -134,9 +149,10 @@ public final class DrillJob implements OperationStep {
             return Optional.empty();
         }
         Caller timer = Caller.timer(DrillEvents.SOURCE);
-        Map<String, String> parameters = Map.of("trigger", "timer");
         try {
             Operation drill = start(timer, "timer", reporter);
+            Map<String, String> parameters = Map.of("trigger", "timer", "method",
+                    drill.state(DrillState.class).method().id());
             reporter.audit(new AuditRecord(clock.instant(), AuditRecord.AuditCaller.of(timer),
                     AuditActions.RECOVERY_DRILL, parameters, AuditRecord.ACCEPTED, drill.id(), "started operation "
                     + drill.id(), null, null));
@@ -150,12 +166,19 @@ public final class DrillJob implements OperationStep {
         }
     }
 
+    /** Records a new drill of DRILL_METHOD's method; see {@link #request(Caller, String, DrillState.Method)}. */
+    public Operation request(Caller caller, String trigger) {
+        return request(caller, trigger, null);
+    }
+
     /**
      * Records a new drill, requested, without taking its first step: under the claim of drill
      * starts, refused while another drill runs, or when a drill on record already has this
-     * minute's server name.
+     * minute's server name. Its method: {@code method}, else DRILL_METHOD's (alternate: the one
+     * the last drill on record did not use); a dump drill records the newest complete dump now,
+     * and is refused when there is none.
      */
-    public Operation request(Caller caller, String trigger) {
+    public Operation request(Caller caller, String trigger, DrillState.Method method) {
         String sourceName = servers.sourceName();
         if (sourceName == null || sourceName.isBlank()) {
             throw ShiftSyncException.badInput("POSTGRES_SERVER_NAME is not set: a drill restores the source Flexible "
@@ -182,8 +205,12 @@ public final class DrillJob implements OperationStep {
                         + "the server name " + name + " this minute; drill server names are never reused: start the "
                         + "drill again in a minute");
             }
+            DrillState.Method last = drills.stream().max(Comparator.comparing(Operation::requestedAt))
+                    .map(o -> o.state(DrillState.class).method()).orElse(null);
+            DrillState.Method chosen = policy.methodFor(method, last);
             Operation drill = Operation.start(OperationKind.DRILL, name, caller, now, DrillState.requested(now,
-                    policy.restorePoint(), trigger, sourceName, servers.groupFor(true)));
+                    policy.restorePoint(), trigger, sourceName, servers.groupFor(true), chosen,
+                    chosen == DrillState.Method.DUMP ? dumps.choose() : null));
             store.create(drill);
             return drill;
         }
@@ -218,12 +245,34 @@ public final class DrillJob implements OperationStep {
     @Override
     public Operation step(Operation drill, Reporter reporter) {
         DrillState d = drill.state(DrillState.class);
+        boolean dump = d.method() == DrillState.Method.DUMP;
         return switch (d.step()) {
-            case REQUESTED -> startRestore(drill, reporter);
             case DELETING -> delete(drill);
             case PASSED, FAILED -> drill;
-            default -> followRestore(drill, reporter);
+            case REQUESTED -> dump ? stepDump(drill, reporter) : startRestore(drill, reporter);
+            default -> dump ? stepDump(drill, reporter) : followRestore(drill, reporter);
         };
+    }
+
+    /**
+     * One step of a dump drill, in the drill group of the settings only; when the drill comes to
+     * its deletion, the DELETE follows in the same step, as it does for a point-in-time drill.
+     */
+    private Operation stepDump(Operation drill, Reporter reporter) {
+        Operation next;
+        try {
+            checkGroup(drill);
+            next = dumps.step(drill, reporter);
+        } catch (ShiftSyncException e) {
+            if (!"NotOurs".equals(e.upstreamCode())) {
+                throw e;
+            }
+            Instant now = clock.instant();
+            next = drill.with(now, drill.state(DrillState.class).judged(new Operation.Failure("NotOurs",
+                    e.getMessage())).reach(Step.DELETING, now));
+        }
+        return !next.status().finished() && next.state(DrillState.class).step() == Step.DELETING ? delete(next)
+                : next;
     }
 
     @Override
@@ -398,7 +447,20 @@ public final class DrillJob implements OperationStep {
 
     /** Why {@code server} is not this drill's to delete, or null when it is. */
     private String refusal(Operation drill, DrillState d, ServerAdmin.Server server) {
-        String source = servers.sourceName();
+        return d.method() == DrillState.Method.DUMP ? refusal(servers.sourceName(), drill.id(), server, "this drill")
+                : refusal(servers.sourceName(), d.restoreOperationId(), server, "this drill's restore");
+    }
+
+    /** {@link #refusal(String, String, ServerAdmin.Server, String)} of a dump drill's server, which the drill created. */
+    static String refusal(String source, String createdBy, ServerAdmin.Server server) {
+        return refusal(source, createdBy, server, "this drill");
+    }
+
+    /**
+     * Why {@code server} is not the one {@code creator} created (tagged {@value RestoredServers#TAG}={@code
+     * createdBy}), or null when it is: a drill of {@code source} writes to, connects to or deletes no other server.
+     */
+    static String refusal(String source, String createdBy, ServerAdmin.Server server, String creator) {
         if (server.name().equalsIgnoreCase(source)) {
             return "it is the source server";
         }
@@ -409,9 +471,9 @@ public final class DrillJob implements OperationStep {
             return "Resource Manager shows it without the tag " + Drill.TAG + "=true";
         }
         String by = server.tags().get(RestoredServers.TAG);
-        if (d.restoreOperationId() == null || !d.restoreOperationId().equals(by)) {
+        if (createdBy == null || !createdBy.equals(by)) {
             return "Resource Manager shows it " + (by == null ? "without the tag " + RestoredServers.TAG
-                    : "tagged " + RestoredServers.TAG + "=" + by) + ", so this drill's restore did not create it";
+                    : "tagged " + RestoredServers.TAG + "=" + by) + ", so " + creator + " did not create it";
         }
         return null;
     }
@@ -448,9 +510,12 @@ public final class DrillJob implements OperationStep {
         return end(drill.with(now, ended), problem == null);
     }
 
-    /** The drill's end: passed when the restore was verified and the server is gone, else failed with the reason. */
     private Operation end(Operation drill, boolean serverGone) {
-        Instant now = clock.instant();
+        return end(drill, serverGone, clock.instant());
+    }
+
+    /** The drill's end: passed when the restore was verified and the server is gone, else failed with the reason. */
+    static Operation end(Operation drill, boolean serverGone, Instant now) {
         DrillState d = drill.state(DrillState.class);
         boolean passed = d.passed() && serverGone;
         DrillState marked = d.reach(passed ? Step.PASSED : Step.FAILED, now);

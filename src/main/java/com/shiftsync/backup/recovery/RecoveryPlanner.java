@@ -282,7 +282,7 @@ public final class RecoveryPlanner {
             return new RecoveryPlan.Option(RecoveryMethod.DUMP_RESTORE.id(), null, false, m.listingProblem() != null
                     ? m.listingProblem() : "there is no dump " + (to == null ? "" : "from before " + to + " ")
                     + "in " + describeStores(), new RecoveryPlan.DataLoss(null, false, "unknown: no dump"),
-                    m.expected(OperationKind.FROM_BACKUP), null, null, List.of(), false, null, null);
+                    m.dumpRestore(), null, null, List.of(), false, null, null);
         }
         Manifest d = chosen.get().manifest();
         Duration lost = Duration.between(d.startedAt(), now);
@@ -299,7 +299,7 @@ public final class RecoveryPlanner {
             followUps.add("for a lost server, create a new one first, point DATABASE_URL at it, then restore");
         }
         followUps.add("then point ShiftSync at the restored database");
-        RecoveryPlan.ExpectedDuration expected = m.expected(OperationKind.FROM_BACKUP);
+        RecoveryPlan.ExpectedDuration expected = m.dumpRestore();
         Map<String, Object> start = new LinkedHashMap<>();
         start.put("cli", "shiftsync-backup restore --backup " + d.id() + " --source " + chosen.get().store()
                 + " --target-url postgresql://USER@HOST:5432/shiftsync_restored");
@@ -315,23 +315,48 @@ public final class RecoveryPlanner {
         return String.join(" or ", stores.stream().map(BackupStore::describe).toList());
     }
 
-    /** This product's own measurements: finished recoveries by kind, and the dumps with their restore tests. */
+    /**
+     * This product's own measurements: finished recoveries by kind (a dump drill's under
+     * {@link OperationKind#DRILL}), and the dumps with their restore tests.
+     */
     private record Measured(Map<OperationKind, List<Duration>> times, List<BackupListing.Row> listing,
                             String listingProblem) {
         RecoveryPlan.ExpectedDuration expected(OperationKind kind) {
             List<Duration> t = times.getOrDefault(kind, List.of()).stream().sorted().toList();
             if (t.isEmpty()) {
                 return kind == OperationKind.FROM_BACKUP
-                        ? new RecoveryPlan.ExpectedDuration("unknown", null, 0, "not measured yet: a restore test "
-                        + "(shiftsync-backup verify) or a restore measures it")
+                        ? new RecoveryPlan.ExpectedDuration("unknown", null, 0, "not measured yet: a dump drill "
+                        + "(shiftsync-backup drill --method dump), a restore test (shiftsync-backup verify) or a "
+                        + "restore measures it")
                         : new RecoveryPlan.ExpectedDuration("azure", null, 0, AZURE_RANGE);
             }
-            Duration median = t.size() % 2 == 1 ? t.get(t.size() / 2)
-                    : t.get(t.size() / 2 - 1).plus(t.get(t.size() / 2)).dividedBy(2);
+            Duration median = median(t);
             return new RecoveryPlan.ExpectedDuration("measured", median.toSeconds(), t.size(), Wording.span(median)
                     + ", the median of " + t.size() + " measured " + (kind == OperationKind.FROM_BACKUP
                     ? "restores of our dumps" : "recoveries of this method") + " (min " + Wording.span(t.get(0))
                     + ", max " + Wording.span(t.get(t.size() - 1)) + ")");
+        }
+
+        /**
+         * A dump restore's expected time: the dump drills' measured recoveries when there are
+         * any (the whole way, from an empty server's create to every table checked, roles
+         * included), else the restores and restore tests of our dumps (into an existing server).
+         */
+        RecoveryPlan.ExpectedDuration dumpRestore() {
+            List<Duration> t = times.getOrDefault(OperationKind.DRILL, List.of()).stream().sorted().toList();
+            if (t.isEmpty()) {
+                return expected(OperationKind.FROM_BACKUP);
+            }
+            Duration median = median(t);
+            return new RecoveryPlan.ExpectedDuration("measured", median.toSeconds(), t.size(), Wording.span(median)
+                    + ", the median of " + t.size() + " dump drill" + (t.size() == 1 ? "" : "s") + " (an empty "
+                    + "server like the source created, the newest dump restored into it with its roles, every table "
+                    + "checked; min " + Wording.span(t.get(0)) + ", max " + Wording.span(t.get(t.size() - 1)) + ")");
+        }
+
+        private static Duration median(List<Duration> sorted) {
+            return sorted.size() % 2 == 1 ? sorted.get(sorted.size() / 2)
+                    : sorted.get(sorted.size() / 2 - 1).plus(sorted.get(sorted.size() / 2)).dividedBy(2);
         }
     }
 

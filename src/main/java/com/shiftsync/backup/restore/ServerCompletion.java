@@ -140,15 +140,39 @@ public final class ServerCompletion {
 
     /** Firewall rules (public access only) and user-set parameters, each written once and then recorded. */
     private Operation copy(Operation op, ServerRestoreState s, ServerAdmin.Server targetServer) {
-        String target = targetServer.name();
-        String group = servers.groupFor(s.drillId() != null);
-        Completion c = s.completion();
-        Writes writes = new Writes(s.pendingWrites());
+        Copied done = copy(servers.groupFor(s.drillId() != null), targetServer.name(), s.sourceServer(),
+                s.network() == null, s.completion(), s.pendingWrites(), s.restart());
+        ServerRestoreState now = s.completing(done.pending(), s.verifyAttempts(), done.completion());
+        return done.waiting() ? op.with(clock.instant(), now) : advance(op, now, targetServer);
+    }
+
+    /**
+     * The copy as one step left it: the completion as it now stands (still {@code copying} while
+     * a write runs; else {@code restarting} or {@code verifying}) and the writes Resource Manager
+     * accepted but has not finished.
+     */
+    public record Copied(Completion completion, List<PendingWrite> pending) {
+        public boolean waiting() {
+            return completion.stage() == Completion.Stage.COPYING;
+        }
+    }
+
+    /**
+     * One step of the copy of {@code sourceServer}'s firewall rules (when {@code publicAccess}:
+     * a private server has none) and user-set parameters to {@code target} in {@code group}, for
+     * a restored server or a dump drill's empty one: what {@code c} records as copied is not
+     * written again, and a write in {@code pending} is asked about instead of sent. Parameters that
+     * need a restart move the completion to {@code restarting} when {@code restartAsked}, else
+     * become a follow-up.
+     */
+    public Copied copy(String group, String target, String sourceServer, boolean publicAccess, Completion c,
+                       List<PendingWrite> pending, boolean restartAsked) {
+        Writes writes = new Writes(pending);
         List<String> notes = new ArrayList<>();
         List<String> rules = new ArrayList<>(c.firewallRulesCopied());
         boolean waiting = false;
-        if (s.network() == null) {
-            for (ServerAdmin.FirewallRule rule : admin.firewallRules(null, s.sourceServer())) {
+        if (publicAccess) {
+            for (ServerAdmin.FirewallRule rule : admin.firewallRules(null, sourceServer)) {
                 if (rules.contains(rule.toString())) {
                     continue;
                 }
@@ -167,7 +191,7 @@ public final class ServerCompletion {
         List<String> parameters = new ArrayList<>(c.parametersCopied());
         Map<String, ServerAdmin.Parameter> onTarget = new LinkedHashMap<>();
         admin.parameters(group, target).forEach(p -> onTarget.put(p.name(), p));
-        List<ServerAdmin.Parameter> wanted = admin.parameters(null, s.sourceServer()).stream()
+        List<ServerAdmin.Parameter> wanted = admin.parameters(null, sourceServer).stream()
                 .filter(p -> p.userSet() && !p.readOnly()).toList();
         for (ServerAdmin.Parameter p : wanted) {
             String copied = p.name() + "=" + p.value();
@@ -176,7 +200,7 @@ public final class ServerCompletion {
             }
             ServerAdmin.Parameter there = onTarget.get(p.name());
             boolean same = there != null && String.valueOf(p.value()).equals(there.value());
-            if (same && s.pending(Write.PARAMETER, p.name()).isEmpty()) {
+            if (same && writes.pendingFor(Write.PARAMETER, p.name()).isEmpty()) {
                 parameters.add(copied);
                 continue;
             }
@@ -195,8 +219,8 @@ public final class ServerCompletion {
             now = now.withFollowUp(note);
         }
         if (waiting) {
-            return op.with(clock.instant(), s.completing(writes.pending(), s.verifyAttempts(), now.copied(rules,
-                    parameters, c.parametersNeedingRestart(), null, Completion.Stage.COPYING)));
+            return new Copied(now.copied(rules, parameters, c.parametersNeedingRestart(), null,
+                    Completion.Stage.COPYING), writes.pending());
         }
         Set<String> copiedNames = Set.copyOf(parameters.stream().map(x -> x.substring(0, x.indexOf('='))).toList());
         List<String> needRestart = new ArrayList<>();
@@ -206,16 +230,14 @@ public final class ServerCompletion {
                 needRestart.add(p.name());
             }
         }
-        if (!needRestart.isEmpty() && !s.restart()) {
+        if (!needRestart.isEmpty() && !restartAsked) {
             now = now.withFollowUp("restart " + target + " to apply the server parameter" + (needRestart.size() == 1
                     ? " " : "s ") + String.join(", ", needRestart) + " (az postgres flexible-server restart --name "
                     + target + "), or ask the restore for it with \"restart\": true");
         }
-        Completion.Stage next = !needRestart.isEmpty() && s.restart() ? Completion.Stage.RESTARTING
+        Completion.Stage next = !needRestart.isEmpty() && restartAsked ? Completion.Stage.RESTARTING
                 : Completion.Stage.VERIFYING;
-        ServerRestoreState copied = s.completing(writes.pending(), s.verifyAttempts(), now.copied(rules, parameters,
-                needRestart, clock.instant(), next));
-        return advance(op, copied, targetServer);
+        return new Copied(now.copied(rules, parameters, needRestart, clock.instant(), next), writes.pending());
     }
 
     private Operation restart(Operation op, ServerRestoreState s, ServerAdmin.Server target) {
@@ -349,6 +371,10 @@ public final class ServerCompletion {
 
         List<PendingWrite> pending() {
             return List.copyOf(pending);
+        }
+
+        Optional<PendingWrite> pendingFor(Write write, String name) {
+            return pending.stream().filter(p -> p.write() == write && p.name().equals(name)).findFirst();
         }
 
         /**

@@ -93,7 +93,12 @@ class DrillIT {
     }
 
     static Map<String, String> settings(String container) {
-        Map<String, String> s = RecoveryIT.settings(azure, pg.urlText(db), container);
+        return settings(azure, pg.urlText(db), container);
+    }
+
+    /** The app against {@code fakes}, Azurite and {@code databaseUrl}, drills into {@link #GROUP}, a local folder of its own. */
+    static Map<String, String> settings(AzureFakes fakes, String databaseUrl, String container) {
+        Map<String, String> s = RecoveryIT.settings(fakes, databaseUrl, container);
         s.put("DRILL_RESOURCE_GROUP", GROUP);
         try {
             s.put("BACKUP_DIR", Files.createTempDirectory("shiftsync-drill").toString());

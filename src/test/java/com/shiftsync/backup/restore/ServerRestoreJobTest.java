@@ -219,6 +219,16 @@ class ServerRestoreJobTest {
         }
 
         @Override
+        public StartedCreate startCreateEmpty(EmptyServer request) {
+            throw new UnsupportedOperationException("a server restore creates no empty server");
+        }
+
+        @Override
+        public Accepted setAdminPassword(String group, String server, String password) {
+            throw new UnsupportedOperationException("a server restore sets no admin password");
+        }
+
+        @Override
         public Progress progress(String url) {
             return progress;
         }

@@ -40,11 +40,95 @@ public final class ArmFake implements AutoCloseable {
     private static final String PROVIDER = "/providers/Microsoft.DBforPostgreSQL";
 
     private final WireMockServer server;
+    /** The real PostgreSQL clusters that play the empty servers dump drills create, by server name pattern. */
+    private final java.util.Map<java.util.regex.Pattern, PostgresCluster> emptyServers =
+            new java.util.concurrent.ConcurrentHashMap<>();
+    /** Every admin password a create or a PATCH set on one of those, in order. */
+    private final List<String> adminPasswords = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     public ArmFake() {
         java.util.concurrent.atomic.AtomicReference<WireMockServer> self = new java.util.concurrent.atomic.AtomicReference<>();
-        this.server = HttpsFake.start(new CreatedTags(self));
+        this.server = HttpsFake.start(new CreatedTags(self), new RealAdmins(emptyServers, adminPasswords));
         self.set(server);
+    }
+
+    /**
+     * Azure makes the administrator a create names, and a PATCH of the server changes its
+     * password: so on a server played by a real PostgreSQL cluster ({@link #acceptDumpDrills}),
+     * an accepted create (createMode Create) empties that cluster as a brand-new server is and
+     * creates the administrator with the password the create sent, and an accepted PATCH with
+     * administratorLoginPassword sets that password, with SQL as the cluster's bootstrap
+     * superuser. Like Azure's admin (a member of azure_pg_admin), it is no superuser: LOGIN,
+     * CREATEROLE, CREATEDB. Each password is a test secret (no scan may find it anywhere).
+     */
+    private static final class RealAdmins implements com.github.tomakehurst.wiremock.extension
+            .ResponseDefinitionTransformerV2 {
+        private static final java.util.regex.Pattern SERVER = java.util.regex.Pattern.compile(
+                ".*/providers/Microsoft\\.DBforPostgreSQL/flexibleServers/([^/?]+)");
+        private final java.util.Map<java.util.regex.Pattern, PostgresCluster> clusters;
+        private final List<String> passwords;
+        private final java.util.Map<String, String> logins = new java.util.concurrent.ConcurrentHashMap<>();
+
+        RealAdmins(java.util.Map<java.util.regex.Pattern, PostgresCluster> clusters, List<String> passwords) {
+            this.clusters = clusters;
+            this.passwords = passwords;
+        }
+
+        @Override
+        public String getName() {
+            return "real-admins";
+        }
+
+        @Override
+        public com.github.tomakehurst.wiremock.http.ResponseDefinition transform(
+                com.github.tomakehurst.wiremock.stubbing.ServeEvent event) {
+            com.github.tomakehurst.wiremock.http.ResponseDefinition answer = event.getResponseDefinition();
+            String method = event.getRequest().getMethod().getName();
+            java.util.regex.Matcher path = SERVER.matcher(event.getRequest().getUrl().replaceAll("\\?.*$", ""));
+            if (!(method.equals("PUT") || method.equals("PATCH")) || answer.getStatus() >= 300 || !path.matches()) {
+                return answer;
+            }
+            String name = path.group(1);
+            PostgresCluster cluster = clusters.entrySet().stream().filter(e -> e.getKey().matcher(name).matches())
+                    .map(java.util.Map.Entry::getValue).findFirst().orElse(null);
+            if (cluster == null) {
+                return answer;
+            }
+            com.fasterxml.jackson.databind.JsonNode properties;
+            try {
+                properties = com.shiftsync.backup.domain.Json.MAPPER.readTree(event.getRequest().getBodyAsString())
+                        .path("properties");
+            } catch (java.io.IOException e) {
+                return answer;
+            }
+            String password = properties.path("administratorLoginPassword").asText(null);
+            if (method.equals("PUT") && "Create".equals(properties.path("createMode").asText())) {
+                String login = properties.path("administratorLogin").asText();
+                cluster.emptied();
+                cluster.execute("postgres", "CREATE ROLE " + identifier(login) + " LOGIN CREATEROLE CREATEDB PASSWORD "
+                        + literal(TestSecrets.register(password)));
+                logins.put(name, login);
+                passwords.add(password);
+            } else if (method.equals("PATCH") && password != null && logins.containsKey(name)) {
+                cluster.execute("postgres", "ALTER ROLE " + identifier(logins.get(name)) + " PASSWORD "
+                        + literal(TestSecrets.register(password)));
+                passwords.add(password);
+            }
+            return answer;
+        }
+
+        private static String identifier(String name) {
+            return "\"" + name.replace("\"", "\"\"") + "\"";
+        }
+
+        private static String literal(String text) {
+            return "'" + text.replace("'", "''") + "'";
+        }
+
+        @Override
+        public boolean applyGlobally() {
+            return true;
+        }
     }
 
     /**
@@ -406,6 +490,69 @@ public final class ArmFake implements AutoCloseable {
                 .willSetStateTo(Scenario.STARTED).willReturn(accepted(location, deleted)));
     }
 
+    /**
+     * Dump drills' empty servers ({@code <SOURCE>-drill-<yyyyMMddHHmm>}, any time) in {@code group},
+     * each played by the real, empty PostgreSQL {@code cluster} at {@code host}: the create PUT with
+     * createMode Create is accepted (202, Azure-AsyncOperation) and really makes its administrator on
+     * the cluster ({@link RealAdmins}); its operation says {@code createStatus} (InProgress until
+     * {@link #operation} says otherwise, or Succeeded); the server then answers Ready at {@code host},
+     * tagged as the create sent, with the source's version, SKU and storage; a PATCH of the server
+     * (the admin password) is accepted (202, Succeeded) and really sets that password; the copy's writes
+     * and the DELETE are accepted, and after the DELETE the server is gone again. Returns the create's
+     * ARM operation id.
+     */
+    public String acceptDumpDrills(String group, String location, PostgresCluster cluster, String host,
+                                   String createStatus) {
+        String name = SOURCE + "-drill-[0-9]{12}";
+        String path = serverPath(group, name);
+        String scenario = "dump-drill-" + group;
+        emptyServers.put(java.util.regex.Pattern.compile(name), cluster);
+        String created = UUID.randomUUID().toString();
+        operation(location, created, createStatus);
+        server.stubFor(put(urlPathMatching(path)).withQueryParam("api-version", equalTo(API_VERSION))
+                .withHeader("Authorization", com.github.tomakehurst.wiremock.client.WireMock.matching("Bearer .+"))
+                .withRequestBody(matchingJsonPath("$.properties.createMode", equalTo("Create")))
+                .inScenario(scenario).willSetStateTo("created").willReturn(accepted(location, created)));
+        server.stubFor(get(urlPathMatching(path)).withQueryParam("api-version", equalTo(API_VERSION))
+                .inScenario(scenario).whenScenarioStateIs(Scenario.STARTED)
+                .willReturn(error(404, "ResourceNotFound", "The Resource was not found.")));
+        String body = serverBody(ServerSpec.of("NAME", "Ready", location, "2024-01-08T00:00:00Z", false)
+                .fqdn(host).in(group, java.util.Map.of()))
+                .replace("\"NAME\"", "\"{{request.pathSegments.[7]}}\"")
+                .replace("/NAME\"", "/{{request.pathSegments.[7]}}\"");
+        server.stubFor(get(urlPathMatching(path)).withQueryParam("api-version", equalTo(API_VERSION))
+                .inScenario(scenario).whenScenarioStateIs("created")
+                .willReturn(json(200, body).withTransformers("response-template")));
+        acceptPatchesMatching(path, location);
+        acceptWritesMatching(group, name, location);
+        String deleted = UUID.randomUUID().toString();
+        operation(location, deleted, "Succeeded");
+        server.stubFor(com.github.tomakehurst.wiremock.client.WireMock.delete(urlPathMatching(path))
+                .withQueryParam("api-version", equalTo(API_VERSION)).inScenario(scenario)
+                .willSetStateTo(Scenario.STARTED).willReturn(accepted(location, deleted)));
+        return created;
+    }
+
+    /** A PATCH of server {@code name} in {@code group} is accepted: 202, its operation Succeeded. Returns the operation id. */
+    public String acceptPatch(String group, String name, String location) {
+        return acceptPatchesMatching(serverPath(group, java.util.regex.Pattern.quote(name)), location);
+    }
+
+    private String acceptPatchesMatching(String pathRegex, String location) {
+        String patched = UUID.randomUUID().toString();
+        operation(location, patched, "Succeeded");
+        server.stubFor(com.github.tomakehurst.wiremock.client.WireMock.patch(urlPathMatching(pathRegex))
+                .withQueryParam("api-version", equalTo(API_VERSION))
+                .withHeader("Authorization", com.github.tomakehurst.wiremock.client.WireMock.matching("Bearer .+"))
+                .willReturn(accepted(location, patched)));
+        return patched;
+    }
+
+    /** Every admin password a create or a PATCH set on a dump drill's server, in order. */
+    public List<String> adminPasswords() {
+        return List.copyOf(adminPasswords);
+    }
+
     /** Every request that is not a GET (what a read-only plan must never send). */
     public List<LoggedRequest> writes() {
         return all().stream().filter(r -> !r.getMethod().getName().equals("GET")).toList();
@@ -551,6 +698,8 @@ public final class ArmFake implements AutoCloseable {
 
     public void reset() {
         server.resetAll();
+        emptyServers.clear();
+        adminPasswords.clear();
     }
 
     @Override

@@ -34,6 +34,13 @@ public final class PostgresCluster {
     /** The host name every "restored server" of the Resource Manager fake has; tls/hosts maps it to {@link #RESTORED_ADDRESS}. */
     public static final String RESTORED_HOST = "restored.postgres.shiftsync.test";
     static final String RESTORED_ADDRESS = "127.0.0.2";
+    /**
+     * The host name of the empty server a dump drill creates through the Resource Manager fake;
+     * tls/hosts maps it to {@link #DRILL_ADDRESS}.
+     */
+    public static final String DRILL_HOST = "drill.postgres.shiftsync.test";
+    static final String DRILL_ADDRESS = "127.0.0.4";
+    private static final java.util.Map<Integer, PostgresCluster> DRILL_SERVERS = new java.util.HashMap<>();
     private static PostgresCluster shared;
     private static PostgresCluster restored;
     private static PostgresCluster seventeen;
@@ -55,7 +62,7 @@ public final class PostgresCluster {
     public static synchronized PostgresCluster shared() {
         if (shared == null) {
             shared = start(serverBinaries(), "127.0.0.1", freePort(), "pg-"
-                    + HexFormat.of().formatHex(new SecureRandom().generateSeed(12)), false);
+                    + HexFormat.of().formatHex(new SecureRandom().generateSeed(12)), null);
             PostgresCluster cluster = shared;
             Runtime.getRuntime().addShutdownHook(new Thread(cluster::stop));
         }
@@ -72,11 +79,28 @@ public final class PostgresCluster {
     public static synchronized PostgresCluster restoredServer() {
         if (restored == null) {
             PostgresCluster source = shared();
-            restored = start(serverBinaries(), RESTORED_ADDRESS, source.port, source.password, true);
+            restored = start(serverBinaries(), RESTORED_ADDRESS, source.port, source.password, RESTORED_HOST);
             PostgresCluster cluster = restored;
             Runtime.getRuntime().addShutdownHook(new Thread(cluster::stop));
         }
         return restored;
+    }
+
+    /**
+     * The brand-new, empty server a dump drill of {@code source} creates: on {@value #DRILL_ADDRESS},
+     * reached by the name {@link #DRILL_HOST}, on {@code source}'s port (the app reaches a new server
+     * on DATABASE_URL's port, as on Azure's 5432), TLS on with a certificate for that name signed by
+     * the test CA, and only the bootstrap superuser (its own random password, which only the test and
+     * the Resource Manager fake use: the fake creates the admin the create asks for, as Azure does).
+     * One per source port, stopped at exit.
+     */
+    public static synchronized PostgresCluster drillServer(PostgresCluster source) {
+        return DRILL_SERVERS.computeIfAbsent(source.port, port -> {
+            PostgresCluster cluster = start(serverBinaries(), DRILL_ADDRESS, port, "pg-drill-"
+                    + HexFormat.of().formatHex(new SecureRandom().generateSeed(12)), DRILL_HOST);
+            Runtime.getRuntime().addShutdownHook(new Thread(cluster::stop));
+            return cluster;
+        });
     }
 
     /**
@@ -86,7 +110,7 @@ public final class PostgresCluster {
     public static synchronized PostgresCluster postgres17() {
         if (seventeen == null) {
             seventeen = start(postgres17Binaries(), "127.0.0.1", freePort(), "pg17-"
-                    + HexFormat.of().formatHex(new SecureRandom().generateSeed(12)), false);
+                    + HexFormat.of().formatHex(new SecureRandom().generateSeed(12)), null);
             PostgresCluster cluster = seventeen;
             Runtime.getRuntime().addShutdownHook(new Thread(cluster::stop));
         }
@@ -130,7 +154,7 @@ public final class PostgresCluster {
      */
     public static synchronized PostgresCluster fresh() {
         PostgresCluster cluster = start(serverBinaries(), "127.0.0.1", freePort(),
-                "pg-" + HexFormat.of().formatHex(new SecureRandom().generateSeed(12)), false);
+                "pg-" + HexFormat.of().formatHex(new SecureRandom().generateSeed(12)), null);
         Runtime.getRuntime().addShutdownHook(new Thread(cluster::stop));
         return cluster;
     }
@@ -153,15 +177,16 @@ public final class PostgresCluster {
                         + "run bin/setup (apt install postgresql) before the tests"));
     }
 
-    private static PostgresCluster start(Path bin, String address, int port, String password, boolean ssl) {
+    /** @param tlsHost the name a TLS certificate is made for (TLS on), or null for no TLS */
+    private static PostgresCluster start(Path bin, String address, int port, String password, String tlsHost) {
         try {
             Path home = Files.createTempDirectory("shiftsync-pg-");
             TestSecrets.register(password);
             Path pwfile = home.resolve("pwfile");
             Files.writeString(pwfile, password + "\n");
             String tls = "";
-            if (ssl) {
-                TestCa.shared().issue(RESTORED_HOST, home);
+            if (tlsHost != null) {
+                TestCa.shared().issue(tlsHost, home);
                 run(List.of("chmod", "600", home.resolve("server.key").toString()));
                 tls = " -c ssl=on -c ssl_cert_file=" + home.resolve("server.crt") + " -c ssl_key_file="
                         + home.resolve("server.key") + " -c log_connections=on";
@@ -207,12 +232,16 @@ public final class PostgresCluster {
         }
     }
 
-    /** A port free on 127.0.0.1 and on 127.0.0.2 (where a restored server may listen on the same port). */
+    /**
+     * A port free on 127.0.0.1, on 127.0.0.2 and on 127.0.0.4 (where a restored server and a
+     * dump drill's server may listen on the same port).
+     */
     public static int freePort() {
         for (int attempt = 0; attempt < 50; attempt++) {
             try (ServerSocket socket = new ServerSocket(0, 0, java.net.InetAddress.getLoopbackAddress())) {
                 int port = socket.getLocalPort();
-                try (ServerSocket second = new ServerSocket(port, 0, java.net.InetAddress.getByName(RESTORED_ADDRESS))) {
+                try (ServerSocket second = new ServerSocket(port, 0, java.net.InetAddress.getByName(RESTORED_ADDRESS));
+                     ServerSocket third = new ServerSocket(port, 0, java.net.InetAddress.getByName(DRILL_ADDRESS))) {
                     return port;
                 } catch (IOException takenThere) {
                     // try another
@@ -221,7 +250,7 @@ public final class PostgresCluster {
                 throw new IllegalStateException(e);
             }
         }
-        throw new IllegalStateException("no port is free on both 127.0.0.1 and " + RESTORED_ADDRESS);
+        throw new IllegalStateException("no port is free on 127.0.0.1, " + RESTORED_ADDRESS + " and " + DRILL_ADDRESS);
     }
 
     private void stop() {
@@ -315,6 +344,38 @@ public final class PostgresCluster {
         }
     }
 
+    /**
+     * This cluster as a brand-new server is: no database but postgres and the templates, no role
+     * but the bootstrap superuser (and PostgreSQL's own pg_* roles).
+     */
+    public void emptied() {
+        try (Connection c = connect("postgres"); Statement st = c.createStatement()) {
+            List<String> databases = new ArrayList<>();
+            try (var rs = st.executeQuery("SELECT datname FROM pg_database WHERE datname NOT IN "
+                    + "('postgres', 'template0', 'template1')")) {
+                while (rs.next()) {
+                    databases.add(rs.getString(1));
+                }
+            }
+            for (String d : databases) {
+                st.execute("DROP DATABASE \"" + d.replace("\"", "\"\"") + "\" WITH (FORCE)");
+            }
+            List<String> roles = new ArrayList<>();
+            try (var rs = st.executeQuery("SELECT rolname FROM pg_roles WHERE oid <> 10 AND rolname !~ '^pg_'")) {
+                while (rs.next()) {
+                    roles.add(rs.getString(1));
+                }
+            }
+            for (String r : roles) {
+                String id = "\"" + r.replace("\"", "\"\"") + "\"";
+                st.execute("DROP OWNED BY " + id);
+                st.execute("DROP ROLE " + id);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not empty the cluster: " + e.getMessage(), e);
+        }
+    }
+
     /** A new empty database with a unique name starting with {@code prefix}. */
     public String createDatabase(String prefix) {
         String name = prefix + "_" + Long.toHexString(System.nanoTime());
@@ -344,7 +405,8 @@ public final class PostgresCluster {
 
     public Connection connect(String database) throws SQLException {
         return DriverManager.getConnection("jdbc:postgresql://" + address + ":" + port + "/" + database
-                + (address.equals(RESTORED_ADDRESS) ? "?sslmode=require" : ""), "postgres", password);
+                + (address.equals(RESTORED_ADDRESS) || address.equals(DRILL_ADDRESS) ? "?sslmode=require" : ""),
+                "postgres", password);
     }
 
     public void execute(String database, String sql) {
@@ -357,11 +419,25 @@ public final class PostgresCluster {
 
     /** Runs a SQL script from the test resources (simple statements separated by the driver). */
     public void executeResource(String database, String resource) {
+        execute(database, resource(resource));
+    }
+
+    /**
+     * Runs a SQL script from the test resources as {@code role}, in a schema {@code schema} of that
+     * role's, so that what it creates belongs to that role (as on Azure, where nothing of the user's
+     * belongs to the bootstrap superuser). The role must be allowed to create schemas in the database.
+     */
+    public void executeResourceAs(String database, String resource, String role, String schema) {
+        execute(database, "SET ROLE \"" + role + "\";\nCREATE SCHEMA \"" + schema + "\";\nSET search_path = \""
+                + schema + "\";\n" + resource(resource) + "\nRESET search_path;\nRESET ROLE;");
+    }
+
+    private static String resource(String resource) {
         try (var in = PostgresCluster.class.getResourceAsStream(resource)) {
             if (in == null) {
                 throw new IllegalStateException("no test resource " + resource);
             }
-            execute(database, new String(in.readAllBytes(), StandardCharsets.UTF_8));
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }

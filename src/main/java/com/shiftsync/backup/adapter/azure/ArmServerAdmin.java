@@ -23,10 +23,16 @@ import com.azure.resourcemanager.postgresqlflexibleserver.models.ConfigurationFo
 import com.azure.resourcemanager.postgresqlflexibleserver.models.CreateMode;
 import com.azure.resourcemanager.postgresqlflexibleserver.models.GeoRedundantBackupEnum;
 import com.azure.resourcemanager.postgresqlflexibleserver.models.RestartParameter;
+import com.azure.resourcemanager.postgresqlflexibleserver.models.ServerForUpdate;
+import com.azure.resourcemanager.postgresqlflexibleserver.models.ServerVersion;
+import com.azure.resourcemanager.postgresqlflexibleserver.models.Sku;
+import com.azure.resourcemanager.postgresqlflexibleserver.models.SkuTier;
+import com.azure.resourcemanager.postgresqlflexibleserver.models.Storage;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.shiftsync.backup.domain.ErrorCode;
 import com.shiftsync.backup.domain.Json;
 import com.shiftsync.backup.domain.OperationKind;
+import com.shiftsync.backup.domain.Redaction;
 import com.shiftsync.backup.domain.ShiftSyncException;
 import com.shiftsync.backup.port.ServerAdmin;
 
@@ -224,19 +230,58 @@ public final class ArmServerAdmin implements ServerAdmin {
                         : CreateMode.POINT_IN_TIME_RESTORE)
                 .withSourceServerResourceId(request.sourceServerId())
                 .withPointInTimeUtc(request.pointInTime());
-        if (request.network().isPrivate()) {
-            body.withNetwork(new com.azure.resourcemanager.postgresqlflexibleserver.models.Network()
-                    .withDelegatedSubnetResourceId(request.network().delegatedSubnetId())
-                    .withPrivateDnsZoneArmResourceId(request.network().privateDnsZoneId()));
-        }
-        if (!request.tags().isEmpty()) {
-            body.withTags(request.tags());
-        }
+        placed(body, request.network(), request.tags());
         String what = (request.kind() == OperationKind.GEO ? "starting the geo-restore of " : "starting the "
                 + "point-in-time restore of ") + sourceName + " into " + request.target();
         Response<?> answer = send(client.getServers().createWithResponseAsync(rg(request.resourceGroup()),
                 request.target(), body), what);
         return new StartedCreate(tracking(answer, request.target()), answer.getStatusCode());
+    }
+
+    /**
+     * The PUT of Microsoft's example ServerCreate.json: createMode Create, the version, SKU and
+     * storage asked for, the network (a delegated subnet and private DNS zone, or none for public
+     * access), the administrator and the tags. The password is registered for redaction first, so
+     * that an error message that echoes it never shows it.
+     */
+    @Override
+    public StartedCreate startCreateEmpty(EmptyServer request) {
+        Redaction.register(request.adminPassword());
+        ServerAdmin.Shape shape = request.shape();
+        ServerInner body = new ServerInner()
+                .withLocation(request.location())
+                .withCreateMode(CreateMode.CREATE)
+                .withVersion(ServerVersion.fromString(shape.version()))
+                .withSku(new Sku().withName(shape.skuName()).withTier(SkuTier.fromString(shape.skuTier())))
+                .withStorage(new Storage().withStorageSizeGB(shape.storageSizeGb()))
+                .withAdministratorLogin(request.adminLogin())
+                .withAdministratorLoginPassword(request.adminPassword());
+        placed(body, request.network(), request.tags());
+        Response<?> answer = send(client.getServers().createWithResponseAsync(rg(request.resourceGroup()),
+                request.target(), body), "creating the empty server " + request.target());
+        return new StartedCreate(tracking(answer, request.target()), answer.getStatusCode());
+    }
+
+    /** A PATCH of the server with administratorLoginPassword alone (Microsoft's example ServerUpdate.json). */
+    @Override
+    public Accepted setAdminPassword(String group, String server, String password) {
+        Redaction.register(password);
+        Response<?> answer = send(client.getServers().updateWithResponseAsync(rg(group), server,
+                new ServerForUpdate().withAdministratorLoginPassword(password)),
+                "setting the administrator password of " + server);
+        return new Accepted(answer.getStatusCode() == 202 ? tracking(answer, server) : null);
+    }
+
+    /** A new server's network (a delegated subnet and private DNS zone; none for public access) and tags. */
+    private static void placed(ServerInner body, Network network, Map<String, String> tags) {
+        if (network.isPrivate()) {
+            body.withNetwork(new com.azure.resourcemanager.postgresqlflexibleserver.models.Network()
+                    .withDelegatedSubnetResourceId(network.delegatedSubnetId())
+                    .withPrivateDnsZoneArmResourceId(network.privateDnsZoneId()));
+        }
+        if (!tags.isEmpty()) {
+            body.withTags(tags);
+        }
     }
 
     @Override
@@ -423,7 +468,11 @@ public final class ArmServerAdmin implements ServerAdmin {
                         : inner.highAvailability().mode().toString(),
                 inner.systemData() == null || inner.systemData().createdAt() == null ? null
                         : inner.systemData().createdAt().toInstant(),
-                inner.replicationRole() == null ? null : inner.replicationRole().toString(), inner.tags());
+                inner.replicationRole() == null ? null : inner.replicationRole().toString(), inner.tags(),
+                new Shape(inner.version() == null ? null : inner.version().toString(),
+                        inner.sku() == null ? null : inner.sku().name(),
+                        inner.sku() == null || inner.sku().tier() == null ? null : inner.sku().tier().toString(),
+                        inner.storage() == null ? null : inner.storage().storageSizeGB()));
     }
 
     /** GET bodies may name a region for display ("Canada Central"); a create wants "canadacentral". */

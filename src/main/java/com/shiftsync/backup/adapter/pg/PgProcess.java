@@ -48,6 +48,7 @@ final class PgProcess implements AutoCloseable {
         if (url != null) {
             url.passwordIfAny().ifPresent(p -> env.put("PGPASSWORD", p));
             env.putIfAbsent("PGCONNECT_TIMEOUT", url.params().getOrDefault("connect_timeout", "10"));
+            pinnedAddress(url).ifPresent(address -> env.put("PGHOSTADDR", address));
         }
         env.put("PGAPPNAME", "shiftsync-backup");
         env.remove("PGDATABASE");
@@ -56,6 +57,25 @@ final class PgProcess implements AutoCloseable {
         } catch (IOException e) {
             throw new ShiftSyncException(ErrorCode.JOB_FAILED,
                     "could not start " + tool + " (" + argv.get(0) + "): " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Where a server whose certificate is checked against its name (sslmode=verify-full: a
+     * restored or drill server) is reached: the address this JVM resolves the name to, the one
+     * the app's own connections to it (JDBC) reach, handed to libpq as its hostaddr; libpq still
+     * checks the certificate against the name. Empty for any other server (libpq resolves it).
+     */
+    static java.util.Optional<String> pinnedAddress(DatabaseUrl url) {
+        String host = url.host();
+        if (!"verify-full".equals(url.sslMode()) || host.startsWith("/") || host.contains(":")
+                || host.matches("[0-9.]+")) {
+            return java.util.Optional.empty();
+        }
+        try {
+            return java.util.Optional.of(java.net.InetAddress.getByName(host).getHostAddress());
+        } catch (java.net.UnknownHostException e) {
+            return java.util.Optional.empty();
         }
     }
 

@@ -67,6 +67,47 @@ class ArmServerAdminIT {
     }
 
     @Test
+    @DisplayName("an empty server (a dump drill's): the source's version, SKU and storage read; the create PUT with "
+            + "createMode Create, that shape, the private network, the admin and the tags; the admin password's PATCH "
+            + "alone; both followed by their Azure-AsyncOperation")
+    void emptyServer() {
+        String subnet = ArmFake.subnetId("shiftsync-net", "shiftsync-vnet", "postgres");
+        String zone = ArmFake.dnsZoneId("shiftsync-net", "shiftsync.private.postgres.database.azure.com");
+        arm.source(ArmFake.ServerSpec.of(ArmFake.SOURCE, "Ready", "Canada Central", "2024-01-08T00:00:00Z", false)
+                .privateAccess(subnet, zone));
+        ServerAdmin.Server source = admin.source();
+        assertEquals(new ServerAdmin.Shape("15", "Standard_D2ds_v4", "GeneralPurpose", 128), source.shape());
+        String name = "shiftsync-db-drill-202401151200";
+        String created = arm.acceptCreate("shiftsync-drills", name, "canadacentral");
+        String patched = arm.acceptPatch("shiftsync-drills", name, "canadacentral");
+
+        ServerAdmin.StartedCreate started = admin.startCreateEmpty(new ServerAdmin.EmptyServer(name,
+                "shiftsync-drills", source.location(), source.shape(), source.network(), "shiftsync_drill",
+                "Create-0nly-Password", java.util.Map.of("shiftsync-drill", "true")));
+        assertEquals(202, started.httpStatus());
+        assertTrue(started.trackingUrl().contains("/azureAsyncOperation/" + created), started.trackingUrl());
+        LoggedRequest put = arm.puts().get(0);
+        assertTrue(put.getUrl().startsWith(ArmFake.serverPath("shiftsync-drills", name) + "?api-version=2022-12-01"),
+                put.getUrl());
+        assertTrue(equalToJson("""
+                {"location": "canadacentral", "tags": {"shiftsync-drill": "true"},
+                 "sku": {"name": "Standard_D2ds_v4", "tier": "GeneralPurpose"},
+                 "properties": {"createMode": "Create", "version": "15", "storage": {"storageSizeGB": 128},
+                                "administratorLogin": "shiftsync_drill",
+                                "administratorLoginPassword": "Create-0nly-Password",
+                                "network": {"delegatedSubnetResourceId": "%s", "privateDnsZoneArmResourceId": "%s"}}}
+                """.formatted(subnet, zone)).match(body(put)).isExactMatch(), body(put));
+
+        ServerAdmin.Accepted accepted = admin.setAdminPassword("shiftsync-drills", name, "Patch-0nly-Password");
+        assertTrue(accepted.trackingUrl().contains("/azureAsyncOperation/" + patched), accepted.trackingUrl());
+        assertEquals(ServerAdmin.Status.SUCCEEDED, admin.progress(accepted.trackingUrl()).status());
+        LoggedRequest patch = arm.writes().stream().filter(r -> r.getMethod().getName().equals("PATCH")).findFirst()
+                .orElseThrow();
+        assertTrue(equalToJson("{\"properties\": {\"administratorLoginPassword\": \"Patch-0nly-Password\"}}")
+                .match(body(patch)).isExactMatch(), body(patch));
+    }
+
+    @Test
     @DisplayName("a missing server is empty; a missing source is a configuration error naming the settings")
     void missing() {
         arm.missing("shiftsync-db-pitr");
