@@ -124,7 +124,7 @@ class CompressionIT {
         assertEquals(1, runs(w15, "pg_dump", "--snapshot=").size(), "no second pg_dump ran");
         assertEquals(before, store.list().size(), "no backup was added");
         try (var files = Files.list(dir.resolve("backups").resolve("daily"))) {
-            assertEquals(2, files.count(), "one archive and its manifest, nothing partial");
+            assertEquals(3, files.count(), "one archive, its roles file and its manifest, nothing partial");
         }
     }
 
