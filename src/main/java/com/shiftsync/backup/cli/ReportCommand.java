@@ -58,17 +58,17 @@ final class ReportCommand implements Callable<Integer> {
     public Integer call() {
         Window window = Window.of(days, "--days");
         Path target = OptionValues.outputFile(file, "--html");
-        BackupStore monitored = source == null ? app.monitoredStore() : app.store(source);
+        BackupStore monitored = source == null ? app.stores().monitored() : app.stores().named(source);
         List<BackupStore> listed = new ArrayList<>();
         if (source != null) {
             listed.add(monitored);
         } else {
-            listed.add(app.localStore());
-            if (app.hasAzureStore()) {
-                listed.add(app.azureStore());
+            listed.add(app.stores().local());
+            if (app.stores().hasAzure()) {
+                listed.add(app.stores().azure());
             }
         }
-        Dashboard dashboard = app.dashboardJob().build(monitored, listed, window);
+        Dashboard dashboard = app.monitoring().dashboardJob().build(monitored, listed, window);
         byte[] page = DashboardPage.render(dashboard, app.version()).bytes();
         write(target, page);
         PrintWriter out = spec.commandLine().getOut();
