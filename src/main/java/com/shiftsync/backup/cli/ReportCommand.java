@@ -20,7 +20,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 
@@ -59,15 +58,7 @@ final class ReportCommand implements Callable<Integer> {
         Window window = Window.of(days, "--days");
         Path target = OptionValues.outputFile(file, "--html");
         BackupStore monitored = source == null ? app.stores().monitored() : app.stores().named(source);
-        List<BackupStore> listed = new ArrayList<>();
-        if (source != null) {
-            listed.add(monitored);
-        } else {
-            listed.add(app.stores().local());
-            if (app.stores().hasAzure()) {
-                listed.add(app.stores().azure());
-            }
-        }
+        List<BackupStore> listed = source != null ? List.of(monitored) : app.stores().all();
         Dashboard dashboard = app.monitoring().dashboardJob().build(monitored, listed, window);
         byte[] page = DashboardPage.render(dashboard, app.version()).bytes();
         write(target, page);
