@@ -79,9 +79,9 @@ final class BackupCommand implements Callable<Integer> {
         Tier chosen = Tier.parse(tier);
         Duration every = OptionValues.seconds("--progress-every", progressEvery);
         // built before the backup, so a bad retention setting is refused before anything runs
-        PruneJob prune = app.localPruneJob(chosen, keepDays);
+        PruneJob prune = app.backups().localPruneJob(chosen, keepDays);
         long keep = prune.targets().get(0).policy().maxAge(chosen).toDays();
-        BackupJob job = upload ? app.backupToLocalAndAzure() : app.backupToLocal();
+        BackupJob job = upload ? app.backups().toLocalAndAzure() : app.backups().toLocal();
         PrintWriter err = spec.commandLine().getErr();
         BackupResult result = Interrupts.run(err, "interrupted: no backup was made", cancel -> {
             ProgressLine line = quiet ? null : new ProgressLine(err, cli.console().terminal(), "backup", every);

@@ -72,7 +72,7 @@ final class DownloadCommand implements Callable<Integer> {
                 Duration.ofSeconds(30));
         DownloadJob.Downloaded d;
         try {
-            d = new DownloadJob(app.clock()).run(app.backupSources(source), backup, file,
+            d = new DownloadJob(app.clock()).run(app.stores().sources(source), backup, file,
                     line == null ? com.shiftsync.backup.domain.Progress.NONE : line, cli.reporter());
         } finally {
             if (line != null) {

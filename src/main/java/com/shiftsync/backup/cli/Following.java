@@ -31,14 +31,14 @@ final class Following {
         while (true) {
             Operation now;
             boolean changed;
-            if (app.hasOperationWorker()) {
-                now = app.operations().read(id);
+            if (app.queued().hasOperationWorker()) {
+                now = app.queued().operations().read(id);
                 changed = false;
             } else {
-                OperationWorker.Stepped step = app.operationWorker().step(id, cli.reporter());
+                OperationWorker.Stepped step = app.queued().operationWorker().step(id, cli.reporter());
                 err.println(step.sentence());
                 err.flush();
-                now = app.operations().read(id);
+                now = app.queued().operations().read(id);
                 changed = step.changed();
             }
             seen.accept(now);

@@ -43,7 +43,7 @@ final class HistoryCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Window window = Window.of(days, "--days");
-        DashboardJob job = app.dashboardJob();
+        DashboardJob job = app.monitoring().dashboardJob();
         List<HistoryEntry> entries = job.history(window);
         PrintWriter out = spec.commandLine().getOut();
         if (json) {

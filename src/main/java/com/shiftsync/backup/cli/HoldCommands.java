@@ -78,7 +78,7 @@ final class HoldCommands {
     private static int run(Cli cli, CommandSpec spec, String backup, boolean hold, boolean json) {
         HoldJob.Result result = cli.app().auditTrail().perform(hold ? AuditActions.BACKUP_HOLD
                         : AuditActions.BACKUP_RELEASE, Map.of("backupId", backup), ServerRestoreOutput.osUser(),
-                caller -> cli.app().holdJob().set(backup, hold), r -> null);
+                caller -> cli.app().backups().holdJob().set(backup, hold), r -> null);
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
             out.println(Json.pretty(result));

@@ -64,13 +64,13 @@ final class ListCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        List<BackupStore> stores = app.backupSources(source).searched();
+        List<BackupStore> stores = app.stores().sources(source).searched();
         BackupListing.Listing listing = BackupListing.reachable(stores);
         if (listing.rows().isEmpty() && listing.problems().size() == stores.size()) {
             throw new ShiftSyncException(ErrorCode.UPSTREAM_FAILED, String.join("; ", listing.problems()));
         }
         List<BackupListing.Row> rows = listing.rows();
-        ClientReadiness clients = app.clientWatch().read(BackupListing.newestComplete(rows));
+        ClientReadiness clients = app.monitoring().clientWatch().read(BackupListing.newestComplete(rows));
         PrintWriter out = spec.commandLine().getOut();
         if (json && !listing.problems().isEmpty()) {
             // a failure is {"error": ...} on stdout, as for every command; the readable stores' backups stay beside it

@@ -49,8 +49,9 @@ final class OffsiteCheckCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         OffsiteReport report = repair
-                ? app.offsiteCheckJob().repair(app.azureStore(), List.of(app.localStore()), cli.reporter())
-                : app.offsiteCheckJob().run(app.azureStore(), cli.reporter());
+                ? app.backups().offsiteCheckJob().repair(app.stores().azure(), List.of(app.stores().local()),
+                        cli.reporter())
+                : app.backups().offsiteCheckJob().run(app.stores().azure(), cli.reporter());
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
             out.println(Json.pretty(report));

@@ -57,7 +57,7 @@ final class PruneCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        PruneJob job = app.pruneJob();
+        PruneJob job = app.backups().pruneJob();
         PruneReport report = job.run(dryRun, cli.reporter());
         PrintWriter out = spec.commandLine().getOut();
         if (json) {

@@ -20,7 +20,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 
@@ -58,17 +57,9 @@ final class ReportCommand implements Callable<Integer> {
     public Integer call() {
         Window window = Window.of(days, "--days");
         Path target = OptionValues.outputFile(file, "--html");
-        BackupStore monitored = source == null ? app.monitoredStore() : app.store(source);
-        List<BackupStore> listed = new ArrayList<>();
-        if (source != null) {
-            listed.add(monitored);
-        } else {
-            listed.add(app.localStore());
-            if (app.hasAzureStore()) {
-                listed.add(app.azureStore());
-            }
-        }
-        Dashboard dashboard = app.dashboardJob().build(monitored, listed, window);
+        BackupStore monitored = source == null ? app.stores().monitored() : app.stores().named(source);
+        List<BackupStore> listed = source != null ? List.of(monitored) : app.stores().all();
+        Dashboard dashboard = app.monitoring().dashboardJob().build(monitored, listed, window);
         byte[] page = DashboardPage.render(dashboard, app.version()).bytes();
         write(target, page);
         PrintWriter out = spec.commandLine().getOut();

@@ -90,8 +90,8 @@ final class RestoreCommand implements Callable<Integer> {
         } else {
             target = app.login().forTarget(target);
         }
-        BackupSources sources = app.backupSources(source);
-        RestoreResult result = app.restoreJob().run(sources, backup,
+        BackupSources sources = app.stores().sources(source);
+        RestoreResult result = app.backups().restoreJob().run(sources, backup,
                 new RestoreJob.Target(target, "--target-url", "PGPASSWORD", "--confirm", confirm, "--no-owner", noOwner,
                         app.login().productionServer().orElse(null)), cli.reporter());
         String from = sources.store(result.check().store()).map(s -> s.describe()).orElse(result.check().store());

@@ -52,14 +52,15 @@ final class StatusCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        StatusReport report = app.monitorJob().run(app.backupSources(source).searched(), cli.reporter());
+        StatusReport report = app.monitoring().monitorJob().run(app.stores().sources(source).searched(),
+                cli.reporter());
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
             out.println(Json.pretty(report));
             out.flush();
             return 0;
         }
-        out.printf("stores read: %s%n", String.join(" and ", app.backupSources(source).searched().stream()
+        out.printf("stores read: %s%n", String.join(" and ", app.stores().sources(source).searched().stream()
                 .map(s -> s.describe()).toList()));
         String format = "%-7s %-45s %9s %10s %10s  %s%n";
         out.printf(format, "TIER", "NEWEST GOOD BACKUP", "AGE", "SIZE", "MEDIAN", "IN");

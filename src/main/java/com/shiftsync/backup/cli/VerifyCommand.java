@@ -50,11 +50,11 @@ final class VerifyCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        BackupSources sources = app.backupSources(source);
+        BackupSources sources = app.stores().sources(source);
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         Verification result = Interrupts.run(err, "interrupted: the restore test stopped; no result was recorded",
-                cancel -> app.verifyJob().run(sources, backup, cli.reporter(), cancel));
+                cancel -> app.backups().verifyJob().run(sources, backup, cli.reporter(), cancel));
         String from = sources.store(result.store()).map(s -> s.describe()).orElse(result.store());
         if (json) {
             out.println(result.toJson());

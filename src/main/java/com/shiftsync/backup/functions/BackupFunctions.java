@@ -50,8 +50,9 @@ public class BackupFunctions {
                 BackupEvents.LIST_FAILED, Map.of("action", AuditActions.BACKUPS_LIST), () -> {
                     app.auditTrail().identify(AuditActions.BACKUPS_LIST, Map.of(),
                             app.adminAccess().check(request.getHeaders(), "list the backups"));
-                    List<BackupListing.Row> rows = BackupListing.of(List.of(app.azureStore()));
-                    return BackupListing.toJson(rows, app.clientWatch().read(BackupListing.newestComplete(rows)));
+                    List<BackupListing.Row> rows = BackupListing.of(List.of(app.stores().azure()));
+                    return BackupListing.toJson(rows,
+                            app.monitoring().clientWatch().read(BackupListing.newestComplete(rows)));
                 });
     }
 
@@ -65,7 +66,7 @@ public class BackupFunctions {
         try {
             Operation operation = app.auditTrail().perform(AuditActions.BACKUP_ON_DEMAND, fields.values(),
                     app.adminAccess().check(request.getHeaders(), "start a backup"),
-                    caller -> app.onDemandBackup().start(caller, fields.allowOnly(Set.of("tier")).get("tier"),
+                    caller -> app.queued().onDemandBackup().start(caller, fields.allowOnly(Set.of("tier")).get("tier"),
                             reporter), Operation::id);
             Map<String, Object> body = new LinkedHashMap<>();
             body.put("status", operation.status().name());
@@ -86,6 +87,6 @@ public class BackupFunctions {
     @FunctionName("onDemandBackupWorker")
     public void worker(@QueueTrigger(name = "message", queueName = WorkQueue.BACKUP_REQUESTS,
             connection = QueueConnection.NAME) String message, ExecutionContext context) {
-        app.queuedWork().run(message, app.onDemandBackup(), app.reporter(context.getLogger()));
+        app.queued().queuedWork().run(message, app.queued().onDemandBackup(), app.reporter(context.getLogger()));
     }
 }

@@ -45,8 +45,8 @@ public class DashboardFunctions {
             app.auditTrail().identify(AuditActions.DASHBOARD_READ, Map.of(),
                     app.adminAccess().check(request.getHeaders(), "read the dashboard"));
             Window window = Window.parse(request.getQueryParameters().get("days"), "days");
-            DashboardPage.Page page = DashboardPage.render(app.dashboardJob().build(app.azureStore(),
-                    List.of(app.azureStore()), window), app.version());
+            DashboardPage.Page page = DashboardPage.render(app.monitoring().dashboardJob().build(app.stores().azure(),
+                    List.of(app.stores().azure()), window), app.version());
             return HttpAnswers.html(request, page.html(), page.policy());
         } catch (RuntimeException e) {
             return HttpAnswers.error(request, context, reporter, DashboardEvents.REFUSED, DashboardEvents.FAILED,

@@ -101,7 +101,7 @@ public class DrillFunctions {
                 Map.of("action", AuditActions.RECOVERY_DRILL_STATUS, "drillId", String.valueOf(id)), () -> {
                     app.auditTrail().identify(AuditActions.RECOVERY_DRILL_STATUS, parameters,
                             app.adminAccess().check(request.getHeaders(), "read the status of a recovery drill"));
-                    return app.recovery().drillJob().view(app.operations().read(id));
+                    return app.recovery().drillJob().view(app.queued().operations().read(id));
                 });
     }
 }

@@ -43,6 +43,6 @@ public class ExportFunctions {
 
     private void export(Tier tier, ExecutionContext context) {
         Invocations.run(app.reporter(context.getLogger()), BackupEvents.FAILED, Map.of("tier", tier.folder()),
-                reporter -> app.backupToAzure().run(tier, reporter));
+                reporter -> app.backups().toAzure().run(tier, reporter));
     }
 }

@@ -54,7 +54,7 @@ public class FromBackupFunctions {
                     app.adminAccess().check(request.getHeaders(), "restore a backup"),
                     caller -> {
                         fields.allowOnly(FromBackupRestore.FIELDS);
-                        return app.fromBackupRestore().start(caller, new FromBackupRestore.Request(
+                        return app.queued().fromBackupRestore().start(caller, new FromBackupRestore.Request(
                                 fields.get(FromBackupRestore.BACKUP_ID),
                                 fields.get(FromBackupRestore.TARGET_DATABASE),
                                 fields.flag(FromBackupRestore.OVERWRITE_EXISTING),
@@ -79,6 +79,6 @@ public class FromBackupFunctions {
     @FunctionName("restoreFromBackupWorker")
     public void worker(@QueueTrigger(name = "message", queueName = WorkQueue.RESTORE_REQUESTS,
             connection = QueueConnection.NAME) String message, ExecutionContext context) {
-        app.queuedWork().run(message, app.fromBackupRestore(), app.reporter(context.getLogger()));
+        app.queued().queuedWork().run(message, app.queued().fromBackupRestore(), app.reporter(context.getLogger()));
     }
 }

@@ -41,7 +41,7 @@ public class MonitorFunctions {
     public void backupMonitor(@TimerTrigger(name = "timer", schedule = "%backupMonitor%") String timer,
                               ExecutionContext context) {
         Invocations.run(app.reporter(context.getLogger()), MonitorEvents.FAILED, Map.of("store", "azure"),
-                reporter -> app.monitorJob().run(app.azureStore(), reporter));
+                reporter -> app.monitoring().monitorJob().run(app.stores().azure(), reporter));
     }
 
     @FunctionName("backupStatus")
@@ -53,10 +53,10 @@ public class MonitorFunctions {
                 MonitorEvents.FAILED, Map.of("store", "azure"), () -> {
                     Optional<Caller> admin = app.adminAccess().admin(request.getHeaders());
                     if (admin.isEmpty()) {
-                        return app.monitorJob().read(app.azureStore()).health();
+                        return app.monitoring().monitorJob().read(app.stores().azure()).health();
                     }
                     return app.auditTrail().perform(AuditActions.STATUS_READ, Map.of(), CallerCheck.known(admin.get()),
-                            caller -> app.monitorJob().read(app.azureStore()), report -> null);
+                            caller -> app.monitoring().monitorJob().read(app.stores().azure()), report -> null);
                 });
     }
 }

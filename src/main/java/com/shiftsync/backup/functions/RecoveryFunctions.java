@@ -93,6 +93,6 @@ public class RecoveryFunctions {
     public void updater(@QueueTrigger(name = "message", queueName = WorkQueue.OPERATION_UPDATES,
             connection = QueueConnection.NAME) String message, ExecutionContext context) {
         Invocations.run(app.reporter(context.getLogger()), OperationWorker.FAILED, Map.of("queue",
-                WorkQueue.OPERATION_UPDATES), reporter -> app.operationWorker().run(message, reporter));
+                WorkQueue.OPERATION_UPDATES), reporter -> app.queued().operationWorker().run(message, reporter));
     }
 }

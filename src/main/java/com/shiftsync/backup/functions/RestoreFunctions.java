@@ -91,7 +91,7 @@ public class RestoreFunctions {
                     app.auditTrail().identify(AuditActions.RESTORE_STATUS,
                             Map.of("operationId", String.valueOf(operationId)),
                             app.adminAccess().check(request.getHeaders(), "read the status of a restore"));
-                    return app.operations().read(operationId).view(app.clock().instant());
+                    return app.queued().operations().read(operationId).view(app.clock().instant());
                 });
     }
 

@@ -41,7 +41,7 @@ public class RetentionFunctions {
         RuntimeException failure = null;
         try {
             PruneReport report = Invocations.run(reporter, PruneEvents.FAILED, Map.of("dryRun", false),
-                    r -> app.pruneJob().run(false, r));
+                    r -> app.backups().pruneJob().run(false, r));
             if (report.failed()) {
                 failure = new ShiftSyncException(ErrorCode.JOB_FAILED, String.join("; ", report.problems()));
             }

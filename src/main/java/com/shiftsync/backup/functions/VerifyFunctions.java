@@ -35,7 +35,8 @@ public class VerifyFunctions {
     public void monthlyVerify(@TimerTrigger(name = "timer", schedule = "%monthlyVerify%") String timer,
                               ExecutionContext context) {
         Verification result = Invocations.run(app.reporter(context.getLogger()), VerifyEvents.FAILED,
-                Map.of("store", "azure"), reporter -> app.verifyJob().run(app.azureStore(), "latest", reporter));
+                Map.of("store", "azure"),
+                reporter -> app.backups().verifyJob().run(app.stores().azure(), "latest", reporter));
         if (!result.passed()) {
             throw new ShiftSyncException(ErrorCode.JOB_FAILED, result.summary());
         }
@@ -45,7 +46,8 @@ public class VerifyFunctions {
     public void offsiteCheck(@TimerTrigger(name = "timer", schedule = "%offsiteCheck%") String timer,
                              ExecutionContext context) {
         OffsiteReport report = Invocations.run(app.reporter(context.getLogger()), VerifyEvents.OFFSITE_FAILED,
-                Map.of("store", "azure"), reporter -> app.offsiteCheckJob().run(app.azureStore(), reporter));
+                Map.of("store", "azure"),
+                reporter -> app.backups().offsiteCheckJob().run(app.stores().azure(), reporter));
         if (!report.passed()) {
             throw new ShiftSyncException(ErrorCode.JOB_FAILED, "the offsite check found " + report.alerts().size()
                     + " problem(s): " + String.join("; ", report.alerts().stream().map(Alert::reason).toList()));

@@ -81,13 +81,13 @@ public final class RecoveryBenchmark {
                             Duration.ofSeconds(60)));
 
             Manifest[] backup = new Manifest[1];
-            long backupMs = time(() -> backup[0] = app.backupToLocal().run(Tier.DAILY, Reporter.NONE).manifest());
+            long backupMs = time(() -> backup[0] = app.backups().toLocal().run(Tier.DAILY, Reporter.NONE).manifest());
             System.out.printf(Locale.ROOT, "backup (pg_dump to the folder): %.1f s, %d MB archive, %,d rows%n",
                     backupMs / 1000.0, backup[0].sizeBytes() >> 20, backup[0].totalRows());
 
             String target = pg.createDatabase("bench_restored");
             pg.dropDatabase(target);
-            long restoreMs = time(() -> app.restoreJob().run(app.localStore(), backup[0].id(),
+            long restoreMs = time(() -> app.backups().restoreJob().run(app.stores().local(), backup[0].id(),
                     pg.url(target), Reporter.NONE));
             System.out.printf(Locale.ROOT, "1. dump-restore, end to end (SHA-256, pg_restore, row counts): %.1f s%n",
                     restoreMs / 1000.0);
@@ -122,7 +122,7 @@ public final class RecoveryBenchmark {
                     Duration.ofSeconds(5), Duration.ofSeconds(60)));
             long dumpMs = time(() -> drill[0] = drilled(later, DrillState.Method.DUMP, bench));
             Drill dd = drill[0];
-            Operation done = later.operations().read(dd.drillId());
+            Operation done = later.queued().operations().read(dd.drillId());
             DrillState.DumpRestore dumped = done.state(DrillState.class).dump();
             Duration verifying = Duration.between(done.state(DrillState.class).reachedAt(DrillState.Step.VERIFYING),
                     dumped.completion().verifiedAt());
@@ -148,8 +148,8 @@ public final class RecoveryBenchmark {
         String id = app.recovery().drillJob().start(caller, "cli", method, Reporter.NONE).id();
         Drill drill;
         do {
-            app.operationWorker().step(id, Reporter.NONE);
-            drill = app.recovery().drillJob().view(app.operations().read(id));
+            app.queued().operationWorker().step(id, Reporter.NONE);
+            drill = app.recovery().drillJob().view(app.queued().operations().read(id));
         } while (!drill.status().finished());
         if (!drill.passed()) {
             throw new IllegalStateException("the " + method.id() + " drill failed: " + drill.error());

@@ -128,7 +128,7 @@ class EntraPasswordlessIT {
                 st.execute("LOCK TABLE public.shifts IN ACCESS EXCLUSIVE MODE");
             }
             CompletableFuture<BackupResult> run = CompletableFuture.supplyAsync(
-                    () -> app.backupToLocal().run(Tier.MANUAL, Reporter.NONE));
+                    () -> app.backups().toLocal().run(Tier.MANUAL, Reporter.NONE));
             dump = watch.await(s -> s.exe().equals(realPgDump) && s.commandLine().contains("--snapshot="), 60,
                     run::isDone).orElseThrow(() -> new AssertionError("pg_dump was never seen running: "
                     + (run.isDone() ? run.handle((r, e) -> String.valueOf(e)).join() : "timeout")));
@@ -156,7 +156,7 @@ class EntraPasswordlessIT {
 
         // an hour later the token has changed: the next job in the same process asks again and uses the new one
         newToken();
-        BackupResult next = app.backupToLocal().run(Tier.MANUAL, Reporter.NONE);
+        BackupResult next = app.backups().toLocal().run(Tier.MANUAL, Reporter.NONE);
         CapturedOutput.record(next.toString());
         assertEquals(asked + 2, identity.requests(RESOURCE).size(), "one token request per job");
     }
@@ -182,7 +182,7 @@ class EntraPasswordlessIT {
         App app = new App(new Settings(settings(backups)), Clock.systemUTC());
 
         ShiftSyncException error = assertThrows(ShiftSyncException.class,
-                () -> app.backupToLocal().run(Tier.DAILY, Reporter.NONE));
+                () -> app.backups().toLocal().run(Tier.DAILY, Reporter.NONE));
         CapturedOutput.record(error);
 
         assertEquals(ErrorCode.UPSTREAM_FAILED, error.code());

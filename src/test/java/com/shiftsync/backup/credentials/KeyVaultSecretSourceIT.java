@@ -109,21 +109,21 @@ class KeyVaultSecretSourceIT {
         Path backups = dir.resolve("backups");
         App app = new App(new Settings(settings(vault.url(), backups)), steppingClock());
 
-        BackupResult one = app.backupToLocal().run(Tier.MANUAL, Reporter.NONE);
+        BackupResult one = app.backups().toLocal().run(Tier.MANUAL, Reporter.NONE);
         CapturedOutput.record(one.toString());
         assertEquals(Fingerprint.rowCounts(cluster, database), one.manifest().rowCounts());
 
         // the operator rotates: PostgreSQL first ...
         setRolePassword(second);
         ShiftSyncException stale = assertThrows(ShiftSyncException.class,
-                () -> app.backupToLocal().run(Tier.MANUAL, Reporter.NONE));
+                () -> app.backups().toLocal().run(Tier.MANUAL, Reporter.NONE));
         CapturedOutput.record(ShiftSyncException.wrap(stale));
         assertTrue(stale.getMessage().contains("password authentication failed"), stale.getMessage());
         assertEquals(List.of(one.manifest().id()), manifestIds(backups), "the failed run left nothing");
 
         // ... then the vault: the same process picks the new password up at the next run
         vault.put(SECRET, second);
-        BackupResult three = app.backupToLocal().run(Tier.MANUAL, Reporter.NONE);
+        BackupResult three = app.backups().toLocal().run(Tier.MANUAL, Reporter.NONE);
         CapturedOutput.record(three.toString());
         assertEquals(List.of(one.manifest().id(), three.manifest().id()), manifestIds(backups));
         CapturedOutput.recordFiles(backups);

@@ -148,7 +148,7 @@ class AzureServiceFaultsIT {
         QueueHost.Delivery first = host.deliver(text -> new BackupFunctions(app).worker(text,
                 new FakeExecutionContext("onDemandBackupWorker")));
         assertNull(first.error(), () -> String.valueOf(first.error()));
-        app.workQueue(WorkQueue.BACKUP_REQUESTS).send(QueueHost.decode(raw), Duration.ofMinutes(5));
+        app.queued().workQueue(WorkQueue.BACKUP_REQUESTS).send(QueueHost.decode(raw), Duration.ofMinutes(5));
         FakeExecutionContext again = new FakeExecutionContext("onDemandBackupWorker");
         QueueHost.Delivery second = host.deliver(text -> new BackupFunctions(app).worker(text, again));
         assertNull(second.error());
@@ -159,7 +159,7 @@ class AzureServiceFaultsIT {
         assertEquals(1, read(listed.stdout()).size(), "one backup, never two: " + listed.stdout());
         JsonNode statusBefore = read(CliRun.run(env, "status", "--source", "azure", "--json").stdout());
 
-        app.workQueue(WorkQueue.BACKUP_REQUESTS).send("{\"operationId\": 42, \"tier\": \"nightly\"}",
+        app.queued().workQueue(WorkQueue.BACKUP_REQUESTS).send("{\"operationId\": 42, \"tier\": \"nightly\"}",
                 Duration.ofMinutes(5));
         QueueHost.Delivery poison = null;
         for (int delivery = 1; delivery <= 3; delivery++) {

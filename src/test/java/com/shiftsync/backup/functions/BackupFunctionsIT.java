@@ -176,7 +176,7 @@ class BackupFunctionsIT {
         assertEquals("backup", accepted.get("kind").asText());
         assertEquals("manual", accepted.get("tier").asText());
         assertEquals("InProgress", status(id).get("status").asText());
-        assertEquals(List.of(), app().azureStore().list(), "no backup inside the HTTP call");
+        assertEquals(List.of(), app().stores().azure().list(), "no backup inside the HTTP call");
         assertNotNull(FromBackupRestoreIT.event(http, "ShiftSync.Backup.Queued"));
 
         List<String> raw = host.peekRaw();
@@ -187,7 +187,7 @@ class BackupFunctionsIT {
         FakeExecutionContext worker = new FakeExecutionContext("onDemandBackupWorker");
         QueueHost.Delivery d = host.deliver(text -> new BackupFunctions(app()).worker(text, worker));
         assertNull(d.error(), () -> String.valueOf(d.error()));
-        List<Manifest> backups = app().azureStore().list();
+        List<Manifest> backups = app().stores().azure().list();
         assertEquals(1, backups.size());
         Manifest manual = backups.get(0);
         assertEquals(Tier.MANUAL, manual.tier());
@@ -208,11 +208,11 @@ class BackupFunctionsIT {
         assertEquals(List.of(manual.sha256()), commits().stream().filter(c -> c.parameters().get("backup")
                 .equals(manual.id())).map(c -> c.parameters().get("sha256")).toList(), "the commit is witnessed");
 
-        app().workQueue(WorkQueue.BACKUP_REQUESTS).send(QueueHost.decode(raw.get(0)), java.time.Duration.ofMinutes(5));
+        app().queued().workQueue(WorkQueue.BACKUP_REQUESTS).send(QueueHost.decode(raw.get(0)), java.time.Duration.ofMinutes(5));
         FakeExecutionContext again = new FakeExecutionContext("onDemandBackupWorker");
         assertNull(host.deliver(text -> new BackupFunctions(app()).worker(text, again)).error());
         FromBackupRestoreIT.event(again, "ShiftSync.Queue.Duplicate");
-        assertEquals(1, app().azureStore().list().size(), "no second backup");
+        assertEquals(1, app().stores().azure().list().size(), "no second backup");
     }
 
     @Test
@@ -247,7 +247,7 @@ class BackupFunctionsIT {
         FakeExecutionContext again = new FakeExecutionContext("onDemandBackupWorker");
         assertNull(host.deliver(text -> new BackupFunctions(app()).worker(text, again)).error());
         FromBackupRestoreIT.event(again, "ShiftSync.Queue.Duplicate");
-        assertEquals(List.of(), app().azureStore().list());
+        assertEquals(List.of(), app().stores().azure().list());
         assertEquals(List.of("accepted", "failed"), audit().stream().map(AuditRecord::decision).toList());
     }
 }

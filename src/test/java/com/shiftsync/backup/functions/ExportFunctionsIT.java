@@ -54,7 +54,7 @@ class ExportFunctionsIT {
         FakeExecutionContext weekly = new FakeExecutionContext("weeklyExport");
         new ExportFunctions(app).weeklyExport("{}", weekly);
 
-        List<Manifest> backups = app.azureStore().list();
+        List<Manifest> backups = app.stores().azure().list();
         assertEquals(2, backups.size());
         assertEquals(List.of(Tier.WEEKLY, Tier.DAILY), backups.stream().map(Manifest::tier).toList(),
                 "newest first, and two backups never share an id even when started in the same second");
@@ -86,6 +86,6 @@ class ExportFunctionsIT {
         assertEquals("daily", event.get("tier").asText());
         assertEquals("job-failed", event.get("code").asText());
         assertTrue(!context.messages().toString().contains("hunter2-wrong"));
-        assertEquals(List.of(), app.azureStore().list());
+        assertEquals(List.of(), app.stores().azure().list());
     }
 }

@@ -102,7 +102,7 @@ class FromBackupRestoreIT {
         App app = new App(new Settings(Map.of("DATABASE_URL", pg.urlText(production),
                 "AZURE_STORAGE_CONNECTION_STRING", Azurite.shared().connectionString(),
                 "BACKUP_CONTAINER", container)), Clock.systemUTC());
-        backup = app.backupToAzure().run(Tier.DAILY, Reporter.NONE).manifest();
+        backup = app.backups().toAzure().run(Tier.DAILY, Reporter.NONE).manifest();
     }
 
     @BeforeEach
@@ -255,7 +255,7 @@ class FromBackupRestoreIT {
         assertEquals("true", done.get("details").get("createdDatabase").asText());
         assertTrue(done.get("details").has("restoreMs") && done.get("details").has("durationMs"));
         assertEquals(30, done.get("durationSeconds").asLong(), "from the request to the end");
-        RestoreCheck check = RestoreCheck.read(app().azureStore().getRecord(Tier.DAILY, backup.backupId(),
+        RestoreCheck check = RestoreCheck.read(app().stores().azure().getRecord(Tier.DAILY, backup.backupId(),
                 RestoreCheck.KIND).orElseThrow());
         assertEquals(target, check.targetDatabase());
         assertTrue(check.passed());
@@ -277,7 +277,7 @@ class FromBackupRestoreIT {
         // a second delivery of the same message (the host died after the function returned,
         // before it deleted the message): nothing is restored again
         pg.execute(target, "INSERT INTO organisations (name) VALUES ('written after the restore')");
-        app().workQueue(WorkQueue.RESTORE_REQUESTS).send(QueueHost.decode(raw.get(0)), Duration.ofMinutes(5));
+        app().queued().workQueue(WorkQueue.RESTORE_REQUESTS).send(QueueHost.decode(raw.get(0)), Duration.ofMinutes(5));
         FakeExecutionContext again = new FakeExecutionContext("restoreFromBackupWorker");
         assertNull(work(again).error());
         assertEquals("Succeeded", event(again, "ShiftSync.Queue.Duplicate").get("status").asText());
@@ -292,7 +292,7 @@ class FromBackupRestoreIT {
             + "database named after the backup")
     void latestAndDefaultTarget() {
         JsonNode accepted = json(post("{\"backupId\":\"latest\"}", ADMIN));
-        Manifest newest = app().azureStore().latest().orElseThrow();
+        Manifest newest = app().stores().azure().latest().orElseThrow();
         assertEquals(newest.id(), accepted.get("backupId").asText());
         String target = accepted.get("target").asText();
         assertTrue(target.matches(production + "_restored_\\d{8}_\\d{6}"), target);
@@ -314,7 +314,7 @@ class FromBackupRestoreIT {
         pg.execute(source, "GRANT SELECT ON ALL TABLES IN SCHEMA public TO " + role);
         env.put("DATABASE_URL", pg.urlText(source));
         env.put("BACKUP_CONTAINER", "frombackup-roles-" + Long.toHexString(System.nanoTime()));
-        Manifest withRole = app().backupToAzure().run(Tier.DAILY, Reporter.NONE).manifest();
+        Manifest withRole = app().backups().toAzure().run(Tier.DAILY, Reporter.NONE).manifest();
         assertEquals(List.of(role), withRole.roles().roles());
 
         String firstTarget = newName();
@@ -399,7 +399,7 @@ class FromBackupRestoreIT {
                         "nobody"), clock.instant(), DumpRestoreState.queued(backup.id(), true, false, backup,
                         pg.url(production).host() + ":" + pg.port(), false, false));
                 app().operationStore().create(planted);
-                app().workQueue(WorkQueue.RESTORE_REQUESTS).send(new RestoreMessage(planted.id(), backup.id(),
+                app().queued().workQueue(WorkQueue.RESTORE_REQUESTS).send(new RestoreMessage(planted.id(), backup.id(),
                         production).toJson(), Duration.ofMinutes(5));
                 QueueHost.Delivery d = work(new FakeExecutionContext("restoreFromBackupWorker"));
                 assertNotNull(d.error(), "the invocation fails");
@@ -523,7 +523,7 @@ class FromBackupRestoreIT {
             + "over HTTP), nothing is restored; the host's redelivery does nothing")
     void tamperedArchive() throws IOException {
         App maker = new App(new Settings(env), Clock.systemUTC());
-        Manifest manual = maker.backupToAzure().run(Tier.MANUAL, Reporter.NONE).manifest();
+        Manifest manual = maker.backups().toAzure().run(Tier.MANUAL, Reporter.NONE).manifest();
         BlobContainerClient blobs = blobs(container);
         String name = "manual/" + manual.backupId().archiveName();
         byte[] bytes = blobs.getBlobClient(name).downloadContent().toBytes();
@@ -597,7 +597,7 @@ class FromBackupRestoreIT {
         DumpRestoreState queued = op.state(DumpRestoreState.class);
         first.operationStore().save(op.started(clock.instant(), queued.at(DumpRestoreState.Step.FETCHING, 1, null,
                 null, null)));
-        first.restoreJob().run(first.azureStore(), backup.id(), pg.url(target), Reporter.NONE);
+        first.backups().restoreJob().run(first.stores().azure(), backup.id(), pg.url(target), Reporter.NONE);
         pg.execute(target, "INSERT INTO organisations (name) VALUES ('written after the restore')");
 
         clock.advance(Duration.ofMinutes(10));
@@ -653,7 +653,7 @@ class FromBackupRestoreIT {
         first.operationStore().save(op.started(clock.instant(), s.at(DumpRestoreState.Step.RESTORING, 1,
                 clock.instant(), null, null)));
         pg.execute("postgres", "CREATE DATABASE \"" + target + "\"");
-        try (var archive = first.restoreJob().fetchAndCheck(first.azureStore(), backup)) {
+        try (var archive = first.backups().restoreJob().fetchAndCheck(first.stores().azure(), backup)) {
             pg.pgRestore(archive.file(), target);
         }
         pg.execute(target, "INSERT INTO organisations (name) VALUES ('written after the restore')");
@@ -695,7 +695,7 @@ class FromBackupRestoreIT {
         String target = newName();
         String id = json(post(body(backup.id(), target), ADMIN)).get("operationId").asText();
         host.clear();
-        app().workQueue(WorkQueue.RESTORE_REQUESTS).send("{\"operationId\":\"" + id + "\",\"backupId\":\""
+        app().queued().workQueue(WorkQueue.RESTORE_REQUESTS).send("{\"operationId\":\"" + id + "\",\"backupId\":\""
                 + backup.id() + "\",\"targetDatabase\":\"" + production + "\"}", Duration.ofMinutes(5));
         QueueHost.Delivery d = work(new FakeExecutionContext("restoreFromBackupWorker"));
         assertNotNull(d.error());

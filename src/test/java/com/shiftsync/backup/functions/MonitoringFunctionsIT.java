@@ -123,7 +123,7 @@ class MonitoringFunctionsIT {
             + "and with the admin role = status --source azure --json")
     void goodBackup() throws IOException {
         new ExportFunctions(app).nightlyExport("{}", new FakeExecutionContext("nightlyExport"));
-        Manifest m = app.azureStore().list().get(0);
+        Manifest m = app.stores().azure().list().get(0);
 
         FakeExecutionContext verify = new FakeExecutionContext("monthlyVerify");
         new VerifyFunctions(app).monthlyVerify("{}", verify);
@@ -132,7 +132,7 @@ class MonitoringFunctionsIT {
         assertEquals(5, passed.get("tables").asInt());
         assertTrue(passed.get("scratchDropped").asBoolean());
         assertEquals(List.of(), ScratchDatabases.on(pg));
-        assertTrue(Verification.read(app.azureStore().getRecord(Tier.DAILY, m.backupId(), "verification")
+        assertTrue(Verification.read(app.stores().azure().getRecord(Tier.DAILY, m.backupId(), "verification")
                 .orElseThrow()).passed());
 
         FakeExecutionContext monitor = new FakeExecutionContext("backupMonitor");
@@ -173,7 +173,7 @@ class MonitoringFunctionsIT {
     @DisplayName("a restore test that finds a differing count fails the invocation naming the table; the monitor then alerts")
     void countDiffers() throws IOException {
         new ExportFunctions(app).nightlyExport("{}", new FakeExecutionContext("nightlyExport"));
-        BackupStore store = app.azureStore();
+        BackupStore store = app.stores().azure();
         Manifest m = store.list().get(0);
         Map<String, Long> counts = new TreeMap<>(m.rowCounts());
         counts.put("public.upload_analytics", 1499L);
@@ -213,7 +213,7 @@ class MonitoringFunctionsIT {
         JsonNode passed = event(ok, "ShiftSync.Offsite.Passed");
         assertEquals(2, passed.get("copies").size());
 
-        List<Manifest> backups = app.azureStore().list();
+        List<Manifest> backups = app.stores().azure().list();
         Manifest weekly = backups.stream().filter(b -> b.tier() == Tier.WEEKLY).findFirst().orElseThrow();
         Manifest daily = backups.stream().filter(b -> b.tier() == Tier.DAILY).findFirst().orElseThrow();
         String weeklyBlob = "weekly/" + weekly.backupId().archiveName();

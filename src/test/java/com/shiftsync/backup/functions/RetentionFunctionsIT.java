@@ -55,7 +55,7 @@ class RetentionFunctionsIT {
     void prunes() throws IOException {
         String container = "fnprune-" + Long.toHexString(System.nanoTime());
         App app = new App(new Settings(env(container)), Clock.fixed(NOW, ZoneOffset.UTC));
-        BackupStore azure = app.azureStore();
+        BackupStore azure = app.stores().azure();
         long dailyBytes = 0;
         for (int k = 0; k < 35; k++) {
             Manifest m = SimulatedBackups.backup(azure, Tier.DAILY, NOW.minus(Duration.ofDays(k)).minusSeconds(3600));
@@ -97,8 +97,8 @@ class RetentionFunctionsIT {
         Map<String, String> env = env(container);
         env.put("RETENTION_FLOOR", "0");
         App app = new App(new Settings(env), Clock.fixed(NOW, ZoneOffset.UTC));
-        Manifest old = SimulatedBackups.backup(app.azureStore(), Tier.DAILY, NOW.minus(Duration.ofDays(60)));
-        SimulatedBackups.backup(app.azureStore(), Tier.DAILY, NOW.minus(Duration.ofDays(1)));
+        Manifest old = SimulatedBackups.backup(app.stores().azure(), Tier.DAILY, NOW.minus(Duration.ofDays(60)));
+        SimulatedBackups.backup(app.stores().azure(), Tier.DAILY, NOW.minus(Duration.ofDays(1)));
         FakeExecutionContext context = new FakeExecutionContext("retentionPrune");
         ShiftSyncException e = assertThrows(ShiftSyncException.class,
                 () -> new RetentionFunctions(app).retentionPrune("{}", context));
@@ -108,7 +108,7 @@ class RetentionFunctionsIT {
         assertEquals("ShiftSync.Prune.Failed", event.get("event").asText());
         assertEquals("bad-input", event.get("code").asText());
         assertTrue(event.get("reason").asText().contains("RETENTION_FLOOR"));
-        assertTrue(app.azureStore().find(old.id()).isPresent());
+        assertTrue(app.stores().azure().find(old.id()).isPresent());
     }
 
     @Test
@@ -123,8 +123,8 @@ class RetentionFunctionsIT {
             env.put("AUDIT_CONTAINER", container + "-audit");
             env.put("UPLOADS_CONTAINER", env.get(other.name()));
             App app = new App(new Settings(env), Clock.fixed(NOW, ZoneOffset.UTC));
-            Manifest old = SimulatedBackups.backup(app.azureStore(), Tier.DAILY, NOW.minus(Duration.ofDays(60)));
-            SimulatedBackups.backup(app.azureStore(), Tier.DAILY, NOW.minus(Duration.ofDays(1)));
+            Manifest old = SimulatedBackups.backup(app.stores().azure(), Tier.DAILY, NOW.minus(Duration.ofDays(60)));
+            SimulatedBackups.backup(app.stores().azure(), Tier.DAILY, NOW.minus(Duration.ofDays(1)));
             // written now, so two days before the app's clock: past UPLOADS_TTL_HOURS for the sweep
             com.azure.storage.blob.BlobContainerClient named = com.shiftsync.backup.adapter.blob.StorageClients
                     .byConnectionString(Azurite.shared().connectionString()).getBlobContainerClient(env.get(other.name()));
@@ -142,7 +142,7 @@ class RetentionFunctionsIT {
             assertEquals("ShiftSync.Prune.Failed", event.get("event").asText());
             assertTrue(event.get("reason").asText().contains("UPLOADS_CONTAINER"), event.toString());
             assertTrue(named.getBlobClient("kept/" + other.name() + ".json").exists(), "nothing swept in " + other);
-            assertTrue(app.azureStore().find(old.id()).isPresent(), "nothing pruned");
+            assertTrue(app.stores().azure().find(old.id()).isPresent(), "nothing pruned");
         }
     }
 
@@ -151,8 +151,8 @@ class RetentionFunctionsIT {
     void refusal() throws IOException {
         String container = "fnprunerefuse-" + Long.toHexString(System.nanoTime());
         App app = new App(new Settings(env(container)), Clock.fixed(NOW, ZoneOffset.UTC));
-        Manifest lost = SimulatedBackups.backup(app.azureStore(), Tier.MANUAL, NOW.minus(Duration.ofDays(60)));
-        app.azureStore().deleteArchive(Tier.MANUAL, BackupId.parse(lost.id()));
+        Manifest lost = SimulatedBackups.backup(app.stores().azure(), Tier.MANUAL, NOW.minus(Duration.ofDays(60)));
+        app.stores().azure().deleteArchive(Tier.MANUAL, BackupId.parse(lost.id()));
         FakeExecutionContext context = new FakeExecutionContext("retentionPrune");
         ShiftSyncException e = assertThrows(ShiftSyncException.class,
                 () -> new RetentionFunctions(app).retentionPrune("{}", context));
@@ -161,7 +161,7 @@ class RetentionFunctionsIT {
         assertEquals("ShiftSync.Prune.Failed", event.get("event").asText());
         assertEquals(1, event.get("refusedCount").asLong());
         assertEquals(0, event.get("deletedCount").asLong());
-        assertTrue(app.azureStore().find(lost.id()).isPresent());
+        assertTrue(app.stores().azure().find(lost.id()).isPresent());
     }
 
     @Test

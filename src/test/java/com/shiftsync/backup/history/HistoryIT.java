@@ -105,13 +105,13 @@ class HistoryIT {
         Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
         MutableClock clock = new MutableClock(now.minus(Duration.ofDays(20)));
         App app = new App(new Settings(env), clock);
-        String old = app.backupToLocal().run(Tier.DAILY, reporter(app)).manifest().id();
-        assertTrue(app.verifyJob().run(app.localStore(), old, reporter(app)).passed());
+        String old = app.backups().toLocal().run(Tier.DAILY, reporter(app)).manifest().id();
+        assertTrue(app.backups().verifyJob().run(app.stores().local(), old, reporter(app)).passed());
         DatabaseUrl target = app.login().current().withDatabase("history_restored");
-        assertTrue(app.restoreJob().run(app.localStore(), old, target, reporter(app)).passed());
+        assertTrue(app.backups().restoreJob().run(app.stores().local(), old, target, reporter(app)).passed());
         clock.set(now);
-        String fresh = app.backupToLocal().run(Tier.DAILY, reporter(app)).manifest().id();
-        assertTrue(app.verifyJob().run(app.localStore(), fresh, reporter(app)).passed());
+        String fresh = app.backups().toLocal().run(Tier.DAILY, reporter(app)).manifest().id();
+        assertTrue(app.backups().verifyJob().run(app.stores().local(), fresh, reporter(app)).passed());
 
         Map<String, String> badPassword = new HashMap<>(env);
         badPassword.put("DATABASE_URL", "postgresql://postgres:wrong-password@127.0.0.1:" + pg.port() + "/" + db);
@@ -145,8 +145,8 @@ class HistoryIT {
 
         CliRun prune = CliRun.run(env, "prune");
         assertEquals(0, prune.exitCode(), prune.stderr());
-        assertTrue(app.localStore().find(old).isEmpty(), "prune deleted the 20-day-old backup: " + prune.stdout());
-        assertTrue(app.localStore().find(fresh).isPresent());
+        assertTrue(app.stores().local().find(old).isEmpty(), "prune deleted the 20-day-old backup: " + prune.stdout());
+        assertTrue(app.stores().local().find(fresh).isPresent());
 
         JsonNode after = history(env);
         assertEquals(before, after, "the history is untouched by prune");
@@ -198,8 +198,8 @@ class HistoryIT {
         JsonNode entries = history(env);
         assertEquals(2, entries.size());
         assertEquals(List.of("azure"), Json.MAPPER.convertValue(entries.get(0).get("details").get("stores"), List.class));
-        assertEquals(1, app.azureStore().list().size(), "the store sees its one backup");
-        assertEquals(1, app.azureStore().listArchives().size(), "and no history blob among its archives");
+        assertEquals(1, app.stores().azure().list().size(), "the store sees its one backup");
+        assertEquals(1, app.stores().azure().listArchives().size(), "and no history blob among its archives");
     }
 
     @Test

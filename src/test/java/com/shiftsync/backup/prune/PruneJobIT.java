@@ -79,7 +79,7 @@ class PruneJobIT {
         env.put("UPLOADS_CONTAINER", container + "-uploads");
         App app = new App(new Settings(env), CLOCK);
         Map<Tier, List<String>> made = new HashMap<>();
-        for (BackupStore store : List.of(app.localStore(), app.azureStore())) {
+        for (BackupStore store : List.of(app.stores().local(), app.stores().azure())) {
             made = simulateDays(store, 90);
         }
         // the ids the guide's rules keep, counted by hand: daily k days + 10 h old, weekly 7j days + 9 h old
@@ -101,20 +101,20 @@ class PruneJobIT {
         assertEquals(7 + 5, localExpected.size());
         assertEquals(30 + 5, azureExpected.size());
 
-        PruneReport report = app.pruneJob().run(false, Reporter.NONE);
+        PruneReport report = app.backups().pruneJob().run(false, Reporter.NONE);
         assertFalse(report.failed(), report.problems().toString());
-        assertEquals(localExpected, ids(app.localStore()));
-        assertEquals(azureExpected, ids(app.azureStore()));
-        for (BackupStore store : List.of(app.localStore(), app.azureStore())) {
+        assertEquals(localExpected, ids(app.stores().local()));
+        assertEquals(azureExpected, ids(app.stores().azure()));
+        for (BackupStore store : List.of(app.stores().local(), app.stores().azure())) {
             assertEquals(ids(store), archiveIds(store), "every archive of a deleted backup went with it");
         }
         assertEquals(90 + 13 - 12, report.stores().get(0).deleted().size());
         assertEquals(90 + 13 - 35, report.stores().get(1).deleted().size());
         assertTrue(report.uploads().missing(), "no uploads container: nothing to sweep");
 
-        PruneReport again = app.pruneJob().run(false, Reporter.NONE);
+        PruneReport again = app.backups().pruneJob().run(false, Reporter.NONE);
         assertEquals(List.of(), again.stores().get(0).deleted(), "a second prune finds nothing more to do");
-        assertEquals(azureExpected, ids(app.azureStore()));
+        assertEquals(azureExpected, ids(app.stores().azure()));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -276,10 +276,10 @@ class PruneJobIT {
     void keepDaysUsesThePolicy() {
         Map<String, String> env = Map.of("BACKUP_DIR", dir.resolve("kd").toString());
         App app = new App(new Settings(env), CLOCK);
-        Map<Tier, List<String>> made = simulateDays(app.localStore(), 40);
-        PruneReport report = app.localPruneJob(Tier.DAILY, 14).run(false, Reporter.NONE);
+        Map<Tier, List<String>> made = simulateDays(app.stores().local(), 40);
+        PruneReport report = app.backups().localPruneJob(Tier.DAILY, 14).run(false, Reporter.NONE);
         assertFalse(report.failed());
-        Set<String> left = ids(app.localStore());
+        Set<String> left = ids(app.stores().local());
         for (int k = 0; k < 40; k++) {
             assertEquals(k <= 13, left.contains(made.get(Tier.DAILY).get(k)), "daily backup " + k + " days old");
         }
@@ -289,7 +289,7 @@ class PruneJobIT {
         Map<Tier, List<String>> ancient = simulateDays(new LocalBackupStore(dir.resolve("kd2")), 1);
         App old = new App(new Settings(Map.of("BACKUP_DIR", dir.resolve("kd2").toString())),
                 Clock.offset(CLOCK, Duration.ofDays(400)));
-        assertEquals(List.of(), old.localPruneJob(Tier.DAILY, 1).run(false, Reporter.NONE).stores().get(0).deleted());
+        assertEquals(List.of(), old.backups().localPruneJob(Tier.DAILY, 1).run(false, Reporter.NONE).stores().get(0).deleted());
         assertEquals(Set.of(ancient.get(Tier.DAILY).get(0), ancient.get(Tier.WEEKLY).get(0)),
                 ids(new LocalBackupStore(dir.resolve("kd2"))));
     }

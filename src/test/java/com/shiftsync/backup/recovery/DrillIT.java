@@ -88,7 +88,7 @@ class DrillIT {
         pg.executeResource(db, "/seed/shiftsync.sql");
         dumps = "drill-" + Long.toHexString(System.nanoTime());
         backup = new App(new Settings(settings(dumps)), new MutableClock(NOW.minus(Duration.ofHours(2))),
-                azure.identity.credential(), RecoveryIT.SHORT).backupToAzure().run(Tier.DAILY, Reporter.NONE)
+                azure.identity.credential(), RecoveryIT.SHORT).backups().toAzure().run(Tier.DAILY, Reporter.NONE)
                 .manifest();
     }
 
@@ -150,9 +150,9 @@ class DrillIT {
     }
 
     Drill stepped(String id, Reporter reporter) {
-        app().operationWorker().step(id, reporter);
+        app().queued().operationWorker().step(id, reporter);
         App app = app();
-        return app.recovery().drillJob().view(app.operations().read(id));
+        return app.recovery().drillJob().view(app.queued().operations().read(id));
     }
 
     List<LoggedRequest> creates() {
@@ -177,7 +177,7 @@ class DrillIT {
         assertEquals(DRILL, answer.get("server").asText());
 
         LoggedRequest put = creates().get(0);
-        String restoreId = app().recovery().drillJob().view(app().operations().read(id)).restoreOperationId();
+        String restoreId = app().recovery().drillJob().view(app().queued().operations().read(id)).restoreOperationId();
         assertTrue(equalToJson("""
                 {"location": "canadacentral", "tags": {"shiftsync-drill": "true", "shiftsync-operation": "%s"},
                  "properties": {"createMode": "PointInTimeRestore", "sourceServerResourceId": "%s",
@@ -259,7 +259,7 @@ class DrillIT {
         assertEquals(1, drillDeletes().size(), "the drill server is deleted all the same");
         assertEquals(Boolean.TRUE, done.serverDeleted());
 
-        StatusReport report = app().monitorJob().read(app().azureStore());
+        StatusReport report = app().monitoring().monitorJob().read(app().stores().azure());
         assertTrue(report.alerts().stream().anyMatch(a -> a.code().id().equals("drill-failed")
                 && a.reason().contains("upload_analytics")), report.alerts().toString());
     }
@@ -414,13 +414,13 @@ class DrillIT {
         assertTrue(off.messages().stream().anyMatch(m -> m.contains("ShiftSync.Drill.Skipped")
                 && m.contains("DRILL_ENABLED is not true")), off.messages().toString());
         assertEquals(0, creates().size());
-        StatusReport quiet = app().monitorJob().read(app().azureStore());
+        StatusReport quiet = app().monitoring().monitorJob().read(app().stores().azure());
         assertFalse(quiet.alerts().stream().anyMatch(a -> a.code().id().startsWith("drill-")), quiet.alerts()
                 .toString());
         assertFalse(quiet.recovery().drills().enabled());
 
         env.put("DRILL_ENABLED", "true");
-        StatusReport stale = app().monitorJob().read(app().azureStore());
+        StatusReport stale = app().monitoring().monitorJob().read(app().stores().azure());
         assertTrue(stale.alerts().stream().anyMatch(a -> a.code().id().equals("drill-stale")
                 && a.reason().contains("none ever passed")), stale.alerts().toString());
         FakeExecutionContext on = new FakeExecutionContext("recoveryDrill");
@@ -428,7 +428,7 @@ class DrillIT {
         assertTrue(on.messages().stream().anyMatch(m -> m.contains("ShiftSync.Drill.Started")
                 && m.contains("\"trigger\":\"timer\"")), on.messages().toString());
         assertEquals(1, creates().size());
-        StatusReport running = app().monitorJob().read(app().azureStore());
+        StatusReport running = app().monitoring().monitorJob().read(app().stores().azure());
         assertNotNull(running.recovery().drills().running());
         assertEquals("restoring", running.recovery().drills().running().step());
     }

@@ -125,7 +125,7 @@ class DumpDrillIT {
 
     static Manifest backUp(String container, Instant at) {
         return new App(new Settings(settings(container)), new MutableClock(at), azure.identity.credential(),
-                RecoveryIT.SHORT).backupToAzure().run(Tier.DAILY, Reporter.NONE).manifest();
+                RecoveryIT.SHORT).backups().toAzure().run(Tier.DAILY, Reporter.NONE).manifest();
     }
 
     static Map<String, String> settings(String container) {
@@ -156,7 +156,7 @@ class DumpDrillIT {
     Drill step(String id) {
         WorkerSteps.step(app(), id, context("operationUpdater").getLogger());
         App app = app();
-        return app.recovery().drillJob().view(app.operations().read(id));
+        return app.recovery().drillJob().view(app.queued().operations().read(id));
     }
 
     static FakeHttpRequest post(String path, String body) {

@@ -100,7 +100,7 @@ class RecoveryIT {
         pg.executeResource(db, "/seed/shiftsync.sql");
         dumps = "recovery-" + Long.toHexString(System.nanoTime());
         MutableClock then = new MutableClock(NOW.minus(Duration.ofHours(2)));
-        backup = new App(new Settings(settings(dumps)), then, azure.identity.credential(), SHORT).backupToAzure()
+        backup = new App(new Settings(settings(dumps)), then, azure.identity.credential(), SHORT).backups().toAzure()
                 .run(Tier.DAILY, Reporter.NONE).manifest();
         vault = new FakeKeyVault(azure.identity.token());
     }
@@ -368,7 +368,7 @@ class RecoveryIT {
         restored.restoreFrom(pg, db);
         String id = restoreThatAzureFinishes(app());
         FakeExecutionContext first = new FakeExecutionContext("restoreStatus");
-        Operation half = app().operationWorker().step(id, app().reporter(first.getLogger())).after();
+        Operation half = app().queued().operationWorker().step(id, app().reporter(first.getLogger())).after();
         assertEquals(OperationStatus.InProgress, half.status());
         assertEquals(Completion.Stage.COPYING, half.completion().stage(), "the parameter writes are still running");
         assertEquals(List.of("office 203.0.113.0-203.0.113.255", "app 198.51.100.7-198.51.100.7"),
@@ -378,7 +378,7 @@ class RecoveryIT {
         // the app restarts: a new App over the same storage and fakes finishes without writing anything twice
         clock.advance(Duration.ofMinutes(3));
         FakeExecutionContext second = new FakeExecutionContext("restoreStatus");
-        Operation done = app().operationWorker().step(id, app().reporter(second.getLogger())).after();
+        Operation done = app().queued().operationWorker().step(id, app().reporter(second.getLogger())).after();
         CapturedOutput.record(Json.write(done.view(clock.instant())));
 
         assertEquals(OperationStatus.Succeeded, done.status(), String.valueOf(done.error()));
@@ -431,8 +431,8 @@ class RecoveryIT {
         restored.execute(db, "DROP TABLE upload_analytics");
         App app = app();
         String id = restoreThatAzureFinishes(app);
-        Operation op = app.operationWorker().step(id, Reporter.NONE).after();
-        op = app.operationWorker().step(id, Reporter.NONE).after();
+        Operation op = app.queued().operationWorker().step(id, Reporter.NONE).after();
+        op = app.queued().operationWorker().step(id, Reporter.NONE).after();
         assertEquals(OperationStatus.Failed, op.status());
         assertEquals("VerificationFailed", op.error().code());
         assertTrue(op.error().message().contains("public.upload_analytics is missing"), op.error().message());
@@ -462,8 +462,8 @@ class RecoveryIT {
                 () -> app().recovery().cutoverJob().cutover(ana(), id, Reporter.NONE));
         assertEquals(409, early.code().httpStatus());
 
-        app().operationWorker().step(id, Reporter.NONE);
-        app().operationWorker().step(id, Reporter.NONE);
+        app().queued().operationWorker().step(id, Reporter.NONE);
+        app().queued().operationWorker().step(id, Reporter.NONE);
         FakeExecutionContext ctx = new FakeExecutionContext("restoreCutover");
         HttpResponseMessage r = new RecoveryFunctions(app()).cutover(FakeHttpRequest.post(
                 "https://shiftsync-backup.azurewebsites.net/api/restores/" + id + "/cutover?code=k", "")

@@ -80,7 +80,7 @@ class StatusDetailIT {
         pg.executeResource(db, "/seed/shiftsync.sql");
         dumps = "statusdetail-" + Long.toHexString(System.nanoTime());
         backup = new App(new Settings(settings()), new MutableClock(NOW.minus(Duration.ofHours(2))),
-                azure.identity.credential(), AzureFakes.TUNING).backupToAzure().run(Tier.DAILY, Reporter.NONE)
+                azure.identity.credential(), AzureFakes.TUNING).backups().toAzure().run(Tier.DAILY, Reporter.NONE)
                 .manifest();
     }
 
@@ -132,12 +132,12 @@ class StatusDetailIT {
         arm.operation(REGION, createOp, "Succeeded");
         arm.server(ArmFake.ServerSpec.of(DRILL, "Ready", "Canada Central", EARLIEST, false)
                 .fqdn(PostgresCluster.RESTORED_HOST).in(GROUP, Map.of("shiftsync-drill", "true")));
-        app().operationWorker().step(id, Reporter.NONE);
+        app().queued().operationWorker().step(id, Reporter.NONE);
         clock.advance(Duration.ofMinutes(1));
-        app().operationWorker().step(id, Reporter.NONE);
+        app().queued().operationWorker().step(id, Reporter.NONE);
         clock.advance(Duration.ofMinutes(2));
-        app().operationWorker().step(id, Reporter.NONE);
-        Drill done = app().recovery().drillJob().view(app().operations().read(id));
+        app().queued().operationWorker().step(id, Reporter.NONE);
+        Drill done = app().recovery().drillJob().view(app().queued().operations().read(id));
         assertEquals(OperationStatus.Succeeded, done.status(), String.valueOf(done.error()));
         return id;
     }

@@ -84,7 +84,7 @@ class UntrustedRecordsIT {
         pg.executeResource(db, "/seed/shiftsync.sql");
         dumps = "untrusted-" + Long.toHexString(System.nanoTime());
         backup = new App(new Settings(settings(dumps)), new MutableClock(NOW.minus(Duration.ofHours(2))),
-                azure.identity.credential(), AzureFakes.TUNING).backupToAzure().run(Tier.DAILY, Reporter.NONE)
+                azure.identity.credential(), AzureFakes.TUNING).backups().toAzure().run(Tier.DAILY, Reporter.NONE)
                 .manifest();
     }
 
@@ -118,7 +118,7 @@ class UntrustedRecordsIT {
     }
 
     Operation step(String id) {
-        return app().operationWorker().step(id, Reporter.NONE).after();
+        return app().queued().operationWorker().step(id, Reporter.NONE).after();
     }
 
     /** What someone with write access to the operations container writes in place of the record. */

@@ -109,7 +109,7 @@ class DashboardIT {
      * ones only the history remembers. The row total dips 45 nights ago.
      */
     static Expected plant(App app) {
-        BackupStore store = app.azureStore();
+        BackupStore store = app.stores().azure();
         HistoryLog history = app.historyLog();
         List<HistoryEntry> entries = new ArrayList<>();
         Instant keptSince = now.minus(Duration.ofDays(30));

@@ -154,29 +154,29 @@ class RawLogRecordsIT {
         arm.fullBackups("2024-01-15T04:10:00+00:00");
 
         // backups, restore tests, offsite check, retention, monitor, the page and the history
-        Manifest backup = app.backupToAzure().run(Tier.DAILY, reporter).manifest();
+        Manifest backup = app.backups().toAzure().run(Tier.DAILY, reporter).manifest();
         clock.advance(Duration.ofSeconds(1));
-        attempt(ran, "backup to both", () -> app.backupToLocalAndAzure().run(Tier.MANUAL, reporter));
-        attempt(ran, "verify", () -> app.verifyJob().run(app.azureStore(), "latest", reporter));
-        attempt(ran, "offsite check", () -> app.offsiteCheckJob().run(app.azureStore(), reporter));
-        attempt(ran, "prune", () -> app.pruneJob().run(false, reporter));
-        attempt(ran, "monitor", () -> app.monitorJob().run(app.azureStore(), reporter));
-        attempt(ran, "dashboard", () -> app.dashboardJob().build(app.azureStore(), List.of(app.azureStore()),
+        attempt(ran, "backup to both", () -> app.backups().toLocalAndAzure().run(Tier.MANUAL, reporter));
+        attempt(ran, "verify", () -> app.backups().verifyJob().run(app.stores().azure(), "latest", reporter));
+        attempt(ran, "offsite check", () -> app.backups().offsiteCheckJob().run(app.stores().azure(), reporter));
+        attempt(ran, "prune", () -> app.backups().pruneJob().run(false, reporter));
+        attempt(ran, "monitor", () -> app.monitoring().monitorJob().run(app.stores().azure(), reporter));
+        attempt(ran, "dashboard", () -> app.monitoring().dashboardJob().build(app.stores().azure(), List.of(app.stores().azure()),
                 com.shiftsync.backup.report.Window.defaultWindow()));
         String target = pg.createDatabase("rawlog_target");
-        attempt(ran, "restore", () -> app.restoreJob().run(app.azureStore(), backup.id(), app.login().current()
+        attempt(ran, "restore", () -> app.backups().restoreJob().run(app.stores().azure(), backup.id(), app.login().current()
                 .withDatabase(target), reporter));
 
         // queued work: an on-demand backup and a restore from a backup, through Azurite's queues
         clock.advance(Duration.ofSeconds(1));
         attempt(ran, "on-demand backup", () -> {
-            app.onDemandBackup().start(ana, "manual", reporter);
-            work(WorkQueue.BACKUP_REQUESTS, text -> app.queuedWork().run(text, app.onDemandBackup(), reporter));
+            app.queued().onDemandBackup().start(ana, "manual", reporter);
+            work(WorkQueue.BACKUP_REQUESTS, text -> app.queued().queuedWork().run(text, app.queued().onDemandBackup(), reporter));
         });
         attempt(ran, "restore from backup", () -> {
-            app.fromBackupRestore().start(ana, new FromBackupRestore.Request(backup.id(), "rawlog_queued", false,
+            app.queued().fromBackupRestore().start(ana, new FromBackupRestore.Request(backup.id(), "rawlog_queued", false,
                     false), reporter);
-            work(WorkQueue.RESTORE_REQUESTS, text -> app.queuedWork().run(text, app.fromBackupRestore(), reporter));
+            work(WorkQueue.RESTORE_REQUESTS, text -> app.queued().queuedWork().run(text, app.queued().fromBackupRestore(), reporter));
         });
 
         // recovery: plan, a point-in-time restore completed and verified, the cutover, a drill and the sweeper
@@ -196,17 +196,17 @@ class RawLogRecordsIT {
             arm.operation("canadacentral", armOp, "Succeeded");
             arm.server(ArmFake.ServerSpec.of(pitr, "Ready", "Canada Central", "2024-01-08T02:13:55Z", true)
                     .fqdn(PostgresCluster.RESTORED_HOST));
-            app.operationWorker().step(op.id(), reporter);
-            app.operationWorker().step(op.id(), reporter);
+            app.queued().operationWorker().step(op.id(), reporter);
+            app.queued().operationWorker().step(op.id(), reporter);
             app.recovery().cutoverJob().cutover(ana, op.id(), reporter);
         });
         arm.acceptDrills(ArmFake.RESOURCE_GROUP, "canadacentral", PostgresCluster.RESTORED_HOST);
         attempt(ran, "drill", () -> {
             String drill = app.recovery().drillJob().start(ana, "http", reporter).id();
-            for (int i = 0; i < 5 && !app.operationWorker().step(drill, reporter).after().status().finished(); i++) {
+            for (int i = 0; i < 5 && !app.queued().operationWorker().step(drill, reporter).after().status().finished(); i++) {
                 clock.advance(Duration.ofMinutes(1));
             }
-            assertEquals("passed", app.recovery().drillJob().view(app.operations().read(drill)).step());
+            assertEquals("passed", app.recovery().drillJob().view(app.queued().operations().read(drill)).step());
         });
         arm.serversIn(ArmFake.RESOURCE_GROUP);
         attempt(ran, "sweeper", () -> app.recovery().sweepDrillServers(reporter));
@@ -217,34 +217,34 @@ class RawLogRecordsIT {
         badPassword.put("DATABASE_URL", "postgresql://postgres:" + wrong + "@127.0.0.1:" + pg.port() + "/" + db);
         badPassword.remove("DATABASE_PASSWORD_SECRET");
         attempt(ran, "backup, wrong password", () -> new App(new Settings(badPassword), clock,
-                azure.identity.credential(), AzureFakes.TUNING).backupToAzure().run(Tier.DAILY, reporter));
+                azure.identity.credential(), AzureFakes.TUNING).backups().toAzure().run(Tier.DAILY, reporter));
         vault.missing("no-such-secret");
         Map<String, String> noSecret = new HashMap<>(env);
         noSecret.put("DATABASE_PASSWORD_SECRET", "no-such-secret");
         attempt(ran, "backup, no Key Vault secret", () -> new App(new Settings(noSecret), clock,
-                azure.identity.credential(), AzureFakes.TUNING).backupToAzure().run(Tier.DAILY, reporter));
+                azure.identity.credential(), AzureFakes.TUNING).backups().toAzure().run(Tier.DAILY, reporter));
         String badKey = TestSecrets.register(java.util.Base64.getEncoder().encodeToString(
                 TestSecrets.random("storage-key-").getBytes(java.nio.charset.StandardCharsets.UTF_8)));
         Map<String, String> wrongKey = new HashMap<>(env);
         wrongKey.put("AZURE_STORAGE_CONNECTION_STRING", Azurite.shared().connectionString()
                 .replace(Azurite.ACCOUNT_KEY, badKey));
         attempt(ran, "backup, wrong storage key", () -> new App(new Settings(wrongKey), clock,
-                azure.identity.credential(), AzureFakes.TUNING).backupToAzure().run(Tier.DAILY, reporter));
+                azure.identity.credential(), AzureFakes.TUNING).backups().toAzure().run(Tier.DAILY, reporter));
         attempt(ran, "list, wrong storage key", () -> new App(new Settings(wrongKey), clock,
-                azure.identity.credential(), AzureFakes.TUNING).azureStore().list());
+                azure.identity.credential(), AzureFakes.TUNING).stores().azure().list());
         vault.put("shiftsync-other-identity", TestSecrets.register(ageKeys().getPrivate().toString()));
         Map<String, String> otherIdentity = new HashMap<>(env);
         otherIdentity.put("BACKUP_ENCRYPTION_IDENTITY_SECRET", "shiftsync-other-identity");
         String notRestored = pg.createDatabase("rawlog_not_restored");
         attempt(ran, "restore, an identity that is not a recipient", () -> new App(new Settings(otherIdentity), clock,
-                azure.identity.credential(), AzureFakes.TUNING).restoreJob().run(app.azureStore(), backup.id(),
+                azure.identity.credential(), AzureFakes.TUNING).backups().restoreJob().run(app.stores().azure(), backup.id(),
                 app.login().current().withDatabase(notRestored), reporter));
         String weakKey = TestSecrets.register(java.util.Base64.getEncoder().encodeToString(new byte[16]));
         vault.put("shiftsync-weak-manifest-key", weakKey);
         Map<String, String> weak = new HashMap<>(env);
         weak.put("MANIFEST_KEY_SECRET", "shiftsync-weak-manifest-key");
         attempt(ran, "backup, a manifest key too short", () -> new App(new Settings(weak), clock,
-                azure.identity.credential(), AzureFakes.TUNING).backupToAzure().run(Tier.DAILY, reporter));
+                azure.identity.credential(), AzureFakes.TUNING).backups().toAzure().run(Tier.DAILY, reporter));
         arm.brokenEverywhere();
         attempt(ran, "pitr, Resource Manager down", () -> app.recovery().serverRestoreJob().start(ana,
                 ServerRestoreRequest.pointInTime("latest", "shiftsync-db-down"), reporter));

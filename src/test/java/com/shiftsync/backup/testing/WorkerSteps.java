@@ -19,7 +19,7 @@ public final class WorkerSteps {
     /** One worker step of {@code id}, reporting to {@code log}; null when the id is malformed or unknown. */
     public static OperationWorker.Stepped step(App app, String id, Logger log) {
         try {
-            return app.operationWorker().step(id, app.reporter(log));
+            return app.queued().operationWorker().step(id, app.reporter(log));
         } catch (ShiftSyncException e) {
             if (e.code() == ErrorCode.NOT_FOUND || e.code() == ErrorCode.BAD_INPUT) {
                 return null;
