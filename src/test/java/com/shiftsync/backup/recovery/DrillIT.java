@@ -84,7 +84,7 @@ class DrillIT {
     static void seed() {
         pg = PostgresCluster.shared();
         restored = PostgresCluster.restoredServer();
-        db = RecoveryFixture.seededDatabase(pg, "drill");
+        db = pg.seededDatabase("drill");
         dumps = RecoveryFixture.container("drill");
         backup = fx.app(settings(dumps), new MutableClock(RecoveryFixture.BACKED_UP)).backupToAzure()
                 .run(Tier.DAILY, Reporter.NONE).manifest();

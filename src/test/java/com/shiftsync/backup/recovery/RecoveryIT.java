@@ -96,7 +96,7 @@ class RecoveryIT {
     static void seed() {
         pg = PostgresCluster.shared();
         restored = PostgresCluster.restoredServer();
-        db = RecoveryFixture.seededDatabase(pg, "recovery");
+        db = pg.seededDatabase("recovery");
         dumps = RecoveryFixture.container("recovery");
         backup = fx.app(settings(dumps), new MutableClock(RecoveryFixture.BACKED_UP)).backupToAzure()
                 .run(Tier.DAILY, Reporter.NONE).manifest();

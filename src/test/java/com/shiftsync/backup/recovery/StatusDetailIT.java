@@ -73,7 +73,7 @@ class StatusDetailIT {
     static void seed() {
         pg = PostgresCluster.shared();
         restored = PostgresCluster.restoredServer();
-        db = RecoveryFixture.seededDatabase(pg, "statusdetail");
+        db = pg.seededDatabase("statusdetail");
         dumps = RecoveryFixture.container("statusdetail");
         backup = fx.app(fx.drillSettings(pg.urlText(db), dumps), new MutableClock(RecoveryFixture.BACKED_UP))
                 .backupToAzure().run(Tier.DAILY, Reporter.NONE).manifest();

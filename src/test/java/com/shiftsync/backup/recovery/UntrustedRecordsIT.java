@@ -77,7 +77,7 @@ class UntrustedRecordsIT {
     static void seed() {
         pg = PostgresCluster.shared();
         restored = PostgresCluster.restoredServer();
-        db = RecoveryFixture.seededDatabase(pg, "untrusted");
+        db = pg.seededDatabase("untrusted");
         dumps = RecoveryFixture.container("untrusted");
         backup = fx.app(settings(dumps), new MutableClock(RecoveryFixture.BACKED_UP)).backupToAzure()
                 .run(Tier.DAILY, Reporter.NONE).manifest();

@@ -42,13 +42,6 @@ public final class RecoveryFixture implements BeforeEachCallback, AfterAllCallba
     public final AzureFakes azure = new AzureFakes();
     public final ArmFake arm = azure.arm;
 
-    /** A database called {@code name} on {@code cluster} with the ShiftSync schema and its rows. */
-    public static String seededDatabase(PostgresCluster cluster, String name) {
-        String db = cluster.createDatabase(name);
-        cluster.executeResource(db, "/seed/shiftsync.sql");
-        return db;
-    }
-
     /** A container name no other test class uses. */
     public static String container(String prefix) {
         return prefix + "-" + Long.toHexString(System.nanoTime());
