@@ -20,7 +20,6 @@ import com.shiftsync.backup.monitor.StatusReport;
 import com.shiftsync.backup.port.Reporter;
 import com.shiftsync.backup.testing.ArmFake;
 import com.shiftsync.backup.testing.AzureFakes;
-import com.shiftsync.backup.testing.Azurite;
 import com.shiftsync.backup.testing.CapturedOutput;
 import com.shiftsync.backup.testing.FakeExecutionContext;
 import com.shiftsync.backup.testing.FakeHttpRequest;
@@ -46,6 +45,11 @@ import static com.github.tomakehurst.wiremock.client.WireMock.equalToJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.patchRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.putRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
+import static com.shiftsync.backup.testing.RecoveryFixture.DRILL;
+import static com.shiftsync.backup.testing.RecoveryFixture.EARLIEST;
+import static com.shiftsync.backup.testing.RecoveryFixture.GROUP;
+import static com.shiftsync.backup.testing.RecoveryFixture.NOW;
+import static com.shiftsync.backup.testing.RecoveryFixture.REGION;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -60,12 +64,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * status; failures that still delete; restarts in every step; the sweeper; the timer.
  */
 class DrillIT {
-    static final Instant NOW = RecoveryFixture.NOW;
-    static final String EARLIEST = RecoveryFixture.EARLIEST;
-    static final String GROUP = RecoveryFixture.GROUP;
-    static final String DRILL = RecoveryFixture.DRILL;
-    static final String REGION = RecoveryFixture.REGION;
-
     @RegisterExtension
     static final RecoveryFixture fx = new RecoveryFixture();
     static final AzureFakes azure = fx.azure;

@@ -55,6 +55,11 @@ import static com.github.tomakehurst.wiremock.client.WireMock.patchRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.putRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
+import static com.shiftsync.backup.testing.RecoveryFixture.DRILL;
+import static com.shiftsync.backup.testing.RecoveryFixture.EARLIEST;
+import static com.shiftsync.backup.testing.RecoveryFixture.GROUP;
+import static com.shiftsync.backup.testing.RecoveryFixture.NOW;
+import static com.shiftsync.backup.testing.RecoveryFixture.REGION;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -69,11 +74,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * the operation-updates worker's.
  */
 class DumpDrillIT {
-    static final Instant NOW = RecoveryFixture.NOW;
-    static final String EARLIEST = RecoveryFixture.EARLIEST;
-    static final String GROUP = RecoveryFixture.GROUP;
-    static final String DRILL = RecoveryFixture.DRILL;
-    static final String REGION = RecoveryFixture.REGION;
     static final String ROLES = """
             CREATE ROLE shiftsync_readonly NOLOGIN;
             CREATE ROLE shiftsync_user LOGIN PASSWORD '%s';""";

@@ -53,6 +53,8 @@ import static com.github.tomakehurst.wiremock.client.WireMock.equalToJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.patchRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.putRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
+import static com.shiftsync.backup.testing.RecoveryFixture.EARLIEST;
+import static com.shiftsync.backup.testing.RecoveryFixture.NOW;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -68,8 +70,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * reached by its host name), the cutover to Key Vault, and the measured recovery time.
  */
 class RecoveryIT {
-    static final Instant NOW = RecoveryFixture.NOW;
-    static final String EARLIEST = RecoveryFixture.EARLIEST;
     static final String TARGET = "shiftsync-db-pitr";
     static final String CUTOVER = "shiftsync-db-host";
     static final ArmServerAdmin.Tuning SHORT = AzureFakes.TUNING;

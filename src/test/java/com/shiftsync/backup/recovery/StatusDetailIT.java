@@ -30,7 +30,6 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.IOException;
 import java.time.Duration;
-import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
@@ -38,6 +37,10 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 
+import static com.shiftsync.backup.testing.RecoveryFixture.DRILL;
+import static com.shiftsync.backup.testing.RecoveryFixture.GROUP;
+import static com.shiftsync.backup.testing.RecoveryFixture.NOW;
+import static com.shiftsync.backup.testing.RecoveryFixture.REGION;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -50,10 +53,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * string that could leak is in storage.
  */
 class StatusDetailIT {
-    static final Instant NOW = RecoveryFixture.NOW;
-    static final String GROUP = RecoveryFixture.GROUP;
-    static final String DRILL = RecoveryFixture.DRILL;
-    static final String REGION = RecoveryFixture.REGION;
     static final String PITR = RecoveryIT.TARGET;
 
     @RegisterExtension

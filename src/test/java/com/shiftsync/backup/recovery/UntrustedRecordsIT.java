@@ -34,10 +34,13 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
+import static com.shiftsync.backup.testing.RecoveryFixture.EARLIEST;
+import static com.shiftsync.backup.testing.RecoveryFixture.GROUP;
+import static com.shiftsync.backup.testing.RecoveryFixture.NOW;
+import static com.shiftsync.backup.testing.RecoveryFixture.REGION;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -54,11 +57,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * at a time and none deletes another's server.
  */
 class UntrustedRecordsIT {
-    static final Instant NOW = RecoveryFixture.NOW;
-    static final String EARLIEST = RecoveryFixture.EARLIEST;
     static final String TARGET = "shiftsync-db-pitr";
-    static final String GROUP = RecoveryFixture.GROUP;
-    static final String REGION = RecoveryFixture.REGION;
     static final String EVIL = "evil." + TestCa.DOMAIN;
 
     @RegisterExtension
