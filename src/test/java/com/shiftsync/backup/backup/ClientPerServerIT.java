@@ -1,8 +1,6 @@
 package com.shiftsync.backup.backup;
 
-import com.shiftsync.backup.adapter.local.LocalBackupStore;
 import com.shiftsync.backup.adapter.pg.JdbcDatabase;
-import com.shiftsync.backup.adapter.pg.PgBinaries;
 import com.shiftsync.backup.adapter.pg.PgDumpTool;
 import com.shiftsync.backup.domain.Manifest;
 import com.shiftsync.backup.domain.ShiftSyncException;
@@ -13,11 +11,10 @@ import com.shiftsync.backup.restore.RestoreResult;
 import com.shiftsync.backup.testing.Fingerprint;
 import com.shiftsync.backup.testing.PgWrappers;
 import com.shiftsync.backup.testing.PostgresCluster;
-import org.junit.jupiter.api.BeforeAll;
+import com.shiftsync.backup.testing.TwoMajors;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -38,37 +35,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * servers, each time with the pg_restore of the target's major; a 17 archive is refused by the
  * 15 server before anything is touched.
  */
-class ClientPerServerIT {
-    static PostgresCluster pg15;
-    static PostgresCluster pg17;
-    static String db15;
-    static String db17;
-
-    @TempDir
-    Path dir;
-    /** Recording wrappers of the 15 and of the 17 client. */
-    Path w15;
-    Path w17;
+class ClientPerServerIT extends TwoMajors {
     PgDumpTool tool;
-    LocalBackupStore store;
 
-    @BeforeAll
-    static void seed() {
-        pg15 = PostgresCluster.shared();
-        pg17 = PostgresCluster.postgres17();
-        db15 = pg15.createDatabase("across");
-        pg15.executeResource(db15, "/seed/shiftsync.sql");
-        db17 = pg17.createDatabase("across");
-        pg17.executeResource(db17, "/seed/shiftsync.sql");
-    }
-
-    /** The two clients, through recording wrappers, listed in PG_BIN_DIR's form; a local store. */
     @BeforeEach
-    void clients() throws IOException {
-        w15 = PgWrappers.recording(Files.createDirectories(dir.resolve("pg15")), PostgresCluster.serverBinaries());
-        w17 = PgWrappers.recording(Files.createDirectories(dir.resolve("pg17")), PostgresCluster.postgres17Binaries());
-        tool = new PgDumpTool(PgBinaries.locate(w15 + ":" + w17), Duration.ofMinutes(10));
-        store = new LocalBackupStore(dir.resolve("backups"));
+    void bothClients() {
+        tool = tool(w15, w17);
     }
 
     private Manifest backup(PostgresCluster pg, String db) {

@@ -1,8 +1,6 @@
 package com.shiftsync.backup.backup;
 
-import com.shiftsync.backup.adapter.local.LocalBackupStore;
 import com.shiftsync.backup.adapter.pg.JdbcDatabase;
-import com.shiftsync.backup.adapter.pg.PgBinaries;
 import com.shiftsync.backup.adapter.pg.PgDumpTool;
 import com.shiftsync.backup.domain.BackupCompression;
 import com.shiftsync.backup.domain.ErrorCode;
@@ -16,11 +14,9 @@ import com.shiftsync.backup.restore.RestoreResult;
 import com.shiftsync.backup.testing.Fingerprint;
 import com.shiftsync.backup.testing.PgWrappers;
 import com.shiftsync.backup.testing.PostgresCluster;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
+import com.shiftsync.backup.testing.TwoMajors;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -42,41 +38,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * restores with the same rows, a refusal where only a 15 client is here, and a parallel restore
  * into a new database that gives the same rows as a single-transaction one.
  */
-class CompressionIT {
-    static PostgresCluster pg15;
-    static PostgresCluster pg17;
-    static String db15;
-    static String db17;
-
-    @TempDir
-    Path dir;
-    Path w15;
-    Path w17;
-    LocalBackupStore store;
-
-    @BeforeAll
-    static void seed() {
-        pg15 = PostgresCluster.shared();
-        pg17 = PostgresCluster.postgres17();
-        db15 = pg15.createDatabase("squeeze");
-        pg15.executeResource(db15, "/seed/shiftsync.sql");
-        db17 = pg17.createDatabase("squeeze");
-        pg17.executeResource(db17, "/seed/shiftsync.sql");
-    }
-
-    @BeforeEach
-    void clients() throws IOException {
-        w15 = PgWrappers.recording(Files.createDirectories(dir.resolve("pg15")), PostgresCluster.serverBinaries());
-        w17 = PgWrappers.recording(Files.createDirectories(dir.resolve("pg17")), PostgresCluster.postgres17Binaries());
-        store = new LocalBackupStore(dir.resolve("backups"));
-    }
-
-    /** pg_dump and pg_restore of the folders PG_BIN_DIR would list. */
-    private static PgDumpTool tool(Path... folders) {
-        return new PgDumpTool(PgBinaries.locate(String.join(":", List.of(folders).stream().map(Path::toString)
-                .toList())), Duration.ofMinutes(10));
-    }
-
+class CompressionIT extends TwoMajors {
     private Manifest backup(PgDumpTool tool, PostgresCluster pg, String db, BackupCompression compression) {
         return new BackupJob(() -> pg.url(db), new JdbcDatabase(), tool, List.of(store), Clock.systemUTC(),
                 Duration.ofMinutes(10), compression, ArchiveCipher.NONE, Optional::empty).run(Tier.DAILY, Reporter.NONE).manifest();

@@ -3,17 +3,13 @@ package com.shiftsync.backup.cli;
 import com.shiftsync.backup.domain.BackupId;
 import com.shiftsync.backup.testing.CliRun;
 import com.shiftsync.backup.testing.HttpsFake;
-import com.shiftsync.backup.testing.PostgresCluster;
-import org.junit.jupiter.api.BeforeAll;
+import com.shiftsync.backup.testing.SeededCli;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
-import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -22,26 +18,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The README's cron lines call /app/scripts/backup_database.sh: the guide's script put in
  * another folder, as a symlink or a copy, must still find the CLI.
  */
-class GuideScriptCliIT {
-    static PostgresCluster pg;
-    static String db;
-
-    @TempDir
-    Path dir;
-    Map<String, String> env;
-
-    @BeforeAll
-    static void seed() {
-        pg = PostgresCluster.shared();
-        db = pg.createDatabase("guidescript");
-        pg.executeResource(db, "/seed/shiftsync.sql");
-    }
-
+class GuideScriptCliIT extends SeededCli {
     @BeforeEach
     void environment() {
-        env = new HashMap<>();
-        env.put("DATABASE_URL", pg.urlText(db));
-        env.put("BACKUP_DIR", dir.resolve("backups").toString());
         env.put("SHIFTSYNC_JAVA_OPTS", "-Xmx160m " + String.join(" ", HttpsFake.childJvmOptions()));
         env.put("PATH", "/usr/bin:/bin");
     }

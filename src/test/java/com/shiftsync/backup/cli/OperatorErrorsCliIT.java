@@ -7,13 +7,10 @@ import com.shiftsync.backup.testing.CapturedOutput;
 import com.shiftsync.backup.testing.CliRun;
 import com.shiftsync.backup.testing.Fingerprint;
 import com.shiftsync.backup.testing.HttpsFake;
-import com.shiftsync.backup.testing.PostgresCluster;
+import com.shiftsync.backup.testing.SeededCli;
 import com.shiftsync.backup.testing.TestSecrets;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -36,28 +33,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * fix; with --json the same failure as {"error": {"code", "message"}} on stdout; and a restore
  * over a database that holds tables only with --confirm.
  */
-class OperatorErrorsCliIT {
-    static PostgresCluster pg;
-    static String db;
-
-    @TempDir
-    Path dir;
-    Map<String, String> env;
-
-    @BeforeAll
-    static void seed() {
-        pg = PostgresCluster.shared();
-        db = pg.createDatabase("operator");
-        pg.executeResource(db, "/seed/shiftsync.sql");
-    }
-
-    @BeforeEach
-    void environment() {
-        env = new HashMap<>();
-        env.put("DATABASE_URL", pg.urlText(db));
-        env.put("BACKUP_DIR", dir.resolve("backups").toString());
-    }
-
+class OperatorErrorsCliIT extends SeededCli {
     /** Exactly one sentence on stderr, containing every one of {@code words}, and none of {@code never}. */
     private static void oneSentence(CliRun run, int exit, List<String> words, List<String> never) {
         assertEquals(exit, run.exitCode(), run.stderr());

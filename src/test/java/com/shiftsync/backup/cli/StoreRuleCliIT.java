@@ -9,12 +9,10 @@ import com.shiftsync.backup.domain.Tier;
 import com.shiftsync.backup.testing.Azurite;
 import com.shiftsync.backup.testing.CliRun;
 import com.shiftsync.backup.testing.Fingerprint;
-import com.shiftsync.backup.testing.PostgresCluster;
-import org.junit.jupiter.api.BeforeAll;
+import com.shiftsync.backup.testing.SeededCli;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.io.RandomAccessFile;
@@ -22,9 +20,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -34,26 +30,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * One rule for every command that reads backups, as a VM operator meets it: both stores
  * configured, the local folder emptied (a new VM, a wiped disk), the backup only in Azure.
  */
-class StoreRuleCliIT {
-    static PostgresCluster pg;
-    static String db;
-
-    @TempDir
-    Path dir;
-    Map<String, String> env;
-
-    @BeforeAll
-    static void seed() {
-        pg = PostgresCluster.shared();
-        db = pg.createDatabase("storerule");
-        pg.executeResource(db, "/seed/shiftsync.sql");
-    }
-
+class StoreRuleCliIT extends SeededCli {
     @BeforeEach
     void environment() {
-        env = new HashMap<>();
-        env.put("DATABASE_URL", pg.urlText(db));
-        env.put("BACKUP_DIR", dir.resolve("backups").toString());
         env.put("AZURE_STORAGE_CONNECTION_STRING", Azurite.shared().connectionString());
         env.put("BACKUP_CONTAINER", "storerule-" + Long.toHexString(System.nanoTime()));
     }

@@ -7,14 +7,12 @@ import com.shiftsync.backup.domain.Manifest;
 import com.shiftsync.backup.domain.Tier;
 import com.shiftsync.backup.restore.RestoreCheck;
 import com.shiftsync.backup.testing.CliRun;
-import com.shiftsync.backup.testing.PostgresCluster;
+import com.shiftsync.backup.testing.SeededCli;
 import com.shiftsync.backup.testing.ScratchDatabases;
 import com.shiftsync.backup.testing.TestKeys;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.io.RandomAccessFile;
@@ -30,26 +28,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** shiftsync-backup verify / status / list / restore's integrity check, run as the packaged jar. */
-class VerifyCliIT {
-    static PostgresCluster pg;
-    static String db;
-
-    @TempDir
-    Path dir;
-    Map<String, String> env;
-
-    @BeforeAll
-    static void seed() {
-        pg = PostgresCluster.shared();
-        db = pg.createDatabase("clivrfy");
-        pg.executeResource(db, "/seed/shiftsync.sql");
-    }
-
+class VerifyCliIT extends SeededCli {
     @BeforeEach
     void environment() {
-        env = new HashMap<>();
-        env.put("DATABASE_URL", pg.urlText(db));
-        env.put("BACKUP_DIR", dir.resolve("backups").toString());
         env.putAll(TestKeys.manifestKeySettings());
     }
 

@@ -4,18 +4,14 @@ import com.shiftsync.backup.adapter.pg.JdbcDatabase;
 import com.shiftsync.backup.testing.CliRun;
 import com.shiftsync.backup.testing.Fingerprint;
 import com.shiftsync.backup.testing.PgWrappers;
-import com.shiftsync.backup.testing.PostgresCluster;
-import org.junit.jupiter.api.BeforeAll;
+import com.shiftsync.backup.testing.SeededCli;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
-import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -27,26 +23,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * through a wrapper: the database the restore created is dropped again and the message says
  * so; a failed restore into an existing database leaves it exactly as it was.
  */
-class FailedRestoreIT {
-    static PostgresCluster pg;
-    static String db;
-
-    @TempDir
-    Path dir;
-    Map<String, String> env;
-
-    @BeforeAll
-    static void seed() {
-        pg = PostgresCluster.shared();
-        db = pg.createDatabase("failedrestore");
-        pg.executeResource(db, "/seed/shiftsync.sql");
-    }
-
+class FailedRestoreIT extends SeededCli {
     @BeforeEach
     void environment() throws IOException {
-        env = new HashMap<>();
-        env.put("DATABASE_URL", pg.urlText(db));
-        env.put("BACKUP_DIR", dir.resolve("backups").toString());
         CliRun backup = CliRun.run(env, "backup");
         assertEquals(0, backup.exitCode(), backup.stderr());
         // pg_restore --list (the backup's own check) works; the restore itself fails as on a conflicting object

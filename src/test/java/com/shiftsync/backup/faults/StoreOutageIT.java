@@ -12,11 +12,10 @@ import com.shiftsync.backup.testing.FakeKeyVault;
 import com.shiftsync.backup.testing.Fingerprint;
 import com.shiftsync.backup.testing.PgWrappers;
 import com.shiftsync.backup.testing.PostgresCluster;
-import org.junit.jupiter.api.BeforeAll;
+import com.shiftsync.backup.testing.SeededCli;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.io.RandomAccessFile;
@@ -41,26 +40,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * SHA-256 matches its manifest. Also Blob Storage, its managed identity and Key Vault
  * unreachable from the start.
  */
-class StoreOutageIT {
-    static PostgresCluster pg;
-    static String db;
-
-    @TempDir
-    Path dir;
-    Map<String, String> env;
-
-    @BeforeAll
-    static void seed() {
-        pg = PostgresCluster.shared();
-        db = pg.createDatabase("outage");
-        pg.executeResource(db, "/seed/shiftsync.sql");
-    }
-
+class StoreOutageIT extends SeededCli {
     @BeforeEach
     void environment() {
-        env = new HashMap<>();
-        env.put("DATABASE_URL", pg.urlText(db));
-        env.put("BACKUP_DIR", dir.resolve("backups").toString());
         env.put("BACKUP_CONTAINER", "outage");
     }
 

@@ -5,21 +5,15 @@ import com.shiftsync.backup.domain.Json;
 import com.shiftsync.backup.testing.CapturedOutput;
 import com.shiftsync.backup.testing.CliRun;
 import com.shiftsync.backup.testing.Fingerprint;
-import com.shiftsync.backup.testing.PostgresCluster;
+import com.shiftsync.backup.testing.SeededCli;
 import com.shiftsync.backup.testing.TestKeys;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -30,28 +24,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * and status says the manifests are unauthenticated; once the key is set, the backups made
  * before it are named as such, not as damaged, and still restore.
  */
-class UnauthenticatedManifestsIT {
-    static PostgresCluster pg;
-    static String db;
-
-    @TempDir
-    Path dir;
-    Map<String, String> env;
-
-    @BeforeAll
-    static void seed() {
-        pg = PostgresCluster.shared();
-        db = pg.createDatabase("unauthenticated");
-        pg.executeResource(db, "/seed/shiftsync.sql");
-    }
-
-    @BeforeEach
-    void environment() {
-        env = new HashMap<>();
-        env.put("DATABASE_URL", pg.urlText(db));
-        env.put("BACKUP_DIR", dir.resolve("backups").toString());
-    }
-
+class UnauthenticatedManifestsIT extends SeededCli {
     private void setKey() {
         env.putAll(TestKeys.manifestKeySettings());
     }

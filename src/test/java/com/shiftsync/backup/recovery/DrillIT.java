@@ -20,12 +20,12 @@ import com.shiftsync.backup.monitor.StatusReport;
 import com.shiftsync.backup.port.Reporter;
 import com.shiftsync.backup.testing.ArmFake;
 import com.shiftsync.backup.testing.AzureFakes;
-import com.shiftsync.backup.testing.Azurite;
 import com.shiftsync.backup.testing.CapturedOutput;
 import com.shiftsync.backup.testing.FakeExecutionContext;
 import com.shiftsync.backup.testing.FakeHttpRequest;
 import com.shiftsync.backup.testing.MutableClock;
 import com.shiftsync.backup.testing.PostgresCluster;
+import com.shiftsync.backup.testing.RecoveryFixture;
 import com.shiftsync.backup.testing.SampleOperations;
 import com.shiftsync.backup.testing.WorkerSteps;
 import org.junit.jupiter.api.BeforeAll;
@@ -35,7 +35,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
@@ -45,8 +44,12 @@ import java.util.Map;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalToJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.patchRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.putRequestedFor;
-import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
+import static com.shiftsync.backup.testing.RecoveryFixture.DRILL;
+import static com.shiftsync.backup.testing.RecoveryFixture.EARLIEST;
+import static com.shiftsync.backup.testing.RecoveryFixture.GROUP;
+import static com.shiftsync.backup.testing.RecoveryFixture.NOW;
+import static com.shiftsync.backup.testing.RecoveryFixture.REGION;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -61,15 +64,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * status; failures that still delete; restarts in every step; the sweeper; the timer.
  */
 class DrillIT {
-    static final Instant NOW = Instant.parse("2024-01-15T12:00:00Z");
-    static final String EARLIEST = "2024-01-08T02:13:55.1234567+00:00";
-    static final String GROUP = "shiftsync-drills";
-    static final String DRILL = "shiftsync-db-drill-202401151200";
-    static final String REGION = "canadacentral";
-
     @RegisterExtension
-    static final AzureFakes azure = new AzureFakes();
-    static final ArmFake arm = azure.arm;
+    static final RecoveryFixture fx = new RecoveryFixture();
+    static final AzureFakes azure = fx.azure;
+    static final ArmFake arm = fx.arm;
     static PostgresCluster pg;
     static PostgresCluster restored;
     static String db;
@@ -84,54 +82,34 @@ class DrillIT {
     static void seed() {
         pg = PostgresCluster.shared();
         restored = PostgresCluster.restoredServer();
-        db = pg.createDatabase("drill");
-        pg.executeResource(db, "/seed/shiftsync.sql");
-        dumps = "drill-" + Long.toHexString(System.nanoTime());
-        backup = new App(new Settings(settings(dumps)), new MutableClock(NOW.minus(Duration.ofHours(2))),
-                azure.identity.credential(), RecoveryIT.SHORT).backups().toAzure().run(Tier.DAILY, Reporter.NONE)
-                .manifest();
+        db = pg.seededDatabase("drill");
+        dumps = RecoveryFixture.container("drill");
+        backup = fx.app(settings(dumps), new MutableClock(RecoveryFixture.BACKED_UP)).backups().toAzure()
+                .run(Tier.DAILY, Reporter.NONE).manifest();
     }
 
     static Map<String, String> settings(String container) {
-        return settings(azure, pg.urlText(db), container);
-    }
-
-    /** The app against {@code fakes}, Azurite and {@code databaseUrl}, drills into {@link #GROUP}, a local folder of its own. */
-    static Map<String, String> settings(AzureFakes fakes, String databaseUrl, String container) {
-        Map<String, String> s = RecoveryIT.settings(fakes, databaseUrl, container);
-        s.put("DRILL_RESOURCE_GROUP", GROUP);
-        try {
-            s.put("BACKUP_DIR", Files.createTempDirectory("shiftsync-drill").toString());
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
-        return s;
+        return fx.drillSettings(pg.urlText(db), container);
     }
 
     @BeforeEach
     void fresh() {
         clock = new MutableClock(NOW);
         env = settings(dumps);
-        arm.source("Canada Central", EARLIEST, true);
-        arm.firewallRules(ArmFake.SOURCE, "app", "198.51.100.7", "198.51.100.7");
-        arm.configurations(ArmFake.SOURCE, "work_mem", "65536", "user-override", "true");
-        arm.missing(GROUP, DRILL);
-        arm.nameAvailable(DRILL);
-        createOp = arm.acceptCreate(GROUP, DRILL, REGION);
-        arm.operation(REGION, createOp, "InProgress");
+        fx.drillSource();
+        createOp = fx.acceptDrillRestore(DRILL);
         restored.restoreFrom(pg, db);
     }
 
     App app() {
-        return new App(new Settings(env), clock, azure.identity.credential(), RecoveryIT.SHORT);
+        return fx.app(env, clock);
     }
 
     /** Azure has made the drill server: ready, tagged, at the second real PostgreSQL's host name. */
     void azureFinishes() {
         clock.advance(Duration.ofMinutes(42));
         arm.operation(REGION, createOp, "Succeeded");
-        arm.server(ArmFake.ServerSpec.of(DRILL, "Ready", "Canada Central", EARLIEST, false)
-                .fqdn(PostgresCluster.RESTORED_HOST).in(GROUP, Map.of("shiftsync-drill", "true")));
+        fx.drillServerReady();
     }
 
     static FakeHttpRequest post(String path) {
@@ -156,11 +134,11 @@ class DrillIT {
     }
 
     List<LoggedRequest> creates() {
-        return arm.requests(putRequestedFor(urlPathEqualTo(ArmFake.serverPath(GROUP, DRILL))));
+        return fx.drillCreates();
     }
 
     List<LoggedRequest> drillDeletes() {
-        return arm.deletes().stream().filter(r -> r.getUrl().startsWith(ArmFake.serverPath(GROUP, DRILL))).toList();
+        return fx.drillDeletes();
     }
 
     @Test

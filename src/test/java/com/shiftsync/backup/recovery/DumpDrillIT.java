@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import com.microsoft.azure.functions.HttpResponseMessage;
 import com.shiftsync.backup.config.App;
-import com.shiftsync.backup.config.Settings;
 import com.shiftsync.backup.domain.Drill;
 import com.shiftsync.backup.domain.DrillState;
 import com.shiftsync.backup.domain.Json;
@@ -21,7 +20,6 @@ import com.shiftsync.backup.functions.DrillFunctions;
 import com.shiftsync.backup.functions.MonitorFunctions;
 import com.shiftsync.backup.port.Reporter;
 import com.shiftsync.backup.testing.ArmFake;
-import com.shiftsync.backup.testing.AzureFakes;
 import com.shiftsync.backup.testing.Azurite;
 import com.shiftsync.backup.testing.CapturedOutput;
 import com.shiftsync.backup.testing.FakeExecutionContext;
@@ -29,6 +27,7 @@ import com.shiftsync.backup.testing.FakeHttpRequest;
 import com.shiftsync.backup.testing.Fingerprint;
 import com.shiftsync.backup.testing.MutableClock;
 import com.shiftsync.backup.testing.PostgresCluster;
+import com.shiftsync.backup.testing.RecoveryFixture;
 import com.shiftsync.backup.testing.SampleOperations;
 import com.shiftsync.backup.testing.TestSecrets;
 import com.shiftsync.backup.testing.WorkerSteps;
@@ -56,6 +55,11 @@ import static com.github.tomakehurst.wiremock.client.WireMock.patchRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.putRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
+import static com.shiftsync.backup.testing.RecoveryFixture.DRILL;
+import static com.shiftsync.backup.testing.RecoveryFixture.EARLIEST;
+import static com.shiftsync.backup.testing.RecoveryFixture.GROUP;
+import static com.shiftsync.backup.testing.RecoveryFixture.NOW;
+import static com.shiftsync.backup.testing.RecoveryFixture.REGION;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -70,11 +74,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * the operation-updates worker's.
  */
 class DumpDrillIT {
-    static final Instant NOW = DrillIT.NOW;
-    static final String EARLIEST = DrillIT.EARLIEST;
-    static final String GROUP = DrillIT.GROUP;
-    static final String DRILL = DrillIT.DRILL;
-    static final String REGION = DrillIT.REGION;
     static final String ROLES = """
             CREATE ROLE shiftsync_readonly NOLOGIN;
             CREATE ROLE shiftsync_user LOGIN PASSWORD '%s';""";
@@ -100,8 +99,8 @@ class DumpDrillIT {
             ORDER BY 1""";
 
     @RegisterExtension
-    static final AzureFakes azure = new AzureFakes();
-    static final ArmFake arm = azure.arm;
+    static final RecoveryFixture fx = new RecoveryFixture();
+    static final ArmFake arm = fx.arm;
     static PostgresCluster source;
     static PostgresCluster drillServer;
     static String dumps;
@@ -119,31 +118,29 @@ class DumpDrillIT {
         source.execute("postgres", "CREATE DATABASE shiftsync OWNER shiftsync_user");
         source.execute("shiftsync", OBJECTS);
         drillServer = PostgresCluster.drillServer(source);
-        dumps = "dumpdrill-" + Long.toHexString(System.nanoTime());
-        backup = backUp(dumps, NOW.minus(Duration.ofHours(2)));
+        dumps = RecoveryFixture.container("dumpdrill");
+        backup = backUp(dumps, RecoveryFixture.BACKED_UP);
     }
 
     static Manifest backUp(String container, Instant at) {
-        return new App(new Settings(settings(container)), new MutableClock(at), azure.identity.credential(),
-                RecoveryIT.SHORT).backups().toAzure().run(Tier.DAILY, Reporter.NONE).manifest();
+        return fx.app(settings(container), new MutableClock(at)).backups().toAzure().run(Tier.DAILY, Reporter.NONE)
+                .manifest();
     }
 
     static Map<String, String> settings(String container) {
-        return DrillIT.settings(azure, source.urlText("shiftsync"), container);
+        return fx.drillSettings(source.urlText("shiftsync"), container);
     }
 
     @BeforeEach
     void fresh() {
         clock = new MutableClock(NOW);
         env = settings(dumps);
-        arm.source("Canada Central", EARLIEST, true);
-        arm.firewallRules(ArmFake.SOURCE, "app", "198.51.100.7", "198.51.100.7");
-        arm.configurations(ArmFake.SOURCE, "work_mem", "65536", "user-override", "true");
+        fx.drillSource();
         createOp = arm.acceptDumpDrills(GROUP, REGION, drillServer, PostgresCluster.DRILL_HOST, "InProgress");
     }
 
     App app() {
-        return new App(new Settings(env), clock, azure.identity.credential(), RecoveryIT.SHORT);
+        return fx.app(env, clock);
     }
 
     FakeExecutionContext context(String function) {
@@ -165,7 +162,7 @@ class DumpDrillIT {
     }
 
     List<LoggedRequest> creates() {
-        return arm.requests(putRequestedFor(urlPathEqualTo(ArmFake.serverPath(GROUP, DRILL))));
+        return fx.drillCreates();
     }
 
     List<LoggedRequest> passwordChanges() {
@@ -173,8 +170,7 @@ class DumpDrillIT {
     }
 
     List<LoggedRequest> drillDeletes() {
-        return arm.deletes().stream().filter(r -> r.getUrl().startsWith(ArmFake.serverPath(GROUP, DRILL) + "?"))
-                .toList();
+        return fx.drillDeletes();
     }
 
     @Test

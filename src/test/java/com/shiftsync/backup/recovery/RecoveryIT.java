@@ -5,7 +5,6 @@ import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import com.microsoft.azure.functions.HttpResponseMessage;
 import com.shiftsync.backup.adapter.azure.ArmServerAdmin;
 import com.shiftsync.backup.config.App;
-import com.shiftsync.backup.config.Settings;
 import com.shiftsync.backup.domain.Caller;
 import com.shiftsync.backup.domain.Completion;
 import com.shiftsync.backup.domain.Json;
@@ -27,6 +26,7 @@ import com.shiftsync.backup.testing.FakeHttpRequest;
 import com.shiftsync.backup.testing.FakeKeyVault;
 import com.shiftsync.backup.testing.MutableClock;
 import com.shiftsync.backup.testing.PostgresCluster;
+import com.shiftsync.backup.testing.RecoveryFixture;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -44,7 +44,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -54,6 +53,8 @@ import static com.github.tomakehurst.wiremock.client.WireMock.equalToJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.patchRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.putRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
+import static com.shiftsync.backup.testing.RecoveryFixture.EARLIEST;
+import static com.shiftsync.backup.testing.RecoveryFixture.NOW;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -69,8 +70,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * reached by its host name), the cutover to Key Vault, and the measured recovery time.
  */
 class RecoveryIT {
-    static final Instant NOW = Instant.parse("2024-01-15T12:00:00Z");
-    static final String EARLIEST = "2024-01-08T02:13:55.1234567+00:00";
     static final String TARGET = "shiftsync-db-pitr";
     static final String CUTOVER = "shiftsync-db-host";
     static final ArmServerAdmin.Tuning SHORT = AzureFakes.TUNING;
@@ -80,8 +79,9 @@ class RecoveryIT {
     static final String DR_ZONE = ArmFake.dnsZoneId("shiftsync-dr-net", "shiftsync-dr.private.postgres.database.azure.com");
 
     @RegisterExtension
-    static final AzureFakes azure = new AzureFakes();
-    static final ArmFake arm = azure.arm;
+    static final RecoveryFixture fx = new RecoveryFixture();
+    static final AzureFakes azure = fx.azure;
+    static final ArmFake arm = fx.arm;
     static PostgresCluster pg;
     static PostgresCluster restored;
     static String db;
@@ -96,11 +96,9 @@ class RecoveryIT {
     static void seed() {
         pg = PostgresCluster.shared();
         restored = PostgresCluster.restoredServer();
-        db = pg.createDatabase("recovery");
-        pg.executeResource(db, "/seed/shiftsync.sql");
-        dumps = "recovery-" + Long.toHexString(System.nanoTime());
-        MutableClock then = new MutableClock(NOW.minus(Duration.ofHours(2)));
-        backup = new App(new Settings(settings(dumps)), then, azure.identity.credential(), SHORT).backups().toAzure()
+        db = pg.seededDatabase("recovery");
+        dumps = RecoveryFixture.container("recovery");
+        backup = fx.app(settings(dumps), new MutableClock(RecoveryFixture.BACKED_UP)).backups().toAzure()
                 .run(Tier.DAILY, Reporter.NONE).manifest();
         vault = new FakeKeyVault(azure.identity.token());
     }
@@ -111,19 +109,7 @@ class RecoveryIT {
     }
 
     static Map<String, String> settings(String container) {
-        return settings(azure, pg.urlText(db), container);
-    }
-
-    /** The app against {@code fakes}, Azurite, and the database {@code databaseUrl}, in fresh containers. */
-    static Map<String, String> settings(AzureFakes fakes, String databaseUrl, String container) {
-        Map<String, String> s = new HashMap<>(fakes.settings());
-        s.put("DATABASE_URL", databaseUrl);
-        s.put("AZURE_STORAGE_CONNECTION_STRING", Azurite.shared().connectionString());
-        s.put("BACKUP_CONTAINER", container);
-        s.put("OPERATIONS_CONTAINER", "ops-" + Long.toHexString(System.nanoTime()));
-        s.put("AUDIT_CONTAINER", "audit-" + Long.toHexString(System.nanoTime()));
-        s.put("WEBSITE_AUTH_ENABLED", "True");
-        return s;
+        return fx.settings(pg.urlText(db), container);
     }
 
     @BeforeEach
@@ -137,7 +123,7 @@ class RecoveryIT {
     }
 
     App app() {
-        return new App(new Settings(env), clock, azure.identity.credential(), SHORT);
+        return fx.app(env, clock);
     }
 
     static ArmFake.ServerSpec source() {

@@ -5,7 +5,6 @@ import com.microsoft.azure.functions.HttpResponseMessage;
 import com.shiftsync.backup.adapter.blob.BlobAuditLog;
 import com.shiftsync.backup.adapter.blob.StorageClients;
 import com.shiftsync.backup.config.App;
-import com.shiftsync.backup.config.Settings;
 import com.shiftsync.backup.domain.AuditRecord;
 import com.shiftsync.backup.domain.Drill;
 import com.shiftsync.backup.domain.Json;
@@ -17,12 +16,12 @@ import com.shiftsync.backup.functions.MonitorFunctions;
 import com.shiftsync.backup.functions.RestoreFunctions;
 import com.shiftsync.backup.port.Reporter;
 import com.shiftsync.backup.testing.ArmFake;
-import com.shiftsync.backup.testing.AzureFakes;
 import com.shiftsync.backup.testing.Azurite;
 import com.shiftsync.backup.testing.FakeExecutionContext;
 import com.shiftsync.backup.testing.FakeHttpRequest;
 import com.shiftsync.backup.testing.MutableClock;
 import com.shiftsync.backup.testing.PostgresCluster;
+import com.shiftsync.backup.testing.RecoveryFixture;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
@@ -30,9 +29,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.time.Duration;
-import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
@@ -40,6 +37,10 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 
+import static com.shiftsync.backup.testing.RecoveryFixture.DRILL;
+import static com.shiftsync.backup.testing.RecoveryFixture.GROUP;
+import static com.shiftsync.backup.testing.RecoveryFixture.NOW;
+import static com.shiftsync.backup.testing.RecoveryFixture.REGION;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -52,16 +53,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * string that could leak is in storage.
  */
 class StatusDetailIT {
-    static final Instant NOW = DrillIT.NOW;
-    static final String EARLIEST = DrillIT.EARLIEST;
-    static final String GROUP = DrillIT.GROUP;
-    static final String DRILL = DrillIT.DRILL;
-    static final String REGION = DrillIT.REGION;
     static final String PITR = RecoveryIT.TARGET;
 
     @RegisterExtension
-    static final AzureFakes azure = new AzureFakes();
-    static final ArmFake arm = azure.arm;
+    static final RecoveryFixture fx = new RecoveryFixture();
+    static final ArmFake arm = fx.arm;
     static PostgresCluster pg;
     static PostgresCluster restored;
     static String db;
@@ -76,36 +72,18 @@ class StatusDetailIT {
     static void seed() {
         pg = PostgresCluster.shared();
         restored = PostgresCluster.restoredServer();
-        db = pg.createDatabase("statusdetail");
-        pg.executeResource(db, "/seed/shiftsync.sql");
-        dumps = "statusdetail-" + Long.toHexString(System.nanoTime());
-        backup = new App(new Settings(settings()), new MutableClock(NOW.minus(Duration.ofHours(2))),
-                azure.identity.credential(), AzureFakes.TUNING).backups().toAzure().run(Tier.DAILY, Reporter.NONE)
-                .manifest();
-    }
-
-    static Map<String, String> settings() {
-        Map<String, String> s = RecoveryIT.settings(azure, pg.urlText(db), dumps);
-        s.put("DRILL_RESOURCE_GROUP", GROUP);
-        try {
-            s.put("BACKUP_DIR", Files.createTempDirectory("shiftsync-statusdetail").toString());
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
-        return s;
+        db = pg.seededDatabase("statusdetail");
+        dumps = RecoveryFixture.container("statusdetail");
+        backup = fx.app(fx.drillSettings(pg.urlText(db), dumps), new MutableClock(RecoveryFixture.BACKED_UP))
+                .backups().toAzure().run(Tier.DAILY, Reporter.NONE).manifest();
     }
 
     @BeforeEach
     void fresh() {
         clock = new MutableClock(NOW);
-        env = settings();
-        arm.source("Canada Central", EARLIEST, true);
-        arm.firewallRules(ArmFake.SOURCE, "app", "198.51.100.7", "198.51.100.7");
-        arm.configurations(ArmFake.SOURCE, "work_mem", "65536", "user-override", "true");
-        arm.missing(GROUP, DRILL);
-        arm.nameAvailable(DRILL);
-        createOp = arm.acceptCreate(GROUP, DRILL, REGION);
-        arm.operation(REGION, createOp, "InProgress");
+        env = fx.drillSettings(pg.urlText(db), dumps);
+        fx.drillSource();
+        createOp = fx.acceptDrillRestore(DRILL);
         arm.missing(PITR);
         arm.nameAvailable(PITR);
         arm.acceptCreate(PITR, REGION);
@@ -113,7 +91,7 @@ class StatusDetailIT {
     }
 
     App app() {
-        return new App(new Settings(env), clock, azure.identity.credential(), AzureFakes.TUNING);
+        return fx.app(env, clock);
     }
 
     static FakeHttpRequest request(String method, String path, String principal) {
@@ -130,8 +108,7 @@ class StatusDetailIT {
         String id = Json.MAPPER.readTree(String.valueOf(started.getBody())).get("operationId").asText();
         clock.advance(Duration.ofMinutes(42));
         arm.operation(REGION, createOp, "Succeeded");
-        arm.server(ArmFake.ServerSpec.of(DRILL, "Ready", "Canada Central", EARLIEST, false)
-                .fqdn(PostgresCluster.RESTORED_HOST).in(GROUP, Map.of("shiftsync-drill", "true")));
+        fx.drillServerReady();
         app().queued().operationWorker().step(id, Reporter.NONE);
         clock.advance(Duration.ofMinutes(1));
         app().queued().operationWorker().step(id, Reporter.NONE);

@@ -3,7 +3,6 @@ package com.shiftsync.backup.recovery;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import com.microsoft.azure.functions.HttpResponseMessage;
 import com.shiftsync.backup.config.App;
-import com.shiftsync.backup.config.Settings;
 import com.shiftsync.backup.domain.Drill;
 import com.shiftsync.backup.domain.DrillState;
 import com.shiftsync.backup.domain.ErrorCode;
@@ -19,12 +18,12 @@ import com.shiftsync.backup.functions.RestoreFunctions;
 import com.shiftsync.backup.port.Lease;
 import com.shiftsync.backup.port.Reporter;
 import com.shiftsync.backup.testing.ArmFake;
-import com.shiftsync.backup.testing.AzureFakes;
 import com.shiftsync.backup.testing.FakeExecutionContext;
 import com.shiftsync.backup.testing.FakeHttpRequest;
 import com.shiftsync.backup.testing.MutableClock;
 import com.shiftsync.backup.testing.PasswordTrap;
 import com.shiftsync.backup.testing.PostgresCluster;
+import com.shiftsync.backup.testing.RecoveryFixture;
 import com.shiftsync.backup.testing.TestCa;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -34,13 +33,14 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
+import static com.shiftsync.backup.testing.RecoveryFixture.EARLIEST;
+import static com.shiftsync.backup.testing.RecoveryFixture.GROUP;
+import static com.shiftsync.backup.testing.RecoveryFixture.NOW;
+import static com.shiftsync.backup.testing.RecoveryFixture.REGION;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -57,16 +57,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * at a time and none deletes another's server.
  */
 class UntrustedRecordsIT {
-    static final Instant NOW = Instant.parse("2024-01-15T12:00:00Z");
-    static final String EARLIEST = "2024-01-08T02:13:55.1234567+00:00";
     static final String TARGET = "shiftsync-db-pitr";
-    static final String GROUP = "shiftsync-drills";
-    static final String REGION = "canadacentral";
     static final String EVIL = "evil." + TestCa.DOMAIN;
 
     @RegisterExtension
-    static final AzureFakes azure = new AzureFakes();
-    static final ArmFake arm = azure.arm;
+    static final RecoveryFixture fx = new RecoveryFixture();
+    static final ArmFake arm = fx.arm;
     static PostgresCluster pg;
     static PostgresCluster restored;
     static String db;
@@ -80,23 +76,14 @@ class UntrustedRecordsIT {
     static void seed() {
         pg = PostgresCluster.shared();
         restored = PostgresCluster.restoredServer();
-        db = pg.createDatabase("untrusted");
-        pg.executeResource(db, "/seed/shiftsync.sql");
-        dumps = "untrusted-" + Long.toHexString(System.nanoTime());
-        backup = new App(new Settings(settings(dumps)), new MutableClock(NOW.minus(Duration.ofHours(2))),
-                azure.identity.credential(), AzureFakes.TUNING).backups().toAzure().run(Tier.DAILY, Reporter.NONE)
-                .manifest();
+        db = pg.seededDatabase("untrusted");
+        dumps = RecoveryFixture.container("untrusted");
+        backup = fx.app(settings(dumps), new MutableClock(RecoveryFixture.BACKED_UP)).backups().toAzure()
+                .run(Tier.DAILY, Reporter.NONE).manifest();
     }
 
     static Map<String, String> settings(String container) {
-        Map<String, String> s = RecoveryIT.settings(azure, pg.urlText(db), container);
-        s.put("DRILL_RESOURCE_GROUP", GROUP);
-        try {
-            s.put("BACKUP_DIR", Files.createTempDirectory("shiftsync-untrusted").toString());
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
-        return s;
+        return fx.drillSettings(pg.urlText(db), container);
     }
 
     @BeforeEach
@@ -110,7 +97,7 @@ class UntrustedRecordsIT {
     }
 
     App app() {
-        return new App(new Settings(env), clock, azure.identity.credential(), AzureFakes.TUNING);
+        return fx.app(env, clock);
     }
 
     Operation stored(String id) {
@@ -275,10 +262,7 @@ class UntrustedRecordsIT {
             + "record is edited to another drill's server never deletes it (it was not its restore's)")
     void twoDrillsAtOnce() {
         String drill = "shiftsync-db-drill-202401151200";
-        arm.missing(GROUP, drill);
-        arm.nameAvailable(drill);
-        String createOp = arm.acceptCreate(GROUP, drill, REGION);
-        arm.operation(REGION, createOp, "InProgress");
+        fx.acceptDrillRestore(drill);
         try (Lease starting = app().operationStore().claimStep(DrillJob.STARTING).orElseThrow()) {
             ShiftSyncException busy = assertThrows(ShiftSyncException.class,
                     () -> app().recovery().drillJob().start(RecoveryIT.ana(), "http", Reporter.NONE));
@@ -344,10 +328,7 @@ class UntrustedRecordsIT {
     /** A drill whose restore is still being created by Azure. */
     private String drillWaitingForItsRestore() {
         String drill = "shiftsync-db-drill-202401151240";
-        arm.missing(GROUP, drill);
-        arm.nameAvailable(drill);
-        String createOp = arm.acceptCreate(GROUP, drill, REGION);
-        arm.operation(REGION, createOp, "InProgress");
+        fx.acceptDrillRestore(drill);
         Drill started = app().recovery().drillJob().view(app().recovery().drillJob().start(RecoveryIT.ana(), "cli",
                 Reporter.NONE));
         assertEquals("restoring", started.step());

@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -26,6 +27,17 @@ public record CliRun(int exitCode, String stdout, String stderr, String rawStder
     public static final java.util.regex.Pattern STAMP = java.util.regex.Pattern.compile(
             "^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}Z ");
     public static final Path JAR = Path.of("target", "shiftsync-backup.jar").toAbsolutePath();
+
+    /**
+     * The environment of a CLI that backs up {@code database} on {@code cluster} into a local
+     * folder under {@code dir}, and nothing else: a map of its own, for a test to add to.
+     */
+    public static Map<String, String> localEnvironment(PostgresCluster cluster, String database, Path dir) {
+        Map<String, String> env = new HashMap<>();
+        env.put("DATABASE_URL", cluster.urlText(database));
+        env.put("BACKUP_DIR", dir.resolve("backups").toString());
+        return env;
+    }
 
     public static CliRun run(Map<String, String> env, String... args) {
         return await(start(env, args));

@@ -383,6 +383,13 @@ public final class PostgresCluster {
         return name;
     }
 
+    /** A new database as {@link #createDatabase} makes it, holding the ShiftSync schema and rows the tests back up. */
+    public String seededDatabase(String prefix) {
+        String name = createDatabase(prefix);
+        executeResource(name, "/seed/shiftsync.sql");
+        return name;
+    }
+
     /** Whether a database of that name exists: after a refused restore, none may. */
     public boolean hasDatabase(String name) {
         try (Connection c = connect("postgres");
