@@ -10,7 +10,6 @@ import com.shiftsync.backup.domain.DrillState;
 import com.shiftsync.backup.domain.Json;
 import com.shiftsync.backup.domain.Manifest;
 import com.shiftsync.backup.domain.Operation;
-import com.shiftsync.backup.domain.OperationKind;
 import com.shiftsync.backup.domain.OperationStatus;
 import com.shiftsync.backup.domain.Tier;
 import com.shiftsync.backup.functions.DrillFunctions;

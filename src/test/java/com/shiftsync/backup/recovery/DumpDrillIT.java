@@ -61,7 +61,6 @@ import static com.shiftsync.backup.testing.RecoveryFixture.GROUP;
 import static com.shiftsync.backup.testing.RecoveryFixture.NOW;
 import static com.shiftsync.backup.testing.RecoveryFixture.REGION;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
