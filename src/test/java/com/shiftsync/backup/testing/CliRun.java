@@ -75,7 +75,9 @@ public record CliRun(int exitCode, String stdout, String stderr, String rawStder
         if (stderrFile != null) {
             argv.addAll(List.of("perl", "-e", "$SIG{INT} = 'DEFAULT'; $SIG{TERM} = 'DEFAULT'; exec @ARGV or die"));
         }
-        argv.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx160m"));
+        // the wrapper's heap and Netty allocator (bin/shiftsync-backup)
+        argv.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx160m",
+                "-Dio.netty.allocator.type=unpooled"));
         argv.addAll(HttpsFake.childJvmOptions());
         argv.addAll(List.of("-jar", JAR.toString()));
         argv.addAll(List.of(args));
