@@ -54,8 +54,7 @@ class BackupFailureIT {
     @BeforeAll
     static void seed() {
         pg = PostgresCluster.shared();
-        bulk = pg.createDatabase("bulk");
-        pg.executeResource(bulk, "/seed/shiftsync.sql");
+        bulk = pg.seededDatabase("bulk");
         // about 30 MB of poorly compressible rows: the archive spans several 8 MiB blocks
         pg.execute(bulk, "CREATE TABLE noise AS SELECT g AS id, md5(random()::text) || md5(random()::text) "
                 + "|| md5(random()::text) AS a, md5(random()::text) AS b FROM generate_series(1, 250000) g");

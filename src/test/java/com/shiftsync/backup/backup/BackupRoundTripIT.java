@@ -102,8 +102,7 @@ class BackupRoundTripIT {
     @Test
     @DisplayName("manifest row counts equal the restored counts while another session inserts during the backup")
     void countsMatchTheSnapshot() throws Exception {
-        String db = pg.createDatabase("busy");
-        pg.executeResource(db, "/seed/shiftsync.sql");
+        String db = pg.seededDatabase("busy");
         pg.execute(db, "INSERT INTO upload_analytics (upload_id, metric, value, details) "
                 + "SELECT 1 + g % 300, 'views', g, jsonb_build_object('pad', repeat(md5(g::text), 20)) "
                 + "FROM generate_series(1, 100000) g");

@@ -72,8 +72,7 @@ class ImmutableBackupIT {
     @BeforeAll
     static void seed() {
         pg = PostgresCluster.shared();
-        db = pg.createDatabase("worm");
-        pg.executeResource(db, "/seed/shiftsync.sql");
+        db = pg.seededDatabase("worm");
         // a few MB of poorly compressible rows, so pg_dump is still writing when it is killed
         pg.execute(db, "CREATE TABLE noise AS SELECT g AS id, md5(random()::text) || md5(random()::text) AS a "
                 + "FROM generate_series(1, 100000) g");

@@ -42,8 +42,7 @@ class ClientVersionsCliIT {
     static void seed() {
         pg15 = PostgresCluster.shared();
         pg17 = PostgresCluster.postgres17();
-        db17 = pg17.createDatabase("upgraded");
-        pg17.executeResource(db17, "/seed/shiftsync.sql");
+        db17 = pg17.seededDatabase("upgraded");
     }
 
     @BeforeEach

@@ -40,8 +40,7 @@ class CompressionCliIT {
     @BeforeAll
     static void seed() {
         pg17 = PostgresCluster.postgres17();
-        db17 = pg17.createDatabase("cli_squeeze");
-        pg17.executeResource(db17, "/seed/shiftsync.sql");
+        db17 = pg17.seededDatabase("cli_squeeze");
     }
 
     @BeforeEach

@@ -46,8 +46,7 @@ class DrillCliIT {
     @BeforeEach
     void fresh() throws IOException {
         PostgresCluster pg = PostgresCluster.shared();
-        String db = pg.createDatabase("drillcli");
-        pg.executeResource(db, "/seed/shiftsync.sql");
+        String db = pg.seededDatabase("drillcli");
         PostgresCluster.restoredServer().restoreFrom(pg, db);
         Instant now = Instant.now();
         arm.source("Canada Central", now.minus(7, ChronoUnit.DAYS).atOffset(ZoneOffset.UTC).toString(), true);

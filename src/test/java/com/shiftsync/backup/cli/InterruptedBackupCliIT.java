@@ -50,8 +50,7 @@ class InterruptedBackupCliIT {
     @BeforeAll
     static void seed() {
         pg = PostgresCluster.shared();
-        db = pg.createDatabase("interrupted");
-        pg.executeResource(db, "/seed/shiftsync.sql");
+        db = pg.seededDatabase("interrupted");
     }
 
     @BeforeEach

@@ -170,8 +170,7 @@ class SandboxedVerifyCliIT {
     @DisplayName("Ctrl-C while pg_restore runs: exit 130, one sentence, the scratch database and role dropped, no "
             + "result recorded")
     void interrupted() throws Exception {
-        String source = pg.createDatabase("verify_int");
-        pg.executeResource(source, "/seed/shiftsync.sql");
+        String source = pg.seededDatabase("verify_int");
         String id = backup(source);
         Path gate = dir.resolve("gate");
         // the sandboxed pg_restore waits at a gate that is never opened: only the interrupt ends it

@@ -67,8 +67,7 @@ class EntraPasswordlessIT {
     @BeforeAll
     static void start() {
         identity = new ManagedIdentityFake();
-        database = cluster.createDatabase("entra");
-        cluster.executeResource(database, "/seed/shiftsync.sql");
+        database = cluster.seededDatabase("entra");
         role = "shiftsync-backup-func-" + Long.toHexString(System.nanoTime());
         cluster.execute("postgres", "CREATE ROLE \"" + role + "\" LOGIN");
         cluster.execute("postgres", "GRANT pg_read_all_data TO \"" + role + "\"");

@@ -71,8 +71,7 @@ class KeyVaultSecretSourceIT {
         vaultToken = TestSecrets.random("mi-token-for-vault-");
         identity.issue(FakeKeyVault.RESOURCE, vaultToken);
         vault = new FakeKeyVault(vaultToken);
-        database = cluster.createDatabase("kv");
-        cluster.executeResource(database, "/seed/shiftsync.sql");
+        database = cluster.seededDatabase("kv");
         role = "kv_backup_" + Long.toHexString(System.nanoTime());
         cluster.execute("postgres", "CREATE ROLE " + role + " LOGIN");
         cluster.execute("postgres", "GRANT pg_read_all_data TO " + role);

@@ -59,8 +59,7 @@ class AzureServiceFaultsIT {
     @BeforeAll
     static void seed() {
         pg = PostgresCluster.shared();
-        db = pg.createDatabase("azurefaults");
-        pg.executeResource(db, "/seed/shiftsync.sql");
+        db = pg.seededDatabase("azurefaults");
     }
 
     @BeforeEach

@@ -63,8 +63,7 @@ class CatchUpIT {
     @BeforeAll
     static void seed() {
         pg = PostgresCluster.shared();
-        db = pg.createDatabase("catchup");
-        pg.executeResource(db, "/seed/shiftsync.sql");
+        db = pg.seededDatabase("catchup");
     }
 
     private BackupJob job(BackupStore... stores) {

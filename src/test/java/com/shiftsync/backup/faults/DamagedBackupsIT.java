@@ -48,8 +48,7 @@ class DamagedBackupsIT {
     @BeforeAll
     static void seed() {
         pg = PostgresCluster.shared();
-        db = pg.createDatabase("damaged");
-        pg.executeResource(db, "/seed/shiftsync.sql");
+        db = pg.seededDatabase("damaged");
     }
 
     @BeforeEach

@@ -53,8 +53,7 @@ class FailedRestoreIT extends SeededCli {
     @DisplayName("a restore into an existing database that fails on a conflicting object (the real pg_restore) leaves it exactly as it was")
     void existingDatabaseUntouched() {
         env.remove("PG_BIN_DIR");
-        String target = pg.createDatabase("failed_existing");
-        pg.executeResource(target, "/seed/shiftsync.sql");
+        String target = pg.seededDatabase("failed_existing");
         pg.execute(target, "INSERT INTO organisations (name) VALUES ('only here')");
         // --clean drops each table of the backup; a view of the target's own depends on one, so that drop fails
         pg.execute(target, "CREATE VIEW local_report AS SELECT count(*) AS n FROM shifts");

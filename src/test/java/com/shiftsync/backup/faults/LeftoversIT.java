@@ -44,8 +44,7 @@ class LeftoversIT {
     @BeforeAll
     static void seed() {
         pg = PostgresCluster.shared();
-        db = pg.createDatabase("leftovers");
-        pg.executeResource(db, "/seed/shiftsync.sql");
+        db = pg.seededDatabase("leftovers");
     }
 
     @BeforeEach

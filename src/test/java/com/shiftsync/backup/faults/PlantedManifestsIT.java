@@ -59,8 +59,7 @@ class PlantedManifestsIT {
     @BeforeAll
     static void seed() {
         pg = PostgresCluster.shared();
-        db = pg.createDatabase("planted");
-        pg.executeResource(db, "/seed/shiftsync.sql");
+        db = pg.seededDatabase("planted");
     }
 
     @BeforeEach

@@ -60,8 +60,7 @@ class BackupFunctionsIT {
     @BeforeAll
     static void seed() {
         pg = PostgresCluster.shared();
-        db = pg.createDatabase("fnbackups");
-        pg.executeResource(db, "/seed/shiftsync.sql");
+        db = pg.seededDatabase("fnbackups");
     }
 
     @BeforeEach

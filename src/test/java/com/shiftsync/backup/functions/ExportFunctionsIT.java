@@ -34,8 +34,7 @@ class ExportFunctionsIT {
     @BeforeAll
     static void seed() {
         pg = PostgresCluster.shared();
-        db = pg.createDatabase("fn");
-        pg.executeResource(db, "/seed/shiftsync.sql");
+        db = pg.seededDatabase("fn");
     }
 
     private static App app(String databaseUrl, String container) {

@@ -96,8 +96,7 @@ class FromBackupRestoreIT {
     @BeforeAll
     static void backupOfProduction() {
         pg = PostgresCluster.shared();
-        production = pg.createDatabase("prod");
-        pg.executeResource(production, "/seed/shiftsync.sql");
+        production = pg.seededDatabase("prod");
         container = "frombackup-" + Long.toHexString(System.nanoTime());
         App app = new App(new Settings(Map.of("DATABASE_URL", pg.urlText(production),
                 "AZURE_STORAGE_CONNECTION_STRING", Azurite.shared().connectionString(),
@@ -308,8 +307,7 @@ class FromBackupRestoreIT {
             + "dropped since")
     void createsNoRoles() {
         String role = "reader_" + Long.toHexString(System.nanoTime());
-        String source = pg.createDatabase("prodroles");
-        pg.executeResource(source, "/seed/shiftsync.sql");
+        String source = pg.seededDatabase("prodroles");
         pg.execute("postgres", "CREATE ROLE " + role + " NOLOGIN");
         pg.execute(source, "GRANT SELECT ON ALL TABLES IN SCHEMA public TO " + role);
         env.put("DATABASE_URL", pg.urlText(source));

@@ -66,8 +66,7 @@ class MonitoringFunctionsIT {
     @BeforeAll
     static void seed() {
         pg = PostgresCluster.shared();
-        db = pg.createDatabase("fnverify");
-        pg.executeResource(db, "/seed/shiftsync.sql");
+        db = pg.seededDatabase("fnverify");
     }
 
     @BeforeEach

@@ -63,8 +63,7 @@ class HistoryIT {
     @BeforeAll
     static void seed() {
         pg = PostgresCluster.shared();
-        db = pg.createDatabase("history");
-        pg.executeResource(db, "/seed/shiftsync.sql");
+        db = pg.seededDatabase("history");
     }
 
     Map<String, String> localEnv() {

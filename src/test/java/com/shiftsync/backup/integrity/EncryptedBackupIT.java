@@ -59,8 +59,7 @@ class EncryptedBackupIT {
     @BeforeAll
     static void seed() {
         pg = PostgresCluster.shared();
-        db = pg.createDatabase("encrypted");
-        pg.executeResource(db, "/seed/shiftsync.sql");
+        db = pg.seededDatabase("encrypted");
     }
 
     @BeforeEach

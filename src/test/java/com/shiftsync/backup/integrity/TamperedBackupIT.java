@@ -54,8 +54,7 @@ class TamperedBackupIT {
     @BeforeAll
     static void seed() {
         pg = PostgresCluster.shared();
-        victim = pg.createDatabase("victim");
-        pg.executeResource(victim, "/seed/shiftsync.sql");
+        victim = pg.seededDatabase("victim");
         forged = pg.createDatabase("forged");
         pg.execute(forged, "CREATE TABLE public.users (id int PRIMARY KEY, email text NOT NULL)");
         pg.execute(forged, "INSERT INTO public.users SELECT n, 'forged' || n || '@attacker.example' "

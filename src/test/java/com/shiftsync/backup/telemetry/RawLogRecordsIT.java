@@ -74,8 +74,7 @@ class RawLogRecordsIT {
     @BeforeAll
     static void start() {
         pg = PostgresCluster.shared();
-        db = pg.createDatabase("rawlog");
-        pg.executeResource(db, "/seed/shiftsync.sql");
+        db = pg.seededDatabase("rawlog");
         vault = new FakeKeyVault(azure.identity.token());
         vault.put(PASSWORD_SECRET, pg.password());
         // the manifests' key and the archives' age identity, both read from the vault like the password

@@ -209,8 +209,7 @@ class SandboxedRestoreIT {
     @Test
     @DisplayName("DATABASE_URL's user without CREATEROLE: one sentence naming the fix; nothing created or restored")
     void noCreateRole() {
-        String source = pg.createDatabase("verify_nocr");
-        pg.executeResource(source, "/seed/shiftsync.sql");
+        String source = pg.seededDatabase("verify_nocr");
         LocalBackupStore store = new LocalBackupStore(dir.resolve("backups"));
         Manifest m = backup(source, store);
         String role = "planted_nocreaterole_" + Long.toHexString(System.nanoTime());
@@ -236,8 +235,7 @@ class SandboxedRestoreIT {
     @DisplayName("a server that refuses the throwaway role's password login (Entra-only): one sentence asking for "
             + "password logins; never restored as DATABASE_URL's user, nothing left")
     void passwordLoginsRefused() throws Exception {
-        String source = pg.createDatabase("verify_entra");
-        pg.executeResource(source, "/seed/shiftsync.sql");
+        String source = pg.seededDatabase("verify_entra");
         LocalBackupStore store = new LocalBackupStore(dir.resolve("backups"));
         Manifest m = backup(source, store);
         // a role logging in to the database of its own name (only the sandbox does) is refused

@@ -71,8 +71,7 @@ class VerifyJobIT {
     @BeforeAll
     static void seed() {
         pg = PostgresCluster.shared();
-        db = pg.createDatabase("verified");
-        pg.executeResource(db, "/seed/shiftsync.sql");
+        db = pg.seededDatabase("verified");
     }
 
     @AfterEach
