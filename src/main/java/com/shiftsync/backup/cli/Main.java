@@ -36,14 +36,15 @@ import java.util.logging.Logger;
                 + "--help.",
                 ""},
         footerHeading = "%nExamples:%n",
-        footer = {"  shiftsync-backup backup --upload", "  shiftsync-backup restore --help"},
-        subcommands = {BackupCommand.class, ListCommand.class, PruneCommand.class, RestoreCommand.class,
-                DownloadCommand.class, VerifyCommand.class, StatusCommand.class, OffsiteCheckCommand.class,
-                ServerRestoreCommands.Pitr.class, ServerRestoreCommands.Geo.class, RestoreStatusCommand.class,
-                RestoreCutoverCommand.class, RecoverCommand.class, DrillCommands.Start.class,
-                DrillCommands.Status.class, HistoryCommand.class, ReportCommand.class, HoldCommands.Hold.class,
-                HoldCommands.Release.class})
+        footer = {"  shiftsync-backup backup --upload", "  shiftsync-backup restore --help"})
 public final class Main {
+    /** Every command, in the order the help lists them. */
+    public static final List<Class<?>> COMMANDS = List.of(BackupCommand.class, ListCommand.class, PruneCommand.class,
+            RestoreCommand.class, DownloadCommand.class, VerifyCommand.class, StatusCommand.class,
+            OffsiteCheckCommand.class, ServerRestoreCommands.Pitr.class, ServerRestoreCommands.Geo.class,
+            RestoreStatusCommand.class, RestoreCutoverCommand.class, RecoverCommand.class, DrillCommands.Start.class,
+            DrillCommands.Status.class, HistoryCommand.class, ReportCommand.class, HoldCommands.Hold.class,
+            HoldCommands.Release.class);
 
     public static void main(String[] args) {
         WarmUp.start();
@@ -55,7 +56,7 @@ public final class Main {
         Console console = Console.forStderr(Clock.systemUTC());
         quietLogging(console);
         LogRedaction.install();
-        CommandLine cli = new CommandLine(new Main(), new Factory(new Cli(app, console)));
+        CommandLine cli = commandLine(new Factory(new Cli(app, console)), args.length == 0 ? null : args[0]);
         cli.setErr(console.err());
         cli.setParameterExceptionHandler((e, argv) -> {
             PrintWriter err = e.getCommandLine().getErr();
@@ -82,6 +83,23 @@ public final class Main {
             return error.code().exitCode();
         });
         return cli.execute(args);
+    }
+
+    /**
+     * The command tree for a command line whose first word is {@code first}: picocli reads every
+     * option of every command it is given, by reflection, before it runs one (a fifth of a
+     * backup's start-up), so a command line naming a command gets that one only; anything else
+     * (no command, {@code --help}, a misspelt one) gets them all, for the list and the suggestions.
+     */
+    public static CommandLine commandLine(CommandLine.IFactory factory, String first) {
+        List<Class<?>> named = COMMANDS.stream().filter(c -> name(c).equals(first)).toList();
+        CommandLine root = new CommandLine(new Main(), factory);
+        (named.isEmpty() ? COMMANDS : named).forEach(root::addSubcommand);
+        return root;
+    }
+
+    private static String name(Class<?> command) {
+        return command.getAnnotation(Command.class).name();
     }
 
     /** {@code {"error": {"code", "message"[, "upstreamCode"]}}} on stdout, as the HTTP routes answer. */

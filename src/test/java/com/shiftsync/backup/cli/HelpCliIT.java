@@ -17,7 +17,7 @@ class HelpCliIT {
 
     /** The command tree, built as Main builds it (the commands' collaborators are not needed to read it). */
     private static CommandLine commands() {
-        return new CommandLine(new Main(), new CommandLine.IFactory() {
+        return Main.commandLine(new CommandLine.IFactory() {
             @Override
             public <K> K create(Class<K> type) throws Exception {
                 try {
@@ -26,7 +26,7 @@ class HelpCliIT {
                     return CommandLine.defaultFactory().create(type);
                 }
             }
-        });
+        }, null);
     }
 
     @Test
