@@ -87,6 +87,18 @@ final class Adapters {
                 : new LocalHistoryLog(backupDir().resolve("history")));
     }
 
+    /**
+     * The audit trail with its settings refused by name now, and its Blob client (some 0.3 s of
+     * the SDK's classes) built meanwhile on another thread: a job writes to it at its end.
+     */
+    Supplier<AuditTrail> auditTrailSoon() {
+        if (azure.hasStorage()) {
+            storage.get().audit();
+            azure.checkStorage();
+        }
+        return Prefetch.of(auditTrail);
+    }
+
     /** ShiftSync's uploads container (never the backup container). */
     UploadStore uploadStore() {
         return new BlobUploadStore(azure.container(storage.get().checkedUploads()));

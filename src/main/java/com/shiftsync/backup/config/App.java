@@ -91,9 +91,12 @@ public final class App {
         return clock;
     }
 
-    /** Where a job run reports: its events on {@code log}, the app's metrics, audit log and history. */
+    /**
+     * Where a job run reports: its events on {@code log}, the app's metrics, audit log and
+     * history; the audit log's client is built while the job starts ({@link Adapters#auditTrailSoon}).
+     */
     public Reporter reporter(Logger log) {
-        return new LogReporter(log, adapters.metrics.get(), auditTrail(), adapters.historyLog);
+        return new LogReporter(log, adapters.metrics.get(), adapters.auditTrailSoon(), adapters.historyLog);
     }
 
     /** DATABASE_URL with a password looked up anew at every job's start (Key Vault, the environment, Entra). */

@@ -56,6 +56,15 @@ final class AzureClients {
         return settings.isSet(Setting.AZURE_STORAGE_CONNECTION_STRING) || settings.isSet(Setting.AZURE_STORAGE_ACCOUNT_URL);
     }
 
+    /** Refuses, by name, storage settings the clients would refuse, without building one. */
+    void checkStorage() {
+        if (settings.isSet(Setting.AZURE_STORAGE_CONNECTION_STRING)) {
+            fromConnectionString(() -> StorageClients.checkConnectionString(text(Setting.AZURE_STORAGE_CONNECTION_STRING)));
+        } else if (settings.isSet(Setting.AZURE_STORAGE_ACCOUNT_URL)) {
+            require("AZURE_STORAGE_ACCOUNT_URL");
+        }
+    }
+
     BlobContainerClient container(String name) {
         return blobService.get().orElseThrow(() -> notConfigured("")).getBlobContainerClient(name);
     }

@@ -31,15 +31,18 @@ public final class LogReporter implements Reporter {
 
     private final Logger log;
     private final Metrics metrics;
-    private final AuditTrail audit;
+    private final Supplier<AuditTrail> audit;
     private final Supplier<HistoryLog> history;
 
     public LogReporter(Logger log, Metrics metrics, AuditTrail audit) {
-        this(log, metrics, audit, () -> HistoryLog.NONE);
+        this(log, metrics, () -> audit, () -> HistoryLog.NONE);
     }
 
-    /** @param history where outcomes go; got only when one is reported, so a bad storage setting fails no job */
-    public LogReporter(Logger log, Metrics metrics, AuditTrail audit, Supplier<HistoryLog> history) {
+    /**
+     * @param audit   the audit log, got when a record is written
+     * @param history where outcomes go; got only when one is reported, so a bad storage setting fails no job
+     */
+    public LogReporter(Logger log, Metrics metrics, Supplier<AuditTrail> audit, Supplier<HistoryLog> history) {
         this.log = log;
         this.metrics = metrics;
         this.audit = audit;
@@ -67,7 +70,7 @@ public final class LogReporter implements Reporter {
 
     @Override
     public void audit(AuditRecord record) {
-        audit.record(record);
+        audit.get().record(record);
     }
 
     /**
@@ -78,7 +81,7 @@ public final class LogReporter implements Reporter {
     @Override
     public void witness(AuditRecord record) {
         try {
-            audit.append(record);
+            audit.get().append(record);
         } catch (RuntimeException e) {
             Map<String, Object> f = new LinkedHashMap<>();
             f.put("reason", ShiftSyncException.wrap(e).getMessage());

@@ -26,6 +26,17 @@ public final class StorageClients {
         return new BlobServiceClientBuilder().connectionString(connectionString).retryOptions(RETRIES).buildClient();
     }
 
+    /**
+     * Parses {@code connectionString} as {@link #byConnectionString} does, without building the
+     * client (which loads the SDK's HTTP stack): a string the SDK refuses is refused now.
+     *
+     * @throws IllegalArgumentException as the SDK's builder does
+     */
+    public static BlobServiceClientBuilder checkConnectionString(String connectionString) {
+        registerKeys(connectionString);
+        return new BlobServiceClientBuilder().connectionString(connectionString);
+    }
+
     /** The account key and SAS token of a connection string are secrets: masked wherever they might show up. */
     public static void registerKeys(String connectionString) {
         for (String part : connectionString.split(";")) {

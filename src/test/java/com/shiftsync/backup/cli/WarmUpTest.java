@@ -1,0 +1,17 @@
+package com.shiftsync.backup.cli;
+
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
+
+class WarmUpTest {
+
+    @Test
+    @DisplayName("every warm-up step runs through: a step that throws would quietly warm nothing")
+    void everyStepRuns() {
+        for (WarmUp.Step step : WarmUp.STEPS) {
+            assertDoesNotThrow(step::run);
+        }
+    }
+}
