@@ -56,6 +56,8 @@ final class Adapters {
     final Supplier<OperationStore> operationStore;
     final Supplier<AuditTrail> auditTrail;
     final Supplier<HistoryLog> historyLog;
+    /** {@link #auditTrailSoon()}'s prefetch, started by its first call. */
+    private Supplier<AuditTrail> auditTrailSoon;
     /** Resource Manager, built on its first call (its settings are refused by name only then). */
     final ServerAdmin serverAdmin;
 
@@ -88,15 +90,19 @@ final class Adapters {
     }
 
     /**
-     * The audit trail with its settings refused by name now, and its Blob client (some 0.3 s of
-     * the SDK's classes) built meanwhile on another thread: a job writes to it at its end.
+     * The audit trail with its settings refused by name on the first call, and its Blob client
+     * (some 0.3 s of the SDK's classes) built meanwhile on another thread: a job writes to it at
+     * its end. Every later call (a Function App makes a reporter per invocation) gets the same.
      */
-    Supplier<AuditTrail> auditTrailSoon() {
-        if (azure.hasStorage()) {
-            storage.get().audit();
-            azure.checkStorage();
+    synchronized Supplier<AuditTrail> auditTrailSoon() {
+        if (auditTrailSoon == null) {
+            if (azure.hasStorage()) {
+                storage.get().audit();
+                azure.checkStorage();
+            }
+            auditTrailSoon = Prefetch.of(auditTrail);
         }
-        return Prefetch.of(auditTrail);
+        return auditTrailSoon;
     }
 
     /** ShiftSync's uploads container (never the backup container). */

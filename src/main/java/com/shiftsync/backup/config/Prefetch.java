@@ -1,6 +1,7 @@
 package com.shiftsync.backup.config;
 
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.function.Supplier;
 
 /**
@@ -25,6 +26,12 @@ final class Prefetch {
         }, "prefetch");
         thread.setDaemon(true);
         thread.start();
-        return () -> early.isCompletedExceptionally() ? build.get() : early.exceptionally(e -> build.get()).join();
+        return () -> {
+            try {
+                return early.join();
+            } catch (CompletionException e) {
+                return build.get();
+            }
+        };
     }
 }
