@@ -83,6 +83,8 @@ class MonitoringFunctionsIT {
         env.put("DATABASE_URL", pg.urlText(db));
         env.put("AZURE_STORAGE_CONNECTION_STRING", Azurite.shared().connectionString());
         env.put("BACKUP_CONTAINER", container);
+        // an audit log of the test's own: two tests' backups of the same database in one second share an id
+        env.put("AUDIT_CONTAINER", container + "-audit");
         env.put("WEBSITE_AUTH_ENABLED", "True");
         env.putAll(TestKeys.manifestKeySettings());
         return env;
