@@ -55,14 +55,26 @@ public final class Azurite implements AutoCloseable {
             throw new IllegalStateException("Azurite is not installed at " + launcher
                     + ": run bin/setup (npm ci) before the tests");
         }
-        try {
+        IllegalStateException lastTaken = null;
+        for (int attempt = 0; attempt < 3; attempt++) {
             Azurite azurite = new Azurite(PostgresCluster.freePort(), PostgresCluster.freePort(),
                     PostgresCluster.freePort(), TempFolders.create("shiftsync-azurite-"));
-            azurite.launch();
-            return azurite;
-        } catch (IOException e) {
-            throw new IllegalStateException("could not start Azurite: " + e, e);
+            try {
+                azurite.launch();
+                return azurite;
+            } catch (IOException e) {
+                azurite.close();
+                throw new IllegalStateException("could not start Azurite: " + e, e);
+            } catch (IllegalStateException e) {
+                boolean portTaken = azurite.log().contains("EADDRINUSE");
+                azurite.close();
+                if (!portTaken) {
+                    throw e;
+                }
+                lastTaken = e; // another process took a port between the check and the listen: new ports
+            }
         }
+        throw lastTaken;
     }
 
     /** Starts node on {@link #LAUNCHER}, always with {@value #DISABLE_TELEMETRY}: nothing is sent off this machine. */
@@ -89,7 +101,8 @@ public final class Azurite implements AutoCloseable {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
-                throw new IllegalStateException("Azurite exited at start; see " + location.resolve("azurite.log"));
+                throw new IllegalStateException("Azurite exited at start (exit code " + process.exitValue()
+                        + "); its log ends: " + tail(log(), 1500));
             }
             try (Socket s = new Socket()) {
                 s.connect(new InetSocketAddress("127.0.0.1", blobPort), 500);
@@ -102,6 +115,19 @@ public final class Azurite implements AutoCloseable {
             }
         }
         throw new IllegalStateException("Azurite did not listen on 127.0.0.1:" + blobPort + " within 60 s");
+    }
+
+    /** What the emulator printed so far ("" if nothing). */
+    String log() {
+        try {
+            return Files.readString(location.resolve("azurite.log"));
+        } catch (IOException | RuntimeException unreadable) {
+            return "";
+        }
+    }
+
+    private static String tail(String text, int chars) {
+        return text.length() <= chars ? text : "..." + text.substring(text.length() - chars);
     }
 
     /** The connection string; its account key is registered with TestSecrets, as every secret the product gets. */

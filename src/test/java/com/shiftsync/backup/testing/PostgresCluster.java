@@ -234,23 +234,52 @@ public final class PostgresCluster {
 
     /**
      * A port free on 127.0.0.1, on 127.0.0.2 and on 127.0.0.4 (where a restored server and a
-     * dump drill's server may listen on the same port).
+     * dump drill's server may listen on the same port), picked below the kernel's ephemeral
+     * range: a port from that range can be taken, between this check and the server's listen,
+     * as the source port of any outgoing connection on the machine (seen once in CI: Azurite
+     * exited at start under load).
      */
+    private static final SecureRandom PORTS = new SecureRandom();
+
     public static int freePort() {
-        for (int attempt = 0; attempt < 50; attempt++) {
-            try (ServerSocket socket = new ServerSocket(0, 0, java.net.InetAddress.getLoopbackAddress())) {
-                int port = socket.getLocalPort();
-                try (ServerSocket second = new ServerSocket(port, 0, java.net.InetAddress.getByName(RESTORED_ADDRESS));
-                     ServerSocket third = new ServerSocket(port, 0, java.net.InetAddress.getByName(DRILL_ADDRESS))) {
-                    return port;
-                } catch (IOException takenThere) {
-                    // try another
-                }
-            } catch (IOException e) {
-                throw new IllegalStateException(e);
+        int below = ephemeralLow();
+        int from = Math.max(1024, below - 12000);
+        for (int attempt = 0; attempt < 200; attempt++) {
+            int port = from + PORTS.nextInt(below - from);
+            if (bindable(port, java.net.InetAddress.getLoopbackAddress()) && bindable(port, RESTORED_ADDRESS)
+                    && bindable(port, DRILL_ADDRESS)) {
+                return port;
             }
         }
-        throw new IllegalStateException("no port is free on 127.0.0.1, " + RESTORED_ADDRESS + " and " + DRILL_ADDRESS);
+        throw new IllegalStateException("no port in " + from + "-" + (below - 1) + " is free on 127.0.0.1, "
+                + RESTORED_ADDRESS + " and " + DRILL_ADDRESS);
+    }
+
+    /** The low end of net.ipv4.ip_local_port_range (32768 when it cannot be read or leaves no room below). */
+    static int ephemeralLow() {
+        try {
+            int low = Integer.parseInt(Files.readString(Path.of("/proc/sys/net/ipv4/ip_local_port_range"))
+                    .trim().split("\\s+")[0]);
+            return low >= 4096 ? low : 32768;
+        } catch (IOException | RuntimeException unreadable) {
+            return 32768;
+        }
+    }
+
+    private static boolean bindable(int port, String address) {
+        try {
+            return bindable(port, java.net.InetAddress.getByName(address));
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static boolean bindable(int port, java.net.InetAddress address) {
+        try (ServerSocket socket = new ServerSocket(port, 0, address)) {
+            return true;
+        } catch (IOException taken) {
+            return false;
+        }
     }
 
     private void stop() {
