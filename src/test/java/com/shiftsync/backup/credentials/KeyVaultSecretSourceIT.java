@@ -199,6 +199,8 @@ class KeyVaultSecretSourceIT {
         env.put("AZURE_STORAGE_CONNECTION_STRING", Azurite.shared().connectionString());
         String container = "kv-missing-" + Long.toHexString(System.nanoTime());
         env.put("BACKUP_CONTAINER", container);
+        // an audit log of the test's own: two tests' backups of the same database in one second share an id
+        env.put("AUDIT_CONTAINER", container + "-audit");
         FakeExecutionContext context = new FakeExecutionContext("nightlyExport");
 
         ShiftSyncException error = assertThrows(ShiftSyncException.class,

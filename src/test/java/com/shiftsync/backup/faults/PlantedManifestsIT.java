@@ -70,6 +70,8 @@ class PlantedManifestsIT {
         env.put("BACKUP_DIR", dir.resolve("backups").toString());
         env.put("AZURE_STORAGE_CONNECTION_STRING", Azurite.shared().connectionString());
         env.put("BACKUP_CONTAINER", container);
+        // an audit log of the test's own: two tests' backups of the same database in one second share an id
+        env.put("AUDIT_CONTAINER", container + "-audit");
         env.put("UPLOADS_CONTAINER", container + "-uploads");
         local = new LocalBackupStore(dir.resolve("backups"));
         azure = new BlobBackupStore(blobs());

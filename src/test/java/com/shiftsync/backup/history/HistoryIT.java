@@ -180,6 +180,8 @@ class HistoryIT {
         env.put("AZURE_STORAGE_CONNECTION_STRING", Azurite.shared().connectionString());
         String container = "hist-" + Long.toHexString(System.nanoTime());
         env.put("BACKUP_CONTAINER", container);
+        // an audit log of the test's own: two tests' backups of the same database in one second share an id
+        env.put("AUDIT_CONTAINER", container + "-audit");
         env.put("BACKUP_DIR", dir.resolve("unused").toString());
         App app = new App(new Settings(env), java.time.Clock.systemUTC());
         new ExportFunctions(app).nightlyExport("{}", new FakeExecutionContext("nightlyExport"));

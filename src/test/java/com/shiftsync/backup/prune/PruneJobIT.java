@@ -76,6 +76,8 @@ class PruneJobIT {
         env.put("BACKUP_DIR", dir.resolve("backups").toString());
         env.put("AZURE_STORAGE_CONNECTION_STRING", Azurite.shared().connectionString());
         env.put("BACKUP_CONTAINER", container);
+        // an audit log of the test's own: two tests' backups of the same database in one second share an id
+        env.put("AUDIT_CONTAINER", container + "-audit");
         env.put("UPLOADS_CONTAINER", container + "-uploads");
         App app = new App(new Settings(env), CLOCK);
         Map<Tier, List<String>> made = new HashMap<>();
