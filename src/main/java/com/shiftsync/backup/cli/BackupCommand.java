@@ -86,7 +86,8 @@ final class BackupCommand implements Callable<Integer> {
         BackupResult result = Interrupts.run(err, "interrupted: no backup was made", cancel -> {
             ProgressLine line = quiet ? null : new ProgressLine(err, cli.console().terminal(), "backup", every);
             try {
-                return job.run(chosen, cli.reporter(), line == null ? Progress.NONE : line, cancel);
+                return job.run(chosen, cli.reporter(), WarmUp.whenDumpStarts(line == null ? Progress.NONE : line),
+                        cancel);
             } finally {
                 if (line != null) {
                     line.close();

@@ -47,7 +47,7 @@ public final class Main {
             HoldCommands.Release.class);
 
     public static void main(String[] args) {
-        WarmUp.start();
+        WarmUp.start(args.length == 0 ? null : args[0]);
         System.exit(run(new App(Settings.fromEnvironment(), Clock.systemUTC()), args));
     }
 
