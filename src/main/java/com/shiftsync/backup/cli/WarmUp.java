@@ -52,9 +52,7 @@ final class WarmUp {
     /** {@code progress}, which also lets the rest of the warm-up go at the dump's first bytes. */
     static Progress whenDumpStarts(Progress progress) {
         return bytes -> {
-            if (DUMP_STARTED.getCount() > 0) {
-                DUMP_STARTED.countDown();
-            }
+            DUMP_STARTED.countDown(); // once released, a read of the count and nothing more
             progress.written(bytes);
         };
     }

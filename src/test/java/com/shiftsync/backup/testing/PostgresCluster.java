@@ -232,6 +232,10 @@ public final class PostgresCluster {
         }
     }
 
+    private static final SecureRandom PORTS = new SecureRandom();
+    /** The machine's setting does not change while the tests run: read once. */
+    private static final int EPHEMERAL_LOW = ephemeralLow();
+
     /**
      * A port free on 127.0.0.1, on 127.0.0.2 and on 127.0.0.4 (where a restored server and a
      * dump drill's server may listen on the same port), picked below the kernel's ephemeral
@@ -239,10 +243,8 @@ public final class PostgresCluster {
      * as the source port of any outgoing connection on the machine (seen once in CI: Azurite
      * exited at start under load).
      */
-    private static final SecureRandom PORTS = new SecureRandom();
-
     public static int freePort() {
-        int below = ephemeralLow();
+        int below = EPHEMERAL_LOW;
         int from = Math.max(1024, below - 12000);
         for (int attempt = 0; attempt < 200; attempt++) {
             int port = from + PORTS.nextInt(below - from);
